@@ -1,0 +1,2 @@
+// Headless entry point (placeholder until the agent core lands).
+console.log('Resultity Node (headless): the agent is not wired yet.');
