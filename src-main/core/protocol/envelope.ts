@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson } from './canonical.js';
+import {
+  FutureTimestampError,
+  MalformedMessageError,
+  ReplayedNonceError,
+  StaleTimestampError,
+  WrongSignerError,
+} from './errors.js';
+import type { NonceCache } from './nonce-cache.js';
+import { parseOrThrow } from './parse.js';
+import { HexSignature, RawAddress } from './schemas/common.js';
+import { recoverSigner, sameAddress, type MessageSigner } from './signer.js';
+import { assertSupportedVersion, PROTOCOL_VERSION } from './version.js';
+
+/**
+ * Every node-originated message travels in this envelope. The signature covers the canonical
+ * JSON (RFC 8785) of every field but `sig`, including `type`, so a body cannot be replayed as
+ * another kind of message.
+ */
+export const Envelope = z.looseObject({
+  v: z.string(),
+  type: z.string().min(1).max(64),
+  node_id: RawAddress,
+  ts: z.number().int().nonnegative(),
+  nonce: z.string().regex(/^[0-9a-f]{16,64}$/, 'nonce must be 16–64 lowercase hex characters'),
+  body: z.unknown(),
+  sig: HexSignature,
+});
+export type Envelope<B = unknown> = Omit<z.infer<typeof Envelope>, 'body'> & { body: B };
+
+export interface Clock {
+  now(): number;
+}
+
+export const DEFAULT_SKEW_MS = 60_000;
+
+export function signingPayload(env: Omit<Envelope, 'sig'>): string {
+  return canonicalJson({
+    v: env.v,
+    type: env.type,
+    node_id: env.node_id,
+    ts: env.ts,
+    nonce: env.nonce,
+    body: env.body,
+  });
+}
+
+export function newNonce(): string {
+  return randomBytes(12).toString('hex');
+}
+
+export function signEnvelope<B>(
+  signer: MessageSigner,
+  type: string,
+  body: B,
+  clock: Clock,
+  nonce: string = newNonce(),
+): Envelope<B> {
+  const unsigned = {
+    v: PROTOCOL_VERSION,
+    type,
+    node_id: signer.address,
+    ts: clock.now(),
+    nonce,
+    body,
+  };
+  return { ...unsigned, sig: signer.signMessage(signingPayload(unsigned)) };
+}
+
+export interface VerifyOptions {
+  nowMs: number;
+  skewMs?: number;
+  nonces: NonceCache;
+  /** When given, the message must be of this type. */
+  expectType?: string;
+  /** When given (a registered node), the signer must be this address as well as node_id. */
+  expectNodeId?: string;
+}
+
+/**
+ * Checks an envelope received from outside: shape, version, signature over the RAW body (before
+ * any schema strips unknown fields), signer = node_id, timestamp inside the skew window, nonce
+ * not seen in that window. Returns the envelope with its body still unvalidated.
+ */
+export function verifyEnvelope(raw: unknown, opts: VerifyOptions): Envelope {
+  const env = parseOrThrow(Envelope, raw, 'envelope');
+  assertSupportedVersion(env.v);
+  if (opts.expectType && env.type !== opts.expectType) {
+    throw new MalformedMessageError(`expected a "${opts.expectType}" message, got "${env.type}"`);
+  }
+  const signer = recoverSigner(signingPayload(env), env.sig);
+  if (!sameAddress(signer, env.node_id)) {
+    throw new WrongSignerError(`message claims node ${env.node_id} but was signed by ${signer}`);
+  }
+  if (opts.expectNodeId && !sameAddress(signer, opts.expectNodeId)) {
+    throw new WrongSignerError(`message signed by ${signer}, expected node ${opts.expectNodeId}`);
+  }
+  const skew = opts.skewMs ?? DEFAULT_SKEW_MS;
+  const drift = env.ts - opts.nowMs;
+  if (drift > skew) {
+    throw new FutureTimestampError(
+      `message timestamp is ${Math.round(drift / 1000)} s in the future (allowed ${skew / 1000} s): check the system clock`,
+    );
+  }
+  if (-drift > skew) {
+    throw new StaleTimestampError(
+      `message timestamp is ${Math.round(-drift / 1000)} s old (allowed ${skew / 1000} s): check the system clock`,
+    );
+  }
+  if (!opts.nonces.remember(`${env.node_id.toLowerCase()}:${env.nonce}`, env.ts, opts.nowMs)) {
+    throw new ReplayedNonceError(`nonce ${env.nonce} from ${env.node_id} was already used`);
+  }
+  return env;
+}
+
+/** verifyEnvelope, then validate the body against its schema (unknown optional fields tolerated). */
+export function openEnvelope<S extends z.ZodType>(
+  raw: unknown,
+  bodySchema: S,
+  opts: VerifyOptions,
+): Envelope<z.infer<S>> {
+  const env = verifyEnvelope(raw, opts);
+  return { ...env, body: parseOrThrow(bodySchema, env.body, `${env.type} body`) };
+}

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { NetworkName } from '../networks.js';
+import { Digest, EpochMs, Id, NonNegInt, RawAddress } from './common.js';
+import { GpuStatus, HardwareProfile } from './hardware.js';
+
+/** HTTP paths on the IO service. Node-originated POST bodies are signed envelopes. */
+export const HttpPaths = {
+  register: '/v1/nodes/register',
+  heartbeat: '/v1/nodes/heartbeat',
+  logs: '/v1/nodes/logs',
+  configDigest: '/v1/config/digest',
+  configSnapshot: '/v1/config/snapshot',
+  time: '/v1/time',
+  ws: '/v1/ws',
+} as const;
+
+/** Envelope `type` of each node-originated HTTP message. */
+export const HttpMessageTypes = {
+  register: 'register',
+  heartbeat: 'heartbeat',
+  logs: 'log_batch',
+} as const;
+
+export const AccountBindingWire = z.discriminatedUnion('kind', [
+  z.looseObject({ kind: z.literal('wallet'), address: RawAddress }),
+  z.looseObject({ kind: z.literal('email'), email: z.email().max(254) }),
+]);
+
+export const RegisterBody = z.looseObject({
+  network: NetworkName,
+  /** Uncompressed secp256k1 public key; node_id is its address. */
+  public_key: z
+    .string()
+    .regex(/^0x04[0-9a-fA-F]{128}$/, 'must be an uncompressed 0x04… public key'),
+  owner: AccountBindingWire.nullable(),
+  agent_version: z.string().max(64),
+  hardware: HardwareProfile,
+});
+export type RegisterBody = z.infer<typeof RegisterBody>;
+
+export const NodeStatus = z.enum(['pending_test', 'active', 'excluded', 'suspended']);
+export type NodeStatus = z.infer<typeof NodeStatus>;
+
+export const RegisterResponse = z.looseObject({
+  node_id: RawAddress,
+  status: NodeStatus,
+  /** The initial SignedSnapshot (verified by the node like any other). */
+  snapshot: z.unknown(),
+  ws_path: z.string().startsWith('/'),
+  server_time: EpochMs,
+});
+export type RegisterResponse = z.infer<typeof RegisterResponse>;
+
+/** Node lifecycle states as reported in heartbeats and shown in the UI. */
+export const AgentStateName = z.enum([
+  'not_initialised',
+  'initialised',
+  'registering',
+  'testing',
+  'active',
+  'degraded',
+  'draining',
+  'stopped',
+]);
+export type AgentStateName = z.infer<typeof AgentStateName>;
+
+export const ConfigStatus = z.looseObject({
+  state: z.enum([
+    'ok',
+    'invalid_signature',
+    'invalid_schema',
+    'stale',
+    'wrong_network',
+    'unreachable',
+    'apply_failed',
+  ]),
+  detail: z.string().max(500).optional(),
+  /** Digest the node was offered but refused, if any. */
+  refused_digest: Digest.optional(),
+});
+export type ConfigStatus = z.infer<typeof ConfigStatus>;
+
+export const ModelRef = z.looseObject({ name: z.string().max(200), revision: z.string().max(100) });
+
+export const RuntimeHealth = z.looseObject({
+  kind: z.string().max(32),
+  healthy: z.boolean(),
+  running_requests: NonNegInt.nullable(),
+  waiting_requests: NonNegInt.nullable(),
+  kv_cache_usage: z.number().min(0).max(1).nullable(),
+  detail: z.string().max(500).optional(),
+});
+export type RuntimeHealth = z.infer<typeof RuntimeHealth>;
+
+export const HeartbeatBody = z.looseObject({
+  agent_version: z.string().max(64),
+  runtime_version: z.string().max(64).nullable(),
+  protocol_version: z.string().max(16),
+  state: AgentStateName,
+  state_reason: z.string().max(500),
+  uptime_s: NonNegInt,
+  gpus: z.array(GpuStatus).max(64),
+  memory: z.looseObject({ total_mb: NonNegInt, free_mb: NonNegInt }),
+  config_digest: Digest.nullable(),
+  config_status: ConfigStatus,
+  models: z.looseObject({
+    installed: z.array(ModelRef).max(200),
+    active: z.array(ModelRef).max(200),
+  }),
+  runtime: RuntimeHealth,
+  jobs: z.looseObject({
+    in_flight: NonNegInt,
+    completed_total: NonNegInt,
+    failed_total: NonNegInt,
+  }),
+});
+export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
+
+export const HeartbeatResponse = z.looseObject({
+  status: NodeStatus,
+  /** The network's current digest; a difference tells the node to fetch the snapshot. */
+  config_digest: Digest,
+  server_time: EpochMs,
+});
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
+export const ConfigDigestResponse = z.looseObject({
+  config_digest: Digest,
+  serial: z.number().int().positive(),
+  server_time: EpochMs,
+});
+export type ConfigDigestResponse = z.infer<typeof ConfigDigestResponse>;
+
+export const TimeResponse = z.looseObject({ server_time: EpochMs });
+
+export const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);
+export type LogLevel = z.infer<typeof LogLevel>;
+
+export const LogEntry = z.looseObject({
+  ts: EpochMs,
+  level: LogLevel,
+  source: z.string().max(64),
+  message: z.string().max(4000),
+  fields: z.record(z.string(), z.unknown()).optional(),
+});
+export type LogEntry = z.infer<typeof LogEntry>;
+
+export const LogBatchBody = z.looseObject({
+  batch_id: Id,
+  entries: z.array(LogEntry).min(1).max(1000),
+});
+export type LogBatchBody = z.infer<typeof LogBatchBody>;
+
+export const LogBatchResponse = z.looseObject({ accepted: Id, count: NonNegInt });
