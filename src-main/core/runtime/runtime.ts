@@ -1,0 +1,85 @@
+import type { ChatMessage } from '../protocol/schemas/ws.js';
+import type { z } from 'zod';
+
+/** What the runtime should serve, derived from the applied config snapshot. */
+export interface RuntimePlan {
+  /** Hugging Face repo id and pinned revision of the model to load. */
+  model: { name: string; servedName: string; revision: string; maxModelLen: number };
+  /** Runtime image pinned by digest (ignored by runtimes that are not containers). */
+  image: { repository: string; tag: string; digest: string } | null;
+  maxNumSeqs: number;
+  gpuMemoryHeadroomMb: number;
+}
+
+export type RuntimeState = 'stopped' | 'starting' | 'loading' | 'ready' | 'unhealthy' | 'failed';
+
+export interface RuntimeStatus {
+  kind: string;
+  state: RuntimeState;
+  /** Plain words for the operator: what is happening and, when failing, what to do. */
+  detail: string;
+  version: string | null;
+  servedModels: string[];
+  /** True for the devnet's simulated runtime: never allowed on testnet or mainnet. */
+  simulated: boolean;
+}
+
+export interface RuntimeMetrics {
+  running: number | null;
+  waiting: number | null;
+  kvCacheUsage: number | null;
+  timeToFirstTokenSeconds: number | null;
+  generationTokensTotal: number | null;
+}
+
+export interface InferenceRequest {
+  jobId: string;
+  model: string;
+  kind: 'chat' | 'completion';
+  messages?: z.infer<typeof ChatMessage>[];
+  prompt?: string;
+  maxTokens: number;
+  temperature?: number;
+  seed?: number;
+  /** Aborting closes the stream, which cancels the request inside vLLM. */
+  signal: AbortSignal;
+  /** Called with each text delta as it streams. */
+  onDelta?: (text: string) => void;
+}
+
+export interface InferenceResult {
+  text: string;
+  finishReason: 'stop' | 'length';
+  usage: { prompt_tokens: number; completion_tokens: number };
+  startedAt: number;
+  firstTokenAt: number | null;
+  finishedAt: number;
+}
+
+/** Error from the runtime, with whether retrying on another attempt may help. */
+export class RuntimeError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'unavailable' | 'bad_request' | 'timeout' | 'cancelled' | 'failed',
+  ) {
+    super(message);
+    this.name = 'RuntimeError';
+  }
+}
+
+/**
+ * An inference engine the agent drives: an external OpenAI-compatible endpoint, the devnet's
+ * simulated runtime, or the Docker vLLM container. Implementations never see key material.
+ */
+export interface Runtime {
+  readonly kind: string;
+  /** Brings the runtime to serve `plan` (idempotent; a changed plan reloads). */
+  apply(plan: RuntimePlan): Promise<void>;
+  stop(): Promise<void>;
+  status(): RuntimeStatus;
+  /** Reads the runtime's /metrics; nulls where unknown. */
+  metrics(): Promise<RuntimeMetrics>;
+  infer(request: InferenceRequest): Promise<InferenceResult>;
+  /** Subscribes to status changes; returns the unsubscribe function. */
+  onStatus(listener: (status: RuntimeStatus) => void): () => void;
+}
