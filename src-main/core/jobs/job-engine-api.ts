@@ -1,0 +1,52 @@
+import type { ConfigSnapshot } from '../protocol/schemas/snapshot.js';
+import type { Job, NodeMessageBody, NodeMessageType } from '../protocol/schemas/ws.js';
+
+/** What happened to a job, for the UI and the local log. */
+export type JobEventKind =
+  'received' | 'accepted' | 'rejected' | 'running' | 'completed' | 'failed' | 'acked';
+
+export interface JobEvent {
+  kind: JobEventKind;
+  jobId: string;
+  model: string;
+  at: number;
+  test?: boolean;
+  /** Reject reason, failure code, or ack outcome, in plain words. */
+  detail?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  durationMs?: number;
+  tokensPerSecond?: number;
+  /** For `acked`: accepted | duplicate | rejected. */
+  outcome?: 'accepted' | 'duplicate' | 'rejected';
+}
+
+/**
+ * Sends one node → network message. The agent wires it to the signed WebSocket link; it returns
+ * false (or throws) when the link is down — a result then stays in the journal and is re-sent by
+ * `onLinkUp`.
+ */
+export type JobSend = <T extends NodeMessageType>(
+  type: T,
+  body: NodeMessageBody<T>,
+) => boolean | Promise<boolean>;
+
+export interface JobEngineApi {
+  /** Validate → accept/reject → run → result. */
+  handleAssign(job: Job): void;
+  handleCancel(jobId: string, reason: string): void;
+  handleAck(jobId: string, outcome: 'accepted' | 'duplicate' | 'rejected', reason?: string): void;
+  /** Re-sends unacknowledged results from the journal. */
+  onLinkUp(): Promise<void>;
+  /** Limits, participation, model list. */
+  setConfig(config: ConfigSnapshot, digest: string): void;
+  /** Deletes job traces of older snapshots (keeps unacknowledged results). */
+  onConfigApplied(digest: string): Promise<void>;
+  /** After a restart: resume, report or drop each journaled job per its TTL. */
+  resume(): Promise<void>;
+  /** Stops accepting; waits for in-flight jobs (at most `timeoutMs`). */
+  drain(timeoutMs: number): Promise<void>;
+  counters(): { in_flight: number; completed_total: number; failed_total: number };
+  /** Job updates for the UI; returns the unsubscribe function. */
+  onEvent(listener: (e: JobEvent) => void): () => void;
+}
