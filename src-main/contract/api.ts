@@ -1,0 +1,63 @@
+import type {
+  DashboardSnapshot,
+  GpuSampleDto,
+  GpuStateDto,
+  JobDto,
+  LogLineDto,
+  ModelDto,
+  NodeStateDto,
+  OwnerBinding,
+  ProgressDto,
+  SettingsDto,
+  SetupCheckDto,
+  StatsDto,
+} from './dto.js';
+
+/** Commands a UI may send: name → (argument) => result. One map, both transports. */
+export interface Commands {
+  getSnapshot: (arg: void) => DashboardSnapshot;
+  start: (arg: void) => NodeStateDto;
+  stop: (arg: void) => NodeStateDto;
+  updateSettings: (arg: Partial<SettingsDto>) => SettingsDto;
+  bindAccount: (arg: OwnerBinding | null) => NodeStateDto;
+  checkSetup: (arg: void) => SetupCheckDto[];
+  exportDiagnostics: (arg: void) => { path: string };
+  openLogsFolder: (arg: void) => { path: string };
+  backupKey: (arg: void) => { path: string };
+}
+export type CommandName = keyof Commands;
+export type CommandArg<C extends CommandName> = Parameters<Commands[C]>[0];
+export type CommandResult<C extends CommandName> = ReturnType<Commands[C]>;
+
+/** Events main pushes to UIs: name → payload. The renderer never polls. */
+export interface Events {
+  state: NodeStateDto;
+  stats: StatsDto;
+  gpu: GpuStateDto;
+  gpuSamples: GpuSampleDto[];
+  models: ModelDto[];
+  progress: ProgressDto;
+  job: JobDto;
+  /** Log lines arrive batched (at most a few pushes per second). */
+  logs: LogLineDto[];
+  setup: SetupCheckDto[];
+  settings: SettingsDto;
+}
+export type EventName = keyof Events;
+
+/** Errors cross the boundary as values and are rebuilt as real Errors on the UI side. */
+export interface WireErrorValue {
+  name: string;
+  message: string;
+  code?: string;
+}
+export type CommandReply<T> = { result: T } | { error: WireErrorValue };
+
+/** What the renderer talks to: the Electron preload bridge or the headless WebSocket bridge. */
+export interface NodeBridge {
+  invoke<C extends CommandName>(command: C, arg: CommandArg<C>): Promise<CommandResult<C>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** Name under which the preload exposes the bridge on `window`. */
+export const BRIDGE_GLOBAL = 'resultity' as const;

@@ -1,0 +1,163 @@
+// Data shapes that cross from the agent to any UI (Electron renderer or headless dashboard).
+// Types only: this folder has no runtime imports, so the renderer can depend on it freely.
+
+export type NodeStateName =
+  | 'not_initialised'
+  | 'initialised'
+  | 'registering'
+  | 'testing'
+  | 'active'
+  | 'degraded'
+  | 'draining'
+  | 'stopped';
+
+export type NetworkName = 'local' | 'testnet' | 'mainnet';
+
+export type OwnerBinding = { kind: 'wallet'; address: string } | { kind: 'email'; email: string };
+
+export interface NodeStateDto {
+  state: NodeStateName;
+  /** Plain words: why the node is in this state and, when it needs the operator, what to do. */
+  reason: string;
+  since: number;
+  nodeId: string | null;
+  network: NetworkName;
+  owner: OwnerBinding | null;
+  startedAt: number | null;
+  runtime: { kind: string; state: string; detail: string; simulated: boolean };
+  config: { digest: string | null; serial: number | null; status: string; detail?: string };
+  /** Key protection as reported by the vault; a warning when it is weak. */
+  keyProtection: { kind: string; warning?: string };
+}
+
+export interface StatsDto {
+  jobsDone: number;
+  jobsFailed: number;
+  inFlight: number;
+  tokensServed: number;
+  /** Generated tokens per second over the last minute. */
+  tokensPerSecond: number;
+  jobsPerMinute: number;
+}
+
+export interface GpuInfoDto {
+  index: number;
+  name: string;
+  uuid: string;
+  memoryTotalMb: number;
+  driverVersion: string | null;
+}
+
+export interface GpuSampleDto {
+  ts: number;
+  index: number;
+  utilizationPct: number | null;
+  memoryUsedMb: number | null;
+  memoryTotalMb: number | null;
+  temperatureC: number | null;
+  powerW: number | null;
+}
+
+export interface GpuStateDto {
+  /** False on machines that cannot serve inference (no NVIDIA GPU, macOS); reason says why. */
+  available: boolean;
+  reason: string;
+  gpus: GpuInfoDto[];
+}
+
+export type VerificationState =
+  'not_installed' | 'downloading' | 'verifying' | 'verified' | 'mismatch';
+
+export interface ModelDto {
+  name: string;
+  servedName: string;
+  revision: string;
+  approved: boolean;
+  installed: boolean;
+  active: boolean;
+  verification: VerificationState;
+  sizeBytes: number;
+  detail?: string;
+}
+
+export interface ProgressDto {
+  id: string;
+  kind: 'image_pull' | 'model_download';
+  label: string;
+  bytesDone: number;
+  bytesTotal: number | null;
+  /** Seconds left at the current rate, null while unknown. */
+  etaSeconds: number | null;
+  state: 'running' | 'done' | 'failed';
+  error?: string;
+}
+
+export interface JobDto {
+  jobId: string;
+  model: string;
+  state: 'received' | 'accepted' | 'rejected' | 'running' | 'completed' | 'failed' | 'acked';
+  promptTokens: number;
+  completionTokens: number;
+  durationMs: number | null;
+  tokensPerSecond: number | null;
+  outcome: string;
+  updatedAt: number;
+  test: boolean;
+}
+
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogLineDto {
+  seq: number;
+  ts: number;
+  level: LogLevelName;
+  source: string;
+  message: string;
+}
+
+export interface SetupCheckDto {
+  id:
+    | 'docker'
+    | 'nvidia_driver'
+    | 'container_toolkit'
+    | 'gpu_in_container'
+    | 'vram'
+    | 'disk'
+    | 'network'
+    | string;
+  label: string;
+  state: 'pass' | 'warn' | 'fail' | 'running' | 'unknown';
+  detail: string;
+  /** The fix in plain words, when not passing. */
+  fix?: string;
+}
+
+export interface SettingsDto {
+  network: NetworkName;
+  dataDir: string;
+  launchAtLogin: boolean;
+  keepAwake: boolean;
+  autoUpdate: boolean;
+  /** Upper bound on concurrent jobs (null = the network's max_queue_size). */
+  maxConcurrentJobs: number | null;
+  /** VRAM kept free for the desktop, in MiB. */
+  gpuMemoryHeadroomMb: number;
+  theme: 'system' | 'light' | 'dark';
+}
+
+/** Everything a UI needs at start; afterwards it applies pushed events. */
+export interface DashboardSnapshot {
+  node: NodeStateDto;
+  stats: StatsDto;
+  gpu: GpuStateDto;
+  gpuHistory: GpuSampleDto[];
+  models: ModelDto[];
+  progress: ProgressDto[];
+  jobs: JobDto[];
+  logs: LogLineDto[];
+  setup: SetupCheckDto[];
+  settings: SettingsDto;
+  /** Where the UI is served from: 'desktop' (Electron) or 'headless' (browser). */
+  host: 'desktop' | 'headless';
+  appVersion: string;
+}
