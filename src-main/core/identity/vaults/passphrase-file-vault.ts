@@ -1,0 +1,49 @@
+import { createPrivateFile, readPrivateFile } from './secret-file.js';
+import {
+  SecretVaultError,
+  generateSecret,
+  type SecretVault,
+  type VaultDescription,
+} from './secret-vault.js';
+
+const WHAT = 'the key passphrase file';
+
+/**
+ * The secret is a random 32-byte value in a file only the user can read (0600). This is the
+ * default for a headless node without a system keychain. An operator may also provision the
+ * file themselves (any non-empty content; one trailing newline is ignored).
+ */
+export class PassphraseFileVault implements SecretVault {
+  readonly kind = 'passphrase-file';
+
+  constructor(readonly path: string) {}
+
+  describe(): VaultDescription {
+    return { kind: this.kind, protection: 'file', source: `${WHAT} ${this.path}` };
+  }
+
+  async loadSecret(): Promise<string | undefined> {
+    const bytes = await readPrivateFile(this.path, WHAT);
+    if (bytes === undefined) return undefined;
+    const secret = bytes.toString('utf8').replace(/\r?\n$/, '');
+    if (secret.length === 0) {
+      throw new SecretVaultError(
+        'unreadable',
+        `The key passphrase file ${this.path} is empty. It was left as it is. Restore it from ` +
+          'your backup, or remove it together with the key file to create a new identity.',
+      );
+    }
+    return secret;
+  }
+
+  async loadOrCreateSecret(): Promise<string> {
+    const existing = await this.loadSecret();
+    if (existing !== undefined) return existing;
+    const secret = generateSecret();
+    if (await createPrivateFile(this.path, `${secret}\n`)) return secret;
+    // Another process created it between our read and our write: use theirs.
+    const theirs = await this.loadSecret();
+    if (theirs === undefined) throw new Error(`${this.path} vanished while being created.`);
+    return theirs;
+  }
+}
