@@ -1,0 +1,120 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AccountBindingError,
+  accountBindingPath,
+  clearAccountBinding,
+  loadAccountBinding,
+  parseAccountBinding,
+  saveAccountBinding,
+} from '../../../src-main/core/identity/account-binding.js';
+import { ensureDataDirs, resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
+
+const CHECKSUMMED = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(AccountBindingError);
+    return (err as Error).message;
+  }
+  throw new Error('expected an AccountBindingError');
+}
+
+describe('parseAccountBinding', () => {
+  it('normalises a wallet address to its EIP-55 checksum', () => {
+    expect(parseAccountBinding({ kind: 'wallet', address: CHECKSUMMED.toLowerCase() })).toEqual({
+      kind: 'wallet',
+      address: CHECKSUMMED,
+    });
+    expect(
+      parseAccountBinding({
+        kind: 'wallet',
+        address: ` ${CHECKSUMMED.toUpperCase().replace('0X', '0x')} `,
+      }),
+    ).toEqual({
+      kind: 'wallet',
+      address: CHECKSUMMED,
+    });
+  });
+
+  it('rejects bad wallet addresses with readable messages', () => {
+    expect(messageOf(() => parseAccountBinding({ kind: 'wallet', address: '0x1234' }))).toMatch(
+      /0x followed by 40 hexadecimal characters/,
+    );
+    // One letter's case flipped: a mistyped checksum.
+    const typo = CHECKSUMMED.replace('Fd6', 'fd6');
+    expect(messageOf(() => parseAccountBinding({ kind: 'wallet', address: typo }))).toMatch(
+      /wrong checksum.*typo/,
+    );
+    expect(
+      messageOf(() => parseAccountBinding({ kind: 'wallet', address: '0x' + '0'.repeat(40) })),
+    ).toMatch(/zero address/);
+  });
+
+  it('accepts a valid email (trimmed) and rejects a bad one', () => {
+    expect(parseAccountBinding({ kind: 'email', email: ' ops@example.com ' })).toEqual({
+      kind: 'email',
+      email: 'ops@example.com',
+    });
+    for (const bad of ['ops', 'ops@', '@example.com', 'ops example@x.com']) {
+      expect(messageOf(() => parseAccountBinding({ kind: 'email', email: bad }))).toMatch(
+        /not a valid email address/,
+      );
+    }
+  });
+
+  it('rejects an unknown kind', () => {
+    expect(messageOf(() => parseAccountBinding({ kind: 'phone', number: '1' }))).toMatch(
+      /wallet address or an email address/,
+    );
+  });
+});
+
+describe('account binding file', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'binding-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('saves, loads and clears per network', async () => {
+    const testnet = resolveDataDirs(root, 'testnet');
+    const mainnet = resolveDataDirs(root, 'mainnet');
+    await ensureDataDirs(testnet);
+    await ensureDataDirs(mainnet);
+    expect(await loadAccountBinding(testnet)).toBeUndefined();
+    const saved = await saveAccountBinding(testnet, {
+      kind: 'wallet',
+      address: CHECKSUMMED.toLowerCase(),
+    });
+    expect(saved.kind === 'wallet' && saved.address).toBe(CHECKSUMMED);
+    expect(await loadAccountBinding(testnet)).toEqual({ kind: 'wallet', address: CHECKSUMMED });
+    expect(await loadAccountBinding(mainnet)).toBeUndefined();
+    if (process.platform !== 'win32') {
+      expect((await stat(accountBindingPath(testnet))).mode & 0o777).toBe(0o600);
+    }
+    await clearAccountBinding(testnet);
+    expect(await loadAccountBinding(testnet)).toBeUndefined();
+    await clearAccountBinding(testnet); // idempotent
+  });
+
+  it('refuses to save an invalid binding and reports an unreadable file clearly', async () => {
+    const dirs = resolveDataDirs(root, 'local');
+    await ensureDataDirs(dirs);
+    await expect(saveAccountBinding(dirs, { kind: 'email', email: 'nope' })).rejects.toBeInstanceOf(
+      AccountBindingError,
+    );
+    await expect(readFile(accountBindingPath(dirs))).rejects.toThrow();
+    await writeFile(accountBindingPath(dirs), '{"kind":"wallet","address":"0x12"}');
+    const err = await loadAccountBinding(dirs).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AccountBindingError);
+    expect((err as Error).message).toContain(accountBindingPath(dirs));
+    expect((err as Error).message).toMatch(/Set the owner again/);
+  });
+});
