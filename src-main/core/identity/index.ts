@@ -1,0 +1,45 @@
+export {
+  NodeIdentity,
+  InvalidPrivateKeyError,
+  type KeystoreEncryptOptions,
+} from './node-identity.js';
+export {
+  KeystoreError,
+  KeystoreMissingError,
+  KeystoreWrongSecretError,
+  KeystoreSecretMissingError,
+  KeystoreCorruptError,
+} from './keystore-errors.js';
+export { loadKeystore, saveKeystore, readKeystoreFile, keystoreAddress } from './keystore.js';
+export {
+  loadOrCreateIdentity,
+  exportKeystoreBackup,
+  readStoredNodeId,
+  identityPaths,
+  IdentityExistsError,
+  type LoadOrCreateIdentityOptions,
+  type LoadedIdentity,
+} from './identity-store.js';
+export {
+  AccountBinding,
+  AccountBindingError,
+  parseAccountBinding,
+  loadAccountBinding,
+  saveAccountBinding,
+  clearAccountBinding,
+  accountBindingPath,
+} from './account-binding.js';
+export {
+  SecretVaultError,
+  type SecretVault,
+  type VaultDescription,
+  type VaultProtection,
+} from './vaults/secret-vault.js';
+export { PassphraseFileVault } from './vaults/passphrase-file-vault.js';
+export { EnvVault, KEY_PASSPHRASE_ENV } from './vaults/env-vault.js';
+export {
+  SafeStorageVault,
+  WEAK_KEYRING_WARNING,
+  type AsyncSafeStorage,
+  type LinuxStorageBackend,
+} from './vaults/safe-storage-vault.js';
