@@ -8,7 +8,7 @@ import type { DataDirs } from '../store/data-dirs.js';
 /** The account that owns this node on one network: an EVM wallet or an email address. */
 
 const WalletAddress = z
-  .string()
+  .string({ error: 'A wallet address is required.' })
   .trim()
   .regex(/^0x[0-9a-fA-F]{40}$/, {
     message:
@@ -33,14 +33,20 @@ const WalletAddress = z
   });
 
 const Email = z
-  .string()
+  .string({ error: 'An email address is required.' })
   .trim()
   .pipe(z.email({ message: 'That is not a valid email address (expected name@example.com).' }));
 
-export const AccountBinding = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('wallet'), address: WalletAddress }),
-  z.object({ kind: z.literal('email'), email: Email }),
-]);
+const OWNER_KINDS = 'The owner must be a wallet address or an email address.';
+
+export const AccountBinding = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('wallet'), address: WalletAddress }),
+    z.object({ kind: z.literal('email'), email: Email }),
+  ],
+  { error: OWNER_KINDS },
+);
 export type AccountBinding = z.output<typeof AccountBinding>;
 
 export class AccountBindingError extends Error {
@@ -51,11 +57,7 @@ export class AccountBindingError extends Error {
 export function parseAccountBinding(input: unknown): AccountBinding {
   const parsed = AccountBinding.safeParse(input);
   if (parsed.success) return parsed.data;
-  const messages = parsed.error.issues.map((issue) =>
-    issue.code === 'invalid_union'
-      ? 'The owner must be a wallet address or an email address.'
-      : issue.message,
-  );
+  const messages = parsed.error.issues.map((issue) => issue.message);
   throw new AccountBindingError([...new Set(messages)].join(' '));
 }
 

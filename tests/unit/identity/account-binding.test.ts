@@ -67,9 +67,17 @@ describe('parseAccountBinding', () => {
     }
   });
 
-  it('rejects an unknown kind', () => {
-    expect(messageOf(() => parseAccountBinding({ kind: 'phone', number: '1' }))).toMatch(
-      /wallet address or an email address/,
+  it('rejects an unknown kind, a non-object and a missing field in plain words', () => {
+    for (const input of [{ kind: 'phone', number: '1' }, 'x', null]) {
+      expect(messageOf(() => parseAccountBinding(input))).toBe(
+        'The owner must be a wallet address or an email address.',
+      );
+    }
+    expect(messageOf(() => parseAccountBinding({ kind: 'wallet' }))).toBe(
+      'A wallet address is required.',
+    );
+    expect(messageOf(() => parseAccountBinding({ kind: 'email', email: 5 }))).toBe(
+      'An email address is required.',
     );
   });
 });
