@@ -1,13 +1,11 @@
-/** Time source and one-shot timers, injectable so the batching engine runs on a fake clock. */
-export interface TimerClock {
-  /** Milliseconds on a monotonic scale (only differences matter). */
-  now(): number;
-  setTimer(fn: () => void, delayMs: number): unknown;
-  clearTimer(handle: unknown): void;
-}
+import { systemClock, type Clock } from '../../core/clock.js';
 
-export const systemClock: TimerClock = {
+/** The part of the shared Clock the engine needs: time and one-shot timers. */
+export type EngineClock = Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
+
+/** The system clock on a monotonic scale: latencies must not jump with the wall clock. */
+export const monotonicClock: EngineClock = {
   now: () => performance.now(),
-  setTimer: (fn, delayMs) => setTimeout(fn, Math.max(0, delayMs)),
-  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setTimeout: systemClock.setTimeout,
+  clearTimeout: systemClock.clearTimeout,
 };

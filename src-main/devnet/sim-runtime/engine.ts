@@ -1,4 +1,5 @@
-import type { TimerClock } from './clock.js';
+import type { TimerHandle } from '../../core/clock.js';
+import type { EngineClock } from './clock.js';
 import { Histogram, REQUEST_LATENCY_BUCKETS, TTFT_BUCKETS } from './histogram.js';
 import type { FinishReason } from './simulate.js';
 
@@ -84,7 +85,7 @@ export class SimEngine {
   private readonly running = new Set<Sequence>();
   private readonly tickMs: number;
   private nextId = 1;
-  private timer: unknown;
+  private timer: TimerHandle | undefined;
   private timerAt = Infinity;
   private lastTickAt = -Infinity;
   private pausedAt: number | undefined;
@@ -98,7 +99,7 @@ export class SimEngine {
 
   constructor(
     readonly options: EngineOptions,
-    private readonly clock: TimerClock,
+    private readonly clock: EngineClock,
   ) {
     if (!Number.isInteger(options.maxNumSeqs) || options.maxNumSeqs < 1) {
       throw new RangeError(`maxNumSeqs must be a positive integer, got ${options.maxNumSeqs}`);
@@ -266,11 +267,11 @@ export class SimEngine {
     if (this.timer !== undefined && this.timerAt <= at) return;
     this.clearTimer();
     this.timerAt = at;
-    this.timer = this.clock.setTimer(this.tick, at - this.clock.now());
+    this.timer = this.clock.setTimeout(this.tick, Math.max(0, at - this.clock.now()));
   }
 
   private clearTimer(): void {
-    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
   }

@@ -1,3 +1,5 @@
+import { renderChatPrompt, type ChatMessageText } from './tokenizer.js';
+
 /**
  * Deterministic "model output" of the simulated runtime. The devnet calls this to know the
  * expected answer of a test task; the server calls it to produce the answer. Same input, same
@@ -106,4 +108,12 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The expected answer of a chat request: the messages go through the runtime's chat template. */
+export function simulateChatCompletion(
+  input: Omit<SimulateInput, 'prompt'> & { messages: readonly ChatMessageText[] },
+): SimulatedCompletion {
+  const { messages, ...rest } = input;
+  return simulateCompletion({ ...rest, prompt: renderChatPrompt(messages) });
 }

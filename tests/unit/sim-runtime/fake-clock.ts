@@ -1,7 +1,7 @@
-import type { TimerClock } from '../../../src-main/devnet/sim-runtime/clock.js';
+import type { EngineClock } from '../../../src-main/devnet/sim-runtime/clock.js';
 
 /** A manual clock: timers fire only when the test advances time, in due order. */
-export class FakeClock implements TimerClock {
+export class FakeClock implements EngineClock {
   private time = 0;
   private seq = 0;
   private readonly timers = new Map<number, { at: number; fn: () => void }>();
@@ -10,13 +10,13 @@ export class FakeClock implements TimerClock {
     return this.time;
   }
 
-  setTimer(fn: () => void, delayMs: number): unknown {
+  setTimeout(fn: () => void, delayMs: number): number {
     const id = ++this.seq;
     this.timers.set(id, { at: this.time + Math.max(0, delayMs), fn });
     return id;
   }
 
-  clearTimer(handle: unknown): void {
+  clearTimeout(handle: unknown): void {
     this.timers.delete(handle as number);
   }
 
