@@ -1,0 +1,339 @@
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { Logger } from '../logger.js';
+import {
+  MAX_FRAME_BYTES,
+  NodeMessageBodies,
+  decodeNetworkFrame,
+  describeIssues,
+  signEnvelope,
+  type MessageSigner,
+  type NetworkMessage,
+  type NodeMessageBody,
+  type NodeMessageType,
+  type NodeStatus,
+} from '../protocol/index.js';
+import { Backoff } from './backoff.js';
+import { describeClose, CLOSE_VERSION } from './close-codes.js';
+import { SendQueue } from './send-queue.js';
+
+export interface JobLinkOptions {
+  /** WebSocket URL of the IO service, e.g. "wss://io.network.resultity.com/v1/ws". */
+  url: string;
+  signer: MessageSigner;
+  clock: Clock;
+  logger: Logger;
+  agentVersion: string;
+  /** What the session announces when it opens. */
+  sessionParams: () => { accepting: boolean; max_concurrency: number };
+  retry?: { baseMs: number; maxMs: number };
+  /** A session that stays up this long resets the backoff. Default 30 s. */
+  stablePeriodMs?: number;
+  /** Transport ping period; a peer that misses one pong is dead. Default 15 s. */
+  pingIntervalMs?: number;
+  /** Time from TCP connect to session_ready. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  maxQueuedFrames?: number;
+  highWaterBytes?: number;
+  random?: () => number;
+}
+
+export interface SessionInfo {
+  sessionId: string;
+  status: NodeStatus;
+  configDigest: string;
+}
+
+export interface DisconnectInfo {
+  code: number;
+  /** Plain words: why the connection ended. */
+  reason: string;
+  willReconnect: boolean;
+  retryInMs: number | null;
+}
+
+export type JobLinkState = 'idle' | 'connecting' | 'opening' | 'ready' | 'stopped';
+
+export interface JobLinkEvents {
+  connected: [SessionInfo];
+  disconnected: [DisconnectInfo];
+  message: [NetworkMessage];
+}
+
+/** What the agent needs from the job link (fakes implement it in tests). */
+export interface JobLinkApi {
+  start(): void;
+  stop(reason?: string): Promise<void>;
+  /** Closes the current connection and connects again at once (e.g. after re-registering). */
+  reconnect(): void;
+  send<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): boolean;
+  setRetry(baseMs: number, maxMs: number): void;
+  readonly state: JobLinkState;
+  on<K extends keyof JobLinkEvents>(event: K, listener: (...args: JobLinkEvents[K]) => void): this;
+  off<K extends keyof JobLinkEvents>(event: K, listener: (...args: JobLinkEvents[K]) => void): this;
+}
+
+/**
+ * The one persistent WebSocket to the IO service: signed session opening, dead-peer detection,
+ * reconnect with jittered backoff, backpressure on send. Incoming frames are decoded with the
+ * protocol's schemas; a bad frame is logged and dropped, never thrown.
+ */
+export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
+  private ws: WebSocket | null = null;
+  private current: JobLinkState = 'idle';
+  private readonly backoff: Backoff;
+  private readonly queue: SendQueue;
+  private readonly log: Logger;
+  private pingTimer: TimerHandle | null = null;
+  private handshakeTimer: TimerHandle | null = null;
+  private reconnectTimer: TimerHandle | null = null;
+  private alive = false;
+  private immediate = false;
+  private closeNote: string | null = null;
+  private closed: Promise<void> = Promise.resolve();
+  private session: SessionInfo | null = null;
+  droppedFrames = 0;
+  connects = 0;
+
+  constructor(private readonly opts: JobLinkOptions) {
+    super();
+    this.log = opts.logger.child('link');
+    this.backoff = new Backoff({
+      baseMs: opts.retry?.baseMs ?? 500,
+      maxMs: opts.retry?.maxMs ?? 30_000,
+      stablePeriodMs: opts.stablePeriodMs ?? 30_000,
+      clock: opts.clock,
+      ...(opts.random ? { random: opts.random } : {}),
+    });
+    this.queue = new SendQueue({
+      clock: opts.clock,
+      highWaterBytes: opts.highWaterBytes ?? 4 * MAX_FRAME_BYTES,
+      maxFrames: opts.maxQueuedFrames ?? 1000,
+    });
+  }
+
+  get state(): JobLinkState {
+    return this.current;
+  }
+
+  get sessionInfo(): SessionInfo | null {
+    return this.session;
+  }
+
+  get queuedFrames(): number {
+    return this.queue.length;
+  }
+
+  start(): void {
+    if (this.current !== 'idle') return;
+    this.connect();
+  }
+
+  setRetry(baseMs: number, maxMs: number): void {
+    this.backoff.configure(baseMs, maxMs);
+  }
+
+  reconnect(): void {
+    if (this.current === 'stopped') return;
+    this.backoff.reset();
+    if (this.ws) {
+      this.immediate = true;
+      this.closeNote = 'reconnecting at the agent’s request';
+      this.ws.terminate();
+    } else {
+      this.cancel('reconnect');
+      this.connect();
+    }
+  }
+
+  async stop(reason = 'the node is stopping'): Promise<void> {
+    if (this.current === 'stopped') return this.closed;
+    this.current = 'stopped';
+    this.cancel('reconnect');
+    if (this.ws) {
+      const ws = this.ws;
+      this.closeNote = reason;
+      ws.close(1000, reason.slice(0, 120));
+      const force = this.opts.clock.setTimeout(() => ws.terminate(), 2000);
+      await this.closed;
+      this.opts.clock.clearTimeout(force);
+    }
+  }
+
+  send<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): boolean {
+    if (this.current !== 'ready') return false;
+    const check = NodeMessageBodies[type].safeParse(body);
+    if (!check.success) {
+      this.log.error(`Refused to send an invalid ${type} message: ${describeIssues(check.error)}`);
+      return false;
+    }
+    const frame = JSON.stringify(signEnvelope(this.opts.signer, type, body, this.opts.clock));
+    if (Buffer.byteLength(frame) > MAX_FRAME_BYTES) {
+      this.log.error(`A ${type} message is larger than the 1 MiB frame limit and was not sent.`);
+      return false;
+    }
+    const queued = this.queue.push(type, frame);
+    if (!queued) this.log.warn(`The send queue is full: a ${type} message was not sent.`);
+    return queued;
+  }
+
+  private connect(): void {
+    this.current = 'connecting';
+    this.connects += 1;
+    this.closeNote = null;
+    const ws = new WebSocket(this.opts.url, {
+      perMessageDeflate: false,
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: this.opts.handshakeTimeoutMs ?? 10_000,
+    });
+    this.ws = ws;
+    let resolveClosed = () => {};
+    this.closed = new Promise((resolve) => (resolveClosed = resolve));
+    ws.on('open', () => this.onOpen(ws));
+    ws.on('message', (data: WebSocket.RawData) => this.onFrame(ws, data));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('error', (err) => this.onError(ws, err));
+    ws.on('close', (code, reason) => {
+      this.onClose(ws, code, reason.toString());
+      resolveClosed();
+    });
+  }
+
+  private onError(ws: WebSocket, err: Error & { code?: string }): void {
+    if (ws !== this.ws) return;
+    // ws refuses frames over maxPayload by failing the connection; say so in plain words.
+    if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      this.closeNote = 'the network sent a frame larger than the 1 MiB limit; it was refused';
+      this.log.warn('Refused a frame larger than 1 MiB from the network; reconnecting.');
+    } else if (err.code?.startsWith('WS_ERR_')) {
+      this.closeNote = `the network broke the WebSocket protocol (${err.message})`;
+    } else {
+      this.log.debug(`WebSocket error: ${err.message}`);
+    }
+  }
+
+  private onOpen(ws: WebSocket): void {
+    if (ws !== this.ws) return;
+    this.current = 'opening';
+    this.alive = true;
+    this.handshakeTimer = this.opts.clock.setTimeout(() => {
+      this.closeNote = 'the network did not complete the session opening in time';
+      ws.terminate();
+    }, this.opts.handshakeTimeoutMs ?? 10_000);
+    this.pingTimer = this.opts.clock.setInterval(() => {
+      if (!this.alive) {
+        this.closeNote = 'the network stopped answering pings (dead connection)';
+        this.log.warn('No pong from the network: dropping the dead connection and reconnecting.');
+        ws.terminate();
+        return;
+      }
+      this.alive = false;
+      ws.ping();
+    }, this.opts.pingIntervalMs ?? 15_000);
+  }
+
+  private onFrame(ws: WebSocket, data: WebSocket.RawData): void {
+    if (ws !== this.ws) return;
+    this.alive = true;
+    let msg: NetworkMessage;
+    try {
+      msg = decodeNetworkFrame(toBuffer(data));
+    } catch (err) {
+      this.droppedFrames += 1;
+      this.log.warn(`Dropped a bad frame from the network: ${(err as Error).message}`);
+      return;
+    }
+    if (msg.type === 'challenge') return this.openSession(ws, msg.challenge);
+    if (msg.type === 'session_ready') return this.onReady(ws, msg);
+    if (msg.type === 'ping' && this.current === 'ready')
+      this.send('pong', { ping_id: msg.ping_id });
+    if (msg.type === 'error') this.log.warn(`The network reported ${msg.code}: ${msg.message}`);
+    this.emit('message', msg);
+  }
+
+  private openSession(ws: WebSocket, challenge: string): void {
+    if (this.current !== 'opening') {
+      this.log.warn('Ignored an unexpected session challenge from the network.');
+      return;
+    }
+    const params = this.opts.sessionParams();
+    const body: NodeMessageBody<'session_open'> = {
+      challenge,
+      agent_version: this.opts.agentVersion,
+      accepting: params.accepting,
+      max_concurrency: params.max_concurrency,
+    };
+    ws.send(JSON.stringify(signEnvelope(this.opts.signer, 'session_open', body, this.opts.clock)));
+  }
+
+  private onReady(ws: WebSocket, msg: Extract<NetworkMessage, { type: 'session_ready' }>): void {
+    if (this.current !== 'opening') return;
+    this.cancel('handshake');
+    this.current = 'ready';
+    this.backoff.markConnected();
+    this.session = {
+      sessionId: msg.session_id,
+      status: msg.status,
+      configDigest: msg.config_digest,
+    };
+    this.queue.attach({
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      isOpen: () => ws.readyState === WebSocket.OPEN,
+      write: (frame) => ws.send(frame),
+    });
+    this.log.info(`Job connection open (session ${msg.session_id}).`);
+    this.emit('connected', this.session);
+  }
+
+  private onClose(ws: WebSocket, code: number, wireReason: string): void {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    this.session = null;
+    this.cancel('handshake');
+    this.cancel('ping');
+    const lost = this.queue.detach();
+    if (lost.size > 0) {
+      const list = [...lost].map(([type, n]) => `${type} ×${n}`).join(', ');
+      this.log.warn(
+        `The connection dropped with messages still queued (${list}); unacknowledged results are re-sent from the journal after reconnecting.`,
+      );
+    }
+    this.backoff.markDisconnected();
+    const reason = this.closeNote ?? describeClose(code, wireReason);
+    const willReconnect = this.current !== 'stopped' && code !== CLOSE_VERSION;
+    const retryInMs = !willReconnect ? null : this.immediate ? 0 : this.backoff.next();
+    this.immediate = false;
+    if (this.current !== 'stopped') this.current = willReconnect ? 'connecting' : 'stopped';
+    if (willReconnect && retryInMs !== null) {
+      this.reconnectTimer = this.opts.clock.setTimeout(() => {
+        this.reconnectTimer = null;
+        this.connect();
+      }, retryInMs);
+    }
+    this.emit('disconnected', { code, reason, willReconnect, retryInMs });
+  }
+
+  private cancel(which: 'handshake' | 'ping' | 'reconnect'): void {
+    const { clock } = this.opts;
+    if (which === 'handshake' && this.handshakeTimer !== null) {
+      clock.clearTimeout(this.handshakeTimer);
+      this.handshakeTimer = null;
+    }
+    if (which === 'ping' && this.pingTimer !== null) {
+      clock.clearInterval(this.pingTimer);
+      this.pingTimer = null;
+    }
+    if (which === 'reconnect' && this.reconnectTimer !== null) {
+      clock.clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+    }
+  }
+}
+
+function toBuffer(data: WebSocket.RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(new Uint8Array(data));
+}
