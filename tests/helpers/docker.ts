@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { buildImageFromContext } from '../../src-main/devnet/image/build-image.js';
 import {
   writeNodeImageContext,
   type NodeImageSpec,
@@ -21,13 +22,7 @@ export async function buildNodeImage(
   const contextDir = await mkdtemp(path.join(os.tmpdir(), 'rn-image-'));
   try {
     const src = await writeNodeImageContext({ ...spec, contextDir });
-    const stream = await docker.buildImage({ context: contextDir, src }, { t: tag, rm: true });
-    const events = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
-      docker.modem.followProgress(stream, (err, res) => (err ? reject(err) : resolve(res))),
-    );
-    const failed = events.find((e) => e.error);
-    if (failed) throw new Error(`docker build of ${tag} failed: ${failed.error}`);
-    return tag;
+    return await buildImageFromContext(docker, { contextDir, src, tag });
   } finally {
     await rm(contextDir, { recursive: true, force: true });
   }

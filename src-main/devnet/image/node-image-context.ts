@@ -14,6 +14,8 @@ export interface NodeImageSpec {
   entry: string;
   /** Ports the image documents with EXPOSE. */
   expose?: number[];
+  /** Arguments placed after the entry in ENTRYPOINT; `docker run IMAGE ...` args follow them. */
+  entryArgs?: string[];
   /** Node binary to pack; defaults to the one running this code. */
   nodeBinary?: string;
 }
@@ -43,7 +45,7 @@ export async function writeNodeImageContext(spec: NodeImageSpec): Promise<string
     'COPY rootfs/ /\n' +
     expose +
     'ENV NODE_ENV=production\n' +
-    `ENTRYPOINT ["/node", "/app/${spec.entry}"]\n`;
+    `ENTRYPOINT ${JSON.stringify(['/node', `/app/${spec.entry}`, ...(spec.entryArgs ?? [])])}\n`;
   await writeFile(path.join(spec.contextDir, 'Dockerfile'), dockerfile);
   return ['Dockerfile', 'rootfs'];
 }

@@ -1,0 +1,60 @@
+import type Docker from 'dockerode';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildImageFromContext } from '../image/build-image.js';
+import { writeNodeImageContext } from '../image/node-image-context.js';
+
+export const SIM_RUNTIME_IMAGE = 'resultity/sim-vllm-openai:0.11.0-sim';
+export const SIM_RUNTIME_PORT = 8000;
+
+/**
+ * Bundles the simulated runtime's CLI and all its dependencies into one ESM file. Runs from
+ * the source tree (esbuild is a dev dependency, loaded only when called).
+ */
+export async function bundleSimRuntime(outFile: string): Promise<string> {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [fileURLToPath(new URL('./cli.ts', import.meta.url))],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return outFile;
+}
+
+/**
+ * Builds the stand-in for `vllm/vllm-openai`: a FROM-scratch image with Node and the bundled
+ * CLI, listening on 0.0.0.0:8000, so `docker run IMAGE --model X --served-model-name X` works
+ * like vLLM's image. Returns the tag.
+ */
+export async function buildSimRuntimeImage(
+  docker: Docker,
+  tag: string = SIM_RUNTIME_IMAGE,
+): Promise<string> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'rn-sim-runtime-'));
+  try {
+    const bundle = await bundleSimRuntime(path.join(work, 'sim-runtime.mjs'));
+    const contextDir = path.join(work, 'context');
+    const src = await writeNodeImageContext({
+      contextDir,
+      files: { 'sim-runtime.mjs': bundle },
+      entry: 'sim-runtime.mjs',
+      expose: [SIM_RUNTIME_PORT],
+      entryArgs: ['--host', '0.0.0.0', '--port', String(SIM_RUNTIME_PORT)],
+    });
+    return await buildImageFromContext(docker, {
+      contextDir,
+      src,
+      tag,
+      labels: { 'network.resultity.sim-runtime': 'true' },
+    });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
