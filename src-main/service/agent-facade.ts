@@ -1,0 +1,63 @@
+import type {
+  GpuSampleDto,
+  GpuStateDto,
+  ModelDto,
+  NodeStateDto,
+  OwnerBinding,
+  ProgressDto,
+  SettingsDto,
+  SetupCheckDto,
+} from '../contract/index.js';
+import type { JobEvent } from '../core/jobs/job-engine-api.js';
+import type { LogEntry } from '../core/logger.js';
+
+type Unsubscribe = () => void;
+
+/**
+ * What the UI service needs from the agent. The real `Agent` is adapted to this in
+ * `agent-adapter.ts`; tests pass a fake. State, GPU and setup already arrive as contract DTOs so
+ * the service does not reach into the agent's internals.
+ */
+export interface AgentFacade {
+  /** The node's state now, with the reason in plain words. */
+  state(): NodeStateDto;
+  onState(listener: (state: NodeStateDto) => void): Unsubscribe;
+  /** Resolves once the start was accepted (registering runs on); rejects with a plain reason. */
+  start(): Promise<void>;
+  /** Stops taking jobs, lets in-flight jobs finish (at most `drainTimeoutMs`), then stops. */
+  stop(drainTimeoutMs: number): Promise<void>;
+
+  onJobEvent(listener: (event: JobEvent) => void): Unsubscribe;
+  counters(): { in_flight: number; completed_total: number; failed_total: number };
+  onLog(listener: (entry: LogEntry) => void): Unsubscribe;
+
+  gpu(): GpuStateDto;
+  onGpu(listener: (gpu: GpuStateDto) => void): Unsubscribe;
+  /** Samples at the sampler's own rate (one array per tick, one entry per GPU). */
+  onGpuSamples(listener: (samples: GpuSampleDto[]) => void): Unsubscribe;
+
+  models(): ModelDto[];
+  onModels(listener: (models: ModelDto[]) => void): Unsubscribe;
+  onProgress(listener: (progress: ProgressDto) => void): Unsubscribe;
+
+  /** Runs the setup checks (Docker, driver, toolkit, GPU in container, VRAM, disk, network). */
+  checkSetup(): Promise<SetupCheckDto[]>;
+  bindAccount(binding: OwnerBinding | null): Promise<void>;
+  /** Writes the encrypted key file (never the plain key) into `dir`; returns its path. */
+  exportKeyBackup(dir: string): Promise<string>;
+  /** Settings the agent acts on while running (concurrency, VRAM headroom, network on restart). */
+  applySettings(settings: SettingsDto): Promise<void> | void;
+}
+
+/** Things only the host (Electron shell or headless CLI) can do. */
+export interface HostActions {
+  readonly kind: 'desktop' | 'headless';
+  readonly appVersion: string;
+  /** Where diagnostics bundles and key backups are written. */
+  readonly exportDir: string;
+  readonly logsDir: string;
+  /** Shows a folder to the user (desktop: the file manager); headless just reports the path. */
+  openFolder(path: string): Promise<void>;
+  /** Side effects of host-level settings (launch at login, keep awake). */
+  onSettingsChanged?(settings: SettingsDto): void;
+}

@@ -1,0 +1,72 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { SettingsDto } from '../contract/index.js';
+import { JsonFileError, readJsonFile, writeFileAtomic } from '../core/store/atomic-file.js';
+
+const Network = z.enum(['local', 'testnet', 'mainnet']);
+
+/** Every field a settings file may hold; unknown keys are kept out. */
+export const SettingsSchema = z.object({
+  network: Network,
+  dataDir: z.string().min(1),
+  launchAtLogin: z.boolean(),
+  keepAwake: z.boolean(),
+  autoUpdate: z.boolean(),
+  maxConcurrentJobs: z.number().int().min(1).max(256).nullable(),
+  gpuMemoryHeadroomMb: z.number().int().min(0).max(1_048_576),
+  theme: z.enum(['system', 'light', 'dark']),
+});
+
+/**
+ * What a UI may change. The data folder is fixed for a running app (it holds the node key):
+ * it is chosen at install or with the headless `--data-dir` flag, never from a web page.
+ */
+export const SettingsPatchSchema = SettingsSchema.omit({ dataDir: true }).partial().strict();
+
+export interface SettingsStore {
+  load(): Promise<SettingsDto>;
+  save(settings: SettingsDto): Promise<void>;
+}
+
+/** Settings in one small JSON file, written atomically. A broken file falls back to defaults. */
+export class JsonFileSettingsStore implements SettingsStore {
+  /** Set when the last load found a file it could not use (shown in the log by the service). */
+  lastProblem: string | null = null;
+
+  constructor(
+    readonly path: string,
+    private readonly defaults: SettingsDto,
+  ) {}
+
+  async load(): Promise<SettingsDto> {
+    this.lastProblem = null;
+    try {
+      // Missing fields (a file from an older version) take their defaults.
+      const stored = await readJsonFile(this.path, SettingsSchema.partial());
+      return { ...this.defaults, ...stored };
+    } catch (err) {
+      if (err instanceof JsonFileError && err.problem === 'missing') return { ...this.defaults };
+      this.lastProblem =
+        `${(err as Error).message} The app uses default settings; saving a setting ` +
+        'rewrites the file.';
+      return { ...this.defaults };
+    }
+  }
+
+  async save(settings: SettingsDto): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    await writeFileAtomic(this.path, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+  }
+}
+
+/** Keeps settings in memory only (tests, one-off runs). */
+export class MemorySettingsStore implements SettingsStore {
+  constructor(private settings: SettingsDto) {}
+  async load(): Promise<SettingsDto> {
+    return { ...this.settings };
+  }
+  async save(settings: SettingsDto): Promise<void> {
+    this.settings = { ...settings };
+  }
+}

@@ -1,0 +1,244 @@
+import type {
+  CommandArg,
+  CommandName,
+  CommandResult,
+  DashboardSnapshot,
+  NodeStateDto,
+  ProgressDto,
+  SettingsDto,
+  SetupCheckDto,
+  StatsDto,
+} from '../contract/index.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { AgentFacade, HostActions } from './agent-facade.js';
+import { parseCommandArg } from './command-args.js';
+import { writeDiagnostics } from './diagnostics.js';
+import { EventHub, type EventListener } from './event-hub.js';
+import { GpuHistory } from './gpu-history.js';
+import { JobTracker } from './job-tracker.js';
+import { LogBatcher } from './log-batcher.js';
+import type { SettingsStore } from './settings-store.js';
+import { StatsTracker } from './stats-tracker.js';
+
+export interface UiServiceOptions {
+  agent: AgentFacade;
+  host: HostActions;
+  settingsStore: SettingsStore;
+  clock: Clock;
+  logger: Logger;
+  /** How long Stop waits for in-flight jobs. */
+  drainTimeoutMs?: number;
+  limits?: { jobs?: number; logLines?: number; snapshotLogLines?: number; gpuWindowMs?: number };
+  logBatchMs?: number;
+  statsIntervalMs?: number;
+}
+
+type Handlers = { [C in CommandName]: (arg: CommandArg<C>) => Promise<CommandResult<C>> };
+
+/**
+ * The UI contract implemented over the agent, shared by the Electron shell (IPC) and the
+ * headless dashboard (WebSocket). Keeps recent jobs, logs, stats and GPU history in memory and
+ * pushes changes; UIs fetch one snapshot and then apply pushes.
+ */
+export class UiService {
+  private readonly hub = new EventHub();
+  private readonly jobs: JobTracker;
+  private readonly logs: LogBatcher;
+  private readonly stats: StatsTracker;
+  private readonly gpuHistory: GpuHistory;
+  private readonly progress = new Map<string, ProgressDto>();
+  private readonly unsubscribes: (() => void)[] = [];
+  private setup: SetupCheckDto[] = [];
+  private setupRun: Promise<SetupCheckDto[]> | null = null;
+  private settingsChain: Promise<unknown> = Promise.resolve();
+  private statsTimer: TimerHandle | null = null;
+  private lastStatsJson = '';
+  private disposed = false;
+
+  private constructor(
+    private readonly opts: UiServiceOptions,
+    private settings: SettingsDto,
+  ) {
+    const { agent, clock } = opts;
+    this.jobs = new JobTracker(opts.limits?.jobs ?? 200);
+    this.stats = new StatsTracker(agent.counters());
+    this.gpuHistory = new GpuHistory(opts.limits?.gpuWindowMs ?? 10 * 60_000);
+    this.logs = new LogBatcher({
+      clock,
+      capacity: opts.limits?.logLines ?? 100_000,
+      intervalMs: opts.logBatchMs ?? 200,
+      push: (lines) => this.hub.emit('logs', lines),
+    });
+    this.unsubscribes.push(
+      agent.onState((state) => this.hub.emit('state', state)),
+      agent.onLog((entry) => this.logs.add(entry)),
+      agent.onJobEvent((event) => {
+        this.hub.emit('job', this.jobs.apply(event));
+        if (this.stats.apply(event)) this.pushStats();
+      }),
+      agent.onGpu((gpu) => this.hub.emit('gpu', gpu)),
+      agent.onGpuSamples((samples) => {
+        this.gpuHistory.add(samples, clock.now());
+        this.hub.emit('gpuSamples', samples);
+      }),
+      agent.onModels((models) => this.hub.emit('models', models)),
+      agent.onProgress((p) => {
+        this.progress.set(p.id, p);
+        if (p.state !== 'running') this.trimProgress();
+        this.hub.emit('progress', p);
+      }),
+    );
+    // Rates decay with time even when nothing happens, so main re-pushes them (UIs never poll).
+    this.statsTimer = clock.setInterval(() => this.pushStats(), opts.statsIntervalMs ?? 1_000);
+  }
+
+  static async create(opts: UiServiceOptions): Promise<UiService> {
+    const settings = await opts.settingsStore.load();
+    const problem = (opts.settingsStore as { lastProblem?: string | null }).lastProblem;
+    if (problem) opts.logger.warn(problem);
+    await opts.agent.applySettings(settings);
+    opts.host.onSettingsChanged?.(settings);
+    return new UiService(opts, settings);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  /** Validates the argument (it comes from a UI) and runs the command. Throws on failure. */
+  async invoke<C extends CommandName>(command: C, arg: unknown): Promise<CommandResult<C>> {
+    const parsed = parseCommandArg(command, arg);
+    const handler = this.handlers[command] as (a: CommandArg<C>) => Promise<CommandResult<C>>;
+    return handler(parsed);
+  }
+
+  currentState(): NodeStateDto {
+    return this.opts.agent.state();
+  }
+
+  currentSettings(): SettingsDto {
+    return { ...this.settings };
+  }
+
+  private readonly handlers: Handlers = {
+    getSnapshot: async () => this.snapshot(),
+    start: async () => {
+      await this.opts.agent.start();
+      return this.opts.agent.state();
+    },
+    stop: async () => {
+      await this.opts.agent.stop(this.opts.drainTimeoutMs ?? 30_000);
+      return this.opts.agent.state();
+    },
+    updateSettings: (patch) => this.updateSettings(patch),
+    bindAccount: async (binding) => {
+      await this.opts.agent.bindAccount(binding);
+      return this.opts.agent.state();
+    },
+    checkSetup: () => this.runSetupChecks(),
+    exportDiagnostics: async () => ({
+      path: await writeDiagnostics(
+        this.opts.host.exportDir,
+        this.snapshot(),
+        this.logs.recent(5_000),
+      ),
+    }),
+    openLogsFolder: async () => {
+      await this.opts.host.openFolder(this.opts.host.logsDir);
+      return { path: this.opts.host.logsDir };
+    },
+    backupKey: async () => ({
+      path: await this.opts.agent.exportKeyBackup(this.opts.host.exportDir),
+    }),
+  };
+
+  snapshot(): DashboardSnapshot {
+    const { agent, clock, host } = this.opts;
+    return {
+      node: agent.state(),
+      stats: this.statsNow(),
+      gpu: agent.gpu(),
+      gpuHistory: this.gpuHistory.samples(clock.now()),
+      models: agent.models(),
+      progress: [...this.progress.values()],
+      jobs: this.jobs.recent(),
+      logs: this.logs.recent(this.opts.limits?.snapshotLogLines ?? 2_000),
+      setup: this.setup,
+      settings: this.currentSettings(),
+      host: host.kind,
+      appVersion: host.appVersion,
+    };
+  }
+
+  /** Stops the agent (draining in-flight jobs), flushes the last log lines and detaches. */
+  async shutdown(drainTimeoutMs: number): Promise<void> {
+    try {
+      await this.opts.agent.stop(drainTimeoutMs);
+    } finally {
+      this.logs.flush();
+      this.dispose();
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const off of this.unsubscribes.splice(0)) off();
+    if (this.statsTimer !== null) this.opts.clock.clearInterval(this.statsTimer);
+    this.statsTimer = null;
+    this.logs.dispose();
+  }
+
+  private statsNow(): StatsDto {
+    const counters = this.opts.agent.counters();
+    this.stats.syncCounters(counters);
+    return this.stats.snapshot(this.opts.clock.now(), counters.in_flight);
+  }
+
+  private pushStats(): void {
+    const stats = this.statsNow();
+    const json = JSON.stringify(stats);
+    if (json === this.lastStatsJson) return;
+    this.lastStatsJson = json;
+    this.hub.emit('stats', stats);
+  }
+
+  private runSetupChecks(): Promise<SetupCheckDto[]> {
+    // Two windows clicking "Check again" share one run.
+    this.setupRun ??= this.opts.agent
+      .checkSetup()
+      .then((checks) => {
+        this.setup = checks;
+        this.hub.emit('setup', checks);
+        return checks;
+      })
+      .finally(() => {
+        this.setupRun = null;
+      });
+    return this.setupRun;
+  }
+
+  private updateSettings(patch: Partial<SettingsDto>): Promise<SettingsDto> {
+    // One at a time, so two quick toggles cannot overwrite each other.
+    const next = this.settingsChain.then(async () => {
+      const merged: SettingsDto = { ...this.settings, ...patch };
+      if (JSON.stringify(merged) === JSON.stringify(this.settings)) return this.currentSettings();
+      await this.opts.settingsStore.save(merged);
+      this.settings = merged;
+      await this.opts.agent.applySettings(merged);
+      this.opts.host.onSettingsChanged?.(merged);
+      this.hub.emit('settings', this.currentSettings());
+      return this.currentSettings();
+    });
+    this.settingsChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private trimProgress(): void {
+    // Keep finished transfers briefly visible but bounded.
+    const finished = [...this.progress.values()].filter((p) => p.state !== 'running');
+    for (const p of finished.slice(0, Math.max(0, finished.length - 20)))
+      this.progress.delete(p.id);
+  }
+}

@@ -1,0 +1,201 @@
+import type {
+  GpuSampleDto,
+  GpuStateDto,
+  ModelDto,
+  NodeStateDto,
+  OwnerBinding,
+  ProgressDto,
+  SettingsDto,
+  SetupCheckDto,
+} from '../../../src-main/contract/index.js';
+import type { Clock, TimerHandle } from '../../../src-main/core/clock.js';
+import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
+import type { LogEntry } from '../../../src-main/core/logger.js';
+import type { AgentFacade, HostActions } from '../../../src-main/service/agent-facade.js';
+
+/** A clock whose time moves only when the test advances it. */
+export class FakeClock implements Clock {
+  private t: number;
+  private nextId = 1;
+  private timers = new Map<number, { at: number; fn: () => void; every: number | null }>();
+
+  constructor(start = 1_700_000_000_000) {
+    this.t = start;
+  }
+  now(): number {
+    return this.t;
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.t + ms, fn, every: null });
+    return id;
+  }
+  clearTimeout(handle: TimerHandle): void {
+    this.timers.delete(handle as number);
+  }
+  setInterval(fn: () => void, ms: number): TimerHandle {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.t + ms, fn, every: ms });
+    return id;
+  }
+  clearInterval(handle: TimerHandle): void {
+    this.timers.delete(handle as number);
+  }
+  get pending(): number {
+    return this.timers.size;
+  }
+  /** Moves time forward, firing due timers in order. */
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      let nextId: number | null = null;
+      let nextAt = Infinity;
+      for (const [id, timer] of this.timers) {
+        if (timer.at <= end && timer.at < nextAt) {
+          nextAt = timer.at;
+          nextId = id;
+        }
+      }
+      if (nextId === null) break;
+      const timer = this.timers.get(nextId)!;
+      this.t = timer.at;
+      if (timer.every === null) this.timers.delete(nextId);
+      else timer.at += timer.every;
+      timer.fn();
+    }
+    this.t = end;
+  }
+}
+
+type Listeners<T> = Set<(value: T) => void>;
+
+function emitter<T>() {
+  const set: Listeners<T> = new Set();
+  return {
+    on: (l: (value: T) => void) => {
+      set.add(l);
+      return () => set.delete(l);
+    },
+    emit: (value: T) => set.forEach((l) => l(value)),
+    get count() {
+      return set.size;
+    },
+  };
+}
+
+export function nodeState(partial: Partial<NodeStateDto> = {}): NodeStateDto {
+  return {
+    state: 'stopped',
+    reason: 'The node is stopped.',
+    since: 0,
+    nodeId: '0xabc',
+    network: 'local',
+    owner: null,
+    startedAt: null,
+    runtime: { kind: 'sim', state: 'stopped', detail: '', simulated: true },
+    config: { digest: null, serial: null, status: 'none' },
+    keyProtection: { kind: 'passphrase-file' },
+    ...partial,
+  };
+}
+
+/** An agent that records calls and lets the test emit whatever the real one would. */
+export class FakeAgent implements AgentFacade {
+  current = nodeState();
+  countersValue = { in_flight: 0, completed_total: 0, failed_total: 0 };
+  gpuValue: GpuStateDto = { available: false, reason: 'No NVIDIA GPU found.', gpus: [] };
+  modelsValue: ModelDto[] = [];
+  setupResult: SetupCheckDto[] = [
+    { id: 'docker', label: 'Docker', state: 'pass', detail: 'Docker 27 is running.' },
+  ];
+  calls: string[] = [];
+  applied: SettingsDto[] = [];
+  bound: (OwnerBinding | null)[] = [];
+  failStart: Error | null = null;
+  stopGate: Promise<void> = Promise.resolve();
+
+  readonly stateEv = emitter<NodeStateDto>();
+  readonly jobEv = emitter<JobEvent>();
+  readonly logEv = emitter<LogEntry>();
+  readonly gpuEv = emitter<GpuStateDto>();
+  readonly samplesEv = emitter<GpuSampleDto[]>();
+  readonly modelsEv = emitter<ModelDto[]>();
+  readonly progressEv = emitter<ProgressDto>();
+
+  state() {
+    return this.current;
+  }
+  setState(partial: Partial<NodeStateDto>) {
+    this.current = { ...this.current, ...partial };
+    this.stateEv.emit(this.current);
+  }
+  onState = (l: (s: NodeStateDto) => void) => this.stateEv.on(l);
+  async start() {
+    this.calls.push('start');
+    if (this.failStart) throw this.failStart;
+    this.setState({ state: 'registering', reason: 'Registering with the network.' });
+  }
+  async stop(drainTimeoutMs: number) {
+    this.calls.push(`stop:${drainTimeoutMs}`);
+    await this.stopGate;
+    this.setState({ state: 'stopped', reason: 'Stopped by you.' });
+  }
+  onJobEvent = (l: (e: JobEvent) => void) => this.jobEv.on(l);
+  counters() {
+    return this.countersValue;
+  }
+  onLog = (l: (e: LogEntry) => void) => this.logEv.on(l);
+  gpu() {
+    return this.gpuValue;
+  }
+  onGpu = (l: (g: GpuStateDto) => void) => this.gpuEv.on(l);
+  onGpuSamples = (l: (s: GpuSampleDto[]) => void) => this.samplesEv.on(l);
+  models() {
+    return this.modelsValue;
+  }
+  onModels = (l: (m: ModelDto[]) => void) => this.modelsEv.on(l);
+  onProgress = (l: (p: ProgressDto) => void) => this.progressEv.on(l);
+  async checkSetup() {
+    this.calls.push('checkSetup');
+    return this.setupResult;
+  }
+  async bindAccount(binding: OwnerBinding | null) {
+    this.bound.push(binding);
+    this.setState({ owner: binding });
+  }
+  async exportKeyBackup(dir: string) {
+    this.calls.push(`backup:${dir}`);
+    return `${dir}/node-key-backup.json`;
+  }
+  applySettings(settings: SettingsDto) {
+    this.applied.push(settings);
+  }
+}
+
+export function fakeHost(dir: string): HostActions & { opened: string[]; changed: SettingsDto[] } {
+  const opened: string[] = [];
+  const changed: SettingsDto[] = [];
+  return {
+    kind: 'headless',
+    appVersion: '0.1.0-test',
+    exportDir: dir,
+    logsDir: `${dir}/logs`,
+    opened,
+    changed,
+    openFolder: async (p) => {
+      opened.push(p);
+    },
+    onSettingsChanged: (s) => changed.push(s),
+  };
+}
+
+export const defaultSettings: SettingsDto = {
+  network: 'local',
+  dataDir: '/tmp/resultity-test',
+  launchAtLogin: false,
+  keepAwake: false,
+  autoUpdate: true,
+  maxConcurrentJobs: null,
+  gpuMemoryHeadroomMb: 1024,
+  theme: 'system',
+};

@@ -1,0 +1,342 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventName, Events } from '../../../src-main/contract/index.js';
+import { fromReply, toReply } from '../../../src-main/contract/errors.js';
+import { silentLogger } from '../../../src-main/core/logger.js';
+import { MemorySettingsStore, UiService } from '../../../src-main/service/index.js';
+import { FakeAgent, FakeClock, defaultSettings, fakeHost } from './fakes.js';
+
+type Pushed = { event: EventName; payload: unknown };
+
+let dir: string;
+let clock: FakeClock;
+let agent: FakeAgent;
+let host: ReturnType<typeof fakeHost>;
+let store: MemorySettingsStore;
+let service: UiService;
+let pushed: Pushed[];
+
+function pushesOf<E extends EventName>(event: E): Events[E][] {
+  return pushed.filter((p) => p.event === event).map((p) => p.payload as Events[E]);
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ui-service-'));
+  clock = new FakeClock();
+  agent = new FakeAgent();
+  host = fakeHost(dir);
+  store = new MemorySettingsStore(defaultSettings);
+  service = await UiService.create({
+    agent,
+    host,
+    settingsStore: store,
+    clock,
+    logger: silentLogger,
+    drainTimeoutMs: 5_000,
+  });
+  pushed = [];
+  service.subscribe((event, payload) => pushed.push({ event, payload }));
+});
+
+afterEach(async () => {
+  service.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('UiService commands', () => {
+  it('returns a full snapshot for the first paint', async () => {
+    const snap = await service.invoke('getSnapshot', undefined);
+    expect(snap.host).toBe('headless');
+    expect(snap.appVersion).toBe('0.1.0-test');
+    expect(snap.node.state).toBe('stopped');
+    expect(snap.settings).toEqual(defaultSettings);
+    expect(snap.stats).toEqual({
+      jobsDone: 0,
+      jobsFailed: 0,
+      inFlight: 0,
+      tokensServed: 0,
+      tokensPerSecond: 0,
+      jobsPerMinute: 0,
+    });
+  });
+
+  it('start and stop drive the agent and return the new state', async () => {
+    expect((await service.invoke('start', undefined)).state).toBe('registering');
+    expect((await service.invoke('stop', undefined)).state).toBe('stopped');
+    expect(agent.calls).toEqual(['start', 'stop:5000']);
+    expect(pushesOf('state').map((s) => s.state)).toEqual(['registering', 'stopped']);
+  });
+
+  it('updateSettings validates, persists, applies and pushes once', async () => {
+    const next = await service.invoke('updateSettings', { keepAwake: true, theme: 'dark' });
+    expect(next).toMatchObject({ keepAwake: true, theme: 'dark' });
+    expect(await store.load()).toEqual(next);
+    expect(agent.applied.at(-1)).toEqual(next);
+    expect(host.changed.at(-1)).toEqual(next);
+    expect(pushesOf('settings')).toEqual([next]);
+    // Same values again: nothing saved, nothing pushed.
+    await service.invoke('updateSettings', { keepAwake: true });
+    expect(pushesOf('settings')).toHaveLength(1);
+  });
+
+  it('refuses bad settings and the data folder with a plain message', async () => {
+    await expect(service.invoke('updateSettings', { maxConcurrentJobs: -1 })).rejects.toThrow(
+      /maxConcurrentJobs/,
+    );
+    await expect(service.invoke('updateSettings', { dataDir: '/etc' })).rejects.toThrow(
+      /data folder/,
+    );
+    await expect(service.invoke('updateSettings', { theme: 'neon' })).rejects.toMatchObject({
+      name: 'InvalidCommandError',
+      code: 'invalid_command',
+    });
+    expect(await store.load()).toEqual(defaultSettings);
+  });
+
+  it('concurrent settings updates do not lose each other', async () => {
+    await Promise.all([
+      service.invoke('updateSettings', { keepAwake: true }),
+      service.invoke('updateSettings', { launchAtLogin: true }),
+    ]);
+    expect(await store.load()).toMatchObject({ keepAwake: true, launchAtLogin: true });
+  });
+
+  it('validates the account binding before the agent sees it', async () => {
+    await expect(
+      service.invoke('bindAccount', { kind: 'wallet', address: '0x123' }),
+    ).rejects.toThrow(/0x followed by 40/);
+    expect(agent.bound).toEqual([]);
+    const state = await service.invoke('bindAccount', { kind: 'email', email: ' op@example.com ' });
+    expect(state.owner).toEqual({ kind: 'email', email: 'op@example.com' });
+    await service.invoke('bindAccount', null);
+    expect(agent.bound.at(-1)).toBeNull();
+  });
+
+  it('rejects unknown commands and arguments to argument-less commands', async () => {
+    await expect(service.invoke('format' as never, undefined)).rejects.toThrow(/Unknown command/);
+    await expect(service.invoke('start', { now: true })).rejects.toThrow(/takes no argument/);
+  });
+
+  it('checkSetup shares one run between concurrent callers and pushes the result', async () => {
+    const [a, b] = await Promise.all([
+      service.invoke('checkSetup', undefined),
+      service.invoke('checkSetup', undefined),
+    ]);
+    expect(a).toEqual(b);
+    expect(agent.calls.filter((c) => c === 'checkSetup')).toHaveLength(1);
+    expect(pushesOf('setup')).toEqual([agent.setupResult]);
+    expect((await service.invoke('getSnapshot', undefined)).setup).toEqual(agent.setupResult);
+  });
+
+  it('writes a diagnostics bundle without key material, opens the logs folder, backs up the key', async () => {
+    agent.logEv.emit({ ts: clock.now(), level: 'info', source: 'agent', message: 'hello' });
+    const { path } = await service.invoke('exportDiagnostics', undefined);
+    expect(path.startsWith(dir)).toBe(true);
+    const bundle = JSON.parse(await readFile(path, 'utf8'));
+    expect(bundle.node.nodeId).toBe('0xabc');
+    expect(bundle.logs.map((l: { message: string }) => l.message)).toEqual(['hello']);
+    expect(JSON.stringify(bundle)).not.toMatch(/privateKey|mnemonic/i);
+
+    expect(await service.invoke('openLogsFolder', undefined)).toEqual({ path: `${dir}/logs` });
+    expect(host.opened).toEqual([`${dir}/logs`]);
+    expect(await service.invoke('backupKey', undefined)).toEqual({
+      path: `${dir}/node-key-backup.json`,
+    });
+  });
+});
+
+describe('UiService errors as values', () => {
+  it('a failing command crosses as a value and is rebuilt with its name and message', async () => {
+    const err = Object.assign(new Error('Docker is not running. Start Docker Desktop.'), {
+      name: 'RuntimeUnavailableError',
+      code: 'docker_down',
+    });
+    agent.failStart = err;
+    const reply = await toReply(() => service.invoke('start', undefined));
+    expect(reply).toEqual({
+      error: {
+        name: 'RuntimeUnavailableError',
+        message: 'Docker is not running. Start Docker Desktop.',
+        code: 'docker_down',
+      },
+    });
+    // Through JSON, as over IPC or a WebSocket.
+    const wire = JSON.parse(JSON.stringify(reply));
+    let rebuilt: unknown;
+    try {
+      fromReply(wire);
+    } catch (e) {
+      rebuilt = e;
+    }
+    expect(rebuilt).toBeInstanceOf(Error);
+    expect(rebuilt).toMatchObject({
+      name: 'RuntimeUnavailableError',
+      message: 'Docker is not running. Start Docker Desktop.',
+      code: 'docker_down',
+    });
+  });
+
+  it('a good reply unwraps to the result', async () => {
+    const reply = await toReply(() => service.invoke('stop', undefined));
+    expect(fromReply(JSON.parse(JSON.stringify(reply))).state).toBe('stopped');
+  });
+});
+
+describe('UiService pushes', () => {
+  it('batches log lines: a flood of 10,000 lines in 1 s is at most 5 pushes, none per line', () => {
+    for (let i = 0; i < 10_000; i++) {
+      if (i % 1_000 === 0) clock.advance(100);
+      agent.logEv.emit({ ts: clock.now(), level: 'info', source: 'agent', message: `line ${i}` });
+    }
+    clock.advance(200);
+    const batches = pushesOf('logs');
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.length).toBeLessThanOrEqual(6);
+    for (const b of batches) expect(b.length).toBeLessThanOrEqual(1_000);
+    // The newest line always arrives; seq shows what the live view skipped.
+    expect(batches.at(-1)!.at(-1)!.message).toBe('line 9999');
+    // The snapshot still has the recent lines in order.
+    const recent = service.snapshot().logs;
+    expect(recent).toHaveLength(2_000);
+    expect(recent.at(-1)!.seq).toBe(10_000);
+  });
+
+  it('a single log line arrives after the batch interval, not immediately', () => {
+    agent.logEv.emit({
+      ts: clock.now(),
+      level: 'warn',
+      source: 'runtime',
+      message: 'slow',
+      fields: { ms: 900 },
+    });
+    expect(pushesOf('logs')).toHaveLength(0);
+    clock.advance(200);
+    expect(pushesOf('logs')).toEqual([
+      [
+        {
+          seq: 1,
+          ts: expect.any(Number),
+          level: 'warn',
+          source: 'runtime',
+          message: 'slow ms=900',
+        },
+      ],
+    ]);
+  });
+
+  it('job events update the job list and stats; the rate decays after a minute', () => {
+    const t0 = clock.now();
+    for (let i = 0; i < 3; i++) {
+      agent.jobEv.emit({ kind: 'received', jobId: `j${i}`, model: 'm', at: t0 });
+      agent.jobEv.emit({
+        kind: 'completed',
+        jobId: `j${i}`,
+        model: 'm',
+        at: t0,
+        promptTokens: 10,
+        completionTokens: 300,
+        durationMs: 1_000,
+        tokensPerSecond: 300,
+      });
+    }
+    agent.jobEv.emit({ kind: 'failed', jobId: 'jf', model: 'm', at: t0, detail: 'timeout' });
+    // Test jobs do not count as served work.
+    agent.jobEv.emit({
+      kind: 'completed',
+      jobId: 't',
+      model: 'm',
+      at: t0,
+      test: true,
+      completionTokens: 99,
+    });
+
+    const stats = pushesOf('stats').at(-1)!;
+    expect(stats).toMatchObject({
+      jobsDone: 3,
+      jobsFailed: 1,
+      tokensServed: 900,
+      jobsPerMinute: 3,
+    });
+    expect(stats.tokensPerSecond).toBe(15); // 900 tokens / 60 s
+    expect(pushesOf('job')).toHaveLength(8);
+    const jobs = service.snapshot().jobs;
+    expect(jobs[0]!.jobId).toBe('t');
+    expect(jobs.find((j) => j.jobId === 'j0')).toMatchObject({
+      state: 'completed',
+      completionTokens: 300,
+    });
+
+    clock.advance(61_000);
+    expect(pushesOf('stats').at(-1)).toMatchObject({
+      tokensPerSecond: 0,
+      jobsPerMinute: 0,
+      jobsDone: 3,
+    });
+    // Nothing changed since: the periodic tick does not re-push the same numbers.
+    const count = pushesOf('stats').length;
+    clock.advance(10_000);
+    expect(pushesOf('stats')).toHaveLength(count);
+  });
+
+  it('keeps only the most recent 200 jobs', () => {
+    for (let i = 0; i < 250; i++)
+      agent.jobEv.emit({ kind: 'received', jobId: `j${i}`, model: 'm', at: i });
+    const jobs = service.snapshot().jobs;
+    expect(jobs).toHaveLength(200);
+    expect(jobs[0]!.jobId).toBe('j249');
+    expect(jobs.at(-1)!.jobId).toBe('j50');
+  });
+
+  it('pushes GPU samples at the sampler rate and keeps 10 minutes of history', () => {
+    const sample = (ts: number) => ({
+      ts,
+      index: 0,
+      utilizationPct: 50,
+      memoryUsedMb: 1,
+      memoryTotalMb: 2,
+      temperatureC: 60,
+      powerW: 100,
+    });
+    for (let i = 0; i < 15; i++) {
+      clock.advance(60_000);
+      agent.samplesEv.emit([sample(clock.now())]);
+    }
+    expect(pushesOf('gpuSamples')).toHaveLength(15);
+    const history = service.snapshot().gpuHistory;
+    expect(history.length).toBe(11); // now and the ten minutes before it
+    expect(history[0]!.ts).toBe(clock.now() - 600_000);
+  });
+
+  it('forwards state, models, gpu and progress; detaches everything on dispose', () => {
+    agent.setState({ state: 'degraded', reason: 'Docker stopped. Start Docker.' });
+    agent.modelsEv.emit([]);
+    agent.gpuEv.emit({ available: true, reason: '', gpus: [] });
+    agent.progressEv.emit({
+      id: 'p',
+      kind: 'image_pull',
+      label: 'vllm',
+      bytesDone: 1,
+      bytesTotal: 2,
+      etaSeconds: 1,
+      state: 'running',
+    });
+    expect(pushed.map((p) => p.event)).toEqual(['state', 'models', 'gpu', 'progress']);
+    expect(service.snapshot().progress).toHaveLength(1);
+    service.dispose();
+    expect(agent.stateEv.count + agent.logEv.count + agent.jobEv.count).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('shutdown drains the agent and flushes the last log lines', async () => {
+    agent.logEv.emit({ ts: clock.now(), level: 'info', source: 'agent', message: 'bye' });
+    await service.shutdown(1_234);
+    expect(agent.calls).toContain('stop:1234');
+    expect(
+      pushesOf('logs')
+        .flat()
+        .map((l) => l.message),
+    ).toEqual(['bye']);
+  });
+});
