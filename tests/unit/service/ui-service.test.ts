@@ -180,7 +180,8 @@ describe('UiService errors as values', () => {
 
   it('a good reply unwraps to the result', async () => {
     const reply = await toReply(() => service.invoke('stop', undefined));
-    expect(fromReply(JSON.parse(JSON.stringify(reply))).state).toBe('stopped');
+    const wire = JSON.parse(JSON.stringify(reply)) as typeof reply;
+    expect(fromReply(wire).state).toBe('stopped');
   });
 });
 
