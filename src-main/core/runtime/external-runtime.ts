@@ -1,0 +1,217 @@
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { OpenAIClient } from './openai-client.js';
+import { RuntimeHttpError } from './openai-errors.js';
+import type {
+  InferenceRequest,
+  InferenceResult,
+  Runtime,
+  RuntimeMetrics,
+  RuntimePlan,
+  RuntimeState,
+  RuntimeStatus,
+} from './runtime.js';
+import { RuntimeError } from './runtime.js';
+import { EMPTY_METRICS, parseVllmMetrics } from './vllm-metrics.js';
+
+export interface ExternalRuntimeOptions {
+  /** Server root of a running OpenAI-compatible endpoint, e.g. `http://127.0.0.1:8000`. */
+  url: string;
+  apiKey?: string | null;
+  /** Only marks `status().simulated` (the devnet's simulated runtime). */
+  simulated?: boolean;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  logger?: Logger;
+  /** Time between health checks. Default 5 s. */
+  healthIntervalMs?: number;
+  /** How long `apply` waits for the endpoint to serve the model. Default 10 min (cold start). */
+  applyTimeoutMs?: number;
+}
+
+/**
+ * A runtime the node does not manage: any running OpenAI-compatible endpoint (a `vllm serve`
+ * started by the operator, or the devnet's simulated runtime). It watches `/health` and
+ * `/v1/models`; it cannot load models, so `apply` only checks the endpoint serves the plan's.
+ */
+export class ExternalRuntime implements Runtime {
+  readonly kind: string;
+  private readonly client: OpenAIClient;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly intervalMs: number;
+  private readonly applyTimeoutMs: number;
+  private current: RuntimeStatus;
+  private plan: RuntimePlan | null = null;
+  private timer: TimerHandle | null = null;
+  private running = false;
+  private checking: Promise<void> | null = null;
+  private everReady = false;
+  private versionChecked = false;
+  private readonly listeners = new Set<(s: RuntimeStatus) => void>();
+
+  constructor(private readonly options: ExternalRuntimeOptions) {
+    this.kind = options.simulated ? 'simulated' : 'external';
+    this.clock = options.clock ?? systemClock;
+    this.log = (options.logger ?? silentLogger).child('runtime');
+    this.intervalMs = options.healthIntervalMs ?? 5_000;
+    this.applyTimeoutMs = options.applyTimeoutMs ?? 600_000;
+    this.client = new OpenAIClient({
+      baseUrl: options.url,
+      apiKey: options.apiKey ?? null,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      now: () => this.clock.now(),
+    });
+    this.current = {
+      kind: this.kind,
+      state: 'stopped',
+      detail: `Not watching the runtime at ${this.client.baseUrl} yet.`,
+      version: null,
+      servedModels: [],
+      simulated: options.simulated ?? false,
+    };
+  }
+
+  status(): RuntimeStatus {
+    return this.current;
+  }
+
+  onStatus(listener: (status: RuntimeStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async apply(plan: RuntimePlan): Promise<void> {
+    this.plan = plan;
+    this.startLoop();
+    await this.check();
+    if (this.current.state === 'ready') return;
+    if (this.current.state === 'failed') throw new RuntimeError(this.current.detail, 'failed');
+    await new Promise<void>((resolve, reject) => {
+      const timeout = this.clock.setTimeout(() => {
+        off();
+        reject(
+          new RuntimeError(
+            `The runtime at ${this.client.baseUrl} did not become ready within ${Math.round(this.applyTimeoutMs / 1000)} s. ${this.current.detail}`,
+            'unavailable',
+          ),
+        );
+      }, this.applyTimeoutMs);
+      const off = this.onStatus((s) => {
+        if (s.state !== 'ready' && s.state !== 'failed' && s.state !== 'stopped') return;
+        off();
+        this.clock.clearTimeout(timeout);
+        if (s.state === 'ready') resolve();
+        else reject(new RuntimeError(s.detail, s.state === 'failed' ? 'failed' : 'unavailable'));
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    await this.checking?.catch(() => undefined);
+    this.setStatus('stopped', `Stopped watching the runtime at ${this.client.baseUrl}.`);
+  }
+
+  async metrics(): Promise<RuntimeMetrics> {
+    try {
+      return parseVllmMetrics(await this.client.getText('/metrics'));
+    } catch {
+      return EMPTY_METRICS;
+    }
+  }
+
+  infer(request: InferenceRequest): Promise<InferenceResult> {
+    return this.client.stream(request);
+  }
+
+  /** Runs one health check now (the loop also runs them). */
+  check(): Promise<void> {
+    this.checking ??= this.runCheck().finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
+  }
+
+  private startLoop(): void {
+    if (this.running) return;
+    this.running = true;
+    if (this.current.state === 'stopped')
+      this.setStatus('starting', `Waiting for the runtime at ${this.client.baseUrl} to answer.`);
+    const tick = () => {
+      if (!this.running) return;
+      void this.check().finally(() => {
+        if (this.running) this.timer = this.clock.setTimeout(tick, this.intervalMs);
+      });
+    };
+    this.timer = this.clock.setTimeout(tick, this.intervalMs);
+  }
+
+  private async runCheck(): Promise<void> {
+    let served: string[];
+    try {
+      await this.client.getText('/health');
+      served = modelIds(await this.client.getJson('/v1/models'));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!this.running) return;
+      if (err instanceof RuntimeHttpError && err.status === 503)
+        return this.setStatus(
+          'loading',
+          `The runtime is starting up or loading its model. ${message}`,
+        );
+      const state: RuntimeState = this.everReady ? 'unhealthy' : 'starting';
+      return this.setStatus(state, message);
+    }
+    if (!this.running) return;
+    if (!this.versionChecked) {
+      this.versionChecked = true;
+      this.current = { ...this.current, version: await this.version() };
+    }
+    const want = this.plan?.model.servedName;
+    if (want && !served.includes(want)) {
+      return this.setStatus(
+        'failed',
+        `The runtime at ${this.client.baseUrl} serves ${served.join(', ') || 'no model'}, not "${want}". ` +
+          `The node cannot load models into an external runtime: restart it with --served-model-name ${want}.`,
+        served,
+      );
+    }
+    this.everReady = true;
+    this.setStatus('ready', `Serving ${served.join(', ')} at ${this.client.baseUrl}.`, served);
+  }
+
+  private async version(): Promise<string | null> {
+    try {
+      const body = await this.client.getJson('/version', 2_000);
+      const v = (body as { version?: unknown } | null)?.version;
+      return typeof v === 'string' ? v.slice(0, 64) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private setStatus(state: RuntimeState, detail: string, servedModels?: string[]): void {
+    const models = servedModels ?? (state === 'ready' ? this.current.servedModels : []);
+    const prev = this.current;
+    if (prev.state === state && prev.detail === detail && sameList(prev.servedModels, models))
+      return;
+    this.current = { ...prev, state, detail, servedModels: models };
+    if (prev.state !== state) this.log.info(`Runtime ${state}: ${detail}`);
+    for (const listener of this.listeners) listener(this.current);
+  }
+}
+
+function modelIds(body: unknown): string[] {
+  const data = (body as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return [];
+  return data
+    .map((m) => (m as { id?: unknown } | null)?.id)
+    .filter((id): id is string => typeof id === 'string');
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
