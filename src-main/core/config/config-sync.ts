@@ -1,0 +1,325 @@
+import { EventEmitter } from 'node:events';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { JobEngineApi } from '../jobs/job-engine-api.js';
+import type { Logger } from '../logger.js';
+import type { IoApi } from '../network/io-http-client.js';
+import {
+  verifySignedSnapshot,
+  type ConfigStatus,
+  type NetworkName,
+  type VerifiedSnapshot,
+} from '../protocol/index.js';
+import type { Runtime, RuntimePlan } from '../runtime/runtime.js';
+import { digestOf, statusForError } from './config-status.js';
+import { runtimePlanFor, samePlan, type PlanContext } from './runtime-plan.js';
+import { loadSavedConfig } from './saved-config.js';
+import type { AppliedRecord, SnapshotStore } from './snapshot-store.js';
+
+export interface ConfigSyncOptions {
+  store: SnapshotStore;
+  trust: { pinnedSigner: string; network: NetworkName };
+  io: Pick<IoApi, 'configDigest' | 'snapshot'>;
+  runtime: Pick<Runtime, 'apply'>;
+  jobEngine: Pick<JobEngineApi, 'setConfig' | 'onConfigApplied'>;
+  clock: Clock;
+  logger: Logger;
+  planContext?: () => PlanContext;
+  /** Snapshots kept on disk for rollback. Default 10. */
+  historyLimit?: number;
+  /** Digest check period before any snapshot is known. Default 60 s. */
+  defaultCheckIntervalMs?: number;
+}
+
+export interface ConfigSyncEvents {
+  applied: [VerifiedSnapshot];
+  status: [ConfigStatus];
+}
+
+/**
+ * Keeps the node's configuration in step with the network: digest checks (periodic, pushed, or
+ * from a heartbeat), download, verification against the PINNED network signer, atomic apply
+ * with a bounded on-disk history, last-known-good on any failure, and operator rollback.
+ */
+export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
+  private applied: VerifiedSnapshot | null = null;
+  private record: AppliedRecord | null = null;
+  private runtimePlan: RuntimePlan | null = null;
+  private current: ConfigStatus = { state: 'ok' };
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: TimerHandle | null = null;
+  private running = false;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: ConfigSyncOptions) {
+    super();
+    this.log = opts.logger.child('config');
+  }
+
+  snapshot(): VerifiedSnapshot | null {
+    return this.applied;
+  }
+
+  status(): ConfigStatus {
+    return this.current;
+  }
+
+  /** Restores the last applied snapshot from disk (re-verified). */
+  loadSaved(): Promise<VerifiedSnapshot | null> {
+    return this.exclusive(async () => {
+      const { store, trust, clock } = this.opts;
+      const saved = await loadSavedConfig(store, trust, this.log, clock.now());
+      if (!saved) return null;
+      this.applied = saved.verified;
+      this.record = saved.record;
+      if (saved.fellBack) await store.writeApplied(saved.record);
+      this.opts.jobEngine.setConfig(saved.verified.snapshot, saved.verified.digest);
+      this.log.info(
+        `Using the saved configuration serial ${saved.verified.snapshot.serial} (${saved.verified.digest}).`,
+      );
+      return saved.verified;
+    });
+  }
+
+  /** Verifies and applies a snapshot received by other means (the registration answer). */
+  offer(raw: unknown, source: string): Promise<boolean> {
+    return this.exclusive(() => this.verifyAndApply(raw, source));
+  }
+
+  /** Compares the network's digest with the applied one and fetches on a difference. */
+  check(reason = 'periodic check'): Promise<void> {
+    return this.exclusive(async () => {
+      try {
+        const { config_digest } = await this.opts.io.configDigest();
+        await this.follow(config_digest, reason);
+      } catch (err) {
+        this.setStatus(statusForError(err));
+        this.log.warn(`Configuration check failed (${reason}): ${(err as Error).message}`);
+      }
+      await this.ensureRuntimeNow();
+    });
+  }
+
+  /** A digest the network advertised (config_changed push, heartbeat answer, session_ready). */
+  advertised(digest: string, reason: string): Promise<void> {
+    if (digest === this.applied?.digest) return Promise.resolve();
+    return this.exclusive(async () => {
+      try {
+        await this.follow(digest, reason);
+      } catch (err) {
+        this.setStatus(statusForError(err));
+        this.log.warn(`Could not fetch the configuration (${reason}): ${(err as Error).message}`);
+      }
+    });
+  }
+
+  /** Applies the runtime plan of the applied snapshot if that has not succeeded yet. */
+  ensureRuntime(): Promise<boolean> {
+    return this.exclusive(() => this.ensureRuntimeNow());
+  }
+
+  private async ensureRuntimeNow(): Promise<boolean> {
+    const applied = this.applied;
+    if (!applied) return false;
+    return (await this.applyRuntime(applied)) === null;
+  }
+
+  /** Goes back to the previous verified snapshot; the current one is held back. */
+  rollback(): Promise<boolean> {
+    return this.exclusive(async () => {
+      const current = this.applied;
+      if (!current) return false;
+      for (const entry of await this.opts.store.list()) {
+        if (entry.digest === current.digest || entry.serial > current.snapshot.serial) continue;
+        let previous: VerifiedSnapshot;
+        try {
+          previous = verifySignedSnapshot(
+            await this.opts.store.readRaw(entry.file),
+            this.opts.trust,
+          );
+        } catch (err) {
+          this.log.error(`Skipped saved configuration ${entry.file}: ${(err as Error).message}`);
+          continue;
+        }
+        const heldBack = [...(this.record?.held_back ?? []), current.digest];
+        const ok = await this.apply(previous, 'rollback', heldBack);
+        if (ok) {
+          this.setStatus({
+            state: 'ok',
+            detail: `rolled back from serial ${current.snapshot.serial}`,
+          });
+          this.log.warn(
+            `Rolled back to configuration serial ${previous.snapshot.serial}; serial ${current.snapshot.serial} is held back until the network issues a newer one.`,
+          );
+        }
+        return ok;
+      }
+      this.log.warn('No earlier verified configuration is saved: nothing to roll back to.');
+      return false;
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.arm();
+  }
+
+  stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== null) this.opts.clock.clearTimeout(this.timer);
+    this.timer = null;
+    return this.chain.then(() => undefined);
+  }
+
+  private arm(): void {
+    if (!this.running) return;
+    if (this.timer !== null) this.opts.clock.clearTimeout(this.timer);
+    const every =
+      this.applied?.snapshot.ttl.config_check_interval_ms ??
+      this.opts.defaultCheckIntervalMs ??
+      60_000;
+    this.timer = this.opts.clock.setTimeout(() => {
+      this.timer = null;
+      void this.check().finally(() => this.arm());
+    }, every);
+  }
+
+  private async follow(digest: string, reason: string): Promise<void> {
+    if (digest === this.applied?.digest) {
+      if (this.current.state !== 'apply_failed') this.setStatus(this.okStatus());
+      return;
+    }
+    if (this.record?.held_back.includes(digest)) return;
+    // A snapshot refused on verification is not downloaded again; a failed apply is retried.
+    if (digest === this.current.refused_digest && this.current.state !== 'apply_failed') return;
+    this.log.info(`The network has a new configuration (${reason}): fetching ${digest}.`);
+    const raw = await this.opts.io.snapshot(digest);
+    await this.verifyAndApply(raw, reason);
+  }
+
+  private async verifyAndApply(raw: unknown, source: string): Promise<boolean> {
+    let verified: VerifiedSnapshot;
+    try {
+      verified = verifySignedSnapshot(raw, {
+        ...this.opts.trust,
+        ...(this.record ? { appliedSerial: this.record.highest_serial } : {}),
+      });
+    } catch (err) {
+      const refused = digestOf(raw);
+      this.setStatus(statusForError(err, refused));
+      const keep = this.applied ? `serial ${this.applied.snapshot.serial}` : 'none yet';
+      this.log.warn(
+        `Refused a configuration from the network (${source}): ${(err as Error).message}. Keeping the last good configuration (${keep}).`,
+      );
+      return false;
+    }
+    if (verified.digest === this.applied?.digest) {
+      this.setStatus(this.okStatus());
+      return true;
+    }
+    const newer = !this.record || verified.snapshot.serial > this.record.highest_serial;
+    const heldBack = newer ? [] : (this.record?.held_back ?? []);
+    return this.apply(verified, source, heldBack);
+  }
+
+  /** Persist → switch in one step → runtime → record; reverts the switch if the runtime fails. */
+  private async apply(
+    next: VerifiedSnapshot,
+    source: string,
+    heldBack: string[],
+  ): Promise<boolean> {
+    const { store, jobEngine, clock } = this.opts;
+    const previous = this.applied;
+    try {
+      await store.save(next.signed, next.snapshot.serial, next.digest);
+    } catch (err) {
+      this.setStatus(statusForError(err, next.digest));
+      this.log.error(`Could not save the new configuration: ${(err as Error).message}`);
+      return false;
+    }
+    this.applied = next;
+    jobEngine.setConfig(next.snapshot, next.digest);
+    const runtimeError = await this.applyRuntime(next);
+    if (runtimeError && previous) {
+      this.applied = previous;
+      jobEngine.setConfig(previous.snapshot, previous.digest);
+      this.setStatus({
+        state: 'apply_failed',
+        detail: `the runtime could not switch: ${runtimeError}`.slice(0, 500),
+        refused_digest: next.digest,
+      });
+      this.log.error(
+        `Configuration serial ${next.snapshot.serial} could not be applied (${runtimeError}); still on serial ${previous.snapshot.serial}. It is retried at the next check.`,
+      );
+      return false;
+    }
+    const highest = Math.max(this.record?.highest_serial ?? 0, next.snapshot.serial);
+    this.record = {
+      digest: next.digest,
+      serial: next.snapshot.serial,
+      applied_at: clock.now(),
+      highest_serial: highest,
+      held_back: heldBack,
+    };
+    await store.writeApplied(this.record);
+    if (!runtimeError) this.setStatus(this.okStatus());
+    this.log.info(
+      `Applied configuration serial ${next.snapshot.serial} (${next.digest}) from ${source}.`,
+    );
+    await jobEngine
+      .onConfigApplied(next.digest)
+      .catch((err: unknown) =>
+        this.log.warn(`Job trace cleanup failed: ${(err as Error).message}`),
+      );
+    await store
+      .prune(
+        this.opts.historyLimit ?? 10,
+        new Set([next.digest, ...(previous ? [previous.digest] : [])]),
+      )
+      .catch(() => undefined);
+    this.arm();
+    this.emit('applied', next);
+    return true;
+  }
+
+  /** Applies the runtime plan when it changed; returns an error text, or null when in step. */
+  private async applyRuntime(target: VerifiedSnapshot): Promise<string | null> {
+    let plan: RuntimePlan;
+    try {
+      plan = runtimePlanFor(target.snapshot, this.opts.planContext?.() ?? { driverMajor: null });
+    } catch (err) {
+      return (err as Error).message;
+    }
+    if (samePlan(plan, this.runtimePlan)) return null;
+    try {
+      await this.opts.runtime.apply(plan);
+      this.runtimePlan = plan;
+      if (this.current.state === 'apply_failed' && target === this.applied) {
+        this.setStatus(this.okStatus());
+      }
+      return null;
+    } catch (err) {
+      const detail = (err as Error).message;
+      if (target === this.applied) {
+        this.setStatus({ state: 'apply_failed', detail: `runtime: ${detail}`.slice(0, 500) });
+      }
+      return detail;
+    }
+  }
+
+  private okStatus(): ConfigStatus {
+    return { state: 'ok' };
+  }
+
+  private setStatus(status: ConfigStatus): void {
+    const changed = JSON.stringify(status) !== JSON.stringify(this.current);
+    this.current = status;
+    if (changed) this.emit('status', status);
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}

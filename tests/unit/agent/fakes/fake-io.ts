@@ -1,0 +1,77 @@
+import type { IoApi } from '../../../../src-main/core/network/io-http-client.js';
+import {
+  IoNotRegisteredError,
+  IoUnreachableError,
+} from '../../../../src-main/core/network/errors.js';
+import type {
+  HeartbeatBody,
+  NodeStatus,
+  RegisterBody,
+  SignedSnapshot,
+} from '../../../../src-main/core/protocol/index.js';
+
+/** An in-memory IO service: serves one current snapshot, records calls, can go offline. */
+export class FakeIo implements IoApi {
+  served: SignedSnapshot | null = null;
+  offline = false;
+  registered = false;
+  status: NodeStatus = 'pending_test';
+  readonly calls: string[] = [];
+  readonly heartbeats: HeartbeatBody[] = [];
+  readonly registrations: RegisterBody[] = [];
+
+  private guard(call: string): void {
+    this.calls.push(call);
+    if (this.offline) throw new IoUnreachableError('http://fake-io', 'ECONNREFUSED');
+  }
+
+  async register(body: RegisterBody) {
+    this.guard('register');
+    this.registrations.push(body);
+    this.registered = true;
+    return {
+      node_id: '0x0000000000000000000000000000000000000001',
+      status: this.status,
+      snapshot: this.served,
+      ws_path: '/v1/ws',
+      server_time: Date.now(),
+    };
+  }
+
+  async heartbeat(body: HeartbeatBody) {
+    this.guard('heartbeat');
+    if (!this.registered) throw new IoNotRegisteredError('unknown node');
+    this.heartbeats.push(body);
+    return {
+      status: this.status,
+      config_digest: this.served?.config_digest ?? `sha256:${'0'.repeat(64)}`,
+      server_time: Date.now(),
+    };
+  }
+
+  async uploadLogs(body: { batch_id: string; entries: unknown[] }) {
+    this.guard('logs');
+    return { accepted: body.batch_id, count: body.entries.length };
+  }
+
+  async configDigest() {
+    this.guard('digest');
+    if (!this.served) throw new Error('no snapshot served');
+    return {
+      config_digest: this.served.config_digest,
+      serial: (this.served.snapshot as { serial: number }).serial,
+      server_time: Date.now(),
+    };
+  }
+
+  async snapshot(digest?: string) {
+    this.guard(`snapshot:${digest ?? ''}`);
+    if (!this.served) throw new Error('no snapshot served');
+    return this.served;
+  }
+
+  async time() {
+    this.guard('time');
+    return { server_time: Date.now() };
+  }
+}

@@ -1,0 +1,46 @@
+import type { JobEngineApi, JobEvent } from '../../../../src-main/core/jobs/job-engine-api.js';
+import type { ConfigSnapshot, Job } from '../../../../src-main/core/protocol/index.js';
+
+/** Records what the agent asks of the job engine. */
+export class FakeJobEngine implements JobEngineApi {
+  readonly calls: string[] = [];
+  readonly assigned: Job[] = [];
+  readonly configs: { serial: number; digest: string }[] = [];
+  readonly appliedDigests: string[] = [];
+  inFlight = 0;
+  private readonly listeners = new Set<(e: JobEvent) => void>();
+
+  handleAssign(job: Job): void {
+    this.calls.push(`assign:${job.job_id}`);
+    this.assigned.push(job);
+  }
+  handleCancel(jobId: string): void {
+    this.calls.push(`cancel:${jobId}`);
+  }
+  handleAck(jobId: string, outcome: string): void {
+    this.calls.push(`ack:${jobId}:${outcome}`);
+  }
+  async onLinkUp(): Promise<void> {
+    this.calls.push('linkUp');
+  }
+  setConfig(config: ConfigSnapshot, digest: string): void {
+    this.configs.push({ serial: config.serial, digest });
+  }
+  async onConfigApplied(digest: string): Promise<void> {
+    this.appliedDigests.push(digest);
+  }
+  async resume(): Promise<void> {
+    this.calls.push('resume');
+  }
+  async drain(timeoutMs: number): Promise<void> {
+    this.calls.push(`drain:${timeoutMs}`);
+    this.inFlight = 0;
+  }
+  counters() {
+    return { in_flight: this.inFlight, completed_total: 7, failed_total: 1 };
+  }
+  onEvent(listener: (e: JobEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,234 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigSync } from '../../../src-main/core/config/config-sync.js';
+import { SnapshotStore } from '../../../src-main/core/config/snapshot-store.js';
+import { createLogger, type LogEntry } from '../../../src-main/core/logger.js';
+import { signSnapshot, type SignedSnapshot } from '../../../src-main/core/protocol/index.js';
+import { ensureDataDirs, resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
+import { defaultSnapshot } from '../../../src-main/devnet/io/default-snapshot.js';
+import { testSigner } from '../../helpers/keys.js';
+import { FakeClock } from '../agent/fakes/fake-clock.js';
+import { FakeIo } from '../agent/fakes/fake-io.js';
+import { FakeJobEngine } from '../agent/fakes/fake-job-engine.js';
+import { FakeRuntime } from '../agent/fakes/fake-runtime.js';
+import { SnapshotIssuer } from '../agent/fakes/snapshots.js';
+
+let root: string;
+let issuer: SnapshotIssuer;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'cfg-sync-'));
+  issuer = new SnapshotIssuer();
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+async function makeSync(pinned = issuer.key.address) {
+  const dirs = resolveDataDirs(root, 'local');
+  await ensureDataDirs(dirs);
+  const logs: LogEntry[] = [];
+  const parts = {
+    store: new SnapshotStore(dirs),
+    io: new FakeIo(),
+    runtime: new FakeRuntime(),
+    jobEngine: new FakeJobEngine(),
+    clock: new FakeClock(),
+    logs,
+  };
+  const sync = new ConfigSync({
+    ...parts,
+    trust: { pinnedSigner: pinned, network: 'local' },
+    logger: createLogger([(e) => logs.push(e)], { minLevel: 'debug' }),
+  });
+  return { sync, ...parts };
+}
+
+const SIM_MODEL = 'sim-chat-1b';
+
+describe('ConfigSync', () => {
+  it('applies a good snapshot: persisted in history, recorded, runtime and job engine told', async () => {
+    const { sync, store, runtime, jobEngine } = await makeSync();
+    const s1 = issuer.issue(1);
+    expect(await sync.offer(s1, 'registration')).toBe(true);
+    expect(sync.snapshot()?.digest).toBe(s1.config_digest);
+    expect(sync.status()).toEqual({ state: 'ok' });
+    const files = await readdir(store.historyDir);
+    expect(files).toEqual([store.fileFor(1, s1.config_digest)]);
+    const onDisk = JSON.parse(await readFile(store.pathOf(files[0] as string), 'utf8'));
+    expect(onDisk).toEqual(s1);
+    expect((await store.readApplied())?.digest).toBe(s1.config_digest);
+    expect(runtime.plans.map((p) => p.model.servedName)).toEqual([SIM_MODEL]);
+    expect(runtime.plans[0]?.maxNumSeqs).toBe(64);
+    expect(jobEngine.configs).toEqual([{ serial: 1, digest: s1.config_digest }]);
+    expect(jobEngine.appliedDigests).toEqual([s1.config_digest]);
+  });
+
+  it('refuses a snapshot not signed by the PINNED key, even when its signer field claims it', async () => {
+    const { sync, runtime, logs } = await makeSync();
+    await sync.offer(issuer.issue(1), 'registration');
+    const forged = new SnapshotIssuer().issue(2);
+    forged.signer = issuer.key.address; // lies about who signed it
+    expect(await sync.offer(forged, 'push')).toBe(false);
+    expect(sync.snapshot()?.snapshot.serial).toBe(1);
+    expect(sync.status()).toMatchObject({
+      state: 'invalid_signature',
+      refused_digest: forged.config_digest,
+    });
+    expect(runtime.plans).toHaveLength(1);
+    expect(logs.some((l) => l.message.includes('Keeping the last good configuration'))).toBe(true);
+
+    const tampered: SignedSnapshot = structuredClone(issuer.issue(3));
+    (tampered.snapshot as { jobs: { max_output_tokens: number } }).jobs.max_output_tokens = 99_999;
+    expect(await sync.offer(tampered, 'push')).toBe(false);
+    expect(sync.status().state).toBe('invalid_signature');
+  });
+
+  it('refuses a replayed older snapshot, a wrong network and a bad schema', async () => {
+    const { sync } = await makeSync();
+    const s1 = issuer.issue(1);
+    await sync.offer(s1, 'registration');
+    await sync.offer(issuer.issue(3), 'push');
+    expect(await sync.offer(issuer.issue(2), 'push')).toBe(false);
+    expect(sync.status().state).toBe('stale');
+    expect(await sync.offer(s1, 'replay')).toBe(false);
+    expect(sync.snapshot()?.snapshot.serial).toBe(3);
+
+    const testnet = signSnapshot(issuer.key, defaultSnapshot('testnet', { serial: 9 }));
+    expect(await sync.offer(testnet, 'push')).toBe(false);
+    expect(sync.status().state).toBe('wrong_network');
+
+    const bad = signSnapshot(issuer.key, {
+      ...defaultSnapshot('local', { serial: 10 }),
+      models: 'x',
+    } as never);
+    expect(await sync.offer(bad, 'push')).toBe(false);
+    expect(sync.status().state).toBe('invalid_schema');
+    expect(sync.snapshot()?.snapshot.serial).toBe(3);
+  });
+
+  it('reports an unreachable network and keeps the last known good configuration', async () => {
+    const { sync, io } = await makeSync();
+    await sync.offer(issuer.issue(1), 'registration');
+    io.offline = true;
+    await sync.check();
+    expect(sync.status().state).toBe('unreachable');
+    expect(sync.status().detail).toContain('Cannot reach the network');
+    expect(sync.snapshot()?.snapshot.serial).toBe(1);
+    io.offline = false;
+    io.served = issuer.issue(1);
+    await sync.check();
+    expect(sync.status()).toEqual({ state: 'ok' });
+  });
+
+  it('fetches the advertised digest on a config_changed push and on the periodic check', async () => {
+    const { sync, io, clock } = await makeSync();
+    await sync.offer(issuer.issue(1), 'registration');
+    const s2 = issuer.issue(2);
+    io.served = s2;
+    await sync.advertised(s2.config_digest, 'config_changed push');
+    expect(io.calls).toEqual([`snapshot:${s2.config_digest}`]);
+    expect(sync.snapshot()?.snapshot.serial).toBe(2);
+
+    sync.start();
+    io.served = issuer.issue(3);
+    clock.advance(60_000); // ttl.config_check_interval_ms of the default snapshot
+    await sync.stop();
+    expect(io.calls).toContain('digest');
+    expect(sync.snapshot()?.snapshot.serial).toBe(3);
+  });
+
+  it('does not download a refused digest again, but fetches a newer one', async () => {
+    const { sync, io } = await makeSync();
+    await sync.offer(issuer.issue(1), 'registration');
+    const forged = new SnapshotIssuer().issue(2);
+    io.served = forged;
+    await sync.check();
+    await sync.check();
+    expect(io.calls.filter((c) => c.startsWith('snapshot:'))).toHaveLength(1);
+    io.served = issuer.issue(3);
+    await sync.check();
+    expect(sync.snapshot()?.snapshot.serial).toBe(3);
+    expect(sync.status()).toEqual({ state: 'ok' });
+  });
+
+  it('re-verifies the saved snapshot on restart and falls back past a corrupted file', async () => {
+    const first = await makeSync();
+    await first.sync.offer(issuer.issue(1), 'registration');
+    const s2 = issuer.issue(2, { runtime: { ...defaultSnapshot().runtime, max_num_seqs: 8 } });
+    await first.sync.offer(s2, 'push');
+    await writeFile(first.store.pathOf(first.store.fileFor(2, s2.config_digest)), '{"snapsh');
+
+    const second = await makeSync();
+    const loaded = await second.sync.loadSaved();
+    expect(loaded?.snapshot.serial).toBe(1);
+    expect(second.logs.some((l) => l.level === 'error' && l.message.includes('moved aside'))).toBe(
+      true,
+    );
+    const files = await readdir(second.store.historyDir);
+    expect(files.some((f) => f.includes('.corrupt-'))).toBe(true);
+    const record = await second.store.readApplied();
+    expect(record?.serial).toBe(1);
+    expect(record?.highest_serial).toBe(2); // the replay floor survives the fallback
+    expect(second.jobEngine.configs.at(-1)?.serial).toBe(1);
+    // The runtime plan is applied on demand (the agent does it in the background).
+    expect(await second.sync.ensureRuntime()).toBe(true);
+    expect(second.runtime.plans).toHaveLength(1);
+  });
+
+  it('on restart refuses saved snapshots that do not verify against the pinned key', async () => {
+    const first = await makeSync();
+    await first.sync.offer(issuer.issue(1), 'registration');
+    const other = await makeSync(testSigner().address);
+    expect(await other.sync.loadSaved()).toBeNull();
+    expect(other.logs.some((l) => l.message.includes('fetching it from the network'))).toBe(true);
+  });
+
+  it('rolls back to the previous verified snapshot and holds the newer one back', async () => {
+    const { sync, io, runtime, jobEngine } = await makeSync();
+    await sync.offer(issuer.issue(1), 'registration');
+    const s2 = issuer.issue(2, { runtime: { ...defaultSnapshot().runtime, max_num_seqs: 8 } });
+    await sync.offer(s2, 'push');
+    expect(runtime.plans.at(-1)?.maxNumSeqs).toBe(8);
+
+    expect(await sync.rollback()).toBe(true);
+    expect(sync.snapshot()?.snapshot.serial).toBe(1);
+    expect(runtime.plans.at(-1)?.maxNumSeqs).toBe(64);
+    expect(jobEngine.configs.at(-1)?.serial).toBe(1);
+
+    io.served = s2;
+    await sync.check();
+    expect(sync.snapshot()?.snapshot.serial).toBe(1); // held back
+    io.served = issuer.issue(3);
+    await sync.check();
+    expect(sync.snapshot()?.snapshot.serial).toBe(3);
+    // Rolling back again takes the newest older snapshot in the history.
+    expect(await sync.rollback()).toBe(true);
+    expect(sync.snapshot()?.snapshot.serial).toBe(2);
+  });
+
+  it('reverts to the previous snapshot when the runtime cannot switch, and retries later', async () => {
+    const { sync, io, runtime } = await makeSync();
+    await sync.offer(issuer.issue(1), 'registration');
+    runtime.failApply = 'image pull failed';
+    const s2 = issuer.issue(2, { runtime: { ...defaultSnapshot().runtime, max_num_seqs: 8 } });
+    io.served = s2;
+    await sync.check();
+    expect(sync.snapshot()?.snapshot.serial).toBe(1);
+    expect(sync.status()).toMatchObject({
+      state: 'apply_failed',
+      refused_digest: s2.config_digest,
+    });
+    runtime.failApply = null;
+    await sync.check();
+    expect(sync.snapshot()?.snapshot.serial).toBe(2);
+    expect(sync.status()).toEqual({ state: 'ok' });
+  });
+
+  it('keeps a bounded history', async () => {
+    const { sync, store } = await makeSync();
+    for (let serial = 1; serial <= 14; serial++) await sync.offer(issuer.issue(serial), 'push');
+    const files = await readdir(store.historyDir);
+    expect(files).toHaveLength(10);
+    expect(files.sort().at(-1)).toContain('0000000014-');
+  });
+});
