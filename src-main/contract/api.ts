@@ -59,5 +59,18 @@ export interface NodeBridge {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 }
 
+/**
+ * What the Electron preload exposes on `window[BRIDGE_GLOBAL]`: a `NodeBridge`, plus
+ * `invokeReply`, which returns the reply as a value. Electron's contextBridge rebuilds a
+ * rejected Error from its message only (name and code are lost on the way), so a renderer that
+ * needs `name`/`code` wraps the global with `bridgeFromPreload` (contract/errors.ts).
+ */
+export interface PreloadBridge extends NodeBridge {
+  invokeReply<C extends CommandName>(
+    command: C,
+    arg: CommandArg<C>,
+  ): Promise<CommandReply<CommandResult<C>>>;
+}
+
 /** Name under which the preload exposes the bridge on `window`. */
 export const BRIDGE_GLOBAL = 'resultity' as const;

@@ -1,6 +1,6 @@
 // Errors cross every UI boundary (Electron IPC, headless WebSocket) as values and are rebuilt as
 // real Errors on the UI side. No runtime imports: the preload and the renderer bundle this file.
-import type { CommandReply, WireErrorValue } from './api.js';
+import type { CommandReply, NodeBridge, PreloadBridge, WireErrorValue } from './api.js';
 
 /** An error rebuilt on the UI side from a `WireErrorValue`; keeps the original name and code. */
 export class BridgeError extends Error {
@@ -50,4 +50,15 @@ export function isErrorReply<T>(reply: CommandReply<T>): reply is { error: WireE
 export function fromReply<T>(reply: CommandReply<T>): T {
   if (isErrorReply(reply)) throw new BridgeError(reply.error);
   return reply.result;
+}
+
+/**
+ * A `NodeBridge` over the preload global that keeps error `name` and `code` (they do not
+ * survive Electron's contextBridge inside a rejected promise, a reply value does).
+ */
+export function bridgeFromPreload(raw: PreloadBridge): NodeBridge {
+  return {
+    invoke: async (command, arg) => fromReply(await raw.invokeReply(command, arg)),
+    on: (event, listener) => raw.on(event, listener),
+  };
 }

@@ -1,6 +1,13 @@
 export type * from './dto.js';
 export type * from './api.js';
 export { BRIDGE_GLOBAL } from './api.js';
-export { BridgeError, toWireError, toReply, fromReply, isErrorReply } from './errors.js';
+export {
+  BridgeError,
+  toWireError,
+  toReply,
+  fromReply,
+  isErrorReply,
+  bridgeFromPreload,
+} from './errors.js';
 export type * from './ws-frames.js';
 export { WS_BRIDGE_PATH, WS_CLOSE, WS_MAX_CLIENT_FRAME } from './ws-frames.js';
