@@ -1,7 +1,11 @@
 import { createRoot } from 'react-dom/client';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/components.css';
+import './styles/pages.css';
+import { App } from './app/App.js';
+import { startBridge } from './app/start-bridge.js';
 
-function App() {
-  return <h1>Resultity Node</h1>;
-}
-
+startBridge();
 createRoot(document.getElementById('root')!).render(<App />);

@@ -1,0 +1,111 @@
+import type { GpuInfoDto, GpuSampleDto } from '../../../src-main/contract/index.js';
+import { Card } from '../components/Card.js';
+import { EmptyState } from '../components/EmptyState.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { LineChart } from '../components/LineChart.js';
+import { formatMebibytes, formatPercent } from '../lib/format.js';
+import { GPU_WINDOW_MS, useGpuStore } from '../stores/gpu-store.js';
+import { Page } from './Page.js';
+
+const EMPTY: GpuSampleDto[] = [];
+
+function unit(suffix: string, digits = 0) {
+  return (v: number | null) => (v === null ? '—' : `${v.toFixed(digits)} ${suffix}`);
+}
+
+function GpuCard({ info, samples }: { info: GpuInfoDto; samples: GpuSampleDto[] }) {
+  const end = samples[samples.length - 1]?.ts ?? Date.now();
+  const series = (pick: (s: GpuSampleDto) => number | null) =>
+    samples.map((s) => ({ ts: s.ts, value: pick(s) }));
+  const latest = samples[samples.length - 1];
+  const total = latest?.memoryTotalMb ?? info.memoryTotalMb;
+  return (
+    <Card
+      title={`GPU ${info.index} · ${info.name}`}
+      subtitle={
+        <>
+          {formatMebibytes(info.memoryTotalMb)} VRAM
+          {info.driverVersion ? ` · driver ${info.driverVersion}` : ''} · <code>{info.uuid}</code>
+        </>
+      }
+      className="gpu-card"
+    >
+      {samples.length === 0 ? (
+        <EmptyState icon="gpu" title="No readings yet">
+          The node reads the GPU every few seconds while it runs.
+        </EmptyState>
+      ) : (
+        <div className="chart-grid">
+          <LineChart
+            title="Utilisation"
+            points={series((s) => s.utilizationPct)}
+            end={end}
+            windowMs={GPU_WINDOW_MS}
+            max={100}
+            format={formatPercent}
+            color={1}
+          />
+          <LineChart
+            title="VRAM used"
+            points={series((s) => s.memoryUsedMb)}
+            end={end}
+            windowMs={GPU_WINDOW_MS}
+            max={total ?? undefined}
+            format={formatMebibytes}
+            context={total ? `of ${formatMebibytes(total)}` : undefined}
+            color={4}
+          />
+          <LineChart
+            title="Temperature"
+            points={series((s) => s.temperatureC)}
+            end={end}
+            windowMs={GPU_WINDOW_MS}
+            max={100}
+            format={unit('°C')}
+            color={3}
+          />
+          <LineChart
+            title="Power draw"
+            points={series((s) => s.powerW)}
+            end={end}
+            windowMs={GPU_WINDOW_MS}
+            format={unit('W')}
+            color={2}
+          />
+        </div>
+      )}
+    </Card>
+  );
+}
+
+export function GpuPage() {
+  const gpu = useGpuStore((s) => s.gpu);
+  const history = useGpuStore((s) => s.history);
+  if (!gpu) return null;
+  return (
+    <Page title="GPU" subtitle="Live readings from nvidia-smi over the last five minutes.">
+      {!gpu.available ? (
+        <ErrorNotice tone="warn" title="This machine cannot serve inference" error={gpu.reason}>
+          <p className="notice-body">
+            The node needs an NVIDIA GPU visible to Docker. The Setup check page lists what is
+            missing and how to fix it. <a href="#/setup">Open the setup check</a>
+          </p>
+        </ErrorNotice>
+      ) : null}
+      {gpu.gpus.length === 0 && gpu.available ? (
+        <EmptyState icon="gpu" title="No GPU reported yet">
+          {gpu.reason || 'The node lists its GPUs once it has probed them.'}
+        </EmptyState>
+      ) : null}
+      <div className="stack">
+        {gpu.gpus.map((info) => (
+          <GpuCard
+            key={info.uuid || info.index}
+            info={info}
+            samples={history[info.index] ?? EMPTY}
+          />
+        ))}
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,178 @@
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import type { LogLevelName, LogLineDto } from '../../../src-main/contract/index.js';
+import { Button } from '../components/Button.js';
+import { EmptyState } from '../components/EmptyState.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Icon } from '../components/Icon.js';
+import { useAction } from '../components/use-action.js';
+import { VirtualList } from '../components/VirtualList.js';
+import { downloadText, exportFileName, logsToText } from '../lib/export-logs.js';
+import { formatCount, formatLogTime } from '../lib/format.js';
+import { FilteredLogIndex, isFilterActive, RingLogView } from '../lib/log-filter.js';
+import { bridge } from '../stores/bridge-ref.js';
+import { LOG_CAPACITY, useLogsStore } from '../stores/logs-store.js';
+import { Page } from './Page.js';
+
+const ROW_HEIGHT = 22;
+
+const LEVELS: { value: LogLevelName; label: string }[] = [
+  { value: 'debug', label: 'All levels' },
+  { value: 'info', label: 'Info and above' },
+  { value: 'warn', label: 'Warnings and errors' },
+  { value: 'error', label: 'Errors only' },
+];
+
+function LogRow({ line }: { line: LogLineDto }) {
+  return (
+    <div
+      className={`log-row log-${line.level}`}
+      title={line.message.length > 160 ? line.message : undefined}
+    >
+      <span className="log-time">{formatLogTime(line.ts)}</span>
+      <span className="log-level">{line.level.toUpperCase()}</span>
+      <span className="log-source">{line.source}</span>
+      <span className="log-msg">{line.message}</span>
+    </div>
+  );
+}
+
+export function LogsPage() {
+  const ring = useLogsStore((s) => s.ring);
+  const version = useLogsStore((s) => s.version);
+  const [minLevel, setMinLevel] = useState<LogLevelName>('debug');
+  const [text, setText] = useState('');
+  const deferredText = useDeferredValue(text);
+  const [follow, setFollow] = useState(true);
+  const [pausedAt, setPausedAt] = useState<number | null>(null);
+  const folder = useAction(async () =>
+    setFolderPath((await bridge().invoke('openLogsFolder', undefined)).path),
+  );
+  const [folderPath, setFolderPath] = useState<string | null>(null);
+
+  const filter = useMemo(() => ({ minLevel, text: deferredText }), [minLevel, deferredText]);
+  const view = useMemo(
+    () => (isFilterActive(filter) ? new FilteredLogIndex(ring, filter) : new RingLogView(ring)),
+    [ring, filter],
+  );
+  // The index catches up with lines appended since the last render (incremental, cheap).
+  if (view instanceof FilteredLogIndex) view.refresh();
+  view.setUntil(pausedAt ?? Infinity);
+  const count = view.count;
+
+  const renderRow = useCallback(
+    (i: number) => {
+      const line = view.lineAt(i);
+      return line ? (
+        <LogRow key={line.seq} line={line} />
+      ) : (
+        <div key={`gap-${i}`} className="log-row" />
+      );
+    },
+    // version: the same view object shows new lines after an append
+    [view, version],
+  );
+
+  const togglePause = () => setPausedAt((p) => (p === null ? ring.endAbs : null));
+  const exportLines = () => downloadText(logsToText(view.toArray()), exportFileName(new Date()));
+  const newWhilePaused = pausedAt === null ? 0 : ring.endAbs - pausedAt;
+
+  return (
+    <Page
+      title="Logs"
+      subtitle={`Live log of the node and its runtime. The newest ${formatCount(LOG_CAPACITY)} lines are kept here.`}
+      actions={
+        <Button size="sm" icon="folder" pending={folder.pending} onClick={() => folder.run()}>
+          Logs folder
+        </Button>
+      }
+    >
+      {folder.error ? (
+        <ErrorNotice title="Could not open the logs folder" error={folder.error} />
+      ) : null}
+      {folderPath ? (
+        <p className="muted small">
+          Log files are in <code>{folderPath}</code>
+        </p>
+      ) : null}
+      <div className="toolbar" role="toolbar" aria-label="Log view controls">
+        <label className="toolbar-field">
+          <span className="visually-hidden">Level</span>
+          <select
+            value={minLevel}
+            onChange={(e) => setMinLevel(e.target.value as LogLevelName)}
+            data-testid="log-level"
+          >
+            {LEVELS.map((l) => (
+              <option key={l.value} value={l.value}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="toolbar-field toolbar-search">
+          <Icon name="search" size={16} />
+          <span className="visually-hidden">Search the log</span>
+          <input
+            type="search"
+            placeholder="Search messages and sources"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            data-testid="log-search"
+          />
+        </label>
+        <Button
+          size="sm"
+          icon={pausedAt === null ? 'pause' : 'play'}
+          aria-pressed={pausedAt !== null}
+          onClick={togglePause}
+          data-testid="log-pause"
+        >
+          {pausedAt === null ? 'Pause' : 'Resume'}
+        </Button>
+        <Button
+          size="sm"
+          icon="follow"
+          aria-pressed={follow}
+          variant={follow ? 'primary' : 'secondary'}
+          onClick={() => setFollow((f) => !f)}
+          data-testid="log-follow"
+        >
+          Follow
+        </Button>
+        <Button
+          size="sm"
+          icon="download"
+          onClick={exportLines}
+          disabled={count === 0}
+          data-testid="log-export"
+        >
+          Export
+        </Button>
+        <span className="toolbar-count" aria-live="polite" data-testid="log-count">
+          {formatCount(count)} {count === 1 ? 'line' : 'lines'}
+          {isFilterActive(filter) ? ` match (of ${formatCount(ring.size)})` : ''}
+          {newWhilePaused > 0 ? ` · paused, ${formatCount(newWhilePaused)} new` : ''}
+        </span>
+      </div>
+      {ring.size === 0 ? (
+        <EmptyState icon="logs" title="No log lines yet">
+          Lines appear here live as the node works.
+        </EmptyState>
+      ) : count === 0 ? (
+        <EmptyState icon="search" title="No line matches">
+          Try a shorter search or a lower level.
+        </EmptyState>
+      ) : (
+        <VirtualList
+          count={count}
+          rowHeight={ROW_HEIGHT}
+          renderRow={renderRow}
+          follow={follow}
+          onFollowChange={setFollow}
+          label="Log lines"
+          version={version}
+        />
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,185 @@
+import { Badge, StatusDot } from '../components/Badge.js';
+import { Button } from '../components/Button.js';
+import { Card } from '../components/Card.js';
+import { CopyButton } from '../components/CopyButton.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Spinner } from '../components/Icon.js';
+import { LineChart } from '../components/LineChart.js';
+import { Stat } from '../components/Stat.js';
+import { useAction } from '../components/use-action.js';
+import { useNow } from '../app/use-now.js';
+import { formatCount, formatTokensPerSecond, formatUptime } from '../lib/format.js';
+import { isTransitioning, stateWords } from '../lib/node-state-words.js';
+import { describeBinding } from '../lib/validate-binding.js';
+import { useNodeStore } from '../stores/node-store.js';
+import { useStatsStore } from '../stores/stats-store.js';
+import { Page } from './Page.js';
+
+const NETWORK_WORDS = { mainnet: 'Mainnet', testnet: 'Testnet', local: 'Local devnet' } as const;
+
+/**
+ * One big Start/Stop button. It is disabled with a spinner while a command is in flight and while
+ * the node drains; during registering/testing it stays a working "Cancel start" so a start that
+ * hangs (network down) can always be stopped.
+ */
+function PowerButton() {
+  const node = useNodeStore((s) => s.node);
+  const start = useAction(useNodeStore.getState().start);
+  const stop = useAction(useNodeStore.getState().stop);
+  if (!node) return null;
+  const words = stateWords(node.state);
+  const starting = node.state === 'registering' || node.state === 'testing';
+  const isStop = words.action === 'stop' || node.state === 'draining';
+  const pending = start.pending || stop.pending || node.state === 'draining';
+  const error = start.error ?? stop.error;
+  let label = isStop ? (starting ? 'Cancel start' : 'Stop node') : 'Start node';
+  if (start.pending) label = 'Starting…';
+  if (stop.pending || node.state === 'draining') label = 'Stopping…';
+  return (
+    <div className="power">
+      <Button
+        variant={isStop ? 'danger' : 'primary'}
+        size="lg"
+        icon={isStop ? 'stop' : 'play'}
+        pending={pending}
+        disabled={words.action === null}
+        onClick={() => (isStop ? stop.run() : start.run())}
+        className="power-button"
+        data-testid="power-button"
+      >
+        {label}
+      </Button>
+      {error ? (
+        <ErrorNotice
+          title={isStop ? 'The node did not stop' : 'The node did not start'}
+          error={error}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+export function OverviewPage() {
+  const node = useNodeStore((s) => s.node);
+  const stats = useStatsStore((s) => s.stats);
+  const throughput = useStatsStore((s) => s.throughput);
+  const running = !!node?.startedAt && node.state !== 'stopped';
+  const now = useNow(running);
+  if (!node) return null;
+  const words = stateWords(node.state);
+  const last = throughput[throughput.length - 1];
+  return (
+    <Page title="Overview" subtitle="What your node is doing right now.">
+      <Card className={`hero hero-${words.tone}`} label="Node state">
+        <div className="hero-row">
+          <div className="hero-text">
+            <p className="hero-state">
+              {isTransitioning(node.state) ? (
+                <Spinner size={16} />
+              ) : (
+                <StatusDot tone={words.tone} />
+              )}
+              <span data-testid="node-state">{words.title}</span>
+              {node.runtime.simulated ? (
+                <Badge
+                  tone="busy"
+                  title="Jobs run on a simulated runtime, not on a real GPU model."
+                >
+                  SIMULATED runtime
+                </Badge>
+              ) : null}
+            </p>
+            <p className="hero-reason" data-testid="node-reason">
+              {node.reason}
+            </p>
+          </div>
+          <PowerButton />
+        </div>
+      </Card>
+
+      {node.keyProtection.warning ? (
+        <ErrorNotice
+          tone="warn"
+          title="Your node key is weakly protected"
+          error={node.keyProtection.warning}
+        />
+      ) : null}
+
+      <dl className="stat-grid">
+        <Stat
+          label="Throughput"
+          value={
+            <span data-testid="throughput">{formatTokensPerSecond(stats?.tokensPerSecond)}</span>
+          }
+          hint="generated, last minute"
+        />
+        <Stat
+          label="Jobs done"
+          value={<span data-testid="jobs-done">{formatCount(stats?.jobsDone)}</span>}
+          hint={
+            stats && stats.jobsFailed > 0
+              ? `${formatCount(stats.jobsFailed)} failed`
+              : 'none failed'
+          }
+        />
+        <Stat
+          label="Tokens served"
+          value={formatCount(stats?.tokensServed)}
+          hint={stats ? `${formatCount(stats.inFlight)} jobs in flight` : undefined}
+        />
+        <Stat
+          label="Uptime"
+          value={running && node.startedAt ? formatUptime(now - node.startedAt) : 'Not running'}
+          hint={stats ? `${stats.jobsPerMinute.toFixed(1)} jobs/min` : undefined}
+        />
+      </dl>
+
+      <div className="grid-2">
+        <Card title="Throughput" subtitle="Tokens per second, as reported by the node.">
+          <LineChart
+            title="Generated tokens/s"
+            points={throughput}
+            end={last?.ts ?? Date.now()}
+            windowMs={Math.max(60_000, (last?.ts ?? 0) - (throughput[0]?.ts ?? 0))}
+            format={(v) => formatTokensPerSecond(v)}
+            color={1}
+          />
+        </Card>
+        <Card title="This node">
+          <dl className="kv">
+            <dt>Node ID</dt>
+            <dd className="kv-copy">
+              {node.nodeId ? (
+                <>
+                  <code className="wrap-anywhere" data-testid="node-id">
+                    {node.nodeId}
+                  </code>
+                  <CopyButton value={node.nodeId} label="Copy node ID" />
+                </>
+              ) : (
+                <span className="muted">Created when the node first starts</span>
+              )}
+            </dd>
+            <dt>Network</dt>
+            <dd>{NETWORK_WORDS[node.network] ?? node.network}</dd>
+            <dt>Owner</dt>
+            <dd className="wrap-anywhere">{describeBinding(node.owner)}</dd>
+            <dt>Runtime</dt>
+            <dd>
+              {node.runtime.kind} · {node.runtime.state}
+              {node.runtime.detail ? <span className="muted"> — {node.runtime.detail}</span> : null}
+            </dd>
+            <dt>Configuration</dt>
+            <dd>
+              {node.config.serial !== null ? `Snapshot #${node.config.serial}, ` : ''}
+              {node.config.status}
+              {node.config.detail ? <span className="muted"> — {node.config.detail}</span> : null}
+            </dd>
+            <dt>Key protection</dt>
+            <dd>{node.keyProtection.kind}</dd>
+          </dl>
+        </Card>
+      </div>
+    </Page>
+  );
+}

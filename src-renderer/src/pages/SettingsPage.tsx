@@ -1,0 +1,150 @@
+import { useState } from 'react';
+import type { NetworkName, SettingsDto } from '../../../src-main/contract/index.js';
+import { Card } from '../components/Card.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Toggle } from '../components/Toggle.js';
+import { useAction } from '../components/use-action.js';
+import { useSettingsStore } from '../stores/settings-store.js';
+import { AccountBinding } from './settings/AccountBinding.js';
+import { KeyBackup } from './settings/KeyBackup.js';
+import { ResourceLimits } from './settings/ResourceLimits.js';
+import { Page } from './Page.js';
+
+const NETWORKS: { value: NetworkName; label: string }[] = [
+  { value: 'mainnet', label: 'Mainnet — real jobs and rewards' },
+  { value: 'testnet', label: 'Testnet — test jobs, no rewards' },
+  { value: 'local', label: 'Local devnet — for development' },
+];
+
+function NetworkSetting({ settings }: { settings: SettingsDto }) {
+  const update = useAction(useSettingsStore.getState().update);
+  const [wanted, setWanted] = useState<NetworkName | null>(null);
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor="network">
+        Network
+      </label>
+      <p className="field-help" id="network-help">
+        Each network has its own node identity and data. Switching stops the node and starts it on
+        the other network.
+      </p>
+      <select
+        id="network"
+        aria-describedby="network-help"
+        value={settings.network}
+        disabled={update.pending}
+        onChange={(e) => setWanted(e.target.value as NetworkName)}
+      >
+        {NETWORKS.map((n) => (
+          <option key={n.value} value={n.value}>
+            {n.label}
+          </option>
+        ))}
+      </select>
+      {update.error ? (
+        <ErrorNotice title="The network was not changed" error={update.error} />
+      ) : null}
+      <ConfirmDialog
+        open={wanted !== null}
+        title={`Switch to ${wanted ?? ''}?`}
+        confirmLabel="Switch network"
+        onCancel={() => setWanted(null)}
+        onConfirm={() => {
+          const network = wanted;
+          setWanted(null);
+          if (network) void update.run({ network });
+        }}
+      >
+        <p>
+          The node will stop, then use the identity, account binding and data kept for{' '}
+          <strong>{wanted}</strong>. Nothing is deleted: switching back restores this network&apos;s
+          identity and data.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function Preferences({ settings }: { settings: SettingsDto }) {
+  const update = useAction(useSettingsStore.getState().update);
+  const set = (patch: Partial<SettingsDto>) => void update.run(patch);
+  return (
+    <>
+      <Toggle
+        label="Launch at login"
+        description="Start the app when you log in to this computer."
+        checked={settings.launchAtLogin}
+        disabled={update.pending}
+        onChange={(v) => set({ launchAtLogin: v })}
+      />
+      <Toggle
+        label="Keep the computer awake"
+        description="Stops the system from sleeping while the node is active."
+        checked={settings.keepAwake}
+        disabled={update.pending}
+        onChange={(v) => set({ keepAwake: v })}
+      />
+      <Toggle
+        label="Install updates automatically"
+        description="Downloads signed updates and installs them when the node is idle."
+        checked={settings.autoUpdate}
+        disabled={update.pending}
+        onChange={(v) => set({ autoUpdate: v })}
+      />
+      <div className="field">
+        <label className="field-label" htmlFor="theme">
+          Theme
+        </label>
+        <select
+          id="theme"
+          value={settings.theme}
+          disabled={update.pending}
+          onChange={(e) => set({ theme: e.target.value as SettingsDto['theme'] })}
+        >
+          <option value="system">Same as the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </div>
+      {update.error ? <ErrorNotice title="The setting was not saved" error={update.error} /> : null}
+    </>
+  );
+}
+
+export function SettingsPage() {
+  const settings = useSettingsStore((s) => s.settings);
+  if (!settings) return null;
+  return (
+    <Page title="Settings" subtitle="Changes are saved as you make them.">
+      <div className="grid-2 settings-grid">
+        <Card title="Network and account">
+          <div className="form">
+            <NetworkSetting settings={settings} />
+            <AccountBinding />
+            <div className="field">
+              <span className="field-label">Data folder</span>
+              <p className="field-help">
+                Where this network&apos;s identity, settings, journal and logs are kept.
+              </p>
+              <code className="readonly-value" data-testid="data-dir">
+                {settings.dataDir}
+              </code>
+            </div>
+          </div>
+        </Card>
+        <Card title="Resources">
+          <ResourceLimits settings={settings} />
+        </Card>
+        <Card title="App">
+          <div className="form">
+            <Preferences settings={settings} />
+          </div>
+        </Card>
+        <Card title="Node key">
+          <KeyBackup />
+        </Card>
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,85 @@
+import type { SetupCheckDto } from '../../../src-main/contract/index.js';
+import { Button } from '../components/Button.js';
+import { Card } from '../components/Card.js';
+import { EmptyState } from '../components/EmptyState.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Icon, Spinner, type IconName } from '../components/Icon.js';
+import { useAction } from '../components/use-action.js';
+import { useSetupStore } from '../stores/setup-store.js';
+import { Page } from './Page.js';
+
+const STATE: Record<SetupCheckDto['state'], { icon: IconName | null; text: string }> = {
+  pass: { icon: 'check', text: 'Passed' },
+  warn: { icon: 'warn', text: 'Warning' },
+  fail: { icon: 'fail', text: 'Failed' },
+  running: { icon: null, text: 'Checking' },
+  unknown: { icon: 'unknown', text: 'Not checked' },
+};
+
+function CheckRow({ check }: { check: SetupCheckDto }) {
+  const st = STATE[check.state] ?? STATE.unknown;
+  return (
+    <li className={`check check-${check.state}`} data-testid={`check-${check.id}`}>
+      <span className="check-icon">
+        {st.icon ? <Icon name={st.icon} size={20} /> : <Spinner size={18} />}
+        <span className="visually-hidden">{st.text}:</span>
+      </span>
+      <div className="check-text">
+        <p className="check-label">{check.label}</p>
+        <p className="check-detail">{check.detail}</p>
+        {check.fix && check.state !== 'pass' ? (
+          <p className="check-fix">
+            <strong>How to fix: </strong>
+            {check.fix}
+          </p>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+export function SetupPage() {
+  const checks = useSetupStore((s) => s.checks);
+  const rerun = useAction(useSetupStore.getState().runChecks);
+  const failing = checks.filter((c) => c.state === 'fail').length;
+  const warnings = checks.filter((c) => c.state === 'warn').length;
+  const summary =
+    checks.length === 0
+      ? 'The node has not checked this machine yet.'
+      : failing > 0
+        ? `${failing} ${failing === 1 ? 'check fails' : 'checks fail'}: the node cannot serve until ${failing === 1 ? 'it is' : 'they are'} fixed.`
+        : warnings > 0
+          ? `Everything needed works; ${warnings} ${warnings === 1 ? 'warning' : 'warnings'} worth a look.`
+          : 'This machine is ready to serve inference.';
+  return (
+    <Page
+      title="Setup check"
+      subtitle={summary}
+      actions={
+        <Button
+          icon="refresh"
+          pending={rerun.pending}
+          onClick={() => rerun.run()}
+          data-testid="run-checks"
+        >
+          Run checks again
+        </Button>
+      }
+    >
+      {rerun.error ? <ErrorNotice title="The checks could not run" error={rerun.error} /> : null}
+      <Card label="Checks">
+        {checks.length === 0 ? (
+          <EmptyState icon="setup" title="No results yet">
+            Run the checks to see whether Docker, the NVIDIA driver and the GPU are ready.
+          </EmptyState>
+        ) : (
+          <ul className="check-list">
+            {checks.map((c) => (
+              <CheckRow key={c.id} check={c} />
+            ))}
+          </ul>
+        )}
+      </Card>
+    </Page>
+  );
+}
