@@ -34,6 +34,8 @@ export function sendEmpty(res: ServerResponse, status: number): void {
 
 export function startEventStream(res: ServerResponse): void {
   res.writeHead(200, { ...BASE_HEADERS, 'content-type': 'text/event-stream; charset=utf-8' });
+  // uvicorn sends the status line at once, even while the request waits for a batch slot.
+  res.flushHeaders();
 }
 
 export class BodyTooLargeError extends Error {}
