@@ -1,0 +1,166 @@
+import { pathToFileURL } from 'node:url';
+import type { NodeStateDto, SettingsDto } from '../contract/index.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { COMMAND_NAMES } from '../service/command-args.js';
+import type { EventListener } from '../service/event-hub.js';
+import type {
+  AppLike,
+  BrowserWindowCtor,
+  BrowserWindowLike,
+  IpcMainLike,
+  MenuLike,
+  NotificationCtor,
+  PowerSaveBlockerLike,
+} from './electron-like.js';
+import { pushEvent, registerCommands, sameFileSender, type CommandRunner } from './ipc/main-ipc.js';
+import { KeepAwake } from './keep-awake.js';
+import { Notifier } from './notifier.js';
+import { installQuitFlow } from './quit-flow.js';
+import { TrayController, type TrayCtor } from './tray.js';
+import { createMainWindow, revealWindow } from './window.js';
+
+/** The Electron modules the shell uses (the real ones in main.ts, fakes in tests). */
+export interface DesktopElectron {
+  app: AppLike;
+  BrowserWindow: BrowserWindowCtor;
+  Tray: TrayCtor;
+  Menu: MenuLike;
+  ipcMain: IpcMainLike;
+  powerSaveBlocker: PowerSaveBlockerLike;
+  Notification: NotificationCtor;
+}
+
+/** What the shell needs from the UI service. */
+export interface DesktopService extends CommandRunner {
+  subscribe(listener: EventListener): () => void;
+  currentState(): NodeStateDto;
+  currentSettings(): SettingsDto;
+  shutdown(drainTimeoutMs: number): Promise<void>;
+}
+
+export interface DesktopAppOptions {
+  electron: DesktopElectron;
+  service: DesktopService;
+  paths: { preload: string; indexHtml: string; trayIconDir: string; appIcon?: string };
+  platform: NodeJS.Platform;
+  clock: Clock;
+  logger: Logger;
+  /** Started at login: stay in the tray. */
+  startHidden: boolean;
+  drainTimeoutMs: number;
+  /** Applies the launch-at-login setting (XDG autostart file on Linux). */
+  setLaunchAtLogin: (enabled: boolean) => Promise<void>;
+}
+
+export interface DesktopApp {
+  openDashboard(): void;
+  /** Drains the agent once; later calls share the same promise (quit flow, updater). */
+  drain(): Promise<void>;
+  readonly tray: TrayController;
+  window(): BrowserWindowLike | null;
+}
+
+/** Composes the shell: IPC, window, tray, quit flow, keep-awake, notifications, settings. */
+export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
+  const { electron, service, clock, logger } = opts;
+  const log = logger.child('desktop');
+  let win: BrowserWindowLike | null = null;
+  let draining: Promise<void> | null = null;
+  const drain = (timeoutMs = opts.drainTimeoutMs) => (draining ??= service.shutdown(timeoutMs));
+
+  const quit = installQuitFlow(electron.app, {
+    drain,
+    drainTimeoutMs: opts.drainTimeoutMs,
+    clock,
+    onError: (err) =>
+      log.error('The node did not stop cleanly before quitting.', { error: String(err) }),
+  });
+
+  const indexUrl = pathToFileURL(opts.paths.indexHtml).href;
+  registerCommands(electron.ipcMain, service, COMMAND_NAMES, sameFileSender(indexUrl));
+
+  const createWindow = (show: boolean) => {
+    const created = createMainWindow(electron.BrowserWindow, {
+      preloadPath: opts.paths.preload,
+      indexHtmlPath: opts.paths.indexHtml,
+      ...(opts.paths.appIcon ? { iconPath: opts.paths.appIcon } : {}),
+      isQuitting: quit.isQuitting,
+      showOnReady: show,
+      log,
+    });
+    created.on('closed', () => {
+      if (win === created) win = null;
+    });
+    return created;
+  };
+  const openDashboard = () => {
+    if (!win || win.isDestroyed()) win = createWindow(true);
+    revealWindow(win);
+  };
+
+  const runFromTray = (command: 'start' | 'stop') => {
+    tray.setError(null);
+    service.invoke(command, undefined).catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      tray.setError(message);
+      log.warn(`${command === 'start' ? 'Start' : 'Stop'} from the tray failed: ${message}`);
+    });
+  };
+  const tray = new TrayController(
+    {
+      Tray: electron.Tray,
+      Menu: electron.Menu,
+      iconDir: opts.paths.trayIconDir,
+      platform: opts.platform,
+      actions: {
+        start: () => runFromTray('start'),
+        stop: () => runFromTray('stop'),
+        openDashboard,
+        quit: () => electron.app.quit(),
+      },
+    },
+    service.currentState(),
+  );
+
+  const keepAwake = new KeepAwake(electron.powerSaveBlocker);
+  const notifier = new Notifier({
+    Notification: electron.Notification,
+    clock,
+    onClick: openDashboard,
+  });
+  let settings = service.currentSettings();
+  let state = service.currentState();
+  const applySettings = (next: SettingsDto, first: boolean) => {
+    if (first || next.launchAtLogin !== settings.launchAtLogin) {
+      opts
+        .setLaunchAtLogin(next.launchAtLogin)
+        .catch((err: unknown) =>
+          log.warn('Could not change "launch at login".', { error: String(err) }),
+        );
+    }
+    settings = next;
+    keepAwake.update(settings.keepAwake, state.state);
+  };
+  applySettings(settings, true);
+  notifier.onState(state);
+
+  service.subscribe((event, payload) => {
+    pushEvent(win?.webContents, event, payload);
+    if (event === 'state') {
+      state = payload as NodeStateDto;
+      tray.update(state);
+      keepAwake.update(settings.keepAwake, state.state);
+      notifier.onState(state);
+    } else if (event === 'settings') {
+      applySettings(payload as SettingsDto, false);
+    } else if (event === 'setup') {
+      notifier.onSetup(payload as Parameters<Notifier['onSetup']>[0]);
+    }
+  });
+
+  win = createWindow(!opts.startHidden);
+  electron.app.on('activate', openDashboard);
+
+  return { openDashboard, drain: () => drain(), tray, window: () => win };
+}

@@ -1,0 +1,93 @@
+import type { AppLike, SessionLike, WebContentsLike, WebPreferencesLike } from './electron-like.js';
+
+/**
+ * The CSP of the desktop window. index.html carries the same policy in a meta tag; the
+ * response header covers anything loaded over http(s), such as a dev server.
+ */
+export const DESKTOP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Every window of the app uses exactly these preferences. Only our own preload runs, in an
+ * isolated, sandboxed renderer with no Node.js.
+ */
+export function secureWebPreferences(preloadPath: string): WebPreferencesLike {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    safeDialogs: true,
+  };
+}
+
+export interface SecurityLog {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * Locks down one webContents: the dashboard is a single page, so it never navigates, never
+ * opens windows and never embeds a <webview>.
+ */
+export function hardenWebContents(contents: WebContentsLike, log?: SecurityLog): void {
+  contents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    log?.warn('Blocked a navigation away from the dashboard.', { url });
+  });
+  contents.on('will-redirect', (event, url) => {
+    event.preventDefault();
+    log?.warn('Blocked a redirect away from the dashboard.', { url });
+  });
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+    log?.warn('Blocked a <webview> tag.');
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    log?.warn('Blocked a request to open a new window.', { url });
+    return { action: 'deny' };
+  });
+}
+
+/** No page of ours needs a permission (camera, notifications from the page, USB…): deny all. */
+export function hardenSession(session: SessionLike): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const headers = { ...(details.responseHeaders ?? {}) };
+    for (const key of Object.keys(headers)) {
+      if (key.toLowerCase() === 'content-security-policy') delete headers[key];
+    }
+    headers['Content-Security-Policy'] = [DESKTOP_CSP];
+    headers['X-Content-Type-Options'] = ['nosniff'];
+    callback({ responseHeaders: headers });
+  });
+}
+
+/** Applies the guards to every webContents the app ever creates, present and future. */
+export function installSecurityGuards(app: AppLike, log?: SecurityLog): void {
+  const hardened = new WeakSet<SessionLike>();
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, log);
+    if (!hardened.has(contents.session)) {
+      hardened.add(contents.session);
+      hardenSession(contents.session);
+    }
+  });
+}
