@@ -1,0 +1,408 @@
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { silentLogger, type Logger } from '../logger.js';
+import type { ConfigSnapshot } from '../protocol/schemas/snapshot.js';
+import type {
+  Job,
+  JobResultBody,
+  NodeMessageBody,
+  NodeMessageType,
+} from '../protocol/schemas/ws.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { JobJournal } from '../store/journal.js';
+import type { JobEngineApi, JobEvent, JobSend } from './job-engine-api.js';
+import { tokensPerSecond } from './job-result.js';
+import { runJob, type StopCause } from './job-runner.js';
+import { PartialSender } from './partial-sender.js';
+import { interruptedResult, planResume } from './resume-plan.js';
+import { ResultOutbox } from './result-outbox.js';
+import { validateAssignment, type Rejection } from './validate-job.js';
+
+/** Used for resume before any snapshot is applied (the devnet default). */
+export const DEFAULT_JOB_TTL_MS = 15 * 60_000;
+
+export interface JobEngineOptions {
+  runtime: Runtime;
+  journal: JobJournal;
+  send: JobSend;
+  clock?: Clock;
+  logger?: Logger;
+  /** Shortest time between two job_partial frames of one job. Default 250 ms. */
+  partialIntervalMs?: number;
+  /** How long finished (acked/rejected) records stay in the journal. Default 2 min. */
+  finishedRetentionMs?: number;
+  /** A result sent but not acknowledged after this long is sent again. Default 30 s. */
+  ackTimeoutMs?: number;
+  /** Period of the re-send and prune sweep. Default 10 s. */
+  housekeepingMs?: number;
+}
+
+interface ActiveJob {
+  job: Job;
+  receivedAt: number;
+  controller: AbortController;
+  stop: { cause: StopCause | null };
+}
+
+/**
+ * Runs the network's jobs: validates each assignment against the applied snapshot, journals
+ * every step before acting on it, runs accepted jobs concurrently (up to max_queue_size; vLLM
+ * batches them), and delivers each result until the network acknowledges it.
+ */
+export class JobEngine implements JobEngineApi {
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly journal: JobJournal;
+  private config: ConfigSnapshot | null = null;
+  private digest: string | null = null;
+  private draining = false;
+  private closed = false;
+  private readonly active = new Map<string, ActiveJob>();
+  private readonly outbox: ResultOutbox;
+  private completedTotal = 0;
+  private failedTotal = 0;
+  private readonly listeners = new Set<(e: JobEvent) => void>();
+  private readonly idleWaiters = new Set<() => void>();
+  private readonly housekeeping: TimerHandle;
+
+  constructor(private readonly options: JobEngineOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = (options.logger ?? silentLogger).child('jobs');
+    this.journal = options.journal;
+    this.outbox = new ResultOutbox(options.send, options.journal, this.clock);
+    this.housekeeping = this.clock.setInterval(
+      () => this.sweep(),
+      options.housekeepingMs ?? 10_000,
+    );
+    if (typeof this.housekeeping === 'object') this.housekeeping.unref?.();
+  }
+
+  setConfig(config: ConfigSnapshot, digest: string): void {
+    this.config = config;
+    this.digest = digest;
+  }
+
+  handleAssign(job: Job): void {
+    const now = this.clock.now();
+    const id = job.job_id;
+    this.emit({ kind: 'received', jobId: id, model: job.model, at: now, test: job.test ?? false });
+    if (this.active.has(id) || this.outbox.has(id) || this.journal.has(id)) {
+      // Not journaled: the record of the first assignment must stay as it is.
+      this.reject(job, { reason: 'duplicate_job', detail: `The node already has job ${id}.` });
+      return;
+    }
+    const rejection = this.closed
+      ? { reason: 'not_accepting' as const, detail: 'The node is shutting down.' }
+      : validateAssignment(job, {
+          config: this.config,
+          draining: this.draining,
+          inFlight: this.active.size,
+          runtime: this.options.runtime.status(),
+          now,
+        });
+    const received = this.journal.received(job, now, this.digest);
+    if (rejection) {
+      const rejected = this.journal.transition(id, 'rejected', now, rejection.reason);
+      void Promise.all([received, rejected])
+        .catch((err) =>
+          this.log.warn('Could not record a rejected job.', { job_id: id, error: String(err) }),
+        )
+        .then(() => this.reject(job, rejection));
+      return;
+    }
+    const entry: ActiveJob = {
+      job,
+      receivedAt: now,
+      controller: new AbortController(),
+      stop: { cause: null },
+    };
+    this.active.set(id, entry);
+    const accepted = this.journal.transition(id, 'accepted', now);
+    void Promise.all([received, accepted]).then(
+      () => {
+        this.sendSafe('job_accept', { job_id: id });
+        this.emit({
+          kind: 'accepted',
+          jobId: id,
+          model: job.model,
+          at: this.clock.now(),
+          test: job.test ?? false,
+        });
+        return this.execute(entry);
+      },
+      (err: unknown) => {
+        this.active.delete(id);
+        this.log.error('Could not record an accepted job in the journal; refusing it.', {
+          job_id: id,
+          error: String(err),
+        });
+        this.reject(job, {
+          reason: 'not_accepting',
+          detail: 'The node cannot write its job journal (disk full or not writable).',
+        });
+        this.notifyIdle();
+      },
+    );
+  }
+
+  handleCancel(jobId: string, reason: string): void {
+    const entry = this.active.get(jobId);
+    if (!entry) {
+      this.log.debug('Cancel for a job that is not running here; ignored.', { job_id: jobId });
+      return;
+    }
+    entry.stop.cause ??= { kind: 'cancelled', reason };
+    entry.controller.abort();
+  }
+
+  handleAck(jobId: string, outcome: 'accepted' | 'duplicate' | 'rejected', reason?: string): void {
+    if (!this.outbox.has(jobId) && (this.active.has(jobId) || !this.journal.has(jobId))) {
+      this.log.debug('Acknowledgement for a result this node has not sent; ignored.', {
+        job_id: jobId,
+      });
+      return;
+    }
+    const result = this.outbox.ack(jobId);
+    const detail = reason ? `${outcome}: ${reason}`.slice(0, 500) : outcome;
+    const now = this.clock.now();
+    void this.journal.transition(jobId, 'acked', now, detail).catch((err) =>
+      this.log.warn('Could not record an acknowledgement.', {
+        job_id: jobId,
+        error: String(err),
+      }),
+    );
+    if (outcome === 'rejected') {
+      this.log.warn(
+        `The network rejected the result of job ${jobId}: ${reason ?? 'no reason given'}.`,
+        { job_id: jobId },
+      );
+    }
+    this.emit({
+      kind: 'acked',
+      jobId,
+      model: result?.model ?? '',
+      at: now,
+      outcome,
+      ...(reason ? { detail: reason } : {}),
+    });
+  }
+
+  async onLinkUp(): Promise<void> {
+    await this.outbox.resendAll();
+  }
+
+  async onConfigApplied(digest: string): Promise<void> {
+    const removed = this.journal.deleteFinishedOutside(digest);
+    if (removed > 0)
+      this.log.info(`Deleted ${removed} finished job records of previous configurations.`);
+  }
+
+  async resume(): Promise<void> {
+    const now = this.clock.now();
+    const ttl = this.config?.ttl.job_ttl_ms ?? DEFAULT_JOB_TTL_MS;
+    const canRun =
+      this.config !== null && !this.closed && this.options.runtime.status().state === 'ready';
+    const records = this.journal
+      .openRecords()
+      .filter((r) => !this.active.has(r.jobId) && !this.outbox.has(r.jobId));
+    const plan = planResume(records, now, ttl, canRun);
+    for (const rec of plan.resend) this.outbox.hold(rec.result!);
+    if (plan.drop.length > 0) await this.journal.remove(plan.drop.map((r) => r.jobId));
+    for (const rec of plan.rerun) {
+      const entry: ActiveJob = {
+        job: rec.job!,
+        receivedAt: rec.receivedAt,
+        controller: new AbortController(),
+        stop: { cause: null },
+      };
+      this.active.set(rec.jobId, entry);
+      void this.execute(entry);
+    }
+    // Held, not sent: they go out with the other unacknowledged results on the next link up.
+    await Promise.all(
+      plan.fail.map((rec) => this.deliver(interruptedResult(rec, now, this.digest), null, true)),
+    );
+    const counts = `${plan.resend.length} results to re-send, ${plan.rerun.length} jobs re-run, ${plan.fail.length} reported failed, ${plan.drop.length} expired records dropped`;
+    if (records.length > 0) this.log.info(`Resumed the job journal: ${counts}.`);
+  }
+
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    await this.waitIdle(timeoutMs);
+  }
+
+  /** Accepts jobs again after a drain (a new session after the network's soft shutdown). */
+  undrain(): void {
+    this.draining = false;
+  }
+
+  counters(): { in_flight: number; completed_total: number; failed_total: number } {
+    return {
+      in_flight: this.active.size,
+      completed_total: this.completedTotal,
+      failed_total: this.failedTotal,
+    };
+  }
+
+  onEvent(listener: (e: JobEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Stops for a shutdown: running streams are closed WITHOUT results (their records stay open in
+   * the journal, and `resume()` decides after the restart), queued journal writes are committed.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.outbox.close();
+    this.clock.clearInterval(this.housekeeping);
+    for (const entry of this.active.values()) {
+      entry.stop.cause ??= { kind: 'shutdown' };
+      entry.controller.abort();
+    }
+    await this.waitIdle(5_000);
+    await this.journal.flush();
+  }
+
+  private async execute(entry: ActiveJob): Promise<void> {
+    const { job } = entry;
+    const id = job.job_id;
+    try {
+      await this.journal.transition(id, 'running', this.clock.now());
+    } catch (err) {
+      this.log.warn('Could not record that a job started.', { job_id: id, error: String(err) });
+    }
+    this.emit({
+      kind: 'running',
+      jobId: id,
+      model: job.model,
+      at: this.clock.now(),
+      test: job.test ?? false,
+    });
+    const partial = job.stream_partial
+      ? new PartialSender(id, this.options.send, this.clock, this.options.partialIntervalMs ?? 250)
+      : null;
+    const result = await runJob({
+      job,
+      receivedAt: entry.receivedAt,
+      configDigest: this.digest,
+      runtime: this.options.runtime,
+      clock: this.clock,
+      executionTimeoutMs: this.config?.jobs.execution_timeout_ms ?? 120_000,
+      controller: entry.controller,
+      stop: entry.stop,
+      ...(partial ? { onDelta: (d: string) => partial.push(d) } : {}),
+    });
+    partial?.stop();
+    await this.deliver(result, entry);
+  }
+
+  /** Makes a result durable, then sends it; it stays pending until acknowledged. */
+  private async deliver(
+    result: JobResultBody | null,
+    entry: ActiveJob | null,
+    hold = false,
+  ): Promise<void> {
+    if (result === null) {
+      if (entry) this.active.delete(entry.job.job_id);
+      return this.notifyIdle();
+    }
+    const id = result.job_id;
+    try {
+      await this.journal.resultReady(id, result, this.clock.now());
+    } catch (err) {
+      this.log.error('Could not record a result in the journal; sending it anyway.', {
+        job_id: id,
+        error: String(err),
+      });
+    }
+    if (result.status === 'completed') this.completedTotal++;
+    else this.failedTotal++;
+    if (entry) this.active.delete(id);
+    const t = result.timings;
+    const tps = tokensPerSecond(result);
+    this.emit({
+      kind: result.status,
+      jobId: id,
+      model: result.model,
+      at: t.finished_at,
+      test: entry?.job.test ?? false,
+      promptTokens: result.usage.prompt_tokens,
+      completionTokens: result.usage.completion_tokens,
+      durationMs: t.finished_at - t.received_at,
+      ...(tps !== undefined ? { tokensPerSecond: tps } : {}),
+      ...(result.error ? { detail: result.error.message } : {}),
+    });
+    this.notifyIdle();
+    if (hold) this.outbox.hold(result);
+    else await this.outbox.post(result);
+  }
+
+  private reject(job: Job, rejection: Rejection): void {
+    this.sendSafe('job_reject', {
+      job_id: job.job_id,
+      reason: rejection.reason,
+      detail: rejection.detail,
+    });
+    this.emit({
+      kind: 'rejected',
+      jobId: job.job_id,
+      model: job.model,
+      at: this.clock.now(),
+      test: job.test ?? false,
+      detail: `${rejection.reason}: ${rejection.detail}`,
+    });
+  }
+
+  private sendSafe<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): void {
+    try {
+      void Promise.resolve(this.options.send(type, body)).catch(() => undefined);
+    } catch {
+      // link down: the network times the assignment out and reassigns it
+    }
+  }
+
+  /** Re-sends results whose acknowledgement is overdue, and prunes finished records. */
+  private sweep(): void {
+    const now = this.clock.now();
+    const overdue = this.options.ackTimeoutMs ?? 30_000;
+    this.outbox.resendOverdue(overdue);
+    const ttl = this.config?.ttl.job_ttl_ms ?? DEFAULT_JOB_TTL_MS;
+    const retention = Math.min(this.options.finishedRetentionMs ?? 120_000, ttl);
+    try {
+      this.journal.pruneFinished(now - retention);
+    } catch (err) {
+      this.log.warn('Could not prune the job journal.', { error: String(err) });
+    }
+  }
+
+  private waitIdle(timeoutMs: number): Promise<void> {
+    if (this.active.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.idleWaiters.delete(check);
+        this.clock.clearTimeout(timer);
+        resolve();
+      };
+      const check = () => {
+        if (this.active.size === 0) done();
+      };
+      const timer = this.clock.setTimeout(done, timeoutMs);
+      this.idleWaiters.add(check);
+    });
+  }
+
+  private notifyIdle(): void {
+    for (const check of [...this.idleWaiters]) check();
+  }
+
+  private emit(event: JobEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log.warn('A job event listener failed.', { error: String(err) });
+      }
+    }
+  }
+}

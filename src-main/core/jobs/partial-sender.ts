@@ -1,0 +1,55 @@
+import type { Clock, TimerHandle } from '../clock.js';
+import type { JobSend } from './job-engine-api.js';
+
+/**
+ * Sends a job's streamed text as `job_partial` frames, at most one per `intervalMs`: a vLLM
+ * stream yields a delta per token, far too many frames to sign and send one by one. Each frame
+ * carries the text since the previous one; `seq` counts frames from 0. Best effort: a frame
+ * the link cannot take is dropped (the result carries the whole output anyway).
+ */
+export class PartialSender {
+  private buffer = '';
+  private seq = 0;
+  private timer: TimerHandle | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly jobId: string,
+    private readonly send: JobSend,
+    private readonly clock: Clock,
+    private readonly intervalMs: number,
+  ) {}
+
+  push(text: string): void {
+    if (this.stopped || text === '') return;
+    this.buffer += text;
+    this.timer ??= this.clock.setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.intervalMs);
+  }
+
+  /** Sends what is buffered now (before the result, so partials never trail it). */
+  flush(): void {
+    if (this.timer !== null) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.stopped || this.buffer === '') return;
+    const text = this.buffer;
+    this.buffer = '';
+    const seq = this.seq++;
+    try {
+      void Promise.resolve(this.send('job_partial', { job_id: this.jobId, seq, text })).catch(
+        () => undefined,
+      );
+    } catch {
+      // link down: partials are best effort
+    }
+  }
+
+  stop(): void {
+    this.flush();
+    this.stopped = true;
+  }
+}

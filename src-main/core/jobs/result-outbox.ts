@@ -1,0 +1,89 @@
+import type { Clock } from '../clock.js';
+import type { JobResultBody } from '../protocol/schemas/ws.js';
+import type { JobJournal } from '../store/journal.js';
+import type { JobSend } from './job-engine-api.js';
+
+interface Pending {
+  result: JobResultBody;
+  /** When it was last handed to the link; null when the link refused it. */
+  sentAt: number | null;
+}
+
+/**
+ * Results awaiting the network's acknowledgement. A result enters only once it is durable in
+ * the journal; it is (re-)sent on every link up and when an acknowledgement is overdue, and
+ * leaves when acknowledged — so it is never lost and never sent after its ack.
+ */
+export class ResultOutbox {
+  private readonly pending = new Map<string, Pending>();
+  private closed = false;
+
+  constructor(
+    private readonly send: JobSend,
+    private readonly journal: JobJournal,
+    private readonly clock: Clock,
+  ) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  has(jobId: string): boolean {
+    return this.pending.has(jobId);
+  }
+
+  /** Adds a durable result without sending it (resume: sent on the next link up). */
+  hold(result: JobResultBody): void {
+    if (!this.pending.has(result.job_id)) this.pending.set(result.job_id, { result, sentAt: null });
+  }
+
+  /** Adds a durable result and sends it now. */
+  async post(result: JobResultBody): Promise<void> {
+    this.pending.set(result.job_id, { result, sentAt: null });
+    await this.sendOne(result.job_id);
+  }
+
+  /** Removes an acknowledged result; returns it if it was pending. */
+  ack(jobId: string): JobResultBody | undefined {
+    const p = this.pending.get(jobId);
+    this.pending.delete(jobId);
+    return p?.result;
+  }
+
+  /** Link up: every unacknowledged result in the journal goes out again. */
+  async resendAll(): Promise<void> {
+    for (const rec of this.journal.openRecords()) {
+      if (rec.state === 'result_ready' && rec.result) this.hold(rec.result);
+    }
+    await Promise.all([...this.pending.keys()].map((id) => this.sendOne(id)));
+  }
+
+  /**
+   * Re-sends results whose acknowledgement has not come within `ackTimeoutMs`, and tries those
+   * never handed to the link (held at resume, or refused while the link was down).
+   */
+  resendOverdue(ackTimeoutMs: number): void {
+    const now = this.clock.now();
+    for (const [id, p] of this.pending) {
+      if (p.sentAt === null || now - p.sentAt >= ackTimeoutMs) void this.sendOne(id);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private async sendOne(jobId: string): Promise<void> {
+    const p = this.pending.get(jobId);
+    if (!p || this.closed) return;
+    p.sentAt = this.clock.now();
+    let ok: boolean;
+    try {
+      ok = await this.send('job_result', p.result);
+    } catch {
+      ok = false;
+    }
+    // Link down: the result stays in the journal and goes out again on the next link up.
+    if (!ok && this.pending.get(jobId) === p) p.sentAt = null;
+  }
+}
