@@ -1,4 +1,5 @@
 import type { ConfigSnapshot } from '../protocol/index.js';
+import { chooseImage } from '../runtime/gpu/driver-compat.js';
 import type { RuntimePlan } from '../runtime/runtime.js';
 
 export interface PlanContext {
@@ -13,22 +14,14 @@ export class PlanError extends Error {
 
 /**
  * What the runtime should serve under `snapshot`: the default model (or the first approved
- * one), the first image this machine's driver supports, and the runtime limits.
+ * one), the approved image this machine's driver runs (see `chooseImage`), and the limits.
  */
 export function runtimePlanFor(snapshot: ConfigSnapshot, ctx: PlanContext): RuntimePlan {
   const model = snapshot.models.find((m) => m.default) ?? snapshot.models[0];
   if (!model) throw new PlanError('The network configuration approves no model: nothing to serve.');
-  const images = snapshot.runtime.images;
-  const image =
-    ctx.driverMajor === null
-      ? images[0]
-      : images.find((i) => i.min_driver === undefined || i.min_driver <= (ctx.driverMajor ?? 0));
-  if (!image) {
-    const lowest = Math.min(...images.map((i) => i.min_driver ?? 0));
-    throw new PlanError(
-      `No approved runtime image supports NVIDIA driver ${ctx.driverMajor}: update the driver to ${lowest} or newer.`,
-    );
-  }
+  const choice = chooseImage(snapshot.runtime.images, ctx.driverMajor);
+  if (!choice.ok) throw new PlanError(`${choice.detail} ${choice.fix}`);
+  const { image } = choice;
   return {
     model: {
       name: model.name,

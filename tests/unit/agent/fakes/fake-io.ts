@@ -1,3 +1,4 @@
+import { computeAddress } from 'ethers';
 import type { IoApi } from '../../../../src-main/core/network/io-http-client.js';
 import {
   IoNotRegisteredError,
@@ -30,7 +31,7 @@ export class FakeIo implements IoApi {
     this.registrations.push(body);
     this.registered = true;
     return {
-      node_id: '0x0000000000000000000000000000000000000001',
+      node_id: computeAddress(body.public_key),
       status: this.status,
       snapshot: this.served,
       ws_path: '/v1/ws',
@@ -67,6 +68,9 @@ export class FakeIo implements IoApi {
   async snapshot(digest?: string) {
     this.guard(`snapshot:${digest ?? ''}`);
     if (!this.served) throw new Error('no snapshot served');
+    if (digest && digest !== this.served.config_digest) {
+      throw new IoRejectedError(404, 'unknown_digest', `no snapshot ${digest}`);
+    }
     return this.served;
   }
 

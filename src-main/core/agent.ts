@@ -1,0 +1,421 @@
+import { ConfigSync } from './config/config-sync.js';
+import { wsUrlFor } from './config/network-profiles.js';
+import type { JobEvent } from './jobs/job-engine-api.js';
+import type { Logger } from './logger.js';
+import { IoClockSkewError, IoNotRegisteredError } from './network/errors.js';
+import type { IoApi } from './network/io-http-client.js';
+import type { SessionInfo } from './network/job-link.js';
+import type {
+  ConfigStatus,
+  NodeMessageBody,
+  NodeMessageType,
+  NodeStatus,
+} from './protocol/index.js';
+import type { RuntimeStatus } from './runtime/runtime.js';
+import { osMemory } from './system/memory.js';
+import type { AgentDeps } from './agent/agent-deps.js';
+import { Conditions, onlineState, type Problem } from './agent/conditions.js';
+import { buildHeartbeat } from './agent/heartbeat-body.js';
+import { routeNetworkMessage } from './agent/link-router.js';
+import { uploadLogs } from './agent/log-uploader.js';
+import { LinkSession } from './agent/link-session.js';
+import { configProblem, runtimeProblem } from './agent/problem-text.js';
+import { registerWithRetry } from './agent/register-node.js';
+import { RegistrationStore } from './agent/registration.js';
+import { Repeater } from './agent/repeater.js';
+import { AgentStateMachine, type AgentState } from './agent/state-machine.js';
+
+export type { AgentDeps, AgentIdentity, AgentOptions } from './agent/agent-deps.js';
+export type { AgentState } from './agent/state-machine.js';
+
+type Phase = 'idle' | 'starting' | 'registering' | 'online' | 'draining' | 'stopped';
+
+/**
+ * The node's lifecycle: restore local state, register once (or re-validate a registration),
+ * keep the job link, heartbeats and configuration in step, and drain on stop. Every state
+ * change carries a reason in plain words and is observable through `subscribe`.
+ */
+export class Agent {
+  readonly machine: AgentStateMachine;
+  readonly config: ConfigSync;
+  private readonly io: IoApi;
+  private readonly log: Logger;
+  private readonly registrations: RegistrationStore;
+  private readonly conditions = new Conditions();
+  private readonly heartbeats: Repeater;
+  private readonly logFlush: Repeater;
+  private readonly abort = new AbortController();
+  private readonly cleanups: (() => void)[] = [];
+  private link: LinkSession | null = null;
+  private phase: Phase = 'idle';
+  private nodeStatus: NodeStatus | null = null;
+  private wsPath = '/v1/ws';
+  private startedAt = 0;
+  private stopping: Promise<void> | null = null;
+  private reRegistering: Promise<void> | null = null;
+  private resolveStopped: (s: AgentState) => void = () => {};
+  /** Resolves with the final state once the node has stopped (for whatever reason). */
+  readonly stopped: Promise<AgentState>;
+
+  constructor(private readonly deps: AgentDeps) {
+    const { clock, identity, profile } = deps;
+    this.log = deps.logger.child('agent');
+    this.machine = new AgentStateMachine(() => clock.now());
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+    this.io = deps.createIo({ baseUrl: profile.ioUrl, signer: identity, clock });
+    this.registrations = new RegistrationStore(deps.dirs);
+    this.config = new ConfigSync({
+      store: deps.configStore,
+      trust: { pinnedSigner: profile.pinnedSigner, network: profile.network },
+      io: this.io,
+      runtime: deps.runtime,
+      jobEngine: deps.jobEngine,
+      clock,
+      logger: deps.logger,
+      planContext: () => ({ driverMajor: deps.driverMajor?.() ?? null }),
+    });
+    const ttl = () => this.config.snapshot()?.snapshot.ttl;
+    this.heartbeats = new Repeater(
+      clock,
+      () => ttl()?.heartbeat_interval_ms ?? deps.options?.defaultHeartbeatMs ?? 10_000,
+      () => this.sendHeartbeat(),
+    );
+    this.logFlush = new Repeater(
+      clock,
+      () => ttl()?.log_flush_interval_ms ?? 30_000,
+      () => this.flushLogs(),
+    );
+  }
+
+  get nodeId(): string {
+    return this.deps.identity.nodeId;
+  }
+
+  state(): AgentState {
+    return this.machine.state;
+  }
+
+  subscribe(listener: (state: AgentState, previous: AgentState) => void): () => void {
+    return this.machine.subscribe(listener);
+  }
+
+  configStatus(): ConfigStatus {
+    return this.config.status();
+  }
+
+  counters() {
+    return this.deps.jobEngine.counters();
+  }
+
+  onJobEvent(listener: (e: JobEvent) => void): () => void {
+    return this.deps.jobEngine.onEvent(listener);
+  }
+
+  /** Sends a node message on the job link; false when the link is down (the caller keeps it). */
+  send<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): boolean {
+    return this.link?.link.send(type, body) ?? false;
+  }
+
+  /** Restores local state, then registers / reconnects in the background. */
+  async start(): Promise<void> {
+    if (this.phase !== 'idle') throw new Error(`The node was already started (${this.phase}).`);
+    const { clock, identity, profile, runtime, jobEngine } = this.deps;
+    this.phase = 'starting';
+    this.startedAt = clock.now();
+    this.machine.transition(
+      'initialised',
+      `identity ready: node ${identity.nodeId} on ${profile.network}`,
+    );
+    if (profile.placeholder) {
+      this.log.warn(
+        `The ${profile.network} profile still carries placeholder values (IO URL and network signer): configurations cannot be verified until the real ones ship.`,
+      );
+    }
+    this.cleanups.push(runtime.onStatus((s) => this.onRuntimeStatus(s)));
+    this.onRuntimeStatus(runtime.status());
+    const onStatus = (s: ConfigStatus) => this.onConfigStatus(s);
+    const onApplied = () => this.onConfigApplied();
+    this.config.on('status', onStatus).on('applied', onApplied);
+    this.cleanups.push(() => this.config.off('status', onStatus).off('applied', onApplied));
+    try {
+      await this.config.loadSaved();
+      await jobEngine.resume();
+    } catch (err) {
+      await this.shutdown(`could not restore local state: ${(err as Error).message}`, 0, false);
+      throw err;
+    }
+    void this.config.ensureRuntime();
+    void this.bringOnline().catch((err: unknown) => {
+      if (this.abort.signal.aborted) return;
+      this.log.error(`The node could not come online: ${(err as Error).message}`);
+      void this.shutdown(`could not come online: ${(err as Error).message}`, 0, false);
+    });
+  }
+
+  /** Stop = drain: stop accepting, let in-flight jobs finish, flush logs, close sessions. */
+  stop(reason = 'stopped by the operator', drainTimeoutMs?: number): Promise<void> {
+    return this.shutdown(
+      reason,
+      drainTimeoutMs ?? this.deps.options?.drainTimeoutMs ?? 60_000,
+      false,
+    );
+  }
+
+  /** Goes back to the previous verified configuration snapshot. */
+  rollbackConfig(): Promise<boolean> {
+    return this.config.rollback();
+  }
+
+  private async bringOnline(): Promise<void> {
+    const { identity, profile } = this.deps;
+    const saved = await this.registrations.read({
+      nodeId: identity.nodeId,
+      network: profile.network,
+      ioUrl: profile.ioUrl,
+    });
+    if (saved.record) {
+      this.nodeStatus = saved.record.status;
+      this.wsPath = saved.record.ws_path;
+      this.log.info(
+        `Already registered as ${identity.nodeId}: reconnecting without registering again.`,
+      );
+      if (!this.config.snapshot()) await this.config.check('startup');
+    } else {
+      if (saved.problem) this.log.warn(`Registering again: ${saved.problem}.`);
+      await this.register();
+    }
+    if (this.abort.signal.aborted) return;
+    this.goOnline();
+  }
+
+  private async register(): Promise<void> {
+    const { clock, profile, identity } = this.deps;
+    this.phase = 'registering';
+    this.machine.transition(
+      'registering',
+      `registering with the ${profile.network} network at ${profile.ioUrl}`,
+    );
+    const answer = await registerWithRetry(this.io, this.deps, profile, clock, this.log, {
+      signal: this.abort.signal,
+      onRetry: (reason, delay) =>
+        this.machine.transition(
+          'registering',
+          `${reason} Retrying in ${Math.ceil(delay / 1000)} s.`,
+        ),
+    });
+    this.wsPath = answer.ws_path;
+    this.nodeStatus = answer.status;
+    await this.registrations.write({
+      node_id: identity.nodeId,
+      network: profile.network,
+      io_url: profile.ioUrl,
+      ws_path: answer.ws_path,
+      registered_at: clock.now(),
+      status: answer.status,
+    });
+    this.log.info(`Registered as node ${identity.nodeId} (network status: ${answer.status}).`);
+    await this.config.offer(answer.snapshot, 'registration');
+  }
+
+  private goOnline(): void {
+    this.phase = 'online';
+    if (!this.link) this.link = this.createLink();
+    this.link.link.start();
+    this.config.start();
+    this.heartbeats.start(true);
+    if (this.deps.logOutbox) this.logFlush.start(false);
+    this.onConfigStatus(this.config.status());
+  }
+
+  private createLink(): LinkSession {
+    const { clock, identity, profile, logger, agentVersion, options } = this.deps;
+    const ttl = this.config.snapshot()?.snapshot.ttl;
+    const link = this.deps.createLink({
+      url: wsUrlFor(profile, this.wsPath),
+      signer: identity,
+      clock,
+      logger,
+      agentVersion,
+      sessionParams: () => this.sessionParams(),
+      ...(ttl ? { retry: { baseMs: ttl.retry_base_ms, maxMs: ttl.retry_max_ms } } : {}),
+      ...(options?.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
+    });
+    const drainDefault = options?.drainTimeoutMs ?? 60_000;
+    return new LinkSession(link, clock, this.log, options?.linkGraceMs ?? 5000, {
+      up: (session) => this.onLinkUp(session),
+      problem: (reason) => this.setProblem('link', reason),
+      notRegistered: () => void this.reRegister(),
+      message: (msg) =>
+        routeNetworkMessage(msg, {
+          jobs: this.deps.jobEngine,
+          logger: this.log,
+          configAdvertised: (digest, why) => void this.config.advertised(digest, why),
+          nodeStatus: (status, why) => this.setNodeStatus(status, why),
+          drain: (why, deadline) =>
+            void this.shutdown(
+              `the network asked this node to stop: ${why}`,
+              deadline ?? drainDefault,
+              true,
+            ),
+          notRegistered: () => void this.reRegister(),
+        }),
+    });
+  }
+
+  private sessionParams(): { accepting: boolean; max_concurrency: number } {
+    const snap = this.config.snapshot()?.snapshot;
+    const wanted = this.deps.options?.maxConcurrency ?? snap?.runtime.max_num_seqs ?? 1;
+    return {
+      accepting: this.phase === 'online' && (snap?.participation.accepting_jobs ?? false),
+      max_concurrency: Math.min(1024, Math.max(1, Math.floor(wanted))),
+    };
+  }
+
+  private onLinkUp(session: SessionInfo): void {
+    this.setNodeStatus(session.status);
+    void this.config.advertised(session.configDigest, 'session opening');
+    this.deps.jobEngine
+      .onLinkUp()
+      .catch((err: unknown) =>
+        this.log.error(`Re-sending results failed: ${(err as Error).message}`),
+      );
+  }
+
+  private setProblem(problem: Problem, reason: string | null): void {
+    if (reason === null) this.conditions.clear(problem);
+    else this.conditions.set(problem, reason);
+    this.recompute();
+  }
+
+  private async sendHeartbeat(): Promise<void> {
+    if (this.phase !== 'online' && this.phase !== 'draining') return;
+    const { clock, runtime, gpuSampler, jobEngine, agentVersion } = this.deps;
+    const applied = this.config.snapshot();
+    const body = await buildHeartbeat({
+      agentVersion,
+      startedAt: this.startedAt,
+      now: clock.now(),
+      state: this.machine.state,
+      runtime,
+      gpuSampler,
+      memory: this.deps.memory ?? osMemory,
+      config: applied ? { snapshot: applied.snapshot, digest: applied.digest } : null,
+      configStatus: this.config.status(),
+      jobs: jobEngine,
+    });
+    try {
+      const answer = await this.io.heartbeat(body);
+      this.conditions.clear('heartbeat');
+      this.setNodeStatus(answer.status);
+      void this.config.advertised(answer.config_digest, 'heartbeat');
+    } catch (err) {
+      if (err instanceof IoNotRegisteredError) return void this.reRegister();
+      const msg = (err as Error).message;
+      const reason =
+        err instanceof IoClockSkewError ? msg : `the last heartbeat did not get through: ${msg}`;
+      this.conditions.set('heartbeat', reason);
+      this.log.warn(`Heartbeat failed: ${msg}`);
+      this.recompute();
+    }
+  }
+
+  private async flushLogs(): Promise<void> {
+    if (this.deps.logOutbox) await uploadLogs(this.deps.logOutbox, this.io, this.log);
+  }
+
+  private reRegister(): Promise<void> {
+    if (this.reRegistering || this.phase !== 'online')
+      return this.reRegistering ?? Promise.resolve();
+    this.log.warn('The network no longer knows this node: registering again with the same key.');
+    this.reRegistering = (async () => {
+      await this.registrations.clear();
+      await this.register();
+      if (this.abort.signal.aborted) return;
+      this.phase = 'online';
+      this.link?.link.reconnect();
+      this.recompute();
+      void this.heartbeats.trigger();
+    })()
+      .catch((err: unknown) => {
+        if (!this.abort.signal.aborted)
+          this.log.error(`Registering again failed: ${(err as Error).message}`);
+      })
+      .finally(() => (this.reRegistering = null));
+    return this.reRegistering;
+  }
+
+  private setNodeStatus(status: NodeStatus, reason?: string): void {
+    if (status !== this.nodeStatus) {
+      this.log.info(`The network reports this node as ${status}${reason ? `: ${reason}` : ''}.`);
+    }
+    this.nodeStatus = status;
+    if (status === 'excluded' || status === 'suspended') {
+      this.conditions.set(
+        'node_status',
+        `the network has ${status} this node${reason ? `: ${reason}` : ''}`,
+      );
+    } else {
+      this.conditions.clear('node_status');
+    }
+    this.recompute();
+  }
+
+  private onRuntimeStatus(s: RuntimeStatus): void {
+    const { profile } = this.deps;
+    this.setProblem('runtime', runtimeProblem(s, profile.network, profile.allowSimulatedRuntime));
+  }
+
+  private onConfigStatus(s: ConfigStatus): void {
+    this.setProblem('config', configProblem(s, this.config.snapshot() !== null));
+  }
+
+  private onConfigApplied(): void {
+    const ttl = this.config.snapshot()?.snapshot.ttl;
+    if (ttl && this.link) {
+      try {
+        this.link.link.setRetry(ttl.retry_base_ms, ttl.retry_max_ms);
+      } catch (err) {
+        this.log.warn(`Ignored the configuration's retry timers: ${(err as Error).message}`);
+      }
+    }
+    this.onConfigStatus(this.config.status());
+  }
+
+  private recompute(): void {
+    if (this.phase !== 'online') return;
+    const next = onlineState(this.nodeStatus, this.conditions);
+    this.machine.transition(next.name, next.reason);
+  }
+
+  private shutdown(reason: string, drainTimeoutMs: number, ackNetwork: boolean): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      const wasStarted = this.machine.name !== 'not_initialised';
+      this.abort.abort(new Error('the node is stopping'));
+      this.phase = 'draining';
+      if (wasStarted) {
+        this.machine.transition('draining', reason);
+        await this.deps.jobEngine
+          .drain(drainTimeoutMs)
+          .catch((err: unknown) =>
+            this.log.error(`Draining jobs failed: ${(err as Error).message}`),
+          );
+        if (ackNetwork) {
+          this.link?.link.send('drain_ack', {
+            in_flight: this.deps.jobEngine.counters().in_flight,
+          });
+        }
+        await this.heartbeats.stop();
+        await this.logFlush.stop();
+        if (this.deps.logOutbox) await this.flushLogs().catch(() => undefined);
+        await this.link?.stop(reason);
+        await this.config.stop();
+      }
+      for (const cleanup of this.cleanups.splice(0)) cleanup();
+      this.phase = 'stopped';
+      this.machine.transition('stopped', reason);
+      this.resolveStopped(this.machine.state);
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,60 @@
+import type { Clock } from '../clock.js';
+import type { SnapshotStore } from '../config/snapshot-store.js';
+import type { NetworkProfile } from '../config/network-profiles.js';
+import type { JobEngineApi } from '../jobs/job-engine-api.js';
+import type { Logger } from '../logger.js';
+import type { IoApi, IoHttpClientOptions } from '../network/io-http-client.js';
+import type { JobLinkApi, JobLinkOptions } from '../network/job-link.js';
+import type { HardwareProfile, MessageSigner, RegisterBody } from '../protocol/index.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { DataDirs } from '../store/data-dirs.js';
+import type { GpuStatusSampler } from '../system/gpu-status.js';
+import type { MemoryReader } from '../system/memory.js';
+import type { LogOutbox } from './log-uploader.js';
+
+/** The node key as the agent uses it (NodeIdentity fits; the private key never leaves it). */
+export interface AgentIdentity extends MessageSigner {
+  readonly nodeId: string;
+  /** Uncompressed 0x04… public key. */
+  readonly publicKey: string;
+}
+
+export interface AgentOptions {
+  /** How long a stop waits for in-flight jobs. Default 60 s. */
+  drainTimeoutMs?: number;
+  /** A job connection down for longer than this makes the node degraded. Default 5 s. */
+  linkGraceMs?: number;
+  /** Jobs run at once; default the snapshot's runtime.max_num_seqs. */
+  maxConcurrency?: number;
+  /** Registration retry backoff. Default 1 s → 60 s. */
+  registerRetry?: { baseMs: number; maxMs: number };
+  /** Heartbeat period before any snapshot is known. Default 10 s. */
+  defaultHeartbeatMs?: number;
+  /** Transport ping period of the job link. Default 15 s. */
+  pingIntervalMs?: number;
+}
+
+/** Every collaborator of the agent, injected (tests pass fakes or local servers). */
+export interface AgentDeps {
+  profile: NetworkProfile;
+  dirs: DataDirs;
+  identity: AgentIdentity;
+  createIo: (opts: IoHttpClientOptions) => IoApi;
+  createLink: (opts: JobLinkOptions) => JobLinkApi;
+  runtime: Runtime;
+  jobEngine: JobEngineApi;
+  configStore: SnapshotStore;
+  clock: Clock;
+  logger: Logger;
+  gpuSampler: GpuStatusSampler;
+  /** Static hardware description for registration. */
+  hardware: () => Promise<HardwareProfile>;
+  memory?: MemoryReader;
+  agentVersion: string;
+  /** The account this node is bound to (wallet or e-mail), sent at registration. */
+  owner?: () => Promise<RegisterBody['owner']>;
+  logOutbox?: LogOutbox;
+  /** NVIDIA driver major for the runtime image choice; null without a GPU. */
+  driverMajor?: () => number | null;
+  options?: AgentOptions;
+}

@@ -1,0 +1,66 @@
+import { EventEmitter } from 'node:events';
+import type {
+  JobLinkApi,
+  JobLinkEvents,
+  JobLinkOptions,
+  JobLinkState,
+} from '../../../../src-main/core/network/job-link.js';
+import type {
+  NetworkMessageDraft,
+  NodeMessageBody,
+  NodeMessageType,
+  NodeStatus,
+} from '../../../../src-main/core/protocol/index.js';
+import { PROTOCOL_VERSION, NetworkMessage } from '../../../../src-main/core/protocol/index.js';
+
+/** A JobLink without sockets: the test opens, drops and feeds it. */
+export class FakeLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
+  state: JobLinkState = 'idle';
+  readonly sent: { type: string; body: unknown }[] = [];
+  readonly calls: string[] = [];
+
+  constructor(
+    readonly opts: JobLinkOptions,
+    /** The digest session_ready announces (the network's current one). */
+    private readonly networkDigest: () => string = () => `sha256:${'0'.repeat(64)}`,
+  ) {
+    super();
+  }
+
+  start(): void {
+    this.calls.push('start');
+    this.state = 'connecting';
+  }
+  async stop(): Promise<void> {
+    this.calls.push('stop');
+    this.state = 'stopped';
+  }
+  reconnect(): void {
+    this.calls.push('reconnect');
+  }
+  setRetry(baseMs: number, maxMs: number): void {
+    this.calls.push(`retry:${baseMs}:${maxMs}`);
+  }
+  send<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): boolean {
+    if (this.state !== 'ready') return false;
+    this.sent.push({ type, body });
+    return true;
+  }
+
+  open(status: NodeStatus, configDigest = this.networkDigest()): void {
+    this.state = 'ready';
+    this.emit('connected', { sessionId: 's-1', status, configDigest });
+  }
+  drop(reason = 'test drop', code = 1006, willReconnect = true): void {
+    this.state = willReconnect ? 'connecting' : 'stopped';
+    this.emit('disconnected', {
+      code,
+      reason,
+      willReconnect,
+      retryInMs: willReconnect ? 10 : null,
+    });
+  }
+  deliver(msg: NetworkMessageDraft): void {
+    this.emit('message', NetworkMessage.parse({ v: PROTOCOL_VERSION, ...msg }));
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { buildHeartbeat } from '../../../src-main/core/agent/heartbeat-body.js';
+import { HeartbeatBody, PROTOCOL_VERSION } from '../../../src-main/core/protocol/index.js';
+import { defaultSnapshot } from '../../../src-main/devnet/io/default-snapshot.js';
+import { FakeJobEngine } from './fakes/fake-job-engine.js';
+import { FakeRuntime } from './fakes/fake-runtime.js';
+
+const DIGEST = `sha256:${'c'.repeat(64)}`;
+
+async function body(runtime = new FakeRuntime()) {
+  const snapshot = defaultSnapshot();
+  runtime.setStatus({ servedModels: ['sim-chat-1b'], version: '0.11.0', detail: 'serving' });
+  return buildHeartbeat({
+    agentVersion: '0.1.0',
+    startedAt: 1_000,
+    now: 126_500,
+    state: { name: 'active', reason: 'serving jobs', since: 5 },
+    runtime,
+    gpuSampler: {
+      sample: () => [
+        {
+          index: 0,
+          utilization_pct: 41,
+          memory_used_mb: 9000,
+          memory_total_mb: 24564,
+          temperature_c: 61,
+          power_w: null,
+        },
+      ],
+    },
+    memory: () => ({ total_mb: 64000, free_mb: 31000 }),
+    config: { snapshot, digest: DIGEST },
+    configStatus: { state: 'ok' },
+    jobs: new FakeJobEngine(),
+  });
+}
+
+describe('buildHeartbeat', () => {
+  it('fills EVERY field of HeartbeatBody with values from the node’s parts', async () => {
+    const hb = await body();
+    const schemaKeys = Object.keys(HeartbeatBody.shape).sort();
+    expect(Object.keys(hb).sort()).toEqual(schemaKeys);
+    expect(HeartbeatBody.safeParse(hb).success).toBe(true);
+    for (const key of schemaKeys) expect(hb[key as keyof typeof hb]).not.toBeUndefined();
+
+    expect(hb).toMatchObject({
+      agent_version: '0.1.0',
+      runtime_version: '0.11.0',
+      protocol_version: PROTOCOL_VERSION,
+      state: 'active',
+      state_reason: 'serving jobs',
+      uptime_s: 125,
+      memory: { total_mb: 64000, free_mb: 31000 },
+      config_digest: DIGEST,
+      config_status: { state: 'ok' },
+      models: {
+        installed: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }],
+        active: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }],
+      },
+      runtime: {
+        kind: 'fake',
+        healthy: true,
+        running_requests: 2,
+        waiting_requests: 1,
+        kv_cache_usage: 0.25,
+        detail: 'serving',
+      },
+      jobs: { in_flight: 0, completed_total: 7, failed_total: 1 },
+    });
+    expect(hb.gpus).toEqual([
+      {
+        index: 0,
+        utilization_pct: 41,
+        memory_used_mb: 9000,
+        memory_total_mb: 24564,
+        temperature_c: 61,
+        power_w: null,
+      },
+    ]);
+  });
+
+  it('reports nulls, not zeros, when the runtime metrics cannot be read', async () => {
+    const runtime = new FakeRuntime();
+    runtime.metrics = () => Promise.reject(new Error('connection refused'));
+    runtime.setStatus({ state: 'unhealthy', detail: 'no answer on /health' });
+    const hb = await body(runtime);
+    expect(hb.runtime).toMatchObject({
+      healthy: false,
+      running_requests: null,
+      waiting_requests: null,
+      kv_cache_usage: null,
+    });
+    expect(HeartbeatBody.safeParse(hb).success).toBe(true);
+  });
+});
