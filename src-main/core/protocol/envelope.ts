@@ -29,7 +29,17 @@ export const Envelope = z.looseObject({
   body: z.unknown(),
   sig: HexSignature,
 });
-export type Envelope<B = unknown> = Omit<z.infer<typeof Envelope>, 'body'> & { body: B };
+// Spelled out: Omit over a loose object's index signature would turn every field into unknown.
+export interface Envelope<B = unknown> {
+  v: string;
+  type: string;
+  node_id: string;
+  ts: number;
+  nonce: string;
+  body: B;
+  sig: string;
+  [extra: string]: unknown;
+}
 
 export interface Clock {
   now(): number;

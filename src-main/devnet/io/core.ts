@@ -1,0 +1,144 @@
+import { networkFrame } from '../../core/protocol/network-message.js';
+import type { ConfigSnapshot, SignedSnapshot } from '../../core/protocol/schemas/snapshot.js';
+import type { SubmitJobsInput } from './admin-schemas.js';
+import { ConfigHistory, type HistoryEntry, type PublishInput } from './config-history.js';
+import { ConfigService } from './config-service.js';
+import { Control } from './control.js';
+import { Dispatcher } from './dispatcher.js';
+import { EnvelopeGate } from './envelope-gate.js';
+import { Faults, type FaultState, type FaultsInput } from './faults.js';
+import { ordersFrom } from './job-orders.js';
+import type { JobRecord } from './job-record.js';
+import { JobLedger, type Counters } from './ledger.js';
+import { LogStore } from './log-store.js';
+import type { NetworkKey } from './network-key.js';
+import type { ResolvedOptions } from './options.js';
+import { NodeRegistry, type NodeRecord, type StoredNode } from './registry.js';
+import { ResultDesk } from './result-desk.js';
+import type { SessionServer } from './session-server.js';
+import { Workload } from './workload.js';
+import { MAX_FRAME_BYTES } from '../../core/protocol/schemas/ws.js';
+
+export interface Restored {
+  nodes: StoredNode[];
+  snapshots: SignedSnapshot[];
+  jobs: JobRecord[];
+  counters: Partial<Counters>;
+}
+
+/** Change hooks for persistence. */
+export interface ChangeSink {
+  node(node: NodeRecord): void;
+  snapshot(entry: HistoryEntry): void;
+  job(job: JobRecord): void;
+}
+
+/** All the IO service's parts, wired together; the HTTP/WS front ends and the API call into it. */
+export class DevnetCore {
+  readonly faults = new Faults();
+  readonly ledger: JobLedger;
+  readonly registry: NodeRegistry;
+  readonly history: ConfigHistory;
+  readonly config: ConfigService;
+  readonly gate: EnvelopeGate;
+  readonly dispatcher: Dispatcher;
+  readonly desk: ResultDesk;
+  readonly control: Control;
+  readonly logs: LogStore;
+  readonly workload: Workload;
+  sessions: SessionServer | null = null;
+
+  constructor(
+    readonly opts: ResolvedOptions,
+    readonly key: NetworkKey,
+    initial: ConfigSnapshot,
+    restored: Restored,
+    sink: ChangeSink,
+  ) {
+    this.ledger = new JobLedger(opts.maxRetainedJobs, (j) => sink.job(j));
+    this.ledger.restoreCounters(restored.counters);
+    this.registry = new NodeRegistry(restored.nodes, (n) => sink.node(n));
+    this.history = new ConfigHistory(key, restored.snapshots, initial, (e) => sink.snapshot(e));
+    this.config = new ConfigService(this.history, this.faults, key.address);
+    this.gate = new EnvelopeGate(this.config, this.faults, this.ledger, opts.clock);
+    this.dispatcher = new Dispatcher({
+      ledger: this.ledger,
+      registry: this.registry,
+      config: this.config,
+      faults: this.faults,
+      opts,
+      onStatusChange: (node) => this.notifyStatus(node),
+    });
+    for (const job of restored.jobs) this.dispatcher.restore(job);
+    this.desk = new ResultDesk(this.ledger, this.registry, this.dispatcher, opts.strictTestCheck);
+    this.control = new Control(
+      () => opts.clock.now(),
+      opts.perfNow,
+      () => this.gate.serverTime(),
+    );
+    this.logs = new LogStore(opts.maxLogEntries);
+    this.workload = new Workload(
+      opts.clock,
+      () => this.config.effective,
+      (orders) => this.dispatcher.submit(orders),
+    );
+  }
+
+  /** Publishes a snapshot and tells connected nodes (config_changed with what they are served). */
+  publishSnapshot(input: PublishInput): HistoryEntry {
+    const entry = this.history.publish(input, this.opts.clock.now());
+    this.pushConfigChanged();
+    this.dispatcher.kick();
+    return entry;
+  }
+
+  pushConfigChanged(): void {
+    const served = this.config.served();
+    this.sessions?.broadcast(
+      networkFrame({
+        type: 'config_changed',
+        config_digest: served.signed.config_digest,
+        serial: served.serial,
+      }),
+    );
+  }
+
+  setFaults(input: FaultsInput): FaultState {
+    const on = this.faults.apply(input, MAX_FRAME_BYTES + 64 * 1024);
+    if (on.includes('malformed_frames') || on.includes('oversized_frames'))
+      this.sessions?.injectHostile();
+    if (on.includes('replay_old_snapshot') || input.replay_old_snapshot === false)
+      this.pushConfigChanged();
+    if (input.stop_answering === false) this.dispatcher.kick();
+    return this.faults.state;
+  }
+
+  clearFaults(): FaultState {
+    const replaying = this.faults.state.replay_old_snapshot !== null;
+    this.faults.clear();
+    if (replaying) this.pushConfigChanged();
+    this.dispatcher.kick();
+    return this.faults.state;
+  }
+
+  submitJobs(input: SubmitJobsInput): string[] {
+    return this.dispatcher.submit(ordersFrom(input, this.config.effective));
+  }
+
+  close(): void {
+    this.workload.stop();
+    this.dispatcher.close();
+  }
+
+  private notifyStatus(node: NodeRecord): void {
+    this.dispatcher.links
+      .get(node.nodeId.toLowerCase())
+      ?.send(
+        networkFrame({
+          type: 'node_status',
+          status: node.status,
+          reason: node.statusReason.slice(0, 500),
+        }),
+      );
+  }
+}

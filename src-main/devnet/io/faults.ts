@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+const Toggle = z.boolean();
+
+/** Body of POST /v1/admin/faults: each field switches one fault on (value) or off (false). */
+export const FaultsInput = z.strictObject({
+  /** Terminate the node's socket right after a job_assign went out (`times`: then switch off). */
+  drop_ws_mid_job: z
+    .union([Toggle, z.strictObject({ times: z.number().int().positive().optional() })])
+    .optional(),
+  /** Accept HTTP and WebSocket connections but never answer anything (no pongs either). */
+  stop_answering: Toggle.optional(),
+  /** Send invalid JSON, a schema-violating frame and an unknown frame type to every session. */
+  malformed_frames: Toggle.optional(),
+  /** Send a frame larger than MAX_FRAME_BYTES to every session. */
+  oversized_frames: z
+    .union([
+      Toggle,
+      z.strictObject({
+        bytes: z
+          .number()
+          .int()
+          .positive()
+          .max(64 * 1024 * 1024)
+          .optional(),
+      }),
+    ])
+    .optional(),
+  /** Serve and push snapshots signed by a key that is not the network's. */
+  bad_snapshot_signature: z
+    .union([Toggle, z.strictObject({ signer_field: z.enum(['network', 'rogue']).optional() })])
+    .optional(),
+  /** Serve an older, correctly signed snapshot (default: the one before the current). */
+  replay_old_snapshot: z
+    .union([Toggle, z.strictObject({ serial: z.number().int().positive().optional() })])
+    .optional(),
+  /** Report and stamp server time skewed by `ms`, and judge node timestamps by that clock. */
+  clock_skew: z
+    .union([z.literal(false), z.number().int(), z.strictObject({ ms: z.number().int() })])
+    .optional(),
+  /** Answer registrations with 403 registration_refused. */
+  refuse_registration: Toggle.optional(),
+});
+export type FaultsInput = z.infer<typeof FaultsInput>;
+
+export interface FaultState {
+  drop_ws_mid_job: { remaining: number | null } | null;
+  stop_answering: boolean;
+  malformed_frames: boolean;
+  oversized_frames: { bytes: number } | null;
+  bad_snapshot_signature: { signer_field: 'network' | 'rogue' } | null;
+  replay_old_snapshot: { serial: number | null } | null;
+  clock_skew_ms: number;
+  refuse_registration: boolean;
+}
+
+function none(): FaultState {
+  return {
+    drop_ws_mid_job: null,
+    stop_answering: false,
+    malformed_frames: false,
+    oversized_frames: null,
+    bad_snapshot_signature: null,
+    replay_old_snapshot: null,
+    clock_skew_ms: 0,
+    refuse_registration: false,
+  };
+}
+
+/** The fault and hostile modes in force; the IO service's parts consult it on their hot paths. */
+export class Faults {
+  state: FaultState = none();
+
+  /** Applies a change; returns the names of faults switched on by it. */
+  apply(input: FaultsInput, oversizedDefault: number): string[] {
+    const s = this.state;
+    const on: string[] = [];
+    const flag = <K extends string>(name: K, v: unknown) => {
+      if (v !== undefined && v !== false) on.push(name);
+    };
+    if (input.drop_ws_mid_job !== undefined) {
+      const v = input.drop_ws_mid_job;
+      s.drop_ws_mid_job = v === false ? null : { remaining: v === true ? null : (v.times ?? null) };
+      flag('drop_ws_mid_job', v);
+    }
+    if (input.stop_answering !== undefined) s.stop_answering = input.stop_answering;
+    flag('stop_answering', input.stop_answering);
+    if (input.malformed_frames !== undefined) s.malformed_frames = input.malformed_frames;
+    flag('malformed_frames', input.malformed_frames);
+    if (input.oversized_frames !== undefined) {
+      const v = input.oversized_frames;
+      s.oversized_frames =
+        v === false
+          ? null
+          : { bytes: v === true ? oversizedDefault : (v.bytes ?? oversizedDefault) };
+      flag('oversized_frames', v);
+    }
+    if (input.bad_snapshot_signature !== undefined) {
+      const v = input.bad_snapshot_signature;
+      s.bad_snapshot_signature =
+        v === false
+          ? null
+          : { signer_field: v === true ? 'network' : (v.signer_field ?? 'network') };
+      flag('bad_snapshot_signature', v);
+    }
+    if (input.replay_old_snapshot !== undefined) {
+      const v = input.replay_old_snapshot;
+      s.replay_old_snapshot =
+        v === false ? null : { serial: v === true ? null : (v.serial ?? null) };
+      flag('replay_old_snapshot', v);
+    }
+    if (input.clock_skew !== undefined) {
+      const v = input.clock_skew;
+      s.clock_skew_ms = v === false ? 0 : typeof v === 'number' ? v : v.ms;
+      flag('clock_skew', v);
+    }
+    if (input.refuse_registration !== undefined) s.refuse_registration = input.refuse_registration;
+    flag('refuse_registration', input.refuse_registration);
+    return on;
+  }
+
+  clear(): void {
+    this.state = none();
+  }
+
+  /** Consumes one use of drop_ws_mid_job; true when the socket should be dropped now. */
+  takeDrop(): boolean {
+    const d = this.state.drop_ws_mid_job;
+    if (!d) return false;
+    if (d.remaining !== null && --d.remaining <= 0) this.state.drop_ws_mid_job = null;
+    return true;
+  }
+
+  get silent(): boolean {
+    return this.state.stop_answering;
+  }
+
+  get skewMs(): number {
+    return this.state.clock_skew_ms;
+  }
+}

@@ -1,0 +1,114 @@
+import { computeAddress } from 'ethers';
+import type { HardwareProfile } from '../../core/protocol/schemas/hardware.js';
+import type { HeartbeatBody, NodeStatus, RegisterBody } from '../../core/protocol/schemas/http.js';
+import { signatureCheckFor, type SignatureCheck } from './key-verifier.js';
+
+export type Owner = RegisterBody['owner'];
+
+/** What the network knows about one node. Persisted fields first, live fields after. */
+export interface NodeRecord {
+  /** EIP-55 address (the node ID). */
+  nodeId: string;
+  publicKey: string;
+  owner: Owner;
+  hardware: HardwareProfile;
+  agentVersion: string;
+  status: NodeStatus;
+  statusReason: string;
+  registeredAt: number;
+  /** Clock time of the last accepted heartbeat (null: none since this devnet started). */
+  lastHeartbeatAt: number | null;
+  lastHeartbeat: HeartbeatBody | null;
+  heartbeats: number;
+  checkSignature: SignatureCheck;
+}
+
+export type StoredNode = Omit<
+  NodeRecord,
+  'checkSignature' | 'lastHeartbeat' | 'lastHeartbeatAt' | 'heartbeats'
+>;
+
+/** Registered nodes, keyed by lower-case node ID (addresses arrive in any case). */
+export class NodeRegistry {
+  private readonly nodes = new Map<string, NodeRecord>();
+
+  constructor(
+    restored: StoredNode[] = [],
+    private readonly onChange: (node: NodeRecord) => void = () => {},
+  ) {
+    for (const n of restored) this.nodes.set(n.nodeId.toLowerCase(), live(n));
+  }
+
+  get(nodeId: string): NodeRecord | undefined {
+    return this.nodes.get(nodeId.toLowerCase());
+  }
+
+  all(): IterableIterator<NodeRecord> {
+    return this.nodes.values();
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  /** Records a verified registration. A known node keeps its status (registration is idempotent). */
+  register(body: RegisterBody, now: number): { node: NodeRecord; created: boolean } {
+    const nodeId = computeAddress(body.public_key);
+    const known = this.get(nodeId);
+    if (known) {
+      known.owner = body.owner;
+      known.hardware = body.hardware;
+      known.agentVersion = body.agent_version;
+      this.onChange(known);
+      return { node: known, created: false };
+    }
+    const node = live({
+      nodeId,
+      publicKey: body.public_key.toLowerCase(),
+      owner: body.owner,
+      hardware: body.hardware,
+      agentVersion: body.agent_version,
+      status: 'pending_test',
+      statusReason: 'waiting for the test task',
+      registeredAt: now,
+    });
+    this.nodes.set(nodeId.toLowerCase(), node);
+    this.onChange(node);
+    return { node, created: true };
+  }
+
+  setStatus(node: NodeRecord, status: NodeStatus, reason: string): void {
+    node.status = status;
+    node.statusReason = reason;
+    this.onChange(node);
+  }
+
+  recordHeartbeat(node: NodeRecord, body: HeartbeatBody, now: number): void {
+    node.lastHeartbeat = body;
+    node.lastHeartbeatAt = now;
+    node.heartbeats++;
+  }
+}
+
+function live(n: StoredNode): NodeRecord {
+  return {
+    ...n,
+    lastHeartbeat: null,
+    lastHeartbeatAt: null,
+    heartbeats: 0,
+    checkSignature: signatureCheckFor(n.publicKey),
+  };
+}
+
+export function toStored(n: NodeRecord): StoredNode {
+  return {
+    nodeId: n.nodeId,
+    publicKey: n.publicKey,
+    owner: n.owner,
+    hardware: n.hardware,
+    agentVersion: n.agentVersion,
+    status: n.status,
+    statusReason: n.statusReason,
+    registeredAt: n.registeredAt,
+  };
+}
