@@ -41,18 +41,11 @@ export class FilteredLogIndex implements LogView {
   #indices: number[] = [];
   #head = 0;
   #scannedTo: number;
-  /** Last absolute index (exclusive) included in the view; Infinity follows the ring. */
-  #until = Infinity;
 
   constructor(ring: LogRing, filter: LogFilter) {
     this.#ring = ring;
     this.#matches = lineMatcher(filter);
     this.#scannedTo = ring.startAbs;
-  }
-
-  /** Freezes the view at an absolute index (pause) or follows the ring again (Infinity). */
-  setUntil(until: number): void {
-    this.#until = until;
   }
 
   /** Brings the index up to date with the ring; call after every append. */
@@ -75,11 +68,7 @@ export class FilteredLogIndex implements LogView {
   }
 
   get count(): number {
-    if (this.#until === Infinity) return this.#indices.length - this.#head;
-    let n = this.#indices.length;
-    // Indices are sorted: trim those past the freeze point (few, they arrived after the pause).
-    while (n > this.#head && this.#indices[n - 1]! >= this.#until) n--;
-    return n - this.#head;
+    return this.#indices.length - this.#head;
   }
 
   lineAt(row: number): LogLineDto | undefined {
@@ -101,15 +90,11 @@ export class FilteredLogIndex implements LogView {
 /** The unfiltered view: rows map straight onto the ring, no copy at all. */
 export class RingLogView implements LogView {
   readonly #ring: LogRing;
-  #until = Infinity;
   constructor(ring: LogRing) {
     this.#ring = ring;
   }
-  setUntil(until: number): void {
-    this.#until = until;
-  }
   get count(): number {
-    return Math.max(0, Math.min(this.#ring.endAbs, this.#until) - this.#ring.startAbs);
+    return this.#ring.size;
   }
   lineAt(row: number): LogLineDto | undefined {
     return this.#ring.at(this.#ring.startAbs + row);

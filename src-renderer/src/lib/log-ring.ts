@@ -65,6 +65,16 @@ export class LogRing {
     this.#size = 0;
   }
 
+  /** A copy holding the same lines at the same absolute indices (a frozen view for Pause). */
+  clone(): LogRing {
+    const copy = new LogRing(this.capacity);
+    copy.#buffer = this.#buffer.slice();
+    copy.#start = this.#start;
+    copy.#size = this.#size;
+    copy.#total = this.#total;
+    return copy;
+  }
+
   toArray(): LogLineDto[] {
     const out: LogLineDto[] = [];
     for (let abs = this.startAbs; abs < this.#total; abs++) out.push(this.at(abs)!);

@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { LogLevelName, LogLineDto } from '../../../src-main/contract/index.js';
 import { Button } from '../components/Button.js';
 import { EmptyState } from '../components/EmptyState.js';
@@ -10,6 +10,7 @@ import { downloadText, exportFileName, logsToText } from '../lib/export-logs.js'
 import { formatCount, formatLogTime } from '../lib/format.js';
 import { FilteredLogIndex, isFilterActive, RingLogView } from '../lib/log-filter.js';
 import { bridge } from '../stores/bridge-ref.js';
+import type { LogRing } from '../lib/log-ring.js';
 import { LOG_CAPACITY, useLogsStore } from '../stores/logs-store.js';
 import { Page } from './Page.js';
 
@@ -22,7 +23,8 @@ const LEVELS: { value: LogLevelName; label: string }[] = [
   { value: 'error', label: 'Errors only' },
 ];
 
-function LogRow({ line }: { line: LogLineDto }) {
+// Memoised: while scrolling, rows that stay in view are not rendered again.
+const LogRow = memo(function LogRow({ line }: { line: LogLineDto }) {
   return (
     <div
       className={`log-row log-${line.level}`}
@@ -34,7 +36,7 @@ function LogRow({ line }: { line: LogLineDto }) {
       <span className="log-msg">{line.message}</span>
     </div>
   );
-}
+});
 
 export function LogsPage() {
   const ring = useLogsStore((s) => s.ring);
@@ -43,7 +45,10 @@ export function LogsPage() {
   const [text, setText] = useState('');
   const deferredText = useDeferredValue(text);
   const [follow, setFollow] = useState(true);
-  const [pausedAt, setPausedAt] = useState<number | null>(null);
+  // Pausing freezes a copy of the lines: the view holds still even while the full ring drops
+  // its oldest lines (copying 100,000 references takes a few milliseconds).
+  const [frozen, setFrozen] = useState<LogRing | null>(null);
+  const source = frozen ?? ring;
   const folder = useAction(async () =>
     setFolderPath((await bridge().invoke('openLogsFolder', undefined)).path),
   );
@@ -51,12 +56,11 @@ export function LogsPage() {
 
   const filter = useMemo(() => ({ minLevel, text: deferredText }), [minLevel, deferredText]);
   const view = useMemo(
-    () => (isFilterActive(filter) ? new FilteredLogIndex(ring, filter) : new RingLogView(ring)),
-    [ring, filter],
+    () => (isFilterActive(filter) ? new FilteredLogIndex(source, filter) : new RingLogView(source)),
+    [source, filter],
   );
   // The index catches up with lines appended since the last render (incremental, cheap).
   if (view instanceof FilteredLogIndex) view.refresh();
-  view.setUntil(pausedAt ?? Infinity);
   const count = view.count;
 
   const renderRow = useCallback(
@@ -72,9 +76,10 @@ export function LogsPage() {
     [view, version],
   );
 
-  const togglePause = () => setPausedAt((p) => (p === null ? ring.endAbs : null));
+  const paused = frozen !== null;
+  const togglePause = () => setFrozen((f) => (f === null ? ring.clone() : null));
   const exportLines = () => downloadText(logsToText(view.toArray()), exportFileName(new Date()));
-  const newWhilePaused = pausedAt === null ? 0 : ring.endAbs - pausedAt;
+  const newWhilePaused = frozen === null ? 0 : ring.endAbs - frozen.endAbs;
 
   return (
     <Page
@@ -122,12 +127,12 @@ export function LogsPage() {
         </label>
         <Button
           size="sm"
-          icon={pausedAt === null ? 'pause' : 'play'}
-          aria-pressed={pausedAt !== null}
+          icon={paused ? 'play' : 'pause'}
+          aria-pressed={paused}
           onClick={togglePause}
           data-testid="log-pause"
         >
-          {pausedAt === null ? 'Pause' : 'Resume'}
+          {paused ? 'Resume' : 'Pause'}
         </Button>
         <Button
           size="sm"
@@ -150,7 +155,7 @@ export function LogsPage() {
         </Button>
         <span className="toolbar-count" aria-live="polite" data-testid="log-count">
           {formatCount(count)} {count === 1 ? 'line' : 'lines'}
-          {isFilterActive(filter) ? ` match (of ${formatCount(ring.size)})` : ''}
+          {isFilterActive(filter) ? ` match (of ${formatCount(source.size)})` : ''}
           {newWhilePaused > 0 ? ` · paused, ${formatCount(newWhilePaused)} new` : ''}
         </span>
       </div>

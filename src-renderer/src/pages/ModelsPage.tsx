@@ -56,7 +56,7 @@ function ModelRow({ m }: { m: ModelDto }) {
           serves as <code>{m.servedName}</code> · rev <code>{m.revision.slice(0, 12)}</code>
         </span>
       </th>
-      <td>{m.sizeBytes > 0 ? formatBytes(m.sizeBytes) : '—'}</td>
+      <td className="nowrap">{m.sizeBytes > 0 ? formatBytes(m.sizeBytes) : '—'}</td>
       <td>
         <span className="tag-row">
           {m.active ? <Badge tone="ok">Active</Badge> : null}
