@@ -2,6 +2,7 @@ import { computeAddress } from 'ethers';
 import type { IoApi } from '../../../../src-main/core/network/io-http-client.js';
 import {
   IoNotRegisteredError,
+  IoRejectedError,
   IoUnreachableError,
 } from '../../../../src-main/core/network/errors.js';
 import type {
