@@ -1,0 +1,45 @@
+import Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
+import type { DockerEndpoint } from './engine-endpoint.js';
+
+/**
+ * Two clients on one engine. `api` has a request timeout for ordinary calls; `stream` has NONE,
+ * for pulls, logs, events and wait: docker-modem's `timeout` is an idle timeout on the socket,
+ * so it would cut a log stream that is quiet for a while or a pull stalled on a big layer.
+ */
+export interface DockerClients {
+  api: Docker;
+  stream: Docker;
+  endpoint: DockerEndpoint;
+}
+
+export function createDockerClients(
+  endpoint: DockerEndpoint,
+  opts: { requestTimeoutMs?: number } = {},
+): DockerClients {
+  const base = dockerodeOptions(endpoint);
+  return {
+    api: new Docker({ ...base, timeout: opts.requestTimeoutMs ?? 60_000 }),
+    stream: new Docker({ ...base }),
+    endpoint,
+  };
+}
+
+function dockerodeOptions(endpoint: DockerEndpoint): Docker.DockerOptions {
+  if (endpoint.kind === 'socket') return { socketPath: endpoint.path };
+  if (endpoint.kind === 'tcp') {
+    if (!endpoint.tls) return { host: endpoint.host, port: endpoint.port, protocol: 'http' };
+    const read = (f: string | null) => (f ? readFileSync(f) : undefined);
+    return {
+      host: endpoint.host,
+      port: endpoint.port,
+      protocol: 'https',
+      ca: read(endpoint.tls.ca),
+      cert: read(endpoint.tls.cert),
+      key: read(endpoint.tls.key),
+    };
+  }
+  throw new Error(
+    `Cannot connect to a Docker engine at ${endpoint.url}: only unix sockets, named pipes and tcp:// are supported.`,
+  );
+}
