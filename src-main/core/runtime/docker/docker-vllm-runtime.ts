@@ -1,0 +1,302 @@
+import type Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { canonicalJson } from '../../protocol/canonical.js';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
+import { planGpuMemory } from '../gpu/gpu-memory.js';
+import { OpenAIClient } from '../openai-client.js';
+import {
+  RuntimeError,
+  type InferenceRequest,
+  type InferenceResult,
+  type Runtime,
+  type RuntimeMetrics,
+  type RuntimePlan,
+  type RuntimeState,
+  type RuntimeStatus,
+} from '../runtime.js';
+import { EMPTY_METRICS, parseVllmMetrics } from '../vllm-metrics.js';
+import { ContainerSupervisor, type ContainerSupervisorOptions } from './container-supervisor.js';
+import type { VllmContainerSpec } from './container-spec.js';
+import type { DockerClients } from './docker-clients.js';
+import { ALL_GPUS } from './gpu-container-check.js';
+import type { ImagePuller } from './image-puller.js';
+import type { OwnedImages } from './owned-images.js';
+import type { SupervisorStatus } from './supervisor-status.js';
+import type { TransferProgress } from './transfer-progress.js';
+
+/** Free VRAM of the GPU the runtime will use (the sampler's latest reading, or a probe). */
+export interface GpuMemoryReading {
+  uuid: string | null;
+  totalMb: number;
+  freeMb: number;
+}
+
+export interface DockerVllmRuntimeOptions {
+  clients: DockerClients;
+  puller: ImagePuller;
+  clock: Clock;
+  logger: Logger;
+  network: string;
+  /** Host folders mounted as the Hugging Face cache and vLLM's compile cache. */
+  cacheDirs: { hf: string; compile: string };
+  /** Reads the GPU to size --gpu-memory-utilization; null = run without a GPU request. */
+  gpuMemory: (() => Promise<GpuMemoryReading | null>) | null;
+  /** Used when there is no GPU to measure (the simulated stand-in). */
+  defaultGpuMemoryUtilization?: number;
+  /** Whether the model's files were installed and verified by the node (then vLLM runs offline). */
+  modelInstalled?: (plan: RuntimePlan) => Promise<boolean>;
+  driverMajor?: () => number | null;
+  onProgress?: (p: TransferProgress) => void;
+  /** Marks status().simulated: only for the devnet's stand-in image. */
+  simulated?: boolean;
+  owned?: OwnedImages;
+  fetch?: typeof fetch;
+  supervisor?: Partial<Pick<ContainerSupervisorOptions, 'pickPort' | 'timing'>>;
+}
+
+/**
+ * The production runtime: vllm/vllm-openai in a local Docker container on the operator's GPU.
+ * `apply` pulls the pinned image, sizes VRAM from what is free, and starts the supervised
+ * container; inference and /metrics go through the shared OpenAI client and metrics parser.
+ */
+export class DockerVllmRuntime implements Runtime {
+  readonly kind = 'docker-vllm';
+  readonly #o: DockerVllmRuntimeOptions;
+  readonly #sup: ContainerSupervisor;
+  readonly #listeners = new Set<(s: RuntimeStatus) => void>();
+  #status: RuntimeStatus;
+  #planHash: string | null = null;
+  #plan: RuntimePlan | null = null;
+  #pull: AbortController | null = null;
+  #client: { key: string; client: OpenAIClient } | null = null;
+  #version: string | null = null;
+
+  constructor(opts: DockerVllmRuntimeOptions) {
+    this.#o = opts;
+    this.#sup = new ContainerSupervisor({
+      clients: opts.clients,
+      clock: opts.clock,
+      logger: opts.logger.child('runtime'),
+      network: opts.network,
+      fetch: opts.fetch,
+      driverMajor: opts.driverMajor,
+      ...opts.supervisor,
+    });
+    this.#status = this.#make('stopped', 'The runtime is stopped.');
+    this.#sup.onStatus((s) => this.#fromSupervisor(s));
+  }
+
+  status(): RuntimeStatus {
+    return this.#status;
+  }
+
+  onStatus(listener: (s: RuntimeStatus) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The running container (for tests and the dashboard). */
+  container(): { id: string; baseUrl: string } | null {
+    const ep = this.#sup.endpoint();
+    return ep ? { id: ep.containerId, baseUrl: ep.baseUrl } : null;
+  }
+
+  async apply(plan: RuntimePlan): Promise<void> {
+    if (!plan.image)
+      throw new RuntimeError('The Docker runtime needs a runtime image in the plan.', 'failed');
+    const hash = planHash(plan);
+    const state = this.#sup.status().state;
+    if (
+      hash === this.#planHash &&
+      ['ready', 'loading', 'unhealthy', 'restarting'].includes(state)
+    ) {
+      if (state !== 'ready') await this.#waitReady();
+      return;
+    }
+    if (state !== 'stopped') await this.stop();
+    this.#planHash = hash;
+    this.#plan = plan;
+    this.#pull = new AbortController();
+    this.#set('starting', `Checking the runtime image ${plan.image.repository}:${plan.image.tag}.`);
+    try {
+      const image = await this.#o.puller.ensure({
+        image: plan.image,
+        signal: this.#pull.signal,
+        onProgress: (p) => {
+          if (p.state === 'running')
+            this.#set('starting', `Downloading the runtime image: ${describe(p)}.`);
+          this.#o.onProgress?.(p);
+        },
+      });
+      const spec = await this.#spec(plan, image.ref, hash);
+      await this.#sup.start(spec);
+    } catch (err) {
+      if (this.#status.state !== 'failed' && this.#status.state !== 'stopped') {
+        const e = err as { detail?: string; fix?: string; message?: string };
+        this.#set('failed', [e.detail ?? e.message, e.fix].filter(Boolean).join(' '));
+      }
+      throw err instanceof RuntimeError ? err : new RuntimeError(this.#status.detail, 'failed');
+    } finally {
+      this.#pull = null;
+    }
+    void this.#afterReady(plan);
+  }
+
+  async stop(): Promise<void> {
+    this.#pull?.abort();
+    await this.#sup.stop();
+    this.#client = null;
+    this.#planHash = null;
+  }
+
+  async metrics(): Promise<RuntimeMetrics> {
+    const client = this.#currentClient();
+    if (!client) return EMPTY_METRICS;
+    try {
+      return parseVllmMetrics(await client.getText('/metrics'));
+    } catch {
+      return EMPTY_METRICS;
+    }
+  }
+
+  infer(request: InferenceRequest): Promise<InferenceResult> {
+    const client = this.#currentClient();
+    if (!client || this.#status.state !== 'ready') {
+      return Promise.reject(
+        new RuntimeError(`The runtime is not ready: ${this.#status.detail}`, 'unavailable'),
+      );
+    }
+    return client.stream(request);
+  }
+
+  async #spec(plan: RuntimePlan, ref: string, hash: string): Promise<VllmContainerSpec> {
+    const o = this.#o;
+    await mkdir(o.cacheDirs.hf, { recursive: true });
+    await mkdir(o.cacheDirs.compile, { recursive: true });
+    let utilization = o.defaultGpuMemoryUtilization ?? 0.9;
+    let deviceRequests: Docker.DeviceRequest[] | null = null;
+    if (o.gpuMemory) {
+      const gpu = await o.gpuMemory();
+      if (!gpu) throw new RuntimeError('No NVIDIA GPU is available to the runtime.', 'unavailable');
+      const mem = planGpuMemory({
+        totalMb: gpu.totalMb,
+        freeMb: gpu.freeMb,
+        headroomMb: plan.gpuMemoryHeadroomMb,
+      });
+      if (!mem.enough) {
+        this.#set('failed', mem.detail);
+        throw new RuntimeError(mem.detail, 'unavailable');
+      }
+      utilization = mem.utilization;
+      deviceRequests = gpu.uuid
+        ? [{ Driver: 'nvidia', DeviceIDs: [gpu.uuid], Capabilities: [['gpu']] }]
+        : ALL_GPUS;
+    }
+    return {
+      image: ref,
+      network: o.network,
+      planHash: hash,
+      model: plan.model,
+      maxNumSeqs: plan.maxNumSeqs,
+      gpuMemoryUtilization: utilization,
+      deviceRequests,
+      hfCacheDir: o.cacheDirs.hf,
+      compileCacheDir: o.cacheDirs.compile,
+      offline: (await o.modelInstalled?.(plan)) ?? false,
+    };
+  }
+
+  async #afterReady(plan: RuntimePlan): Promise<void> {
+    const client = this.#currentClient();
+    try {
+      const body = (await client?.getJson('/version', 2_000)) as { version?: unknown } | undefined;
+      this.#version = typeof body?.version === 'string' ? body.version.slice(0, 64) : null;
+      this.#fromSupervisor(this.#sup.status());
+    } catch {
+      // An older vLLM without /version: the version stays unknown.
+    }
+    if (this.#o.owned && plan.image) {
+      await this.#o.owned
+        .removeSuperseded(this.#o.clients.api, [plan.image.digest])
+        .catch((err) =>
+          this.#o.logger.warn('Could not remove old runtime images', { error: String(err) }),
+        );
+    }
+  }
+
+  #waitReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const off = this.onStatus((s) => {
+        if (s.state === 'ready') resolve();
+        else if (s.state === 'failed' || s.state === 'stopped')
+          reject(new RuntimeError(s.detail, 'failed'));
+        else return;
+        off();
+      });
+    });
+  }
+
+  #currentClient(): OpenAIClient | null {
+    const ep = this.#sup.endpoint();
+    if (!ep) return null;
+    const key = `${ep.baseUrl}#${ep.apiKey}`;
+    if (this.#client?.key !== key) {
+      const client = new OpenAIClient({
+        baseUrl: ep.baseUrl,
+        apiKey: ep.apiKey,
+        ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
+        now: () => this.#o.clock.now(),
+      });
+      this.#client = { key, client };
+    }
+    return this.#client.client;
+  }
+
+  #fromSupervisor(s: SupervisorStatus): void {
+    if (s.state === 'stopped' && this.#pull) return; // still pulling for a new plan
+    const map: Record<SupervisorStatus['state'], RuntimeState> = {
+      stopped: 'stopped',
+      starting: 'starting',
+      loading: 'loading',
+      ready: 'ready',
+      unhealthy: 'unhealthy',
+      restarting: 'unhealthy',
+      failed: 'failed',
+    };
+    this.#set(map[s.state], s.fix ? `${s.detail} ${s.fix}` : s.detail);
+  }
+
+  #set(state: RuntimeState, detail: string): void {
+    const next = this.#make(state, detail);
+    const prev = this.#status;
+    if (prev.state === next.state && prev.detail === next.detail && prev.version === next.version)
+      return;
+    this.#status = next;
+    for (const l of [...this.#listeners]) l(next);
+  }
+
+  #make(state: RuntimeState, detail: string): RuntimeStatus {
+    return {
+      kind: this.kind,
+      state,
+      detail,
+      version: this.#version,
+      servedModels: state === 'ready' && this.#plan ? [this.#plan.model.servedName] : [],
+      simulated: this.#o.simulated ?? false,
+    };
+  }
+}
+
+/** Identifies a plan; stored as a container label so a changed plan means a new container. */
+export function planHash(plan: RuntimePlan): string {
+  return createHash('sha256').update(canonicalJson(plan)).digest('hex').slice(0, 16);
+}
+
+function describe(p: TransferProgress): string {
+  const gb = (b: number) => (b / 1024 ** 3).toFixed(2);
+  const total = p.bytesTotal === null ? '' : ` of ${gb(p.bytesTotal)} GB`;
+  const eta = p.etaSeconds === null ? '' : `, about ${Math.ceil(p.etaSeconds / 60)} min left`;
+  return `${gb(p.bytesDone)} GB${total}${eta}`;
+}

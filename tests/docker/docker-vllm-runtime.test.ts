@@ -1,0 +1,354 @@
+import type Docker from 'dockerode';
+import { Wallet } from 'ethers';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src-main/core/clock.js';
+import { createLogger, type LogEntry } from '../../src-main/core/logger.js';
+import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
+import {
+  DockerVllmRuntime,
+  type DockerVllmRuntimeOptions,
+} from '../../src-main/core/runtime/docker/docker-vllm-runtime.js';
+import { discoverEngine } from '../../src-main/core/runtime/docker/engine-discovery.js';
+import { nodeDiscoveryHost } from '../../src-main/core/runtime/docker/discovery-host.js';
+import { checkGpuInContainer } from '../../src-main/core/runtime/docker/gpu-container-check.js';
+import { ImagePuller } from '../../src-main/core/runtime/docker/image-puller.js';
+import {
+  OWNER_LABEL,
+  NETWORK_LABEL,
+  ROLE_LABEL,
+} from '../../src-main/core/runtime/docker/labels.js';
+import { pickFreePort, type PortPicker } from '../../src-main/core/runtime/docker/port-picker.js';
+import type { TransferProgress } from '../../src-main/core/runtime/docker/transfer-progress.js';
+import type { RuntimePlan, RuntimeStatus } from '../../src-main/core/runtime/runtime.js';
+import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
+import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
+import { pushToRegistry, startLocalRegistry, type LocalRegistry } from './local-registry.js';
+
+const docker = await dockerAvailability();
+const pid = process.pid;
+const buildTag = `resultity-test/sim-vllm-rt:${pid}`;
+
+describe.skipIf(!docker.available)(
+  'DockerVllmRuntime on the real engine (sim image via a local registry)',
+  () => {
+    const clients = createDockerClients({
+      kind: 'socket',
+      path: dockerSocketPath(),
+      source: 'test',
+    });
+    const engine: Docker = clients.api;
+    const logs: LogEntry[] = [];
+    const logger = createLogger([(e) => logs.push(e)], { minLevel: 'debug' });
+    const runtimes: DockerVllmRuntime[] = [];
+    const extraContainers: string[] = [];
+    let registry: LocalRegistry;
+    let repository: string;
+    let digest: string;
+    let work: string;
+    let plan: RuntimePlan;
+    const timings: Record<string, number> = {};
+
+    const time = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        timings[name] = Math.round(performance.now() - t0);
+      }
+    };
+
+    function runtime(network: string, over: Partial<DockerVllmRuntimeOptions> = {}) {
+      const puller = new ImagePuller({
+        clients,
+        clock: systemClock,
+        logger,
+        engineIsLocal: true,
+        requiredBytes: 1024 ** 2,
+      });
+      const rt = new DockerVllmRuntime({
+        clients,
+        puller,
+        clock: systemClock,
+        logger,
+        network,
+        cacheDirs: {
+          hf: path.join(work, network, 'hf-cache'),
+          compile: path.join(work, network, 'vllm-cache'),
+        },
+        gpuMemory: null,
+        simulated: true,
+        supervisor: {
+          timing: {
+            loadingHealthMs: 200,
+            readyHealthMs: 500,
+            restartBaseMs: 300,
+            stopTimeoutSec: 2,
+            loadingBudgetMs: 60_000,
+          },
+        },
+        ...over,
+      });
+      runtimes.push(rt);
+      return rt;
+    }
+
+    const waitFor = (rt: DockerVllmRuntime, pred: (s: RuntimeStatus) => boolean, ms = 30_000) =>
+      new Promise<RuntimeStatus>((resolve, reject) => {
+        if (pred(rt.status())) return resolve(rt.status());
+        const timer = setTimeout(
+          () => reject(new Error(`timed out; status: ${JSON.stringify(rt.status())}`)),
+          ms,
+        );
+        const off = rt.onStatus((s) => {
+          if (!pred(s)) return;
+          clearTimeout(timer);
+          off();
+          resolve(s);
+        });
+      });
+
+    beforeAll(async () => {
+      work = await mkdtemp(path.join(os.tmpdir(), 'rn-docker-rt-'));
+      await time('build sim image', () => buildSimRuntimeImage(engine, buildTag));
+      registry = await startLocalRegistry();
+      repository = `${registry.address}/resultity-test/sim-vllm`;
+      digest = await time('push to registry', () =>
+        pushToRegistry(engine, buildTag, repository, 'v1'),
+      );
+      // Forget the local copy so the runtime must really download every layer.
+      await engine.getImage(`${repository}:v1`).remove();
+      await engine.getImage(buildTag).remove({ force: true });
+      plan = {
+        model: { name: 'org/sim-7b', servedName: 'sim-7b', revision: 'main', maxModelLen: 4096 },
+        image: { repository, tag: 'v1', digest },
+        maxNumSeqs: 16,
+        gpuMemoryHeadroomMb: 1024,
+      };
+    }, 240_000);
+
+    afterAll(async () => {
+      for (const rt of runtimes) await rt.stop().catch(() => undefined);
+      for (const id of extraContainers)
+        await engine
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined);
+      if (repository && digest)
+        await engine
+          .getImage(`${repository}@${digest}`)
+          .remove({ force: true })
+          .catch(() => undefined);
+      await engine
+        .getImage(buildTag)
+        .remove({ force: true })
+        .catch(() => undefined);
+      await registry?.close();
+      await rm(work, { recursive: true, force: true });
+      console.log(`[docker-vllm-runtime] timings (ms): ${JSON.stringify(timings)}`);
+    }, 120_000);
+
+    it('finds this engine the way an operator has it', async () => {
+      const d = await discoverEngine({ host: nodeDiscoveryHost() });
+      expect(d).toMatchObject({ ok: true, identity: { product: 'docker' } });
+    });
+
+    it('pulls by digest with progress, starts, passes health and serves inference; no key material reaches the container', async () => {
+      // Key material the agent holds: it must not appear anywhere in the container.
+      const wallet = Wallet.createRandom();
+      const keysDir = path.join(work, 'local', 'keys');
+      await mkdir(keysDir, { recursive: true });
+      await writeFile(
+        path.join(keysDir, 'node-key.json'),
+        JSON.stringify({ privateKey: wallet.privateKey }),
+      );
+      const savedPassphrase = process.env.RESULTITY_KEY_PASSPHRASE;
+      process.env.RESULTITY_KEY_PASSPHRASE = 'passphrase-that-must-stay-home';
+      try {
+        await expect(engine.getImage(`${repository}@${digest}`).inspect()).rejects.toMatchObject({
+          statusCode: 404,
+        });
+        const progress: TransferProgress[] = [];
+        const rt = runtime('local', { onProgress: (p) => progress.push(p) });
+        await time('apply: pull + start + healthy', () => rt.apply(plan));
+        expect(rt.status()).toMatchObject({
+          state: 'ready',
+          servedModels: ['sim-7b'],
+          simulated: true,
+        });
+
+        const running = progress.filter((p) => p.state === 'running');
+        expect(running.some((p) => p.bytesDone > 0 && (p.bytesTotal ?? 0) > 0)).toBe(true);
+        const last = progress.at(-1)!;
+        expect(last).toMatchObject({ state: 'done', kind: 'image_pull' });
+        expect(last.bytesTotal).toBeGreaterThan(10 * 1024 ** 2);
+        const pulled = await engine.getImage(`${repository}@${digest}`).inspect();
+        expect(pulled.RepoDigests).toContain(`${repository}@${digest}`);
+
+        const info = await engine.getContainer(rt.container()!.id).inspect();
+        expect(info.HostConfig.PortBindings['8000/tcp'][0].HostIp).toBe('127.0.0.1');
+        expect(info.HostConfig.IpcMode).toBe('host');
+        expect(info.HostConfig.DeviceRequests ?? null).toBeNull();
+        expect(info.Config.Labels).toMatchObject({
+          [OWNER_LABEL]: '1',
+          [NETWORK_LABEL]: 'local',
+          [ROLE_LABEL]: 'vllm',
+        });
+        expect(info.Config.Cmd).toEqual(
+          expect.arrayContaining(['--served-model-name', 'sim-7b', '--api-key']),
+        );
+        const apiKey = info.Config.Cmd[info.Config.Cmd.indexOf('--api-key') + 1]!;
+        expect(apiKey.length).toBeGreaterThanOrEqual(40);
+        const mounts = info.Mounts.map((m) => m.Source).sort();
+        expect(mounts).toEqual(
+          [path.join(work, 'local', 'hf-cache'), path.join(work, 'local', 'vllm-cache')].sort(),
+        );
+        const exposed = JSON.stringify([
+          info.Config.Env,
+          info.Config.Cmd,
+          info.Mounts,
+          info.HostConfig.Binds,
+        ]);
+        for (const secret of [
+          wallet.privateKey,
+          wallet.privateKey.slice(2),
+          'passphrase-that-must-stay-home',
+          keysDir,
+        ]) {
+          expect(exposed).not.toContain(secret);
+        }
+        // The API key is never logged, though vLLM-like runtimes print their arguments.
+        expect(JSON.stringify(logs)).not.toContain(apiKey);
+        expect(logs.some((l) => l.source.endsWith('vllm'))).toBe(true);
+
+        const controller = new AbortController();
+        const result = await rt.infer({
+          jobId: 'j1',
+          model: 'sim-7b',
+          kind: 'chat',
+          messages: [{ role: 'user', content: 'Say hello to the Docker runtime.' }],
+          maxTokens: 8,
+          signal: controller.signal,
+        });
+        expect(result.text.length).toBeGreaterThan(0);
+        expect(result.usage.completion_tokens).toBeGreaterThan(0);
+        expect((await rt.metrics()).generationTokensTotal).toBeGreaterThan(0);
+        // Applying the same plan again is a no-op.
+        const id = rt.container()!.id;
+        await rt.apply(plan);
+        expect(rt.container()!.id).toBe(id);
+      } finally {
+        if (savedPassphrase === undefined) delete process.env.RESULTITY_KEY_PASSPHRASE;
+        else process.env.RESULTITY_KEY_PASSPHRASE = savedPassphrase;
+      }
+    }, 120_000);
+
+    it('survives docker kill: sees the crash, restarts the container and is healthy again', async () => {
+      const rt = runtimes[0]!;
+      const id = rt.container()!.id;
+      const down = waitFor(rt, (s) => s.state !== 'ready');
+      const t0 = performance.now();
+      await engine.getContainer(id).kill();
+      expect((await down).detail).toMatch(/exited|stopped|Restarting/);
+      await waitFor(rt, (s) => s.state === 'ready');
+      timings['kill → ready again'] = Math.round(performance.now() - t0);
+      expect((await engine.getContainer(rt.container()!.id).inspect()).State.Running).toBe(true);
+      const again = await rt.infer({
+        jobId: 'j2',
+        model: 'sim-7b',
+        kind: 'completion',
+        prompt: 'After the crash',
+        maxTokens: 4,
+        signal: new AbortController().signal,
+      });
+      expect(again.text.length).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('removes our stale containers at start (only ours) and picks another port when one is taken', async () => {
+      const ref = `${repository}@${digest}`;
+      const mk = async (labels: Record<string, string>) => {
+        const c = await engine.createContainer({
+          Image: ref,
+          Labels: labels,
+          Cmd: ['--model', 'x'],
+        });
+        extraContainers.push(c.id);
+        return c.id;
+      };
+      const stale = await mk({
+        [OWNER_LABEL]: '1',
+        [NETWORK_LABEL]: 'testnet',
+        [ROLE_LABEL]: 'vllm',
+      });
+      const otherNetwork = await mk({
+        [OWNER_LABEL]: '1',
+        [NETWORK_LABEL]: 'mainnet',
+        [ROLE_LABEL]: 'vllm',
+      });
+      const notOurs = await mk({ 'com.example.app': 'mine' });
+
+      const blocker = net.createServer();
+      await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+      const taken = (blocker.address() as net.AddressInfo).port;
+      const offered: number[] = [];
+      const pickPort: PortPicker = async (avoid) => {
+        const port = offered.length === 0 ? taken : await pickFreePort(avoid);
+        offered.push(port);
+        return port;
+      };
+      try {
+        const rt = runtime('testnet', {
+          supervisor: { pickPort, timing: { loadingHealthMs: 200, stopTimeoutSec: 2 } },
+        });
+        await rt.apply(plan);
+        expect(offered[0]).toBe(taken);
+        const port = Number(new URL(rt.container()!.baseUrl).port);
+        expect(port).not.toBe(taken);
+        expect(offered).toContain(port);
+      } finally {
+        await new Promise((r) => blocker.close(r));
+      }
+      await expect(engine.getContainer(stale).inspect()).rejects.toMatchObject({ statusCode: 404 });
+      await expect(engine.getContainer(otherNetwork).inspect()).resolves.toBeTruthy();
+      await expect(engine.getContainer(notOurs).inspect()).resolves.toBeTruthy();
+    }, 60_000);
+
+    it('refuses an image whose pinned digest the registry does not have, and runs nothing', async () => {
+      const rt = runtime('wrong-digest');
+      const wrong = {
+        ...plan,
+        image: { repository, tag: 'v1', digest: `sha256:${'0'.repeat(64)}` },
+      };
+      await expect(rt.apply(wrong)).rejects.toThrow(/does not exist in its registry/);
+      expect(rt.status().state).toBe('failed');
+      const list = await engine.listContainers({
+        all: true,
+        filters: { label: [`${NETWORK_LABEL}=wrong-digest`] },
+      });
+      expect(list).toHaveLength(0);
+    }, 60_000);
+
+    it("maps the engine's answer to a GPU request into a fix (no NVIDIA runtime here)", async () => {
+      const info = (await engine.info()) as { Runtimes?: Record<string, unknown> };
+      const hasNvidia = Object.keys(info.Runtimes ?? {}).includes('nvidia');
+      const check = await checkGpuInContainer(engine, {
+        image: `${repository}@${digest}`,
+        driverMajor: null,
+      });
+      if (hasNvidia) return; // a GPU machine: the check may pass; nothing more to assert here
+      expect(check).toMatchObject({ ok: false, problem: { code: 'toolkit_missing' } });
+      if (!check.ok) expect(check.problem.fix).toMatch(/NVIDIA Container Toolkit/);
+    }, 60_000);
+
+    it('stops gracefully and removes the container', async () => {
+      const rt = runtimes[0]!;
+      const id = rt.container()!.id;
+      await rt.stop();
+      expect(rt.status().state).toBe('stopped');
+      await expect(engine.getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    }, 60_000);
+  },
+);
