@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * An unpacked "Electron distribution" with what electron-builder's electronDist handling copies
+ * for Linux (app-builder-lib/out/electron/ElectronFramework.js: a directory without the
+ * electron-vVERSION-linux-x64.zip is copied as is, then `electron` is renamed to the executable
+ * name and the licence files are kept). The executable is a shell script with no fuse wire.
+ */
+export async function makeStandInElectron(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const exe = path.join(dir, 'electron');
+  await writeFile(exe, '#!/bin/sh\necho "stand-in Electron: not a real binary" >&2\nexit 1\n');
+  await chmod(exe, 0o755);
+  await writeFile(path.join(dir, 'LICENSE'), 'Stand-in for the Electron licence.\n');
+  await writeFile(
+    path.join(dir, 'LICENSES.chromium.html'),
+    '<!doctype html><title>stand-in</title>\n',
+  );
+  return dir;
+}
+
+export interface RunResult {
+  code: number | null;
+  output: string;
+  ms: number;
+}
+
+/** Runs a command to completion, stdout and stderr merged. */
+export function run(
+  command: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, ms: Date.now() - started });
+    });
+  });
+}
