@@ -62,6 +62,10 @@ export class Agent {
     this.log = deps.logger.child('agent');
     this.machine = new AgentStateMachine(() => clock.now());
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+    // The network hears about a new state at once, not at the next heartbeat period.
+    this.machine.subscribe((next, prev) => {
+      if (next.name !== prev.name && this.phase === 'online') void this.heartbeats.trigger();
+    });
     this.io = deps.createIo({ baseUrl: profile.ioUrl, signer: identity, clock });
     this.registrations = new RegistrationStore(deps.dirs);
     this.config = new ConfigSync({
@@ -219,12 +223,12 @@ export class Agent {
 
   private goOnline(): void {
     this.phase = 'online';
+    this.onConfigStatus(this.config.status());
     if (!this.link) this.link = this.createLink();
     this.link.link.start();
     this.config.start();
     this.heartbeats.start(true);
     if (this.deps.logOutbox) this.logFlush.start(false);
-    this.onConfigStatus(this.config.status());
   }
 
   private createLink(): LinkSession {

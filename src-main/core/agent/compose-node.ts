@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { Agent } from '../agent.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { NetworkProfile } from '../config/network-profiles.js';
+import { SnapshotStore } from '../config/snapshot-store.js';
+import { JobEngine } from '../jobs/job-engine.js';
+import type { Logger } from '../logger.js';
+import { IoHttpClient, type FetchFn } from '../network/io-http-client.js';
+import { JobLink } from '../network/job-link.js';
+import type { HardwareProfile } from '../protocol/index.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { DataDirs } from '../store/data-dirs.js';
+import { SqliteJobJournal } from '../store/journal-sqlite.js';
+import { nullGpuSampler, type GpuStatusSampler } from '../system/gpu-status.js';
+import { hardwareProfile } from '../system/hardware-profile.js';
+import type { MemoryReader } from '../system/memory.js';
+import type { AgentIdentity, AgentOptions } from './agent-deps.js';
+import type { LogOutbox } from './log-uploader.js';
+
+export interface ComposeNodeOptions {
+  profile: NetworkProfile;
+  dirs: DataDirs;
+  identity: AgentIdentity;
+  runtime: Runtime;
+  logger: Logger;
+  agentVersion: string;
+  clock?: Clock;
+  fetch?: FetchFn;
+  gpuSampler?: GpuStatusSampler;
+  hardware?: () => Promise<HardwareProfile>;
+  memory?: MemoryReader;
+  logOutbox?: LogOutbox;
+  driverMajor?: () => number | null;
+  agentOptions?: AgentOptions;
+}
+
+export interface ComposedNode {
+  agent: Agent;
+  jobEngine: JobEngine;
+  journal: SqliteJobJournal;
+  /** Stops the agent (drain) if it still runs, then closes the engine and the journal. */
+  close(reason?: string): Promise<void>;
+}
+
+/**
+ * Wires a node from real parts: signed HTTP client, WebSocket job link, SQLite job journal and
+ * job engine, around the given runtime. Desktop and headless hosts both start here.
+ */
+export function composeNode(o: ComposeNodeOptions): ComposedNode {
+  const clock = o.clock ?? systemClock;
+  const journal = new SqliteJobJournal({
+    path: join(o.dirs.journal, 'jobs.sqlite'),
+    logger: o.logger,
+  });
+  // The engine sends through the agent's link; the agent exists before any job can arrive.
+  let agent: Agent | null = null;
+  const jobEngine = new JobEngine({
+    runtime: o.runtime,
+    journal,
+    send: (type, body) => agent?.send(type, body) ?? false,
+    clock,
+    logger: o.logger,
+  });
+  agent = new Agent({
+    profile: o.profile,
+    dirs: o.dirs,
+    identity: o.identity,
+    createIo: (opts) => new IoHttpClient({ ...opts, ...(o.fetch ? { fetch: o.fetch } : {}) }),
+    createLink: (opts) => new JobLink(opts),
+    runtime: o.runtime,
+    jobEngine,
+    configStore: new SnapshotStore(o.dirs),
+    clock,
+    logger: o.logger,
+    gpuSampler: o.gpuSampler ?? nullGpuSampler,
+    hardware: o.hardware ?? (async () => hardwareProfile({ gpus: [], dockerVersion: null })),
+    agentVersion: o.agentVersion,
+    ...(o.memory ? { memory: o.memory } : {}),
+    ...(o.logOutbox ? { logOutbox: o.logOutbox } : {}),
+    ...(o.driverMajor ? { driverMajor: o.driverMajor } : {}),
+    ...(o.agentOptions ? { options: o.agentOptions } : {}),
+  });
+  const node = agent;
+  let closing: Promise<void> | null = null;
+  return {
+    agent: node,
+    jobEngine,
+    journal,
+    close: (reason = 'the node is shutting down') =>
+      (closing ??= (async () => {
+        await node.stop(reason);
+        await jobEngine.close();
+        journal.close();
+      })()),
+  };
+}
