@@ -19,18 +19,28 @@ export class LogLineSplitter {
   #parser: FrameParser;
   #partial: Record<StreamName, string> = { stdout: '', stderr: '' };
   #framed: boolean | null = null;
+  #head: Buffer = Buffer.alloc(0);
 
   constructor(private readonly onLine: (line: string, stream: StreamName) => void) {
     this.#parser = new FrameParser((s, text) => this.#text(s, text));
   }
 
   push(chunk: Buffer): void {
-    this.#framed ??= this.#parser.looksFramed(chunk);
+    if (this.#framed === null) {
+      // Decide on the first 8 bytes, however the stream happened to cut them.
+      this.#head = this.#head.length ? Buffer.concat([this.#head, chunk]) : chunk;
+      if (this.#head.length < 8) return;
+      chunk = this.#head;
+      this.#head = Buffer.alloc(0);
+      this.#framed = this.#parser.looksFramed(chunk);
+    }
     if (this.#framed) this.#parser.push(chunk);
     else this.#text('stdout', chunk.toString('utf8'));
   }
 
   flush(): void {
+    if (this.#head.length) this.#text('stdout', this.#head.toString('utf8'));
+    this.#head = Buffer.alloc(0);
     for (const s of ['stdout', 'stderr'] as const) {
       if (this.#partial[s]) this.onLine(this.#partial[s], s);
       this.#partial[s] = '';
