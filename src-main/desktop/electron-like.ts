@@ -21,6 +21,7 @@ export interface WebPreferencesLike {
   spellcheck?: boolean;
   devTools?: boolean;
   safeDialogs?: boolean;
+  disableBlinkFeatures?: string;
 }
 
 export type PermissionRequestHandler = (

@@ -1,4 +1,4 @@
-import type { AppLike, SessionLike, WebContentsLike, WebPreferencesLike } from './electron-like.js';
+import type { AppLike, SessionLike, WebContentsLike } from './electron-like.js';
 
 /**
  * The CSP of the desktop window. index.html carries the same policy in a meta tag; the
@@ -15,28 +15,6 @@ export const DESKTOP_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-/**
- * Every window of the app uses exactly these preferences. Only our own preload runs, in an
- * isolated, sandboxed renderer with no Node.js.
- */
-export function secureWebPreferences(preloadPath: string): WebPreferencesLike {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
-  };
-}
 
 export interface SecurityLog {
   warn(message: string, fields?: Record<string, unknown>): void;

@@ -1,5 +1,5 @@
 import type { BrowserWindowCtor, BrowserWindowLike } from './electron-like.js';
-import { hardenWebContents, secureWebPreferences, type SecurityLog } from './security.js';
+import { hardenWebContents, type SecurityLog } from './security.js';
 
 export interface MainWindowOptions {
   preloadPath: string;
@@ -30,7 +30,24 @@ export function createMainWindow(
     backgroundColor: '#0f1115',
     autoHideMenuBar: true,
     ...(opts.iconPath ? { icon: opts.iconPath } : {}),
-    webPreferences: secureWebPreferences(opts.preloadPath),
+    // Written out in full (not built by a helper) so scanners such as electronegativity see it.
+    // Only our own preload runs, in an isolated, sandboxed renderer with no Node.js.
+    webPreferences: {
+      preload: opts.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   // Also applied by the app-wide guard; repeating it here keeps this window safe on its own.
   hardenWebContents(win.webContents, opts.log);

@@ -1,0 +1,34 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { defaultDataRoot } from '../core/store/data-dirs.js';
+
+/** Where the shell finds its files and keeps its data. `appPath` is app.getAppPath(). */
+export function desktopPaths(opts: {
+  appPath: string;
+  resourcesPath: string;
+  isPackaged: boolean;
+  platform: NodeJS.Platform;
+  env: Readonly<Record<string, string | undefined>>;
+}) {
+  const dataRoot = defaultDataRoot(opts.platform, opts.env, homedir());
+  return {
+    dataRoot,
+    settingsFile: join(dataRoot, 'settings.json'),
+    exportDir: join(homedir(), 'Documents', 'Resultity Node'),
+    preload: join(opts.appPath, 'dist', 'main', 'preload.cjs'),
+    indexHtml: join(opts.appPath, 'dist', 'renderer', 'index.html'),
+    // electron-builder copies assets/tray into resources (extraResources) in a packaged app.
+    trayIconDir: opts.isPackaged
+      ? join(opts.resourcesPath, 'tray')
+      : join(opts.appPath, 'assets', 'tray'),
+    appIcon: opts.isPackaged
+      ? join(opts.resourcesPath, 'icon.png')
+      : join(opts.appPath, 'assets', 'generated', 'icon.png'),
+    autostartDir: join(
+      opts.env.XDG_CONFIG_HOME?.startsWith('/')
+        ? opts.env.XDG_CONFIG_HOME
+        : join(homedir(), '.config'),
+      'autostart',
+    ),
+  };
+}
