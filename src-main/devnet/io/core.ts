@@ -131,14 +131,12 @@ export class DevnetCore {
   }
 
   private notifyStatus(node: NodeRecord): void {
-    this.dispatcher.links
-      .get(node.nodeId.toLowerCase())
-      ?.send(
-        networkFrame({
-          type: 'node_status',
-          status: node.status,
-          reason: node.statusReason.slice(0, 500),
-        }),
-      );
+    this.dispatcher.links.get(node.nodeId.toLowerCase())?.send(
+      networkFrame({
+        type: 'node_status',
+        status: node.status,
+        reason: node.statusReason.slice(0, 500),
+      }),
+    );
   }
 }

@@ -97,6 +97,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       (closed ??= (async () => {
         core.close();
         sessions.close();
+        server.destroyHeld();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         store?.close();

@@ -59,7 +59,8 @@ export class Dispatcher {
   private seq = 0;
   private picks = 0;
   private kickPending = false;
-  private lastExpiryScan = 0;
+  /** Earliest expiresAt of a queued job: the sweep scans the queues only once it passes. */
+  private nextExpiry = Infinity;
   private readonly sweepTimer: TimerHandle;
 
   constructor(private readonly d: DispatcherDeps) {
@@ -88,7 +89,7 @@ export class Dispatcher {
       const ttl = o.ttlMs ?? attempt * this.d.opts.jobTtlFactor;
       const job = newJob(this.newJobId(), o.spec, false, now, attempt, now + ttl);
       this.d.ledger.add(job);
-      this.queueOf(o.spec.model).push(job);
+      this.enqueue(job);
       ids.push(job.id);
     }
     this.kick();
@@ -98,7 +99,7 @@ export class Dispatcher {
   /** Re-queues a job restored from the state dir (open jobs come back as pending). */
   restore(job: JobRecord): void {
     this.d.ledger.add(job, true);
-    if (job.state === 'pending') this.queueOf(job.spec.model).push(job);
+    if (job.state === 'pending') this.enqueue(job);
   }
 
   /** Cancels an open job; an assigned node is told with job_cancel. */
@@ -177,15 +178,13 @@ export class Dispatcher {
   complete(job: JobRecord, nodeKey: string, durationMs: number | null): void {
     const other = job.node !== nodeKey && this.inFlight.has(job) ? job.node : null;
     if (other) {
-      this.links
-        .get(other)
-        ?.send(
-          networkFrame({
-            type: 'job_cancel',
-            job_id: job.id,
-            reason: 'another node already returned this job',
-          }),
-        );
+      this.links.get(other)?.send(
+        networkFrame({
+          type: 'job_cancel',
+          job_id: job.id,
+          reason: 'another node already returned this job',
+        }),
+      );
     }
     this.release(job);
     job.completedBy = nodeKey;
@@ -219,7 +218,7 @@ export class Dispatcher {
     if (now >= job.expiresAt) return this.fail(job, `deadline passed; last assignment: ${detail}`);
     this.d.ledger.counters.jobs_reassigned++;
     this.d.ledger.setState(job, 'pending');
-    this.queueOf(job.spec.model).unshift(job);
+    this.enqueue(job, true);
     this.kick();
   }
 
@@ -266,6 +265,29 @@ export class Dispatcher {
     this.d.ledger.add(job);
     this.d.ledger.counters.tests_assigned++;
     this.assign(job, link, now);
+  }
+
+  private enqueue(job: JobRecord, front = false): void {
+    const q = this.queueOf(job.spec.model);
+    if (front) q.unshift(job);
+    else q.push(job);
+    if (job.expiresAt < this.nextExpiry) this.nextExpiry = job.expiresAt;
+  }
+
+  private expirePending(now: number): void {
+    let next = Infinity;
+    for (const queue of this.queues.values()) {
+      let expired = false;
+      for (const job of queue) {
+        if (job.state !== 'pending') continue;
+        if (now >= job.expiresAt) {
+          this.fail(job, 'no eligible node took the job before its deadline');
+          expired = true;
+        } else if (job.expiresAt < next) next = job.expiresAt;
+      }
+      if (expired) queue.retain((j) => j.state === 'pending');
+    }
+    this.nextExpiry = next;
   }
 
   private queueOf(model: string): Deque<JobRecord> {
@@ -387,19 +409,7 @@ export class Dispatcher {
         );
       }
     }
-    if (now - this.lastExpiryScan >= 250) {
-      this.lastExpiryScan = now;
-      for (const queue of this.queues.values()) {
-        let expired = false;
-        for (const job of queue) {
-          if (job.state === 'pending' && now >= job.expiresAt) {
-            this.fail(job, 'no eligible node took the job before its deadline');
-            expired = true;
-          }
-        }
-        if (expired) queue.retain((j) => j.state === 'pending');
-      }
-    }
+    if (now >= this.nextExpiry) this.expirePending(now);
     if (this.d.ledger.countOf('pending') > 0) this.kick();
   }
 }

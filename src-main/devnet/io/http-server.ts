@@ -31,7 +31,7 @@ export interface HttpServerDeps {
 }
 
 /** One port for HTTP and the WebSocket upgrade on /v1/ws. */
-export function createIoServer(d: HttpServerDeps): Server {
+export function createIoServer(d: HttpServerDeps): Server & { destroyHeld(): void } {
   const tokenHash = sha(d.adminToken);
   const authorised = (req: IncomingMessage) => {
     const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
@@ -122,10 +122,12 @@ export function createIoServer(d: HttpServerDeps): Server {
     }
     d.sessions.handleUpgrade(req, socket, head);
   });
-  server.on('close', () => {
-    for (const s of held) s.destroy();
+  return Object.assign(server, {
+    /** Ends the connections held open by stop_answering. */
+    destroyHeld: () => {
+      for (const s of held) s.destroy();
+    },
   });
-  return server;
 }
 
 function sha(s: string): Buffer {
