@@ -73,7 +73,9 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <Sidebar route={route} />
+      <div className="sidebar-column">
+        <Sidebar route={route} />
+      </div>
       <main id="main" className="main" tabIndex={-1}>
         <ConnectionBanner />
         <Content route={route} />
