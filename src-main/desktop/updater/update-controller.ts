@@ -122,13 +122,13 @@ export class UpdateController {
     return this.install(false);
   }
 
-  /** Wire to Electron's `before-quit`: holds the quit while the agent drains, then installs. */
+  /**
+   * Wire to Electron's `before-quit`: holds the quit while the agent drains, then installs.
+   * Quits arriving meanwhile are not held here: the shell's quit flow owns the drain deadline,
+   * and drainAgent() is shared, so its own quit lands after quitAndInstall has started.
+   */
   handleBeforeQuit(event: QuitEventLike): void {
-    if (this.letQuitThrough) return;
-    if (this.installing) {
-      event.preventDefault();
-      return;
-    }
+    if (this.letQuitThrough || this.installing) return;
     if (this.current.state !== 'ready' || !this.enabled || this.unavailableReason !== null) return;
     event.preventDefault();
     void this.install(true);
