@@ -1,0 +1,283 @@
+import type {
+  GpuSampleDto,
+  GpuStateDto,
+  ModelDto,
+  NetworkName,
+  NodeStateDto,
+  OwnerBinding,
+  ProgressDto,
+  SettingsDto,
+  SetupCheckDto,
+} from '../contract/index.js';
+import type { Agent } from '../core/agent.js';
+import type { Clock } from '../core/clock.js';
+import type { VaultDescription } from '../core/identity/vaults/secret-vault.js';
+import type { JobEvent } from '../core/jobs/job-engine-api.js';
+import type { LogEntry } from '../core/logger.js';
+import type { GpuSample } from '../core/runtime/gpu/gpu-sampler.js';
+import type { Runtime, RuntimeStatus } from '../core/runtime/runtime.js';
+import type { AgentFacade } from './agent-facade.js';
+import type { LogHub } from './log-hub.js';
+
+/** The parts of the core `Agent` the UI reads. */
+export type AgentLike = Pick<
+  Agent,
+  'state' | 'subscribe' | 'start' | 'stop' | 'counters' | 'onJobEvent' | 'configStatus' | 'nodeId'
+> & { config: Pick<Agent['config'], 'snapshot' | 'on' | 'off'> };
+
+/** One run of the node: an Agent starts once, so every Start composes a fresh run. */
+export interface NodeRun {
+  agent: AgentLike;
+  runtime: Pick<Runtime, 'kind' | 'status' | 'onStatus'>;
+  /** Stops the agent (draining) if it still runs, then releases the run's resources. */
+  close(reason?: string, drainTimeoutMs?: number): Promise<void>;
+}
+
+export interface AgentHostOptions {
+  network: NetworkName;
+  clock: Clock;
+  logs: LogHub;
+  /** Loads the identity and composes a run (composeNode). Called on each Start. */
+  createRun: () => Promise<NodeRun>;
+  keyProtection: () => VaultDescription;
+  storedNodeId: () => Promise<string | undefined>;
+  owner: {
+    load(): Promise<OwnerBinding | null>;
+    save(binding: OwnerBinding | null): Promise<void>;
+  };
+  exportKeyBackup: (dir: string) => Promise<string>;
+  gpu?: {
+    state(): GpuStateDto;
+    onSample(listener: (sample: GpuSample) => void): () => void;
+  };
+  setupChecks?: () => Promise<SetupCheckDto[]>;
+  onSettings?: (settings: SettingsDto) => void;
+}
+
+type Listener<T> = (value: T) => void;
+const NO_RUNTIME = { kind: 'none', state: 'stopped', detail: 'Not started.', simulated: false };
+
+/** Adapts the core Agent (one per run) to the UI service's AgentFacade. */
+export class AgentHost implements AgentFacade {
+  private run: NodeRun | null = null;
+  private runOffs: (() => void)[] = [];
+  private starting: Promise<void> | null = null;
+  private nodeId: string | null = null;
+  private owner: OwnerBinding | null = null;
+  private lastState: NodeStateDto;
+  private totals = { completed_total: 0, failed_total: 0 };
+  private readonly stateListeners = new Set<Listener<NodeStateDto>>();
+  private readonly jobListeners = new Set<Listener<JobEvent>>();
+  private readonly modelListeners = new Set<Listener<ModelDto[]>>();
+
+  constructor(private readonly o: AgentHostOptions) {
+    this.lastState = this.idleState('stopped', 'The node is stopped. Press Start to serve jobs.');
+  }
+
+  /** Reads the stored node ID and owner so the first snapshot shows them. */
+  async init(): Promise<void> {
+    this.nodeId = (await this.o.storedNodeId()) ?? null;
+    this.owner = await this.o.owner.load();
+    this.emitState(this.idleState('stopped', this.lastState.reason));
+  }
+
+  state(): NodeStateDto {
+    return this.lastState;
+  }
+  onState(listener: Listener<NodeStateDto>): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  start(): Promise<void> {
+    if (this.run) {
+      const name = this.run.agent.state().name;
+      if (name !== 'stopped') return Promise.reject(new Error('The node is already running.'));
+    }
+    this.starting ??= this.startRun().finally(() => (this.starting = null));
+    return this.starting;
+  }
+
+  async stop(drainTimeoutMs: number): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const run = this.run;
+    if (!run) return;
+    await run.close('stopped by the operator', drainTimeoutMs);
+    this.publish(run);
+  }
+
+  onJobEvent(listener: Listener<JobEvent>): () => void {
+    this.jobListeners.add(listener);
+    return () => this.jobListeners.delete(listener);
+  }
+  counters() {
+    const live = this.run?.agent.counters() ?? {
+      in_flight: 0,
+      completed_total: 0,
+      failed_total: 0,
+    };
+    return {
+      in_flight: live.in_flight,
+      completed_total: this.totals.completed_total + live.completed_total,
+      failed_total: this.totals.failed_total + live.failed_total,
+    };
+  }
+  onLog(listener: Listener<LogEntry>): () => void {
+    return this.o.logs.on(listener);
+  }
+
+  gpu(): GpuStateDto {
+    return this.o.gpu?.state() ?? { available: false, reason: 'No GPU information yet.', gpus: [] };
+  }
+  onGpu(): () => void {
+    return () => undefined;
+  }
+  onGpuSamples(listener: Listener<GpuSampleDto[]>): () => void {
+    return this.o.gpu?.onSample((s) => listener([toSampleDto(s)])) ?? (() => undefined);
+  }
+
+  models(): ModelDto[] {
+    const verified = this.run?.agent.config.snapshot();
+    if (!verified) return [];
+    const served = new Set(this.run?.runtime.status().servedModels ?? []);
+    return verified.snapshot.models.map((m) => ({
+      name: m.name,
+      servedName: m.served_name,
+      revision: m.revision,
+      approved: true,
+      installed: served.has(m.served_name),
+      active: served.has(m.served_name),
+      verification: served.has(m.served_name) ? 'verified' : 'not_installed',
+      sizeBytes: m.files.reduce((sum, f) => sum + f.size, 0),
+    }));
+  }
+  onModels(listener: Listener<ModelDto[]>): () => void {
+    this.modelListeners.add(listener);
+    return () => this.modelListeners.delete(listener);
+  }
+  onProgress(_listener: Listener<ProgressDto>): () => void {
+    return () => undefined;
+  }
+
+  async checkSetup(): Promise<SetupCheckDto[]> {
+    return this.o.setupChecks ? this.o.setupChecks() : [];
+  }
+  async bindAccount(binding: OwnerBinding | null): Promise<void> {
+    await this.o.owner.save(binding);
+    this.owner = binding;
+    this.emitState({ ...this.lastState, owner: binding });
+  }
+  exportKeyBackup(dir: string): Promise<string> {
+    return this.o.exportKeyBackup(dir);
+  }
+  applySettings(settings: SettingsDto): void {
+    this.o.onSettings?.(settings);
+  }
+
+  private async startRun(): Promise<void> {
+    if (this.run) await this.retire(this.run);
+    this.emitState(this.idleState('initialised', 'Unlocking the node key and preparing the node.'));
+    let run: NodeRun;
+    try {
+      run = await this.o.createRun();
+    } catch (err) {
+      this.emitState(
+        this.idleState('stopped', `The node could not start: ${(err as Error).message}`),
+      );
+      throw err;
+    }
+    this.run = run;
+    this.nodeId = run.agent.nodeId;
+    const onApplied = () => this.emitModels();
+    run.agent.config.on('applied', onApplied);
+    this.runOffs = [
+      run.agent.subscribe(() => this.publish(run)),
+      run.runtime.onStatus(() => {
+        this.publish(run);
+        this.emitModels();
+      }),
+      run.agent.onJobEvent((e) => this.jobListeners.forEach((l) => l(e))),
+      () => run.agent.config.off('applied', onApplied),
+    ];
+    try {
+      await run.agent.start();
+    } finally {
+      this.publish(run);
+    }
+  }
+
+  /** Keeps the finished run's totals and detaches from it. */
+  private async retire(run: NodeRun): Promise<void> {
+    const c = run.agent.counters();
+    this.totals.completed_total += c.completed_total;
+    this.totals.failed_total += c.failed_total;
+    this.runOffs.splice(0).forEach((off) => off());
+    await run.close('restarting').catch(() => undefined);
+    this.run = null;
+  }
+
+  private publish(run: NodeRun): void {
+    if (run !== this.run) return;
+    const s = run.agent.state();
+    const rt: RuntimeStatus = run.runtime.status();
+    const cfg = run.agent.configStatus();
+    const verified = run.agent.config.snapshot();
+    this.emitState({
+      ...this.idleState(s.name, s.reason),
+      since: s.since,
+      startedAt: s.name === 'stopped' ? null : (this.lastState.startedAt ?? this.o.clock.now()),
+      runtime: { kind: rt.kind, state: rt.state, detail: rt.detail, simulated: rt.simulated },
+      config: {
+        digest: verified?.digest ?? null,
+        serial: verified?.snapshot.serial ?? null,
+        status: cfg.state,
+        ...(cfg.detail ? { detail: cfg.detail } : {}),
+      },
+    });
+  }
+
+  private idleState(state: NodeStateDto['state'], reason: string): NodeStateDto {
+    const vault = this.o.keyProtection();
+    return {
+      state,
+      reason: capitalise(reason),
+      since: this.o.clock.now(),
+      nodeId: this.nodeId,
+      network: this.o.network,
+      owner: this.owner,
+      startedAt: null,
+      runtime: NO_RUNTIME,
+      config: this.lastState?.config ?? { digest: null, serial: null, status: 'none' },
+      keyProtection: vault.warning
+        ? { kind: vault.protection, warning: vault.warning }
+        : { kind: vault.protection },
+    };
+  }
+
+  private emitState(next: NodeStateDto): void {
+    if (JSON.stringify(next) === JSON.stringify(this.lastState)) return;
+    this.lastState = next;
+    this.stateListeners.forEach((l) => l(next));
+  }
+
+  private emitModels(): void {
+    const models = this.models();
+    this.modelListeners.forEach((l) => l(models));
+  }
+}
+
+function capitalise(text: string): string {
+  return text ? text[0]!.toUpperCase() + text.slice(1) : text;
+}
+
+function toSampleDto(s: GpuSample): GpuSampleDto {
+  return {
+    ts: s.ts,
+    index: s.index,
+    utilizationPct: s.utilizationPct,
+    memoryUsedMb: s.memoryUsedMb,
+    memoryTotalMb: s.memoryTotalMb,
+    temperatureC: s.temperatureC,
+    powerW: s.powerW,
+  };
+}

@@ -1,0 +1,187 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { AgentState } from '../../../src-main/core/agent/state-machine.js';
+import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
+import { createLogger } from '../../../src-main/core/logger.js';
+import type { RuntimeStatus } from '../../../src-main/core/runtime/runtime.js';
+import { AgentHost, type NodeRun } from '../../../src-main/service/agent-host.js';
+import { LogHub } from '../../../src-main/service/log-hub.js';
+import { FakeClock } from './fakes.js';
+
+/** A stand-in for one core Agent run: starts once, like the real one. */
+class FakeRun implements NodeRun {
+  started = 0;
+  closed: (string | number | undefined)[] = [];
+  private st: AgentState = {
+    name: 'not_initialised',
+    reason: 'the node has not started yet',
+    since: 0,
+  };
+  private readonly ev = new EventEmitter();
+  private readonly counts = { in_flight: 0, completed_total: 0, failed_total: 0 };
+  rt: RuntimeStatus = {
+    kind: 'sim',
+    state: 'ready',
+    detail: 'ok',
+    version: null,
+    servedModels: ['qwen'],
+    simulated: true,
+  };
+  readonly config = Object.assign(new EventEmitter(), {
+    snapshot: () => ({
+      digest: 'sha256:abc',
+      snapshot: {
+        serial: 7,
+        models: [
+          {
+            name: 'Qwen/Q',
+            served_name: 'qwen',
+            revision: 'r1',
+            files: [{ size: 10 }, { size: 5 }],
+          },
+        ],
+      },
+    }),
+  });
+  agent = {
+    nodeId: '0xNODE',
+    state: () => this.st,
+    subscribe: (l: (s: AgentState, p: AgentState) => void) => {
+      this.ev.on('state', l);
+      return () => this.ev.off('state', l);
+    },
+    start: async () => {
+      if (this.started++) throw new Error('already started');
+      this.set('registering', 'registering with the network');
+    },
+    stop: async () => this.set('stopped', 'stopped by the operator'),
+    counters: () => this.counts,
+    onJobEvent: (l: (e: JobEvent) => void) => {
+      this.ev.on('job', l);
+      return () => this.ev.off('job', l);
+    },
+    configStatus: () => ({ state: 'ok' as const }),
+    config: this.config,
+  } as unknown as NodeRun['agent'];
+  runtime = {
+    kind: 'sim',
+    status: () => this.rt,
+    onStatus: (l: (s: RuntimeStatus) => void) => {
+      this.ev.on('rt', l);
+      return () => this.ev.off('rt', l);
+    },
+  };
+  set(name: AgentState['name'], reason: string) {
+    const prev = this.st;
+    this.st = { name, reason, since: 1 };
+    this.ev.emit('state', this.st, prev);
+  }
+  job(e: JobEvent) {
+    if (e.kind === 'completed') this.counts.completed_total++;
+    this.ev.emit('job', e);
+  }
+  async close(reason?: string, ms?: number) {
+    this.closed.push(reason, ms);
+    await this.agent.stop();
+  }
+}
+
+function host(runs: FakeRun[], opts: { failCreate?: Error } = {}) {
+  const logs = new LogHub();
+  const saved: unknown[] = [];
+  const h = new AgentHost({
+    network: 'local',
+    clock: new FakeClock(),
+    logs,
+    createRun: async () => {
+      if (opts.failCreate) throw opts.failCreate;
+      const run = new FakeRun();
+      runs.push(run);
+      return run;
+    },
+    keyProtection: () => ({
+      kind: 'safe-storage',
+      protection: 'weak',
+      warning: 'No keyring.',
+      source: 'x',
+    }),
+    storedNodeId: async () => '0xSTORED',
+    owner: { load: async () => null, save: async (b) => void saved.push(b) },
+    exportKeyBackup: async (dir) => `${dir}/backup.json`,
+  });
+  return { h, logs, saved };
+}
+
+describe('AgentHost', () => {
+  it('before any start: stopped, with the stored node ID and the weak-key warning', async () => {
+    const { h } = host([]);
+    await h.init();
+    expect(h.state()).toMatchObject({
+      state: 'stopped',
+      nodeId: '0xSTORED',
+      network: 'local',
+      keyProtection: { kind: 'weak', warning: 'No keyring.' },
+    });
+  });
+
+  it('maps the agent state, runtime and config into the state DTO and pushes changes', async () => {
+    const runs: FakeRun[] = [];
+    const { h } = host(runs);
+    const seen: string[] = [];
+    h.onState((s) => seen.push(s.state));
+    await h.start();
+    expect(h.state()).toMatchObject({
+      state: 'registering',
+      reason: 'Registering with the network',
+      nodeId: '0xNODE',
+      runtime: { kind: 'sim', state: 'ready', simulated: true },
+      config: { digest: 'sha256:abc', serial: 7, status: 'ok' },
+    });
+    runs[0]!.set('active', 'serving jobs');
+    expect(seen).toEqual(['initialised', 'registering', 'active']);
+    expect(h.models()).toEqual([
+      expect.objectContaining({ servedName: 'qwen', installed: true, sizeBytes: 15 }),
+    ]);
+  });
+
+  it('Stop drains through the run; Start after Stop composes a fresh run and keeps totals', async () => {
+    const runs: FakeRun[] = [];
+    const { h } = host(runs);
+    const jobs: JobEvent[] = [];
+    h.onJobEvent((e) => jobs.push(e));
+    await h.start();
+    runs[0]!.job({ kind: 'completed', jobId: 'a', model: 'qwen', at: 1 });
+    await h.stop(5_000);
+    expect(runs[0]!.closed).toEqual(['stopped by the operator', 5_000]);
+    expect(h.state().state).toBe('stopped');
+    await h.start();
+    expect(runs).toHaveLength(2);
+    expect(runs[1]!.started).toBe(1);
+    runs[1]!.job({ kind: 'completed', jobId: 'b', model: 'qwen', at: 2 });
+    runs[0]!.job({ kind: 'completed', jobId: 'old', model: 'qwen', at: 3 }); // detached
+    expect(jobs.map((j) => j.jobId)).toEqual(['a', 'b']);
+    expect(h.counters().completed_total).toBe(2); // 1 kept from the first run, 1 now
+    await expect(h.start()).rejects.toThrow(/already running/);
+  });
+
+  it('a failed start says why in the state and rejects', async () => {
+    const { h } = host([], { failCreate: new Error('the keychain is locked') });
+    await expect(h.start()).rejects.toThrow('the keychain is locked');
+    expect(h.state()).toMatchObject({
+      state: 'stopped',
+      reason: 'The node could not start: the keychain is locked',
+    });
+  });
+
+  it('binds the owner, forwards logs and key backups', async () => {
+    const { h, logs, saved } = host([]);
+    await h.bindAccount({ kind: 'email', email: 'a@b.c' });
+    expect(saved).toEqual([{ kind: 'email', email: 'a@b.c' }]);
+    expect(h.state().owner).toEqual({ kind: 'email', email: 'a@b.c' });
+    const lines: string[] = [];
+    h.onLog((e) => lines.push(e.message));
+    createLogger([logs.sink]).info('hello');
+    expect(lines).toEqual(['hello']);
+    expect(await h.exportKeyBackup('/d')).toBe('/d/backup.json');
+  });
+});
