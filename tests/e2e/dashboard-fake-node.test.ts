@@ -193,6 +193,17 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (fake node)', () => 
     expect(service.settings.network).toBe('local');
   }, 30_000);
 
+  it('re-runs the setup checks and exports diagnostics from the Setup page', async () => {
+    await page.getByRole('link', { name: 'Setup check' }).click();
+    await page.getByTestId('run-checks').click();
+    await expect.poll(() => page.getByTestId('run-checks').getAttribute('aria-busy')).toBeNull();
+    await expect.poll(() => page.getByTestId('check-disk').textContent()).toContain('How to fix');
+    await page.getByRole('button', { name: 'Export diagnostics' }).click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Diagnostics saved to' }).count())
+      .toBe(1);
+  });
+
   it('is usable from the keyboard alone', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.keyboard.press('Tab');

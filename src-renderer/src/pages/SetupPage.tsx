@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { SetupCheckDto } from '../../../src-main/contract/index.js';
 import { Button } from '../components/Button.js';
 import { Card } from '../components/Card.js';
@@ -5,6 +6,7 @@ import { EmptyState } from '../components/EmptyState.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Icon, Spinner, type IconName } from '../components/Icon.js';
 import { useAction } from '../components/use-action.js';
+import { bridge } from '../stores/bridge-ref.js';
 import { useSetupStore } from '../stores/setup-store.js';
 import { Page } from './Page.js';
 
@@ -41,6 +43,10 @@ function CheckRow({ check }: { check: SetupCheckDto }) {
 export function SetupPage() {
   const checks = useSetupStore((s) => s.checks);
   const rerun = useAction(useSetupStore.getState().runChecks);
+  const [diagnostics, setDiagnostics] = useState<string | null>(null);
+  const exportDiag = useAction(async () =>
+    setDiagnostics((await bridge().invoke('exportDiagnostics', undefined)).path),
+  );
   const failing = checks.filter((c) => c.state === 'fail').length;
   const warnings = checks.filter((c) => c.state === 'warn').length;
   const summary =
@@ -56,16 +62,30 @@ export function SetupPage() {
       title="Setup check"
       subtitle={summary}
       actions={
-        <Button
-          icon="refresh"
-          pending={rerun.pending}
-          onClick={() => rerun.run()}
-          data-testid="run-checks"
-        >
-          Run checks again
-        </Button>
+        <>
+          <Button icon="download" pending={exportDiag.pending} onClick={() => exportDiag.run()}>
+            Export diagnostics
+          </Button>
+          <Button
+            icon="refresh"
+            pending={rerun.pending}
+            onClick={() => rerun.run()}
+            data-testid="run-checks"
+          >
+            Run checks again
+          </Button>
+        </>
       }
     >
+      {exportDiag.error ? (
+        <ErrorNotice title="The diagnostics were not exported" error={exportDiag.error} />
+      ) : null}
+      {diagnostics ? (
+        <p className="text-ok" role="status">
+          Diagnostics saved to <code className="wrap-anywhere">{diagnostics}</code>. Attach this
+          file when you ask for help; it holds no keys.
+        </p>
+      ) : null}
       {rerun.error ? <ErrorNotice title="The checks could not run" error={rerun.error} /> : null}
       <Card label="Checks">
         {checks.length === 0 ? (
