@@ -76,6 +76,8 @@ async function boot(): Promise<void> {
     logs,
     logger,
     clock: systemClock,
+    agentVersion: app.getVersion(),
+    env: process.env,
   });
 
   const service = await UiService.create({
