@@ -1,6 +1,9 @@
 import { sha256Hex } from '../../core/protocol/canonical.js';
 import type { JobResultBody } from '../../core/protocol/schemas/ws.js';
-import { renderChatPrompt, simulateCompletion } from '../sim-runtime/index.js';
+// Direct modules, not sim-runtime/index.js: index re-exports load.ts, whose run-if-main guard
+// fires inside the headless bundle.
+import { simulateCompletion } from '../sim-runtime/simulate.js';
+import { renderChatPrompt } from '../sim-runtime/tokenizer.js';
 import type { JobRecord } from './job-record.js';
 
 /** Returns why a result is not acceptable for `job`, or null when it is. */
