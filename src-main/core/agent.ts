@@ -175,7 +175,7 @@ export class Agent {
     const saved = await this.registrations.read({
       nodeId: identity.nodeId,
       network: profile.network,
-      ioUrl: profile.ioUrl,
+      networkSigner: profile.pinnedSigner,
     });
     if (saved.record) {
       this.nodeStatus = saved.record.status;
@@ -213,6 +213,7 @@ export class Agent {
       node_id: identity.nodeId,
       network: profile.network,
       io_url: profile.ioUrl,
+      network_signer: profile.pinnedSigner,
       ws_path: answer.ws_path,
       registered_at: clock.now(),
       status: answer.status,

@@ -1,2 +1,62 @@
-// Headless entry point (placeholder until the agent core lands).
-console.log('Resultity Node (headless): the agent is not wired yet.');
+#!/usr/bin/env node
+import { parseOptions, USAGE, UsageError } from './options.js';
+import { jsonReporter, statusLineReporter, type Reporter } from './reporter.js';
+import { exitCodeFor, runHeadless, type HeadlessNode } from './run-headless.js';
+
+const write = (line: string) => void process.stdout.write(line);
+
+async function main(): Promise<void> {
+  let cfg;
+  try {
+    cfg = await parseOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  if (!cfg) {
+    write(`${USAGE}\n`);
+    return;
+  }
+  const now = () => Date.now();
+  const reporter: Reporter = cfg.json
+    ? jsonReporter(write, cfg.logLevel, now)
+    : statusLineReporter(write, cfg.logLevel, now);
+
+  let node: HeadlessNode;
+  try {
+    node = await runHeadless(cfg, process.env, reporter);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (!cfg.json) process.stderr.write(`${message}\n`);
+    reporter.exit(err instanceof UsageError ? 2 : 1, message);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  }
+
+  let exiting = false;
+  const finish = async (reason: string, code: number) => {
+    if (exiting) return;
+    exiting = true;
+    await node.stop(reason).catch((err: unknown) => {
+      reporter.log({
+        ts: now(),
+        level: 'error',
+        source: 'headless',
+        message: `Shutdown was not clean: ${(err as Error).message}`,
+      });
+      code = 1;
+    });
+    reporter.exit(code, reason);
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      // A second signal while draining means "now".
+      if (exiting) process.exit(130);
+      void finish(`stopped by ${signal}`, 0);
+    });
+  }
+  // The node may stop on its own (the network's drain, or a failure).
+  void node.node.agent.stopped.then((state) => finish(state.reason, exitCodeFor(state)));
+}
+
+void main();

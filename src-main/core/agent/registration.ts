@@ -9,7 +9,10 @@ import { unlink } from 'node:fs/promises';
 export const RegistrationRecord = z.object({
   node_id: RawAddress,
   network: NetworkName,
+  /** Where it registered (informative: a local devnet gets a new port at every start). */
   io_url: z.string(),
+  /** The network's pinned signer: a registration belongs to the network this key identifies. */
+  network_signer: RawAddress,
   ws_path: z.string().startsWith('/'),
   registered_at: z.number().int().nonnegative(),
   /** Last status the network reported (refreshed by sessions and heartbeats). */
@@ -32,7 +35,7 @@ export class RegistrationStore {
   async read(expect: {
     nodeId: string;
     network: string;
-    ioUrl: string;
+    networkSigner: string;
   }): Promise<{ record: RegistrationRecord | null; problem?: string }> {
     let record: RegistrationRecord;
     try {
@@ -44,8 +47,11 @@ export class RegistrationStore {
     if (!sameAddress(record.node_id, expect.nodeId) || record.network !== expect.network) {
       return { record: null, problem: 'the saved registration belongs to another node key' };
     }
-    if (record.io_url !== expect.ioUrl) {
-      return { record: null, problem: `the saved registration was made with ${record.io_url}` };
+    if (!sameAddress(record.network_signer, expect.networkSigner)) {
+      return {
+        record: null,
+        problem: `the saved registration was made with another ${record.network} network (signer ${record.network_signer})`,
+      };
     }
     return { record };
   }

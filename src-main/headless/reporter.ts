@@ -1,0 +1,70 @@
+import type { AgentState } from '../core/agent/state-machine.js';
+import type { JobEvent } from '../core/jobs/job-engine-api.js';
+import type { LogEntry, LogLevel } from '../core/logger.js';
+
+export interface StartInfo {
+  nodeId: string;
+  network: string;
+  ioUrl: string;
+  dataDir: string;
+  runtime: string;
+  simulated: boolean;
+}
+
+/** Where the headless node tells the operator what it does: a status line or JSON lines. */
+export interface Reporter {
+  started(info: StartInfo): void;
+  state(s: AgentState): void;
+  log(entry: LogEntry): void;
+  job(e: JobEvent): void;
+  summary(counters: { in_flight: number; completed_total: number; failed_total: number }): void;
+  exit(code: number, reason: string): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+type Write = (line: string) => void;
+
+/** One JSON object per line, each with a `type`. */
+export function jsonReporter(write: Write, minLevel: LogLevel, now: () => number): Reporter {
+  const out = (type: string, fields: Record<string, unknown>) =>
+    write(`${JSON.stringify({ type, ts: now(), ...fields })}\n`);
+  return {
+    started: (i) => out('started', { ...i }),
+    state: (s) => out('state', { state: s.name, reason: s.reason }),
+    log: (e) => {
+      if (RANK[e.level] >= RANK[minLevel]) out('log', { ...e });
+    },
+    job: (e) => out('job', { ...e }),
+    summary: (c) => out('jobs', { ...c }),
+    exit: (code, reason) => out('exit', { code, reason }),
+  };
+}
+
+/** Human-readable lines: every state change, logs at or above the level, a periodic summary. */
+export function statusLineReporter(write: Write, minLevel: LogLevel, now: () => number): Reporter {
+  const time = () => new Date(now()).toISOString().slice(11, 19);
+  let tag = '';
+  return {
+    started: (i) => {
+      tag = `${i.network}${i.simulated ? ' · SIMULATED runtime' : ''}`;
+      write(
+        `${time()}  Resultity Node ${i.nodeId} on ${i.network} (${i.ioUrl})\n` +
+          `${time()}  runtime: ${i.runtime}${i.simulated ? ' — SIMULATED: no real inference, local network only' : ''}\n` +
+          `${time()}  data: ${i.dataDir}\n`,
+      );
+    },
+    state: (s) => write(`${time()}  ${s.name.toUpperCase().padEnd(9)} ${s.reason}  [${tag}]\n`),
+    log: (e) => {
+      if (RANK[e.level] >= RANK[minLevel]) {
+        write(`${time()}  ${e.level.padEnd(5)} ${e.source}: ${e.message}\n`);
+      }
+    },
+    job: () => undefined,
+    summary: (c) =>
+      write(
+        `${time()}  jobs: ${c.in_flight} in flight, ${c.completed_total} completed, ${c.failed_total} failed  [${tag}]\n`,
+      ),
+    exit: (code, reason) => write(`${time()}  exit ${code}: ${reason}\n`),
+  };
+}

@@ -1,0 +1,170 @@
+import os from 'node:os';
+import type { AgentState } from '../core/agent/state-machine.js';
+import { MemoryLogOutbox } from '../core/agent/log-uploader.js';
+import { composeNode, type ComposedNode } from '../core/agent/compose-node.js';
+import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
+import {
+  PUBLIC_PROFILES,
+  localProfile,
+  type NetworkProfile,
+} from '../core/config/network-profiles.js';
+import {
+  EnvVault,
+  KEY_PASSPHRASE_ENV,
+  PassphraseFileVault,
+  identityPaths,
+  loadOrCreateIdentity,
+} from '../core/identity/index.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { ExternalRuntime } from '../core/runtime/external-runtime.js';
+import { defaultDataRoot, ensureDataDirs, resolveDataDirs } from '../core/store/data-dirs.js';
+import { startLocalNetwork, type LocalNetwork } from './local-network.js';
+import { UsageError, type HeadlessConfig } from './options.js';
+import type { Reporter } from './reporter.js';
+import { assertRealRuntime } from './runtime-guard.js';
+import { AGENT_VERSION } from './version.js';
+
+export interface HeadlessNode {
+  node: ComposedNode;
+  /** Drains and shuts everything down (idempotent). */
+  stop(reason: string): Promise<void>;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface RuntimeChoice {
+  profile: NetworkProfile;
+  url: string;
+  apiKey: string | null;
+  simulated: boolean;
+}
+
+/** Starts a headless node per `cfg`: identity, network profile, runtime, agent. */
+export async function runHeadless(
+  cfg: HeadlessConfig,
+  env: Env,
+  reporter: Reporter,
+  clock: Clock = systemClock,
+): Promise<HeadlessNode> {
+  // Refuse an unusable runtime before anything is written (no key for a node that cannot run).
+  if (cfg.profile !== 'local') await checkPublicRuntime(cfg);
+  const root = cfg.dataDir ?? defaultDataRoot(process.platform, env, os.homedir());
+  const dirs = resolveDataDirs(root, cfg.profile);
+  await ensureDataDirs(dirs);
+  // Log upload: in memory until the job side's persistent log store is wired here.
+  const outbox = new MemoryLogOutbox();
+  const logger = createLogger([reporter.log, outbox.sink], {
+    minLevel: 'debug',
+    now: () => clock.now(),
+  });
+  const vault = env[KEY_PASSPHRASE_ENV]
+    ? new EnvVault(env)
+    : new PassphraseFileVault(identityPaths(dirs).passphraseFile);
+  const { identity, created, protection } = await loadOrCreateIdentity({ dirs, vault });
+  logger.info(
+    `${created ? 'Created' : 'Loaded'} node key ${identity.nodeId}, protected by ${protection.source}.`,
+  );
+  if (protection.warning) logger.warn(protection.warning);
+
+  let local: LocalNetwork | null = null;
+  let runtime: ExternalRuntime | null = null;
+  try {
+    let choice: RuntimeChoice;
+    ({ choice, local } = await chooseRuntime(cfg, root, logger));
+    runtime = new ExternalRuntime({
+      url: choice.url,
+      apiKey: choice.apiKey,
+      simulated: choice.simulated,
+      clock,
+      logger,
+      // The simulator warms up in a second; a real vLLM takes minutes, so look less often.
+      healthIntervalMs: choice.simulated ? 1000 : 5000,
+    });
+    const node = composeNode({
+      profile: choice.profile,
+      dirs,
+      identity,
+      runtime,
+      logger,
+      clock,
+      agentVersion: AGENT_VERSION,
+      logOutbox: outbox,
+    });
+    node.agent.subscribe((s) => reporter.state(s));
+    node.jobEngine.onEvent((e) => reporter.job(e));
+    reporter.started({
+      nodeId: identity.nodeId,
+      network: choice.profile.network,
+      ioUrl: choice.profile.ioUrl,
+      dataDir: dirs.base,
+      runtime: choice.url,
+      simulated: choice.simulated,
+    });
+    await node.agent.start();
+    const summary: TimerHandle = clock.setInterval(
+      () => reporter.summary(node.agent.counters()),
+      60_000,
+    );
+    const rt = runtime;
+    const net = local;
+    let stopping: Promise<void> | null = null;
+    return {
+      node,
+      stop: (reason) =>
+        (stopping ??= (async () => {
+          clock.clearInterval(summary);
+          await node.close(reason);
+          await rt.stop();
+          await net?.close();
+        })()),
+    };
+  } catch (err) {
+    await runtime?.stop().catch(() => undefined);
+    await local?.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function chooseRuntime(
+  cfg: HeadlessConfig,
+  root: string,
+  logger: Logger,
+): Promise<{ choice: RuntimeChoice; local: LocalNetwork | null }> {
+  if (cfg.profile === 'local') {
+    const local = await startLocalNetwork(root, !cfg.runtimeUrl, logger);
+    const profile = localProfile(local.devnet.url, local.devnet.signerAddress, local.devnet.wsUrl);
+    if (local.sim) {
+      logger.warn(
+        'Using the SIMULATED runtime: jobs get made-up text, not real inference. It runs only on the local network.',
+      );
+      return {
+        local,
+        choice: { profile, url: local.sim.url, apiKey: local.sim.apiKey, simulated: true },
+      };
+    }
+    const url = cfg.runtimeUrl as string;
+    return { local, choice: { profile, url, apiKey: cfg.runtimeApiKey ?? null, simulated: false } };
+  }
+  const profile = PUBLIC_PROFILES[cfg.profile];
+  const url = await checkPublicRuntime(cfg);
+  return {
+    local: null,
+    choice: { profile, url, apiKey: cfg.runtimeApiKey ?? null, simulated: false },
+  };
+}
+
+/** testnet/mainnet: a real runtime is required; the simulated one is refused. */
+async function checkPublicRuntime(cfg: HeadlessConfig): Promise<string> {
+  if (!cfg.runtimeUrl) {
+    throw new UsageError(
+      `On ${cfg.profile} the node needs a real runtime: pass --runtime-url with the address of a running vLLM server (the Docker runtime is not wired into the headless node yet). The simulated runtime is refused on ${cfg.profile}.`,
+    );
+  }
+  await assertRealRuntime(cfg.runtimeUrl, cfg.profile);
+  return cfg.runtimeUrl;
+}
+
+/** Exit code for a node that stopped on its own: 0 after a clean drain, 1 after a failure. */
+export function exitCodeFor(state: AgentState): number {
+  return /^could not /.test(state.reason) ? 1 : 0;
+}
