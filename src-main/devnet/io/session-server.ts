@@ -44,6 +44,8 @@ interface Conn {
   node: NodeRecord | null;
   alive: boolean;
   openTimer: TimerHandle | null;
+  /** Frames received but not yet handled, with their arrival time. */
+  inbox: { data: RawData; isBinary: boolean; perf: number }[];
 }
 
 export const CloseCodes = {
@@ -63,6 +65,7 @@ export class SessionServer {
     autoPong: false,
   });
   private readonly conns = new Set<Conn>();
+  private readonly waiting = new Set<Conn>();
   private readonly pingTimer: TimerHandle;
 
   constructor(private readonly d: SessionDeps) {
@@ -104,11 +107,10 @@ export class SessionServer {
       node: null,
       alive: true,
       openTimer: null,
+      inbox: [],
     };
     this.conns.add(conn);
-    ws.on('message', (data, isBinary) =>
-      this.onMessage(conn, data, isBinary, this.d.opts.perfNow()),
-    );
+    ws.on('message', (data, isBinary) => this.receive(conn, data, isBinary));
     ws.on('ping', (data) => {
       if (!this.d.faults.silent) ws.pong(data);
     });
@@ -133,6 +135,25 @@ export class SessionServer {
         this.refuse(conn, CloseCodes.unauthorised, 'malformed', 'no session_open received in time');
       }
     }, this.d.opts.sessionOpenTimeoutMs);
+  }
+
+  /**
+   * Stamps a frame's arrival and queues it: every frame of a TCP chunk gets its own arrival time
+   * before any of them is verified, so the timings do not include the devnet's own work.
+   */
+  private receive(conn: Conn, data: RawData, isBinary: boolean): void {
+    conn.inbox.push({ data, isBinary, perf: this.d.opts.perfNow() });
+    this.waiting.add(conn);
+    if (this.waiting.size === 1) setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    for (const conn of this.waiting) {
+      const frames = conn.inbox;
+      conn.inbox = [];
+      for (const f of frames) this.onMessage(conn, f.data, f.isBinary, f.perf);
+    }
+    this.waiting.clear();
   }
 
   private onMessage(conn: Conn, data: RawData, isBinary: boolean, receivedPerf: number): void {
