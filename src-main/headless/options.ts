@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NetworkName } from '../core/protocol/index.js';
 import { describeIssues } from '../core/protocol/index.js';
 import { LogLevel } from '../core/protocol/index.js';
+import { RawAddress } from '../core/protocol/schemas/common.js';
 
 /** What the headless node can be told, from flags or a JSON config file (flags win). */
 export const HeadlessConfig = z.strictObject({
@@ -14,6 +15,10 @@ export const HeadlessConfig = z.strictObject({
   runtimeApiKey: z.string().min(1).optional(),
   logLevel: LogLevel.default('info'),
   json: z.boolean().default(false),
+  /** local only: join a devnet that already runs (its URL) instead of starting one in-process. */
+  ioUrl: z.url().optional(),
+  /** local only, with ioUrl: that devnet's network signer address, pinned like a public one. */
+  networkSigner: RawAddress.optional(),
 });
 export type HeadlessConfig = z.infer<typeof HeadlessConfig>;
 
@@ -29,13 +34,17 @@ Runs the Resultity node without a window.
                                      with a SIMULATED runtime)
   --config <file.json>               read these options from a JSON file
                                      (keys: profile, dataDir, runtimeUrl, runtimeApiKey,
-                                     logLevel, json)
+                                     logLevel, json, ioUrl, networkSigner)
   --data-dir <dir>                   where keys, snapshots and journals live
                                      (default: RESULTITY_DATA_DIR or the user data folder)
   --runtime-url <url>                an OpenAI-compatible endpoint to serve jobs with
   --runtime-api-key <key>            its bearer key (or RESULTITY_RUNTIME_API_KEY)
   --log-level <debug|info|warn|error>
   --json                             one JSON event per line instead of the status line
+  --io-url <url>                     local only: join a devnet already running at this URL
+                                     (e.g. \`npm run devnet\`) instead of starting one; needs
+                                     --network-signer and --runtime-url
+  --network-signer <0x…>             the signer address that devnet prints; pinned
   --help
 
 The node key is encrypted with RESULTITY_KEY_PASSPHRASE when set, else with a passphrase
@@ -59,6 +68,8 @@ export async function parseOptions(
         'runtime-api-key': { type: 'string' },
         'log-level': { type: 'string' },
         json: { type: 'boolean' },
+        'io-url': { type: 'string' },
+        'network-signer': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -75,11 +86,14 @@ export async function parseOptions(
     ...(v['runtime-api-key'] !== undefined ? { runtimeApiKey: v['runtime-api-key'] } : {}),
     ...(v['log-level'] !== undefined ? { logLevel: v['log-level'] } : {}),
     ...(v.json !== undefined ? { json: v.json } : {}),
+    ...(v['io-url'] !== undefined ? { ioUrl: v['io-url'] } : {}),
+    ...(v['network-signer'] !== undefined ? { networkSigner: v['network-signer'] } : {}),
   };
   const envKey = env.RESULTITY_RUNTIME_API_KEY;
   const merged = { ...(envKey ? { runtimeApiKey: envKey } : {}), ...fromFile, ...fromFlags };
   const result = HeadlessConfig.safeParse(merged);
   if (!result.success) throw new UsageError(`Invalid options: ${describeIssues(result.error)}`);
+  checkExternalDevnet(result.data);
   return result.data;
 }
 
@@ -101,4 +115,24 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
     throw new UsageError(`The config file ${path} is invalid: ${describeIssues(shape.error)}`);
   }
   return value as Record<string, unknown>;
+}
+
+/** --io-url joins an already running local devnet: it needs its signer and a runtime. */
+function checkExternalDevnet(cfg: HeadlessConfig): void {
+  if (cfg.ioUrl === undefined && cfg.networkSigner === undefined) return;
+  if (cfg.profile !== 'local') {
+    throw new UsageError(
+      `--io-url and --network-signer only apply to the local profile; ${cfg.profile} has its own pinned address and signer.`,
+    );
+  }
+  if (cfg.ioUrl === undefined || cfg.networkSigner === undefined) {
+    throw new UsageError(
+      'Pass --io-url and --network-signer together: the node only trusts configurations signed by the signer the devnet printed.',
+    );
+  }
+  if (cfg.runtimeUrl === undefined) {
+    throw new UsageError(
+      "With --io-url pass --runtime-url too (e.g. the devnet's --with-runtime address): no runtime is started for an external devnet.",
+    );
+  }
 }

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import type { AgentState } from '../core/agent/state-machine.js';
-import { MemoryLogOutbox } from '../core/agent/log-uploader.js';
 import { composeNode, type ComposedNode } from '../core/agent/compose-node.js';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import {
@@ -18,6 +17,7 @@ import {
 import { createLogger, type Logger } from '../core/logger.js';
 import { ExternalRuntime } from '../core/runtime/external-runtime.js';
 import { defaultDataRoot, ensureDataDirs, resolveDataDirs } from '../core/store/data-dirs.js';
+import { LogStore } from '../core/store/log-store.js';
 import { startLocalNetwork, type LocalNetwork } from './local-network.js';
 import { UsageError, type HeadlessConfig } from './options.js';
 import type { Reporter } from './reporter.js';
@@ -51,9 +51,18 @@ export async function runHeadless(
   const root = cfg.dataDir ?? defaultDataRoot(process.platform, env, os.homedir());
   const dirs = resolveDataDirs(root, cfg.profile);
   await ensureDataDirs(dirs);
-  // Log upload: in memory until the job side's persistent log store is wired here.
-  const outbox = new MemoryLogOutbox();
-  const logger = createLogger([reporter.log, outbox.sink], {
+  // Local log files, uploaded through the agent's signed client once it is registered.
+  let uploadVia:
+    ((b: Parameters<ComposedNode['agent']['uploadLogBatch']>[0]) => Promise<void>) | null = null;
+  const logStore = new LogStore({
+    dir: dirs.logs,
+    clock,
+    upload: (batch) => (uploadVia ? uploadVia(batch) : Promise.reject(new Error('not online yet'))),
+    onWarning: (message) =>
+      reporter.log({ ts: clock.now(), level: 'warn', source: 'logs', message }),
+  });
+  await logStore.start();
+  const logger = createLogger([reporter.log, logStore.sink], {
     minLevel: 'debug',
     now: () => clock.now(),
   });
@@ -88,8 +97,9 @@ export async function runHeadless(
       logger,
       clock,
       agentVersion: AGENT_VERSION,
-      logOutbox: outbox,
+      logStore,
     });
+    uploadVia = (batch) => node.agent.uploadLogBatch(batch);
     node.agent.subscribe((s) => reporter.state(s));
     node.jobEngine.onEvent((e) => reporter.job(e));
     reporter.started({
@@ -116,11 +126,13 @@ export async function runHeadless(
           await node.close(reason);
           await rt.stop();
           await net?.close();
+          await logStore.close();
         })()),
     };
   } catch (err) {
     await runtime?.stop().catch(() => undefined);
     await local?.close().catch(() => undefined);
+    await logStore.close().catch(() => undefined);
     throw err;
   }
 }
@@ -130,6 +142,15 @@ async function chooseRuntime(
   root: string,
   logger: Logger,
 ): Promise<{ choice: RuntimeChoice; local: LocalNetwork | null }> {
+  if (cfg.profile === 'local' && cfg.ioUrl && cfg.networkSigner && cfg.runtimeUrl) {
+    // A devnet that runs elsewhere (checked by parseOptions: signer and runtime given).
+    const profile = localProfile(cfg.ioUrl, cfg.networkSigner);
+    const url = cfg.runtimeUrl;
+    return {
+      local: null,
+      choice: { profile, url, apiKey: cfg.runtimeApiKey ?? null, simulated: false },
+    };
+  }
   if (cfg.profile === 'local') {
     const local = await startLocalNetwork(root, !cfg.runtimeUrl, logger);
     const profile = localProfile(local.devnet.url, local.devnet.signerAddress, local.devnet.wsUrl);
