@@ -46,7 +46,7 @@ export class SqliteJobJournal implements JobJournal {
   private closed = false;
   private readonly stmt: Record<string, StatementSync>;
   /** Totals since open (for the benchmark). */
-  readonly stats = { writes: 0, commits: 0 };
+  readonly stats = { writes: 0, commits: 0, busyMs: 0, maxCommitMs: 0 };
 
   constructor(options: SqliteJournalOptions) {
     this.log = (options.logger ?? silentLogger).child('journal');
@@ -169,10 +169,16 @@ export class SqliteJobJournal implements JobJournal {
     return Promise.resolve();
   }
 
-  close(): void {
+  /** Commits what is queued, checkpoints the WAL into the database file, and closes it. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.flushNow();
     this.closed = true;
+    try {
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch {
+      // busy: the WAL is replayed on the next open
+    }
     this.db.close();
   }
 
@@ -199,6 +205,7 @@ export class SqliteJobJournal implements JobJournal {
     if (batch.length === 0 || this.closed) return;
     this.pending = [];
     this.pendingIds.clear();
+    const started = performance.now();
     try {
       this.db.exec('BEGIN IMMEDIATE');
       for (const op of batch) {
@@ -217,8 +224,11 @@ export class SqliteJobJournal implements JobJournal {
       for (const op of batch) op.reject(err);
       return;
     }
+    const took = performance.now() - started;
     this.stats.writes += batch.length;
     this.stats.commits++;
+    this.stats.busyMs += took;
+    if (took > this.stats.maxCommitMs) this.stats.maxCommitMs = took;
     for (const op of batch) {
       if (op.error === undefined) op.resolve();
       else op.reject(op.error);

@@ -53,5 +53,6 @@ export interface JobJournal {
   deleteFinishedOutside(digest: string): number;
   /** Commits everything queued now. */
   flush(): Promise<void>;
-  close(): void;
+  /** Commits what is queued and closes the store (later writes reject). */
+  close(): Promise<void>;
 }

@@ -9,7 +9,8 @@ export const MAX_BATCH_BYTES = 512 * 1024;
 
 export interface LogUploaderOptions {
   dir: string;
-  upload: (batch: LogBatchBody) => Promise<void>;
+  /** Push mode: sends one batch, resolves once accepted. Absent: pull mode only (next/acknowledge). */
+  upload: ((batch: LogBatchBody) => Promise<void>) | null;
   clock: Clock;
   intervalMs: number;
   warn: (message: string) => void;
@@ -19,25 +20,73 @@ export interface LogUploaderOptions {
   sealActive: () => Promise<boolean>;
 }
 
+export interface PendingBatch {
+  batchId: string;
+  entries: LogEntry[];
+}
+
 /**
- * Uploads closed log files batch by batch and deletes each file once all its batches were
- * accepted. A file never changes once closed, so its batches — and their ids, derived from the
- * file name and position — are the same on every attempt, and a re-upload after a failure (or
+ * Hands out closed log files batch by batch and deletes each file once all its batches were
+ * acknowledged. A file never changes once closed, so its batches — and their ids, derived from
+ * the file name and position — are the same on every attempt: a re-upload after a failure (or
  * a restart) is answered "already accepted" by the network instead of duplicating entries.
+ * Pull mode (`next`/`acknowledge`) for a caller that uploads; push mode (`flush`, and a timer)
+ * with the `upload` function.
  */
 export class LogUploader {
-  /** Batches already accepted per file, to skip them on the next attempt. */
+  /** Batches already acknowledged per file, to skip them on the next attempt. */
   private readonly progress = new Map<string, number>();
+  private cache: { name: string; batches: LogEntry[][] } | null = null;
+  private current: (PendingBatch & { name: string; index: number; last: boolean }) | null = null;
   private running: Promise<void> | null = null;
   private timer: TimerHandle | null = null;
   private failing = false;
   private stopped = true;
-  pending = false;
 
   constructor(private readonly options: LogUploaderOptions) {}
 
+  get pending(): boolean {
+    return this.current !== null;
+  }
+
+  /** The next batch to upload (the same one until acknowledged), or null when all is sent. */
+  async next(): Promise<PendingBatch | null> {
+    if (this.current) return this.current;
+    for (;;) {
+      let files = (await this.options.files()).filter((f) => !f.open);
+      if (files.length === 0 && (await this.options.sealActive()))
+        files = (await this.options.files()).filter((f) => !f.open);
+      const file = files[0];
+      if (!file) return null;
+      const batches = await this.batchesOf(file.name);
+      const index = this.progress.get(file.name) ?? 0;
+      if (batches === null || index >= batches.length) {
+        await this.finishFile(file.name);
+        continue;
+      }
+      const base = file.name.replace(/\.jsonl$/, '');
+      this.current = {
+        batchId: `${base}-${index}`,
+        entries: batches[index]!,
+        name: file.name,
+        index,
+        last: index === batches.length - 1,
+      };
+      return this.current;
+    }
+  }
+
+  /** The network accepted the batch: it is never offered again; a finished file is deleted. */
+  async acknowledge(batchId: string): Promise<void> {
+    const c = this.current;
+    if (!c || c.batchId !== batchId) return;
+    this.current = null;
+    this.progress.set(c.name, c.index + 1);
+    if (c.last) await this.finishFile(c.name);
+  }
+
   start(): void {
-    if (!this.stopped) return;
+    if (!this.stopped || !this.options.upload) return;
     this.stopped = false;
     this.schedule();
   }
@@ -53,6 +102,7 @@ export class LogUploader {
     this.timer = null;
   }
 
+  /** Push mode: uploads every waiting batch now. */
   flush(): Promise<void> {
     this.running ??= this.run().finally(() => {
       this.running = null;
@@ -72,18 +122,18 @@ export class LogUploader {
   }
 
   private async run(): Promise<void> {
+    const upload = this.options.upload;
+    if (!upload) return;
     try {
-      let files = (await this.options.files()).filter((f) => !f.open);
-      if (files.length === 0 && (await this.options.sealActive()))
-        files = (await this.options.files()).filter((f) => !f.open);
-      for (const f of files) await this.uploadFile(f.name);
-      this.pending = false;
+      for (let batch = await this.next(); batch; batch = await this.next()) {
+        await upload({ batch_id: batch.batchId, entries: batch.entries });
+        await this.acknowledge(batch.batchId);
+      }
       if (this.failing) {
         this.failing = false;
         this.options.warn('Local logs are being uploaded again.');
       }
     } catch (err) {
-      this.pending = true;
       if (!this.failing) {
         this.failing = true;
         const why = err instanceof Error ? err.message : String(err);
@@ -94,23 +144,24 @@ export class LogUploader {
     }
   }
 
-  private async uploadFile(name: string): Promise<void> {
-    const file = path.join(this.options.dir, name);
+  /** The file's batches, or null if it is gone (rotated away meanwhile). */
+  private async batchesOf(name: string): Promise<LogEntry[][] | null> {
+    if (this.cache?.name === name) return this.cache.batches;
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readFile(path.join(this.options.dir, name), 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // rotated away meanwhile
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    const batches = splitBatches(parseLines(text));
-    const base = name.replace(/\.jsonl$/, '');
-    for (let i = this.progress.get(name) ?? 0; i < batches.length; i++) {
-      await this.options.upload({ batch_id: `${base}-${i}`, entries: batches[i]! });
-      this.progress.set(name, i + 1);
-    }
-    await unlink(file).catch(() => undefined);
+    this.cache = { name, batches: splitBatches(parseLines(text)) };
+    return this.cache.batches;
+  }
+
+  private async finishFile(name: string): Promise<void> {
+    await unlink(path.join(this.options.dir, name)).catch(() => undefined);
     this.progress.delete(name);
+    if (this.cache?.name === name) this.cache = null;
   }
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { LogEntry, LogSink } from '../logger.js';
 import type { LogBatchBody } from '../protocol/schemas/http.js';
-import { LogUploader } from './log-store-upload.js';
+import { LogUploader, type PendingBatch } from './log-store-upload.js';
 
 export interface LogStoreOptions {
   /** The network's logs folder (DataDirs.logs). */
@@ -16,7 +16,10 @@ export interface LogStoreOptions {
   maxFiles?: number;
   /** Entries held in memory while the disk is slow or failing. Default 5,000. */
   maxBufferedEntries?: number;
-  /** Sends one batch upstream; resolves once the network accepted it, throws otherwise. */
+  /**
+   * Push mode: sends one batch upstream, resolves once the network accepted it, throws
+   * otherwise; called every `flushIntervalMs`. Without it, a caller pulls with next/acknowledge.
+   */
   upload?: (batch: LogBatchBody) => Promise<void>;
   /** Upload period (the snapshot's `ttl.log_flush_interval_ms`). Default 30 s. */
   flushIntervalMs?: number;
@@ -52,7 +55,7 @@ export class LogStore {
   private closed = false;
   private fileSeq = 0;
   private ready: Promise<void> | null = null;
-  private readonly uploader: LogUploader | null;
+  private readonly uploader: LogUploader;
 
   constructor(private readonly options: LogStoreOptions) {
     this.clock = options.clock ?? systemClock;
@@ -60,23 +63,21 @@ export class LogStore {
     this.maxFiles = Math.max(2, options.maxFiles ?? 20);
     this.maxBuffered = options.maxBufferedEntries ?? 5_000;
     this.warn = options.onWarning ?? ((m) => console.warn(m));
-    this.uploader = options.upload
-      ? new LogUploader({
-          dir: options.dir,
-          upload: options.upload,
-          clock: this.clock,
-          intervalMs: options.flushIntervalMs ?? 30_000,
-          warn: this.warn,
-          files: () => this.files(),
-          sealActive: () => this.sealForUpload(),
-        })
-      : null;
+    this.uploader = new LogUploader({
+      dir: options.dir,
+      upload: options.upload ?? null,
+      clock: this.clock,
+      intervalMs: options.flushIntervalMs ?? 30_000,
+      warn: this.warn,
+      files: () => this.files(),
+      sealActive: () => this.sealForUpload(),
+    });
   }
 
   /** Creates the folder and starts the periodic upload. */
   start(): Promise<void> {
     this.ready ??= mkdir(this.options.dir, { recursive: true, mode: 0o700 }).then(
-      () => this.uploader?.start(),
+      () => this.uploader.start(),
       (err: unknown) => {
         this.ready = null; // try again with the next write
         throw err;
@@ -86,13 +87,28 @@ export class LogStore {
   }
 
   setFlushInterval(ms: number): void {
-    this.uploader?.setInterval(ms);
+    this.uploader.setInterval(ms);
   }
 
   /** Uploads everything written so far now (also runs on the timer). */
   async flushUpstream(): Promise<void> {
     await this.idle();
-    await this.uploader?.flush();
+    await this.uploader.flush();
+  }
+
+  /**
+   * Pull mode, for a caller that uploads itself (the agent's log flush): the next batch — the
+   * same id until acknowledged — or null when everything written so far was uploaded.
+   */
+  async next(_max = 1000): Promise<PendingBatch | null> {
+    await this.start();
+    await this.idle();
+    return this.uploader.next();
+  }
+
+  /** The network accepted this batch; files are deleted once all their batches are. */
+  acknowledge(batchId: string): Promise<void> {
+    return this.uploader.acknowledge(batchId);
   }
 
   /** Waits until buffered entries are on disk (or the disk refused them). */
@@ -104,12 +120,12 @@ export class LogStore {
     return {
       buffered: this.buffer.length,
       dropped: this.dropped,
-      uploadPending: this.uploader?.pending ?? false,
+      uploadPending: this.uploader.pending ?? false,
     };
   }
 
   async close(): Promise<void> {
-    this.uploader?.stop();
+    this.uploader.stop();
     this.kick();
     await this.idle();
     this.closed = true;

@@ -107,24 +107,21 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   h.onSend = null;
   h.restart = async () => {
     await h.engine.close();
-    h.journal.close();
+    await h.journal.close();
     make();
   };
   h.crash = async () => {
     // The process dies: the file keeps what was committed, the old engine can send nothing more.
-    h.journal.close();
+    current++;
     const old = h.engine;
+    await h.journal.close();
     make();
     await old.close();
   };
   h.sentOf = (type) => sent.filter((s) => s.type === type).map((s) => s.body);
   h.close = async () => {
     await h.engine.close().catch(() => undefined);
-    try {
-      h.journal.close();
-    } catch {
-      // already closed by the test
-    }
+    await h.journal.close();
     await runtime.stop();
     await server.close();
     await rm(dir, { recursive: true, force: true });

@@ -45,7 +45,7 @@ beforeEach(async () => {
   journal = new SqliteJobJournal({ path: file });
 });
 afterEach(async () => {
-  journal.close();
+  await journal.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -71,7 +71,7 @@ describe('SqliteJobJournal', () => {
     ];
     expect(readState('a')).toBeUndefined(); // queued, not yet committed
     await Promise.all(writes);
-    expect(journal.stats).toEqual({ writes: 4, commits: 1 });
+    expect(journal.stats).toMatchObject({ writes: 4, commits: 1 });
     expect(readState('a')).toBe('accepted');
     expect(readState('b')).toBe('rejected');
   });
@@ -143,7 +143,7 @@ describe('SqliteJobJournal', () => {
   it('survives a reopen with its records, and rejects writes once closed', async () => {
     await journal.received(job('a'), 1_000, D1);
     await journal.resultReady('a', result('a'), 1_001);
-    journal.close();
+    await journal.close();
     await expect(journal.transition('a', 'acked', 1)).rejects.toThrow(/closed/);
     journal = new SqliteJobJournal({ path: file });
     expect(journal.get('a')?.state).toBe('result_ready');
@@ -159,7 +159,7 @@ describe('SqliteJobJournal', () => {
   });
 
   it('moves a damaged journal file aside and starts a new one', async () => {
-    journal.close();
+    await journal.close();
     await writeFile(
       file,
       'this is not a database, just some text that is long enough to be read'.repeat(100),

@@ -8,6 +8,8 @@ import type { LogBatchBody } from '../../../src-main/core/protocol/schemas/http.
 import { LogBatchBody as LogBatchSchema } from '../../../src-main/core/protocol/schemas/http.js';
 import { LogStore, type LogStoreOptions } from '../../../src-main/core/store/log-store.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
+import { uploadLogs, type LogOutbox } from '../../../src-main/core/agent/log-uploader.js';
+import { silentLogger } from '../../../src-main/core/logger.js';
 
 let dir: string;
 let store: LogStore | null = null;
@@ -174,5 +176,29 @@ describe('LogStore', () => {
     await s.flushUpstream(); // then the new one
     expect(up.entries().map((e) => e.ts)).toEqual([entry(1).ts, entry(2).ts, entry(3).ts]);
     expect(up.entries()[1]?.fields).toEqual({ fields_dropped: 'not serialisable' });
+  });
+
+  it('serves the agent as a pull-mode log outbox: same batch until acknowledged, then the next', async () => {
+    const up = fakeUpstream();
+    const { store: s } = open();
+    const outbox: LogOutbox = s;
+    for (let i = 0; i < 1_500; i++) s.sink(entry(i));
+    const first = await outbox.next(1000);
+    expect(first?.entries.length).toBe(1000);
+    expect((await outbox.next(1000))?.batchId).toBe(first?.batchId);
+    up.failAfter(1);
+    const io = {
+      uploadLogs: async (b: LogBatchBody) => (
+        await up.upload(b),
+        { accepted: b.batch_id, count: b.entries.length }
+      ),
+    };
+    expect(await uploadLogs(outbox, io, silentLogger)).toBe(1000);
+    expect((await outbox.next(1000))?.entries.length).toBe(500);
+    up.failAfter(Infinity);
+    expect(await uploadLogs(outbox, io, silentLogger)).toBe(500);
+    expect(await outbox.next(1000)).toBeNull();
+    expect(up.entries().length).toBe(1_500);
+    expect(await logFiles()).toEqual([]);
   });
 });
