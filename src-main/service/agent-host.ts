@@ -186,6 +186,25 @@ export class AgentHost implements AgentFacade {
       );
       throw err;
     }
+    this.attach(run);
+    try {
+      await run.agent.start();
+    } finally {
+      this.publish(run);
+    }
+  }
+
+  /**
+   * Takes over a run the host already composed and started (the headless CLI starts its node
+   * before the dashboard exists). Stop works as usual; a later Start calls `createRun`.
+   */
+  adopt(run: NodeRun): void {
+    if (this.run) throw new Error('A node run is already attached.');
+    this.attach(run);
+    this.publish(run);
+  }
+
+  private attach(run: NodeRun): void {
     this.run = run;
     this.nodeId = run.agent.nodeId;
     const onApplied = () => this.emitModels();
@@ -199,11 +218,6 @@ export class AgentHost implements AgentFacade {
       run.agent.onJobEvent((e) => this.jobListeners.forEach((l) => l(e))),
       () => run.agent.config.off('applied', onApplied),
     ];
-    try {
-      await run.agent.start();
-    } finally {
-      this.publish(run);
-    }
   }
 
   /** Keeps the finished run's totals and detaches from it. */

@@ -12,7 +12,7 @@ import type {
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { AgentFacade, HostActions } from './agent-facade.js';
-import { parseCommandArg } from './command-args.js';
+import { InvalidCommandError, parseCommandArg } from './command-args.js';
 import { writeDiagnostics } from './diagnostics.js';
 import { EventHub, type EventListener } from './event-hub.js';
 import { GpuHistory } from './gpu-history.js';
@@ -32,6 +32,8 @@ export interface UiServiceOptions {
   limits?: { jobs?: number; logLines?: number; snapshotLogLines?: number; gpuWindowMs?: number };
   logBatchMs?: number;
   statsIntervalMs?: number;
+  /** Settings this host decides itself (headless: the network comes from the command line). */
+  fixedSettings?: { keys: (keyof SettingsDto)[]; reason: string };
 }
 
 type Handlers = { [C in CommandName]: (arg: CommandArg<C>) => Promise<CommandResult<C>> };
@@ -222,6 +224,13 @@ export class UiService {
   private updateSettings(patch: Partial<SettingsDto>): Promise<SettingsDto> {
     // One at a time, so two quick toggles cannot overwrite each other.
     const next = this.settingsChain.then(async () => {
+      const fixed = this.opts.fixedSettings;
+      const blocked = fixed?.keys.filter((k) => k in patch && patch[k] !== this.settings[k]) ?? [];
+      if (fixed && blocked.length > 0) {
+        throw new InvalidCommandError(
+          `${blocked.join(', ')} cannot be changed here: ${fixed.reason}`,
+        );
+      }
       const merged: SettingsDto = { ...this.settings, ...patch };
       if (JSON.stringify(merged) === JSON.stringify(this.settings)) return this.currentSettings();
       await this.opts.settingsStore.save(merged);
