@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SettingsDto } from '../contract/index.js';
 import { composeNode } from '../core/agent/compose-node.js';
+import type { LogOutbox } from '../core/agent/log-uploader.js';
 import type { Clock } from '../core/clock.js';
 import { PUBLIC_PROFILES } from '../core/config/network-profiles.js';
 import {
@@ -32,6 +33,8 @@ export interface DesktopAgentOptions {
   clock: Clock;
   agentVersion: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Where log entries wait for upload (the local log store). */
+  logOutbox?: LogOutbox;
 }
 
 /**
@@ -91,6 +94,7 @@ export async function createDesktopAgent(opts: DesktopAgentOptions): Promise<Age
         logger,
         clock,
         agentVersion: opts.agentVersion,
+        ...(opts.logOutbox ? { logOutbox: opts.logOutbox } : {}),
       });
       return {
         agent: node.agent,

@@ -16,7 +16,8 @@ import type { SettingsDto } from '../contract/index.js';
 import { systemClock } from '../core/clock.js';
 import { SafeStorageVault } from '../core/identity/vaults/safe-storage-vault.js';
 import { createLogger } from '../core/logger.js';
-import { resolveDataDirs } from '../core/store/data-dirs.js';
+import { ensureDataDirs, resolveDataDirs } from '../core/store/data-dirs.js';
+import { LogStore } from '../core/store/log-store.js';
 import { identityPaths } from '../core/identity/identity-store.js';
 import { JsonFileSettingsStore, UiService } from '../service/index.js';
 import { LogHub } from '../service/log-hub.js';
@@ -40,13 +41,6 @@ if (claimSingleInstance(app, () => desktop?.openDashboard())) {
 }
 
 async function boot(): Promise<void> {
-  const logs = new LogHub();
-  const logger = createLogger(
-    [logs.sink, (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`)],
-    {
-      source: 'app',
-    },
-  );
   const paths = desktopPaths({
     appPath: app.getAppPath(),
     resourcesPath: process.resourcesPath,
@@ -67,6 +61,17 @@ async function boot(): Promise<void> {
   const settingsStore = new JsonFileSettingsStore(paths.settingsFile, defaults);
   const settings = await settingsStore.load();
   const dirs = resolveDataDirs(settings.dataDir, settings.network);
+  await ensureDataDirs(dirs);
+  // Local log files: what "Open logs folder" shows, and the agent's upload outbox.
+  const logStore = new LogStore({ dir: dirs.logs, onWarning: (m) => console.warn(m) });
+  await logStore.start();
+  app.on('will-quit', () => void logStore.close());
+  const logs = new LogHub();
+  const logger = createLogger([
+    logs.sink,
+    logStore.sink,
+    (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`),
+  ]);
   // The node key's secret is protected by the OS keychain (async safeStorage API).
   const vault = new SafeStorageVault(safeStorage, identityPaths(dirs).safeStorageFile);
   const agent = await createDesktopAgent({
@@ -78,6 +83,7 @@ async function boot(): Promise<void> {
     clock: systemClock,
     agentVersion: app.getVersion(),
     env: process.env,
+    logOutbox: logStore,
   });
 
   const service = await UiService.create({
