@@ -7,17 +7,18 @@ import type { IoApi } from './network/io-http-client.js';
 import type { SessionInfo } from './network/job-link.js';
 import type {
   ConfigStatus,
+  LogBatchBody,
   NodeMessageBody,
   NodeMessageType,
-  NodeStatus,
 } from './protocol/index.js';
 import type { RuntimeStatus } from './runtime/runtime.js';
 import { osMemory } from './system/memory.js';
 import type { AgentDeps } from './agent/agent-deps.js';
-import { Conditions, onlineState, type Problem } from './agent/conditions.js';
+import { clockSkewProblem } from './agent/clock-check.js';
+import { NodeHealth } from './agent/health.js';
 import { buildHeartbeat } from './agent/heartbeat-body.js';
 import { routeNetworkMessage } from './agent/link-router.js';
-import { uploadLogs } from './agent/log-uploader.js';
+import { settleWithin, uploadLogs } from './agent/log-uploader.js';
 import { LinkSession } from './agent/link-session.js';
 import { configProblem, runtimeProblem } from './agent/problem-text.js';
 import { registerWithRetry } from './agent/register-node.js';
@@ -41,14 +42,13 @@ export class Agent {
   private readonly io: IoApi;
   private readonly log: Logger;
   private readonly registrations: RegistrationStore;
-  private readonly conditions = new Conditions();
+  private readonly health: NodeHealth;
   private readonly heartbeats: Repeater;
   private readonly logFlush: Repeater;
   private readonly abort = new AbortController();
   private readonly cleanups: (() => void)[] = [];
   private link: LinkSession | null = null;
   private phase: Phase = 'idle';
-  private nodeStatus: NodeStatus | null = null;
   private wsPath = '/v1/ws';
   private startedAt = 0;
   private stopping: Promise<void> | null = null;
@@ -61,6 +61,7 @@ export class Agent {
     const { clock, identity, profile } = deps;
     this.log = deps.logger.child('agent');
     this.machine = new AgentStateMachine(() => clock.now());
+    this.health = new NodeHealth(this.machine, () => this.phase === 'online', this.log);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     // The network hears about a new state at once, not at the next heartbeat period.
     this.machine.subscribe((next, prev) => {
@@ -165,6 +166,14 @@ export class Agent {
     );
   }
 
+  /** Uploads one log batch through the signed HTTP client (for a LogStore's uploader). */
+  async uploadLogBatch(batch: LogBatchBody): Promise<void> {
+    if (this.phase !== 'online' && this.phase !== 'draining') {
+      throw new Error('logs are uploaded once the node is registered');
+    }
+    await this.io.uploadLogs(batch);
+  }
+
   /** Goes back to the previous verified configuration snapshot. */
   rollbackConfig(): Promise<boolean> {
     return this.config.rollback();
@@ -178,7 +187,7 @@ export class Agent {
       networkSigner: profile.pinnedSigner,
     });
     if (saved.record) {
-      this.nodeStatus = saved.record.status;
+      this.health.restore(saved.record.status);
       this.wsPath = saved.record.ws_path;
       this.log.info(
         `Already registered as ${identity.nodeId}: reconnecting without registering again.`,
@@ -208,7 +217,7 @@ export class Agent {
         ),
     });
     this.wsPath = answer.ws_path;
-    this.nodeStatus = answer.status;
+    this.health.restore(answer.status);
     await this.registrations.write({
       node_id: identity.nodeId,
       network: profile.network,
@@ -248,14 +257,15 @@ export class Agent {
     const drainDefault = options?.drainTimeoutMs ?? 60_000;
     return new LinkSession(link, clock, this.log, options?.linkGraceMs ?? 5000, {
       up: (session) => this.onLinkUp(session),
-      problem: (reason) => this.setProblem('link', reason),
+      problem: (reason) => this.health.set('link', reason),
       notRegistered: () => void this.reRegister(),
+      unauthorised: () => void this.checkClock(),
       message: (msg) =>
         routeNetworkMessage(msg, {
           jobs: this.deps.jobEngine,
           logger: this.log,
           configAdvertised: (digest, why) => void this.config.advertised(digest, why),
-          nodeStatus: (status, why) => this.setNodeStatus(status, why),
+          nodeStatus: (status, why) => this.health.setNodeStatus(status, why),
           drain: (why, deadline) =>
             void this.shutdown(
               `the network asked this node to stop: ${why}`,
@@ -277,19 +287,14 @@ export class Agent {
   }
 
   private onLinkUp(session: SessionInfo): void {
-    this.setNodeStatus(session.status);
+    this.health.clear('clock');
+    this.health.setNodeStatus(session.status);
     void this.config.advertised(session.configDigest, 'session opening');
     this.deps.jobEngine
       .onLinkUp()
       .catch((err: unknown) =>
         this.log.error(`Re-sending results failed: ${(err as Error).message}`),
       );
-  }
-
-  private setProblem(problem: Problem, reason: string | null): void {
-    if (reason === null) this.conditions.clear(problem);
-    else this.conditions.set(problem, reason);
-    this.recompute();
   }
 
   private async sendHeartbeat(): Promise<void> {
@@ -310,22 +315,35 @@ export class Agent {
     });
     try {
       const answer = await this.io.heartbeat(body);
-      this.conditions.clear('heartbeat');
-      this.setNodeStatus(answer.status);
+      this.health.clear('heartbeat', 'clock');
+      this.health.setNodeStatus(answer.status);
       void this.config.advertised(answer.config_digest, 'heartbeat');
     } catch (err) {
       if (err instanceof IoNotRegisteredError) return void this.reRegister();
       const msg = (err as Error).message;
       const reason =
         err instanceof IoClockSkewError ? msg : `the last heartbeat did not get through: ${msg}`;
-      this.conditions.set('heartbeat', reason);
       this.log.warn(`Heartbeat failed: ${msg}`);
-      this.recompute();
+      this.health.set('heartbeat', reason);
     }
+  }
+
+  /** A refused session: tell a skewed clock (fixable by the operator) from anything else. */
+  private async checkClock(): Promise<void> {
+    const allowed = this.config.snapshot()?.snapshot.ttl.clock_skew_ms ?? 60_000;
+    const problem = await clockSkewProblem(this.io, this.deps.clock, allowed);
+    if (problem) this.health.set('clock', problem);
   }
 
   private async flushLogs(): Promise<void> {
     if (this.deps.logOutbox) await uploadLogs(this.deps.logOutbox, this.io, this.log);
+  }
+
+  /** Last upload before stopping, bounded so an unreachable network cannot hold the stop. */
+  private finalLogFlush(): Promise<void> {
+    const { logOutbox, logStore, clock } = this.deps;
+    const work = Promise.all([logOutbox ? this.flushLogs() : null, logStore?.flushUpstream()]);
+    return settleWithin(work, clock, 5000);
   }
 
   private reRegister(): Promise<void> {
@@ -338,7 +356,7 @@ export class Agent {
       if (this.abort.signal.aborted) return;
       this.phase = 'online';
       this.link?.link.reconnect();
-      this.recompute();
+      this.health.recompute();
       void this.heartbeats.trigger();
     })()
       .catch((err: unknown) => {
@@ -349,33 +367,18 @@ export class Agent {
     return this.reRegistering;
   }
 
-  private setNodeStatus(status: NodeStatus, reason?: string): void {
-    if (status !== this.nodeStatus) {
-      this.log.info(`The network reports this node as ${status}${reason ? `: ${reason}` : ''}.`);
-    }
-    this.nodeStatus = status;
-    if (status === 'excluded' || status === 'suspended') {
-      this.conditions.set(
-        'node_status',
-        `the network has ${status} this node${reason ? `: ${reason}` : ''}`,
-      );
-    } else {
-      this.conditions.clear('node_status');
-    }
-    this.recompute();
-  }
-
   private onRuntimeStatus(s: RuntimeStatus): void {
     const { profile } = this.deps;
-    this.setProblem('runtime', runtimeProblem(s, profile.network, profile.allowSimulatedRuntime));
+    this.health.set('runtime', runtimeProblem(s, profile.network, profile.allowSimulatedRuntime));
   }
 
   private onConfigStatus(s: ConfigStatus): void {
-    this.setProblem('config', configProblem(s, this.config.snapshot() !== null));
+    this.health.set('config', configProblem(s, this.config.snapshot() !== null));
   }
 
   private onConfigApplied(): void {
     const ttl = this.config.snapshot()?.snapshot.ttl;
+    if (ttl) this.deps.logStore?.setFlushInterval(ttl.log_flush_interval_ms);
     if (ttl && this.link) {
       try {
         this.link.link.setRetry(ttl.retry_base_ms, ttl.retry_max_ms);
@@ -384,12 +387,6 @@ export class Agent {
       }
     }
     this.onConfigStatus(this.config.status());
-  }
-
-  private recompute(): void {
-    if (this.phase !== 'online') return;
-    const next = onlineState(this.nodeStatus, this.conditions);
-    this.machine.transition(next.name, next.reason);
   }
 
   private shutdown(reason: string, drainTimeoutMs: number, ackNetwork: boolean): Promise<void> {
@@ -412,7 +409,7 @@ export class Agent {
         }
         await this.heartbeats.stop();
         await this.logFlush.stop();
-        if (this.deps.logOutbox) await this.flushLogs().catch(() => undefined);
+        await this.finalLogFlush();
         await this.link?.stop(reason);
         await this.config.stop();
       }

@@ -53,7 +53,10 @@ export interface AgentDeps {
   agentVersion: string;
   /** The account this node is bound to (wallet or e-mail), sent at registration. */
   owner?: () => Promise<RegisterBody['owner']>;
+  /** In-memory log upload (uploaded by the agent on the snapshot's flush period). */
   logOutbox?: LogOutbox;
+  /** A log store with its own uploader (store/log-store.ts): flushed at stop, period from the snapshot. */
+  logStore?: { flushUpstream(): Promise<void>; setFlushInterval(ms: number): void };
   /** NVIDIA driver major for the runtime image choice; null without a GPU. */
   driverMajor?: () => number | null;
   options?: AgentOptions;

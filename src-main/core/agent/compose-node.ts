@@ -14,7 +14,7 @@ import { SqliteJobJournal } from '../store/journal-sqlite.js';
 import { nullGpuSampler, type GpuStatusSampler } from '../system/gpu-status.js';
 import { hardwareProfile } from '../system/hardware-profile.js';
 import type { MemoryReader } from '../system/memory.js';
-import type { AgentIdentity, AgentOptions } from './agent-deps.js';
+import type { AgentDeps, AgentIdentity, AgentOptions } from './agent-deps.js';
 import type { LogOutbox } from './log-uploader.js';
 
 export interface ComposeNodeOptions {
@@ -30,6 +30,7 @@ export interface ComposeNodeOptions {
   hardware?: () => Promise<HardwareProfile>;
   memory?: MemoryReader;
   logOutbox?: LogOutbox;
+  logStore?: AgentDeps['logStore'];
   driverMajor?: () => number | null;
   agentOptions?: AgentOptions;
 }
@@ -77,6 +78,7 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     agentVersion: o.agentVersion,
     ...(o.memory ? { memory: o.memory } : {}),
     ...(o.logOutbox ? { logOutbox: o.logOutbox } : {}),
+    ...(o.logStore ? { logStore: o.logStore } : {}),
     ...(o.driverMajor ? { driverMajor: o.driverMajor } : {}),
     ...(o.agentOptions ? { options: o.agentOptions } : {}),
   });

@@ -1,10 +1,17 @@
 import type { AgentStateName, NodeStatus } from '../protocol/index.js';
 
 /** Things that make a registered node `degraded`, each with a reason in plain words. */
-export type Problem = 'runtime' | 'link' | 'heartbeat' | 'config' | 'node_status';
+export type Problem = 'runtime' | 'link' | 'heartbeat' | 'config' | 'node_status' | 'clock';
 
 /** Order in which problems are named when several are present (most actionable first). */
-const PRIORITY: readonly Problem[] = ['node_status', 'heartbeat', 'link', 'runtime', 'config'];
+const PRIORITY: readonly Problem[] = [
+  'clock',
+  'node_status',
+  'heartbeat',
+  'link',
+  'runtime',
+  'config',
+];
 
 export class Conditions {
   private readonly problems = new Map<Problem, string>();

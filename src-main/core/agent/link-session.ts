@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { CLOSE_NOT_REGISTERED } from '../network/close-codes.js';
+import { CLOSE_NOT_REGISTERED, CLOSE_UNAUTHORISED } from '../network/close-codes.js';
 import type { DisconnectInfo, JobLinkApi, SessionInfo } from '../network/job-link.js';
 import type { NetworkMessage } from '../protocol/index.js';
 
@@ -9,6 +9,8 @@ export interface LinkSessionHooks {
   /** `problem` is null when the link is fine again, else the reason it is down. */
   problem(reason: string | null): void;
   notRegistered(): void;
+  /** The network refused the session signature (often a skewed clock). */
+  unauthorised(): void;
   message(msg: NetworkMessage): void;
 }
 
@@ -48,6 +50,7 @@ export class LinkSession {
     if (this.quiet) return;
     this.log.warn(`Job connection closed: ${info.reason}.`);
     if (info.code === CLOSE_NOT_REGISTERED) this.hooks.notRegistered();
+    if (info.code === CLOSE_UNAUTHORISED) this.hooks.unauthorised();
     if (!info.willReconnect) {
       this.clearGrace();
       return this.hooks.problem(`the job connection closed for good: ${info.reason}`);

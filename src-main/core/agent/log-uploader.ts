@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { LogEntry, LogSink, Logger } from '../logger.js';
 import type { IoApi } from '../network/io-http-client.js';
 
@@ -77,4 +78,22 @@ export async function uploadLogs(
     sent += batch.entries.length;
   }
   return sent;
+}
+
+/** Waits for `work` (its failure ignored) but no longer than `ms` on the given clock. */
+export async function settleWithin(
+  work: Promise<unknown>,
+  clock: Clock,
+  ms: number,
+): Promise<void> {
+  let timer: ReturnType<Clock['setTimeout']> | undefined;
+  const limit = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, ms)));
+  await Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    limit,
+  ]);
+  if (timer !== undefined) clock.clearTimeout(timer);
 }

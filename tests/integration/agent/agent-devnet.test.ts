@@ -62,11 +62,13 @@ describe('agent on the devnet', () => {
     });
   });
 
-  it('drains on stop: draining → stopped', async () => {
+  it('drains on stop: draining → stopped, uploading the local log on the way out', async () => {
     const n = nodes.pop() as RunningNode;
+    const before = devnet.core.logs.batchesReceived;
     await n.stop();
     expect(n.states.slice(-2)).toEqual(['draining', 'stopped']);
     expect(n.node.agent.state().reason).toBe('test over');
+    expect(devnet.core.logs.batchesReceived).toBeGreaterThan(before);
   });
 
   it('restarts without registering again and becomes active again', async () => {

@@ -5,6 +5,7 @@ import { NodeIdentity } from '../../../src-main/core/identity/node-identity.js';
 import { createLogger, type LogEntry } from '../../../src-main/core/logger.js';
 import { ExternalRuntime } from '../../../src-main/core/runtime/external-runtime.js';
 import { ensureDataDirs, resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
+import { LogStore } from '../../../src-main/core/store/log-store.js';
 import { startDevnet, type Devnet } from '../../../src-main/devnet/io/devnet.js';
 import { DEVNET_MODEL } from '../../../src-main/devnet/io/default-snapshot.js';
 import { startSimRuntime, type SimRuntime } from '../../../src-main/devnet/sim-runtime/index.js';
@@ -39,7 +40,14 @@ export async function startNode(
   const dirs = resolveDataDirs(root, 'local');
   await ensureDataDirs(dirs);
   const logs: LogEntry[] = [];
-  const logger = createLogger([(e) => logs.push(e)], { minLevel: 'debug' });
+  let node: ComposedNode | null = null;
+  const logStore = new LogStore({
+    dir: dirs.logs,
+    upload: (batch) => node?.agent.uploadLogBatch(batch) ?? Promise.reject(new Error('no node')),
+    onWarning: () => undefined,
+  });
+  await logStore.start();
+  const logger = createLogger([(e) => logs.push(e), logStore.sink], { minLevel: 'debug' });
   const runtime = new ExternalRuntime({
     url: sim.url,
     apiKey: sim.apiKey,
@@ -47,7 +55,7 @@ export async function startNode(
     logger,
     healthIntervalMs: 500,
   });
-  const node = composeNode({
+  node = composeNode({
     profile: localProfile(devnet.url, devnet.signerAddress),
     dirs,
     identity,
@@ -55,18 +63,21 @@ export async function startNode(
     logger,
     agentVersion: '0.1.0-it',
     agentOptions: { drainTimeoutMs: 5000, pingIntervalMs: 2000 },
+    logStore,
   });
+  const composed = node;
   const states: string[] = [];
-  node.agent.subscribe((s) => states.push(s.name));
-  await node.agent.start();
+  composed.agent.subscribe((s) => states.push(s.name));
+  await composed.agent.start();
   return {
-    node,
+    node: composed,
     runtime,
     states,
     logs,
     stop: async () => {
-      await node.close('test over');
+      await composed.close('test over');
       await runtime.stop();
+      await logStore.close();
     },
   };
 }

@@ -150,6 +150,23 @@ describe('Agent lifecycle', () => {
     await until(() => h.agent.state().name === 'active', 'active again');
   });
 
+  it('names a skewed clock when the network refuses the session signature', async () => {
+    const io = new FakeIo();
+    io.status = 'active';
+    const h = await started(io);
+    h.link().open('active');
+    h.io.timeOffsetMs = 300_000; // the network is 5 minutes ahead of this machine
+    h.link().drop('the network refused the session signature', 4401);
+    await until(() => h.agent.state().name === 'degraded', 'degraded');
+    expect(h.agent.state().reason).toMatch(
+      /system clock is 300 s behind; enable automatic time sync/,
+    );
+    h.io.timeOffsetMs = 0; // the operator enabled time sync
+    h.link().open('active');
+    h.clock.advance(10_000); // the next heartbeat passes too
+    await until(() => h.agent.state().name === 'active', 'active again');
+  });
+
   it('fetches the new configuration on a config_changed push', async () => {
     const h = await started();
     h.link().open('active');

@@ -1,6 +1,7 @@
 import { computeAddress } from 'ethers';
 import type { IoApi } from '../../../../src-main/core/network/io-http-client.js';
 import {
+  IoClockSkewError,
   IoNotRegisteredError,
   IoRejectedError,
   IoUnreachableError,
@@ -16,6 +17,8 @@ import type {
 export class FakeIo implements IoApi {
   served: SignedSnapshot | null = null;
   offline = false;
+  /** Network clock minus real time, to simulate a skewed local clock. */
+  timeOffsetMs = 0;
   registered = false;
   status: NodeStatus = 'pending_test';
   readonly calls: string[] = [];
@@ -43,6 +46,8 @@ export class FakeIo implements IoApi {
   async heartbeat(body: HeartbeatBody) {
     this.guard('heartbeat');
     if (!this.registered) throw new IoNotRegisteredError('unknown node');
+    // Like the real service: a signed message from a skewed clock is refused.
+    if (Math.abs(this.timeOffsetMs) > 60_000) throw new IoClockSkewError(-this.timeOffsetMs);
     this.heartbeats.push(body);
     return {
       status: this.status,
@@ -77,6 +82,6 @@ export class FakeIo implements IoApi {
 
   async time() {
     this.guard('time');
-    return { server_time: Date.now() };
+    return { server_time: Date.now() + this.timeOffsetMs };
   }
 }

@@ -1,0 +1,63 @@
+import type { Logger } from '../logger.js';
+import type { NodeStatus } from '../protocol/index.js';
+import { Conditions, onlineState, type Problem } from './conditions.js';
+import type { AgentStateMachine } from './state-machine.js';
+
+/**
+ * What a registered node's state follows: the network's view of it (`NodeStatus`) and the
+ * local problems. While the node is online every change re-derives the state; otherwise
+ * (registering, draining) the lifecycle code owns the state and this only records.
+ */
+export class NodeHealth {
+  private readonly conditions = new Conditions();
+  private status: NodeStatus | null = null;
+
+  constructor(
+    private readonly machine: AgentStateMachine,
+    private readonly online: () => boolean,
+    private readonly log: Logger,
+  ) {}
+
+  get nodeStatus(): NodeStatus | null {
+    return this.status;
+  }
+
+  /** Sets (reason) or clears (null) a problem, then re-derives the state. */
+  set(problem: Problem, reason: string | null): void {
+    if (reason === null) this.conditions.clear(problem);
+    else this.conditions.set(problem, reason);
+    this.recompute();
+  }
+
+  clear(...problems: Problem[]): void {
+    for (const p of problems) this.conditions.clear(p);
+    this.recompute();
+  }
+
+  /** Records the status without deriving a state (restored from disk before going online). */
+  restore(status: NodeStatus): void {
+    this.status = status;
+  }
+
+  setNodeStatus(status: NodeStatus, reason?: string): void {
+    if (status !== this.status) {
+      this.log.info(`The network reports this node as ${status}${reason ? `: ${reason}` : ''}.`);
+    }
+    this.status = status;
+    if (status === 'excluded' || status === 'suspended') {
+      this.conditions.set(
+        'node_status',
+        `the network has ${status} this node${reason ? `: ${reason}` : ''}`,
+      );
+    } else {
+      this.conditions.clear('node_status');
+    }
+    this.recompute();
+  }
+
+  recompute(): void {
+    if (!this.online()) return;
+    const next = onlineState(this.status, this.conditions);
+    this.machine.transition(next.name, next.reason);
+  }
+}
