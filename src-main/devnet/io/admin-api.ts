@@ -3,6 +3,7 @@ import {
   CancelInput,
   DrainInput,
   FaultsInput,
+  NodeStatusInput,
   SnapshotInput,
   SubmitJobsInput,
   WorkloadInput,
@@ -188,6 +189,22 @@ export function addAdminRoutes(router: Router, core: DevnetCore): void {
         const node = core.registry.get(ctx.params[0]!);
         if (!node) throw new HttpError(404, 'not_found', `no registered node ${ctx.params[0]}`);
         return nodeView(core, node, true);
+      },
+      A,
+    )
+    .add(
+      'POST',
+      '/v1/admin/nodes/:id/status',
+      async (ctx) => {
+        const input = validate(NodeStatusInput, await ctx.body());
+        const node = core.registry.get(ctx.params[0]!);
+        if (!node) throw new HttpError(404, 'not_found', `no registered node ${ctx.params[0]}`);
+        core.setNodeStatus(
+          node,
+          input.status,
+          input.reason ?? `set to ${input.status} by the operator`,
+        );
+        return nodeView(core, node);
       },
       A,
     )

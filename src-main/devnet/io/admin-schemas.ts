@@ -68,4 +68,9 @@ export const DrainInput = z.strictObject({
   deadline_ms: z.number().int().nonnegative().optional(),
 });
 
+export const NodeStatusInput = z.strictObject({
+  status: z.enum(['pending_test', 'active', 'excluded', 'suspended']),
+  reason: z.string().min(1).max(500).optional(),
+});
+
 export { FaultsInput };

@@ -87,6 +87,10 @@ export class DevnetCore {
   /** Publishes a snapshot and tells connected nodes (config_changed with what they are served). */
   publishSnapshot(input: PublishInput): HistoryEntry {
     const entry = this.history.publish(input, this.opts.clock.now());
+    this.opts.logger.info('snapshot published', {
+      serial: entry.serial,
+      digest: entry.signed.config_digest,
+    });
     this.pushConfigChanged();
     this.dispatcher.kick();
     return entry;
@@ -105,6 +109,7 @@ export class DevnetCore {
 
   setFaults(input: FaultsInput): FaultState {
     const on = this.faults.apply(input, MAX_FRAME_BYTES + 64 * 1024);
+    this.opts.logger.info('faults changed', { faults: this.faults.state });
     if (on.includes('malformed_frames') || on.includes('oversized_frames'))
       this.sessions?.injectHostile();
     if (on.includes('replay_old_snapshot') || input.replay_old_snapshot === false)
@@ -123,6 +128,15 @@ export class DevnetCore {
 
   submitJobs(input: SubmitJobsInput): string[] {
     return this.dispatcher.submit(ordersFrom(input, this.config.effective));
+  }
+
+  /** Operator override of a node's status (suspend, exclude, re-test, activate); the node is told. */
+  setNodeStatus(node: NodeRecord, status: NodeRecord['status'], reason: string): void {
+    this.registry.setStatus(node, status, reason);
+    this.notifyStatus(node);
+    this.opts.logger.info('node status set by the operator', { node: node.nodeId, status, reason });
+    if (status === 'pending_test') this.dispatcher.tests.retest(node);
+    this.dispatcher.kick();
   }
 
   close(): void {

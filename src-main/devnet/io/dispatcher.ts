@@ -6,12 +6,12 @@ import type { ConfigService } from './config-service.js';
 import { Deque } from './deque.js';
 import { capacityOf, rotationOf, servesModel } from './eligibility.js';
 import type { Faults } from './faults.js';
-import { addEvent, type JobRecord, type JobSpec } from './job-record.js';
+import { addEvent, newJob, type JobRecord, type JobSpec } from './job-record.js';
 import type { JobLedger } from './ledger.js';
 import type { NodeLink } from './link.js';
 import type { ResolvedOptions } from './options.js';
 import type { NodeRecord, NodeRegistry } from './registry.js';
-import { testTaskSpec } from './test-task.js';
+import { TestTasks } from './test-tasks.js';
 
 export type TakeAwayCause =
   'accept_timeout' | 'deadline' | 'rejected' | 'node_failed' | 'invalid_result';
@@ -52,8 +52,6 @@ export class Dispatcher {
   private readonly inFlight = new Set<JobRecord>();
   private readonly queues = new Map<string, Deque<JobRecord>>();
   private readonly deprioritisedUntil = new Map<string, number>();
-  private readonly tests = new Map<string, JobRecord>();
-  private readonly retestTimers = new Map<string, TimerHandle>();
   private readonly lastPick = new Map<string, number>();
   private readonly runId = randomBytes(3).toString('hex');
   private seq = 0;
@@ -62,15 +60,16 @@ export class Dispatcher {
   /** Earliest expiresAt of a queued job: the sweep scans the queues only once it passes. */
   private nextExpiry = Infinity;
   private readonly sweepTimer: TimerHandle;
+  readonly tests: TestTasks;
 
   constructor(private readonly d: DispatcherDeps) {
+    this.tests = new TestTasks(d, this);
     this.sweepTimer = d.opts.clock.setInterval(() => this.sweep(), d.opts.sweepIntervalMs);
   }
 
   close(): void {
     this.d.opts.clock.clearInterval(this.sweepTimer);
-    for (const t of this.retestTimers.values()) this.d.opts.clock.clearTimeout(t);
-    this.retestTimers.clear();
+    this.tests.close();
   }
 
   get now(): number {
@@ -117,16 +116,14 @@ export class Dispatcher {
   attach(link: NodeLink): void {
     this.links.set(link.nodeKey, link);
     const node = this.d.registry.get(link.nodeKey);
-    if (node?.status === 'pending_test') this.startTest(node);
+    if (node?.status === 'pending_test') this.tests.start(node);
     this.kick();
   }
 
   detach(link: NodeLink): void {
     if (this.links.get(link.nodeKey) !== link) return;
     this.links.delete(link.nodeKey);
-    const t = this.retestTimers.get(link.nodeKey);
-    if (t !== undefined) this.d.opts.clock.clearTimeout(t);
-    this.retestTimers.delete(link.nodeKey);
+    this.tests.sessionClosed(link.nodeKey);
   }
 
   /** Something that affects placement changed (heartbeat, status, snapshot): try again soon. */
@@ -211,7 +208,7 @@ export class Dispatcher {
     job.node = null;
     this.deprioritisedUntil.set(nodeKey, now + this.d.opts.deprioritizeMs);
     addEvent(job, { at: now, event: cause, node: nodeKey, detail });
-    if (job.test) return this.testFailed(job, nodeKey, detail);
+    if (job.test) return this.tests.failed(job, nodeKey, detail);
     if (job.attempts >= this.d.opts.maxAttempts) {
       return this.fail(job, `reassigned too often (${job.attempts} assignments); last: ${detail}`);
     }
@@ -220,51 +217,6 @@ export class Dispatcher {
     this.d.ledger.setState(job, 'pending');
     this.enqueue(job, true);
     this.kick();
-  }
-
-  testPassed(job: JobRecord, node: NodeRecord, durationMs: number | null): void {
-    this.complete(job, node.nodeId.toLowerCase(), durationMs);
-    this.tests.delete(node.nodeId.toLowerCase());
-    this.d.ledger.counters.tests_passed++;
-    this.d.registry.setStatus(node, 'active', 'the test task passed');
-    this.d.onStatusChange(node);
-    this.kick();
-  }
-
-  testFailed(job: JobRecord, nodeKey: string, detail: string): void {
-    this.release(job);
-    if (job.state !== 'failed') this.fail(job, `test task failed: ${detail}`);
-    this.tests.delete(nodeKey);
-    this.d.ledger.counters.tests_failed++;
-    const node = this.d.registry.get(nodeKey);
-    if (!node || node.status !== 'pending_test') return;
-    this.d.registry.setStatus(node, 'pending_test', `the test task failed: ${detail}`);
-    this.d.onStatusChange(node);
-    if (!this.links.has(nodeKey) || this.retestTimers.has(nodeKey)) return;
-    const timer = this.d.opts.clock.setTimeout(() => {
-      this.retestTimers.delete(nodeKey);
-      if (this.links.has(nodeKey)) this.startTest(node);
-    }, this.d.opts.testRetryMs);
-    this.retestTimers.set(nodeKey, timer);
-  }
-
-  private startTest(node: NodeRecord): void {
-    const key = node.nodeId.toLowerCase();
-    const link = this.links.get(key);
-    if (!link || this.tests.has(key) || this.retestTimers.has(key)) return;
-    const snap = this.d.config.effective;
-    const spec = testTaskSpec(snap);
-    if (!spec) {
-      this.d.registry.setStatus(node, 'pending_test', 'no approved model to run the test task on');
-      return;
-    }
-    const now = this.now;
-    const t = snap.jobs.execution_timeout_ms;
-    const job = newJob(this.newJobId('test'), spec, true, now, t, now + t);
-    this.tests.set(key, job);
-    this.d.ledger.add(job);
-    this.d.ledger.counters.tests_assigned++;
-    this.assign(job, link, now);
   }
 
   private enqueue(job: JobRecord, front = false): void {
@@ -353,7 +305,8 @@ export class Dispatcher {
     return best;
   }
 
-  private assign(job: JobRecord, link: NodeLink, now: number): void {
+  /** Sends `job` to `link` now (the dispatch loop's choice, or a test task's node). */
+  assign(job: JobRecord, link: NodeLink, now: number): void {
     const snap = this.d.config.effective;
     const ledger = this.d.ledger;
     job.attempts++;
@@ -412,38 +365,4 @@ export class Dispatcher {
     if (now >= this.nextExpiry) this.expirePending(now);
     if (this.d.ledger.countOf('pending') > 0) this.kick();
   }
-}
-
-function newJob(
-  id: string,
-  spec: JobSpec,
-  test: boolean,
-  now: number,
-  attemptTimeoutMs: number,
-  expiresAt: number,
-): JobRecord {
-  return {
-    id,
-    spec,
-    test,
-    state: 'pending',
-    submittedAt: now,
-    expiresAt,
-    attemptTimeoutMs,
-    attempts: 0,
-    node: null,
-    assignedAt: null,
-    acceptBy: null,
-    acceptedAt: null,
-    deadlineAt: null,
-    assignedPerf: null,
-    takenFrom: [],
-    completedBy: null,
-    finishedAt: null,
-    durationMs: null,
-    failReason: null,
-    cancelled: false,
-    result: null,
-    events: [],
-  };
 }

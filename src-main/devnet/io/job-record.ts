@@ -84,3 +84,37 @@ export function isOpen(job: JobRecord): boolean {
 export function isInFlight(job: JobRecord): boolean {
   return job.state === 'assigned' || job.state === 'accepted';
 }
+
+export function newJob(
+  id: string,
+  spec: JobSpec,
+  test: boolean,
+  now: number,
+  attemptTimeoutMs: number,
+  expiresAt: number,
+): JobRecord {
+  return {
+    id,
+    spec,
+    test,
+    state: 'pending',
+    submittedAt: now,
+    expiresAt,
+    attemptTimeoutMs,
+    attempts: 0,
+    node: null,
+    assignedAt: null,
+    acceptBy: null,
+    acceptedAt: null,
+    deadlineAt: null,
+    assignedPerf: null,
+    takenFrom: [],
+    completedBy: null,
+    finishedAt: null,
+    durationMs: null,
+    failReason: null,
+    cancelled: false,
+    result: null,
+    events: [],
+  };
+}

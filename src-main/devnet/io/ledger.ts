@@ -1,4 +1,4 @@
-import { isOpen, type JobRecord, type JobState } from './job-record.js';
+import { isOpen, type JobRecord, type JobSpec, type JobState } from './job-record.js';
 import { TimingRing } from './timings.js';
 
 /** Network-wide counters (regular jobs only; test tasks have their own). */
@@ -171,6 +171,7 @@ export class JobLedger {
   }
 
   private retire(job: JobRecord): void {
+    job.spec = trimmed(job.spec);
     this.terminalOrder.push(job.id);
     while (this.terminalOrder.length - this.terminalHead > this.maxRetained) {
       const id = this.terminalOrder[this.terminalHead++]!;
@@ -182,4 +183,17 @@ export class JobLedger {
       this.terminalHead = 0;
     }
   }
+}
+
+const KEEP_CHARS = 200;
+
+/** A finished job keeps only the start of its prompt: the ledger may hold many of them. */
+function trimmed(spec: JobSpec): JobSpec {
+  const cut = (t: string) => (t.length > KEEP_CHARS ? `${t.slice(0, KEEP_CHARS)}…` : t);
+  if (spec.prompt !== undefined && spec.prompt.length > KEEP_CHARS)
+    return { ...spec, prompt: cut(spec.prompt) };
+  if (spec.messages?.some((m) => m.content.length > KEEP_CHARS)) {
+    return { ...spec, messages: spec.messages.map((m) => ({ ...m, content: cut(m.content) })) };
+  }
+  return spec;
 }

@@ -9,6 +9,7 @@ import {
   LogBatchBody,
   RegisterBody,
 } from '../../core/protocol/schemas/http.js';
+import type { Logger } from '../../core/logger.js';
 import type { NetworkName } from '../../core/protocol/networks.js';
 import type { ConfigService } from './config-service.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -27,6 +28,7 @@ export interface NodeApiDeps {
   faults: Faults;
   dispatcher: Dispatcher;
   logs: LogStore;
+  logger: Logger;
 }
 
 /** The node-facing HTTP endpoints of PROTOCOL.md; every POST body is a signed envelope. */
@@ -71,7 +73,11 @@ export function addNodeRoutes(router: Router, d: NodeApiDeps): void {
       d.gate.count(new ProtocolError('wrong_signer', 'public key mismatch'));
       throw new HttpError(401, 'wrong_signer', 'public_key does not belong to node_id');
     }
-    const { node } = d.registry.register(body, d.dispatcher.now);
+    const { node, created } = d.registry.register(body, d.dispatcher.now);
+    d.logger.info(created ? 'node registered' : 'node registered again', {
+      node: node.nodeId,
+      status: node.status,
+    });
     return {
       node_id: node.nodeId,
       status: node.status,

@@ -64,7 +64,7 @@ export function resolveOptions(o: DevnetOptions): ResolvedOptions {
     testRetryMs: o.testRetryMs ?? 30_000,
     wsPingIntervalMs: o.wsPingIntervalMs ?? 15_000,
     sessionOpenTimeoutMs: o.sessionOpenTimeoutMs ?? 10_000,
-    maxRetainedJobs: o.maxRetainedJobs ?? 200_000,
+    maxRetainedJobs: o.maxRetainedJobs ?? 100_000,
     maxLogEntries: o.maxLogEntries ?? 10_000,
     clock: o.clock ?? systemClock,
     perfNow: o.perfNow ?? (() => performance.now()),

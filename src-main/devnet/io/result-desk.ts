@@ -119,10 +119,10 @@ export class ResultDesk {
     job.result = summarise(r);
     const problem = testProblem(job, r, this.strictTestCheck);
     if (problem) {
-      this.dispatcher.testFailed(job, nodeKey, problem);
+      this.dispatcher.tests.failed(job, nodeKey, problem);
       return { outcome: 'rejected', reason: `test task failed: ${problem}` };
     }
-    this.dispatcher.testPassed(job, node, durationMs);
+    this.dispatcher.tests.passed(job, node, durationMs);
     return { outcome: 'accepted' };
   }
 }

@@ -247,6 +247,11 @@ export class SessionServer {
       }),
     );
     this.hostileTo(link);
+    this.d.opts.logger.info('session opened', {
+      node: node.nodeId,
+      session: link.sessionId,
+      status: node.status,
+    });
     this.d.dispatcher.attach(link);
   }
 
@@ -327,6 +332,7 @@ export class SessionServer {
   }
 
   private refuse(conn: Conn, closeCode: number, code: string, message: string): void {
+    this.d.opts.logger.debug('session refused', { code, close: closeCode, message });
     this.sendError(conn, code, message);
     conn.ws.close(closeCode, code);
   }

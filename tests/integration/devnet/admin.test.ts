@@ -138,6 +138,25 @@ describe('devnet admin API', () => {
     session.close();
   });
 
+  it('lets the operator suspend a node and send it back to testing', async () => {
+    const { node, session } = await activeNode(devnet.url, devnet.wsUrl);
+    const v = await devnet.admin.post(`/v1/admin/nodes/${node.nodeId}/status`, {
+      status: 'suspended',
+      reason: 'abuse report',
+    });
+    expect(v.in_rotation).toBe(false);
+    const frame = await session.next('node_status');
+    expect(frame).toMatchObject({ status: 'suspended', reason: 'abuse report' });
+    expect(
+      (await devnet.admin.call('POST', `/v1/admin/nodes/${node.nodeId}/status`, { status: 'gone' }))
+        .status,
+    ).toBe(400);
+    await devnet.admin.post(`/v1/admin/nodes/${node.nodeId}/status`, { status: 'pending_test' });
+    expect((await session.next('node_status')).status).toBe('pending_test');
+    expect(((await session.next('job_assign')).job as { test?: boolean }).test).toBe(true);
+    session.close();
+  });
+
   it('runs a synthetic workload to its count and stops', async () => {
     const before = (await devnet.admin.stats()).jobs_submitted;
     const w = await devnet.admin.post('/v1/admin/workload', {

@@ -1,12 +1,18 @@
 // Jobs per second the devnet sustains with instant nodes in another process.
-// Run: npx tsx tests/integration/devnet/perf/throughput.ts [jobs=20000] [nodes=2] [concurrency=64] [rate=0]
+// Run: npx tsx tests/integration/devnet/perf/throughput.ts [jobs=20000] [nodes=2] [concurrency=64] [rate=0] [stateDir]
 // rate=0 queues every job at once (saturation); rate>0 submits that many jobs a second.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevnet } from '../../../../src-main/devnet/index.js';
 
-const [jobs = 20_000, nodes = 2, concurrency = 64, rate = 0] = process.argv.slice(2).map(Number);
-const devnet = await startDevnet();
+const [jobs = 20_000, nodes = 2, concurrency = 64, rate = 0] = process.argv.slice(2, 6).map(Number);
+// "state" as the 5th argument: persist to a temp state dir, like the benchmark's devnet process.
+const stateDir =
+  process.argv[6] === 'state' ? mkdtempSync(join(tmpdir(), 'devnet-tp-')) : undefined;
+const devnet = await startDevnet({ stateDir });
 const client = spawn(
   process.execPath,
   [
@@ -43,6 +49,7 @@ console.log(
     nodes,
     concurrency,
     rate: rate || 'all at once',
+    state_dir: Boolean(stateDir),
     completed: s.jobs_completed,
     failed: s.jobs_failed,
     reassigned: s.jobs_reassigned,
@@ -54,3 +61,4 @@ console.log(
 );
 client.kill();
 await devnet.close();
+if (stateDir) rmSync(stateDir, { recursive: true, force: true });
