@@ -101,6 +101,15 @@ describe('ContainerSupervisor (fake engine, manual clock)', () => {
     expect(t.sup.status()).toMatchObject({ state: 'ready', restarts: 1 });
   });
 
+  it('notices an exit the event stream has not reported yet, through the health loop', async () => {
+    const t = setup();
+    await startReady(t);
+    t.current().crash(137, true, false);
+    await t.run(150);
+    expect(t.sup.status().detail).toMatch(/ran out of memory/);
+    expect(t.sup.status().state).toBe('restarting');
+  });
+
   it('recreates the container after repeated failures, then fails with the cause and retries later', async () => {
     const t = setup();
     await startReady(t);

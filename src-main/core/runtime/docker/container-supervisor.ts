@@ -187,6 +187,11 @@ export class ContainerSupervisor {
     if (epoch !== this.#epoch || this.#stopping || !ep) return;
     const answer = await probeHealth(this.#o.fetch ?? fetch, ep.baseUrl, this.#t.healthTimeoutMs);
     if (epoch !== this.#epoch || this.#stopping) return;
+    if (answer.kind !== 'ok') {
+      // The engine's "die" event can lag under load: ask the engine directly, it is cheap.
+      await this.#checkExited();
+      if (epoch !== this.#epoch || this.#stopping) return;
+    }
     const state = this.#status.current.state;
     if (state === 'loading') {
       if (answer.kind === 'ok') return this.#ready(epoch);

@@ -1,0 +1,130 @@
+import path from 'node:path';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
+import type { ApprovedModel } from '../../protocol/schemas/snapshot.js';
+import { probeGpus, type GpuProbe } from '../gpu/gpu-probe.js';
+import { nodeLocateHost, nodeRun } from '../gpu/node-host.js';
+import { driverMajor as parseDriverMajor, type GpuReading } from '../gpu/nvidia-smi-query.js';
+import type { ModelStore } from '../models/model-store.js';
+import type { RuntimePlan } from '../runtime.js';
+import { createDockerClients, type DockerClients } from './docker-clients.js';
+import { nodeDiscoveryHost, type DiscoveryHost } from './discovery-host.js';
+import { DockerVllmRuntime, type DockerVllmRuntimeOptions } from './docker-vllm-runtime.js';
+import { discoverEngine, type Discovery } from './engine-discovery.js';
+import { DockerEngineError } from './engine-problems.js';
+import { ImagePuller } from './image-puller.js';
+import { IMAGE_RECORD_FILE } from './labels.js';
+import { OwnedImages } from './owned-images.js';
+import type { TransferProgress } from './transfer-progress.js';
+
+/** The runtime's folders under one network's data folder (never the keys folder). */
+export function runtimeDirs(networkBase: string) {
+  const root = path.join(networkBase, 'runtime');
+  return {
+    root,
+    /** Mounted as HF_HOME; the ModelStore installs verified weights here. */
+    hfHome: path.join(root, 'hf-cache'),
+    compileCache: path.join(root, 'vllm-cache'),
+    quarantine: path.join(root, 'quarantine'),
+    imageRecord: path.join(root, IMAGE_RECORD_FILE),
+  };
+}
+
+export interface CreateDockerRuntimeOptions {
+  /** `DataDirs.base` of the network. */
+  networkBase: string;
+  network: string;
+  clock: Clock;
+  logger: Logger;
+  /** 'none' runs the container without a GPU request (the simulated stand-in image). */
+  gpu: 'nvidia' | 'none';
+  /** Latest readings of the running sampler; without it nvidia-smi is probed at each apply. */
+  gpuReadings?: () => GpuReading[];
+  probeGpu?: () => Promise<GpuProbe>;
+  /** Approved models and the store that installed them (then vLLM runs offline). */
+  models?: { store: ModelStore; approved: () => readonly ApprovedModel[] };
+  onProgress?: (p: TransferProgress) => void;
+  simulated?: boolean;
+  host?: DiscoveryHost;
+  extra?: Partial<DockerVllmRuntimeOptions>;
+}
+
+/**
+ * Production wiring: finds the engine (or throws a DockerEngineError saying what to do), makes
+ * the two clients, and builds the runtime with its puller, image record and cache folders.
+ */
+export async function createDockerVllmRuntime(o: CreateDockerRuntimeOptions): Promise<{
+  runtime: DockerVllmRuntime;
+  discovery: Discovery & { ok: true };
+  clients: DockerClients;
+}> {
+  const host = o.host ?? nodeDiscoveryHost();
+  const discovery = await discoverEngine({ host });
+  if (!discovery.ok) throw new DockerEngineError(discovery.problem);
+  if (discovery.warning) o.logger.warn(`${discovery.warning.detail} ${discovery.warning.fix}`);
+  const clients = createDockerClients(discovery.endpoint);
+  const dirs = runtimeDirs(o.networkBase);
+  const owned = new OwnedImages(dirs.imageRecord, o.logger, () => o.clock.now());
+  const engineIsLocal =
+    host.platform === 'linux' &&
+    discovery.endpoint.kind === 'socket' &&
+    !discovery.identity.dockerDesktop;
+  const puller = new ImagePuller({
+    clients,
+    clock: o.clock,
+    logger: o.logger,
+    engineIsLocal,
+    owned,
+  });
+  const probe = o.probeGpu ?? (() => probeGpus({ host: nodeLocateHost(), run: nodeRun }));
+  let driverMajor: number | null = null;
+
+  const gpuMemory: DockerVllmRuntimeOptions['gpuMemory'] =
+    o.gpu === 'none'
+      ? null
+      : async () => {
+          let readings = o.gpuReadings?.() ?? [];
+          if (readings.length === 0) {
+            const p = await probe();
+            if (!p.available) return null;
+            driverMajor = p.driverMajor;
+            readings = p.gpus;
+          }
+          driverMajor = parseDriverMajor(readings[0]?.driverVersion) ?? driverMajor;
+          // The GPU with the most free memory serves (one GPU per runtime).
+          const best = [...readings].sort(
+            (a, b) => (b.memoryFreeMb ?? 0) - (a.memoryFreeMb ?? 0),
+          )[0];
+          if (!best || best.memoryTotalMb === null || best.memoryFreeMb === null) return null;
+          return {
+            uuid: best.uuid || null,
+            totalMb: best.memoryTotalMb,
+            freeMb: best.memoryFreeMb,
+          };
+        };
+
+  const modelInstalled = async (plan: RuntimePlan) => {
+    if (!o.models) return false;
+    const m = o.models
+      .approved()
+      .find((a) => a.name === plan.model.name && a.revision === plan.model.revision);
+    return m ? o.models.store.isInstalled(m) : false;
+  };
+
+  const runtime = new DockerVllmRuntime({
+    clients,
+    puller,
+    clock: o.clock,
+    logger: o.logger,
+    network: o.network,
+    cacheDirs: { hf: dirs.hfHome, compile: dirs.compileCache },
+    gpuMemory,
+    modelInstalled,
+    driverMajor: () => driverMajor,
+    owned,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    ...(o.simulated ? { simulated: true } : {}),
+    ...o.extra,
+  });
+  return { runtime, discovery, clients };
+}
