@@ -1,0 +1,172 @@
+/**
+ * Agent benchmark: devnet, simulated runtime and headless node in three processes on this
+ * machine. Prints what it measures, then ONE JSON line with every figure (the last line).
+ *
+ *   npm run bench                 full run (a few minutes)
+ *   npm run bench -- --quick      the same figures from shorter phases (under a minute)
+ *   npm run bench -- --cpu-prof   also profile the node (node --cpu-prof) and print hot spots
+ */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { stopAll } from '../helpers/processes.js';
+import { hotModules, hotSpots } from './cpu-profile.js';
+import { machineBusyPct, waitSettled } from './measure.js';
+import { ceilingPhase, efficiencyPhase, idlePhase, overheadPhase } from './phases.js';
+import { describeTarget, round, say, withTargets, type BenchFigures } from './report.js';
+import { ledgerCheck } from './stack/admin-client.js';
+import { Stack } from './stack/stack.js';
+
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean' }, 'cpu-prof': { type: 'boolean' } },
+  strict: true,
+});
+const quick = flags.quick ?? false;
+
+const SLOTS = 64;
+const PLAN = quick
+  ? { idleS: 8, overheadS: 8, warmupS: 2, samples: 1600, efficiencyS: 8, ceilingS: 6 }
+  : { idleS: 60, overheadS: 60, warmupS: 5, samples: 12_000, efficiencyS: 30, ceilingS: 20 };
+// Runtime of the overhead phase: fast enough that 200 jobs/s use a fraction of the slots.
+const OVERHEAD_RT = { ttftMs: 20, tokensPerSecond: 400, maxNumSeqs: SLOTS };
+const EFFICIENCY_RT = { ttftMs: 50, tokensPerSecond: 100, maxNumSeqs: SLOTS };
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const profDir = flags['cpu-prof'] ? await mkdtemp(path.join(os.tmpdir(), 'agent-prof-')) : null;
+  say(
+    `Agent benchmark (${quick ? 'quick' : 'full'}): devnet, sim runtime and node in separate processes, ${os.cpus().length} cores`,
+  );
+  // The figures only mean something on a quiet machine: measure what else is running first.
+  const busyBefore = await machineBusyPct(quick ? 1000 : 3000);
+  say(
+    `machine busy before the run: ${busyBefore.toFixed(0)} % of all cores (load average ${os.loadavg()[0]!.toFixed(1)})`,
+  );
+  if (busyBefore > 20) {
+    say(
+      'WARNING: other work is using the CPUs; throughput and latency figures will be worse than on a quiet machine.',
+    );
+  }
+  const stack = await Stack.start({
+    prefix: 'resultity-bench-',
+    runtime: OVERHEAD_RT,
+    agent: {
+      logLevel: 'warn',
+      ...(profDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
+    },
+  });
+  const figures: BenchFigures = {
+    overhead_p50_ms: null,
+    overhead_p99_ms: null,
+    efficiency: null,
+    ceiling_jobs_per_s: null,
+    idle_cpu_pct: null,
+    idle_rss_mb: null,
+    load_cpu_pct: null,
+    load_rss_mb: null,
+    jobs_lost: null,
+    duplicates_accepted: null,
+    machine_busy_before_pct: round(busyBefore, 1),
+  };
+  try {
+    await stack.waitInRotation(60_000);
+    say(`node ${(await stack.node())?.node_id} is active on the devnet at ${stack.devnet.url}`);
+
+    const idle = await idlePhase(stack, PLAN.idleS);
+    figures.idle_cpu_pct = round(idle.cpuPct, 3);
+    figures.idle_rss_mb = round(idle.rssLastMb, 1);
+    say(
+      `idle (${PLAN.idleS} s, heartbeats only): CPU ${describeTarget('idle_cpu_pct', figures.idle_cpu_pct, ' %')}, RSS ${describeTarget('idle_rss_mb', figures.idle_rss_mb, ' MB')}`,
+    );
+
+    const oh = await overheadPhase(stack, {
+      rate: 200,
+      seconds: PLAN.overheadS,
+      warmupSeconds: PLAN.warmupS,
+      maxSamples: PLAN.samples,
+      maxTokens: 16,
+    });
+    figures.overhead_p50_ms = round(oh.overheadP50, 3);
+    figures.overhead_p99_ms = round(oh.overheadP99, 3);
+    figures.load_cpu_pct = round(oh.load.cpuPct, 1);
+    figures.load_rss_mb = round(oh.load.rssMaxMb, 1);
+    Object.assign(figures, {
+      overhead_p90_ms: round(oh.overheadP90, 3),
+      overhead_max_ms: round(oh.overheadMax, 3),
+      overhead_samples: oh.samples,
+      overhead_rate_jobs_per_s: round(oh.achievedRate, 1),
+      network_p50_ms: round(oh.networkP50, 3),
+      runtime_p50_ms: oh.runtimeP50,
+    });
+    say(
+      `overhead at 200 jobs/s (${PLAN.overheadS} s, ${oh.completed} jobs, ${oh.samples} sampled): assignment→result p50 ${round(oh.networkP50)} ms − runtime_ms p50 ${oh.runtimeP50} ms`,
+    );
+    say(
+      `  agent overhead p50 ${describeTarget('overhead_p50_ms', figures.overhead_p50_ms, ' ms')}, p99 ${describeTarget('overhead_p99_ms', figures.overhead_p99_ms, ' ms')}, p90 ${round(oh.overheadP90, 3)} ms, max ${round(oh.overheadMax, 3)} ms`,
+    );
+    say(
+      `  under load: CPU ${figures.load_cpu_pct} % of one core, RSS ${figures.load_rss_mb} MB (max)`,
+    );
+
+    await stack.restartRuntime(EFFICIENCY_RT);
+    await stack.waitInRotation();
+    const eff = await efficiencyPhase(stack, {
+      seconds: PLAN.efficiencyS,
+      slots: SLOTS,
+      ttftMs: EFFICIENCY_RT.ttftMs,
+      tokensPerSecond: EFFICIENCY_RT.tokensPerSecond,
+      maxTokens: 32,
+      overload: 1.25,
+    });
+    figures.efficiency = round(eff.efficiency, 4);
+    Object.assign(figures, {
+      efficiency_achieved_jobs_per_s: round(eff.achieved, 1),
+      efficiency_capacity_jobs_per_s: round(eff.capacity, 1),
+    });
+    say(
+      `efficiency (${PLAN.efficiencyS} s, ${SLOTS} slots, ttft ${EFFICIENCY_RT.ttftMs} ms, ${EFFICIENCY_RT.tokensPerSecond} tok/s, ${round(eff.meanTokens, 1)} tokens/job → ${round(eff.serviceMs, 1)} ms/job): offered ${round(eff.offered, 1)} jobs/s, achieved ${round(eff.achieved, 1)} of ${round(eff.capacity, 1)} → ${describeTarget('efficiency', figures.efficiency)}`,
+    );
+
+    await stack.restartRuntime({ instant: true, maxNumSeqs: SLOTS });
+    await stack.waitInRotation();
+    const ceil = await ceilingPhase(stack, PLAN.ceilingS);
+    figures.ceiling_jobs_per_s = round(ceil.rate, 1);
+    Object.assign(figures, { ceiling_cpu_pct: round(ceil.cpu.cpuPct, 1) });
+    say(
+      `ceiling (instant runtime, ${PLAN.ceilingS} s, signing + journaling included): ${describeTarget('ceiling_jobs_per_s', figures.ceiling_jobs_per_s, ' jobs/s')}; node CPU ${round(ceil.cpu.cpuPct, 1)} % of one core`,
+    );
+
+    await waitSettled(stack.admin, 60_000);
+    const ledger = await ledgerCheck(stack.admin);
+    figures.jobs_lost = ledger.lost;
+    figures.duplicates_accepted = ledger.duplicatesAccepted;
+    Object.assign(figures, { jobs_submitted: ledger.submitted, jobs_failed: ledger.failed });
+    say(
+      `ledger: ${ledger.submitted} submitted, ${ledger.completed} completed, ${ledger.failed} failed; lost ${describeTarget('jobs_lost', ledger.lost)}, duplicates accepted ${describeTarget('duplicates_accepted', ledger.duplicatesAccepted)}`,
+    );
+  } finally {
+    await stack.close().catch(() => stopAll());
+  }
+  if (profDir) {
+    say(`node CPU profile (${profDir}), self time by function:`);
+    for (const h of await hotSpots(profDir))
+      say(`  ${h.selfPct.toFixed(1).padStart(5)} %  ${h.name}  ${h.where}`);
+    say('by module:');
+    for (const h of await hotModules(profDir))
+      say(`  ${h.selfPct.toFixed(1).padStart(5)} %  ${h.name}`);
+  }
+  const total = (performance.now() - started) / 1000;
+  say(`done in ${total.toFixed(1)} s`);
+  say(
+    JSON.stringify(
+      withTargets({ ...figures, mode: quick ? 'quick' : 'full', seconds: round(total, 1) }),
+    ),
+  );
+}
+
+main().catch(async (err: unknown) => {
+  await stopAll();
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { DEVNET_MODEL } from '../../../src-main/devnet/io/default-snapshot.js';
+import { startProcess, tsxArgs, type ManagedProcess } from '../../helpers/processes.js';
+
+export interface RuntimeProcess {
+  proc: ManagedProcess;
+  url: string;
+  port: number;
+  apiKey: string;
+}
+
+export interface RuntimeStart {
+  port?: number;
+  apiKey?: string;
+  maxNumSeqs?: number;
+  ttftMs?: number;
+  tokensPerSecond?: number;
+  instant?: boolean;
+}
+
+/** The simulated vLLM runtime's own CLI in a separate process, serving the devnet's model. */
+export async function startRuntimeProcess(o: RuntimeStart = {}): Promise<RuntimeProcess> {
+  const apiKey = o.apiKey ?? randomBytes(12).toString('hex');
+  const args = [
+    '--model',
+    DEVNET_MODEL.name,
+    '--served-model-name',
+    DEVNET_MODEL.served_name,
+    '--port',
+    String(o.port ?? 0),
+    '--api-key',
+    apiKey,
+    '--max-num-seqs',
+    String(o.maxNumSeqs ?? 64),
+    '--warmup-ms',
+    '0',
+    '--disable-uvicorn-access-log',
+    ...(o.instant ? ['--instant'] : []),
+    ...(o.ttftMs !== undefined ? ['--ttft-ms', String(o.ttftMs)] : []),
+    ...(o.tokensPerSecond !== undefined ? ['--tokens-per-second', String(o.tokensPerSecond)] : []),
+  ];
+  const proc = startProcess({
+    name: 'sim-runtime',
+    args: tsxArgs('src-main/devnet/sim-runtime/cli.ts', ...args),
+  });
+  const line = await proc.waitForLine(/Starting vLLM API server 0 on http:\/\/\S+/, 30_000);
+  const url = /on (http:\/\/\S+)/.exec(line)![1]!;
+  return { proc, url, port: Number(new URL(url).port), apiKey };
+}
