@@ -16,8 +16,11 @@ import {
 import type { SecretVault } from '../core/identity/vaults/secret-vault.js';
 import type { Logger } from '../core/logger.js';
 import { ExternalRuntime } from '../core/runtime/external-runtime.js';
+import { driverMajor } from '../core/runtime/gpu/nvidia-smi-query.js';
+import { samplerFromReadings } from '../core/system/gpu-status.js';
 import { ensureDataDirs, type DataDirs } from '../core/store/data-dirs.js';
 import type { AgentFacade } from '../service/agent-facade.js';
+import type { GpuSource } from '../service/gpu-source.js';
 import { AgentHost } from '../service/agent-host.js';
 import type { LogHub } from '../service/log-hub.js';
 
@@ -35,6 +38,8 @@ export interface DesktopAgentOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Where log entries wait for upload (the local log store). */
   logOutbox?: LogOutbox;
+  /** GPU probe and live samples (dashboard, heartbeats, runtime image choice). */
+  gpu?: GpuSource;
 }
 
 /**
@@ -49,6 +54,7 @@ export async function createDesktopAgent(opts: DesktopAgentOptions): Promise<Age
     clock,
     logs: opts.logs,
     keyProtection: () => vault.describe(),
+    ...(opts.gpu ? { gpu: opts.gpu } : {}),
     storedNodeId: () => readStoredNodeId(dirs),
     owner: {
       load: async () => (await loadAccountBinding(dirs)) ?? null,
@@ -86,6 +92,7 @@ export async function createDesktopAgent(opts: DesktopAgentOptions): Promise<Age
       );
       if (protection.warning) logger.warn(protection.warning);
       const runtime = new ExternalRuntime({ url, clock, logger });
+      const gpu = opts.gpu;
       const node = composeNode({
         profile: PUBLIC_PROFILES[dirs.network],
         dirs,
@@ -95,6 +102,12 @@ export async function createDesktopAgent(opts: DesktopAgentOptions): Promise<Age
         clock,
         agentVersion: opts.agentVersion,
         ...(opts.logOutbox ? { logOutbox: opts.logOutbox } : {}),
+        ...(gpu
+          ? {
+              gpuSampler: samplerFromReadings(gpu),
+              driverMajor: () => driverMajor(gpu.state().gpus[0]?.driverVersion),
+            }
+          : {}),
       });
       return {
         agent: node.agent,

@@ -20,7 +20,9 @@ import { ensureDataDirs, resolveDataDirs } from '../core/store/data-dirs.js';
 import { LogStore } from '../core/store/log-store.js';
 import { identityPaths } from '../core/identity/identity-store.js';
 import { JsonFileSettingsStore, UiService } from '../service/index.js';
+import { GpuSource } from '../service/gpu-source.js';
 import { LogHub } from '../service/log-hub.js';
+import { nodeLocateHost, nodeRun, nodeSpawn } from '../core/runtime/gpu/node-host.js';
 import { createDesktopAgent } from './agent-boot.js';
 import { startDesktopApp, type DesktopApp } from './desktop-app.js';
 import { desktopIpcMain } from './ipc/electron-ipc.js';
@@ -72,6 +74,14 @@ async function boot(): Promise<void> {
     logStore.sink,
     (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`),
   ]);
+  const gpu = new GpuSource({
+    host: nodeLocateHost(),
+    run: nodeRun,
+    spawn: nodeSpawn,
+    clock: systemClock,
+    logger,
+  });
+  app.on('will-quit', () => gpu.stop());
   // The node key's secret is protected by the OS keychain (async safeStorage API).
   const vault = new SafeStorageVault(safeStorage, identityPaths(dirs).safeStorageFile);
   const agent = await createDesktopAgent({
@@ -84,6 +94,7 @@ async function boot(): Promise<void> {
     agentVersion: app.getVersion(),
     env: process.env,
     logOutbox: logStore,
+    gpu,
   });
 
   const service = await UiService.create({

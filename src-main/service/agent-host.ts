@@ -48,6 +48,7 @@ export interface AgentHostOptions {
   exportKeyBackup: (dir: string) => Promise<string>;
   gpu?: {
     state(): GpuStateDto;
+    onState?(listener: (state: GpuStateDto) => void): () => void;
     onSample(listener: (sample: GpuSample) => void): () => void;
   };
   setupChecks?: () => Promise<SetupCheckDto[]>;
@@ -129,8 +130,8 @@ export class AgentHost implements AgentFacade {
   gpu(): GpuStateDto {
     return this.o.gpu?.state() ?? { available: false, reason: 'No GPU information yet.', gpus: [] };
   }
-  onGpu(): () => void {
-    return () => undefined;
+  onGpu(listener: Listener<GpuStateDto>): () => void {
+    return this.o.gpu?.onState?.(listener) ?? (() => undefined);
   }
   onGpuSamples(listener: Listener<GpuSampleDto[]>): () => void {
     return this.o.gpu?.onSample((s) => listener([toSampleDto(s)])) ?? (() => undefined);

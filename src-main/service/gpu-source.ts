@@ -1,0 +1,102 @@
+import type { GpuStateDto } from '../contract/index.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { probeGpus, type GpuProbe, type RunFn } from '../core/runtime/gpu/gpu-probe.js';
+import { GpuSampler, type GpuSample, type SpawnFn } from '../core/runtime/gpu/gpu-sampler.js';
+import type { LocateHost } from '../core/runtime/gpu/nvidia-smi-locate.js';
+
+export interface GpuSourceOptions {
+  host: LocateHost;
+  run: RunFn;
+  spawn: SpawnFn;
+  clock: Clock;
+  logger: Logger;
+  intervalMs?: number;
+}
+
+/**
+ * The dashboard's GPU view: one probe in the background (it may take seconds), then one
+ * long-lived nvidia-smi sampler whose samples are pushed as they arrive (no polling).
+ */
+export class GpuSource {
+  private current: GpuStateDto = {
+    available: false,
+    reason: 'Looking for NVIDIA GPUs…',
+    gpus: [],
+  };
+  private sampler: GpuSampler | null = null;
+  private stopped = false;
+  private readonly stateListeners = new Set<(s: GpuStateDto) => void>();
+  private readonly sampleListeners = new Set<(s: GpuSample) => void>();
+  /** Resolves once the probe finished (for tests and for hosts that want to wait). */
+  readonly ready: Promise<void>;
+
+  constructor(private readonly o: GpuSourceOptions) {
+    this.ready = this.probe();
+  }
+
+  state(): GpuStateDto {
+    return this.current;
+  }
+  onState(listener: (s: GpuStateDto) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+  onSample(listener: (s: GpuSample) => void): () => void {
+    this.sampleListeners.add(listener);
+    return () => this.sampleListeners.delete(listener);
+  }
+  /** Live samples for heartbeats (core's GpuStatusSampler reads `latest`). */
+  latest(): GpuSample[] {
+    return this.sampler?.latest() ?? [];
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.sampler?.stop();
+  }
+
+  private async probe(): Promise<void> {
+    const { host, run, spawn, clock, logger } = this.o;
+    const probe: GpuProbe = await probeGpus({ host, run }).catch((err: unknown) => ({
+      available: false,
+      code: 'probe_failed',
+      reason: `The GPU check failed: ${(err as Error).message}`,
+    }));
+    if (!probe.available) {
+      this.set({
+        available: false,
+        reason: probe.fix ? `${probe.reason} ${probe.fix}` : probe.reason,
+        gpus: [],
+      });
+      return;
+    }
+    this.set({
+      available: true,
+      reason: '',
+      gpus: probe.gpus.map((g) => ({
+        index: g.index,
+        name: g.name,
+        uuid: g.uuid,
+        memoryTotalMb: g.memoryTotalMb ?? 0,
+        driverVersion: g.driverVersion,
+      })),
+    });
+    if (this.stopped) return;
+    this.sampler = new GpuSampler({
+      nvidiaSmi: probe.nvidiaSmi,
+      spawn,
+      clock,
+      logger: logger.child('gpu'),
+      legacyFields: probe.legacyFields,
+      ...(this.o.intervalMs ? { intervalMs: this.o.intervalMs } : {}),
+    });
+    this.sampler.onSample((s) => this.sampleListeners.forEach((l) => l(s)));
+    this.sampler.start();
+  }
+
+  private set(next: GpuStateDto): void {
+    this.current = next;
+    this.stateListeners.forEach((l) => l(next));
+  }
+}
