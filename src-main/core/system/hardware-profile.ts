@@ -16,7 +16,7 @@ export function hardwareProfile(src: HardwareSources): HardwareProfile {
   const sys = src.os ?? os;
   const cpus = sys.cpus();
   return {
-    os: `${sys.platform} ${sys.release()}`.slice(0, 64),
+    os: `${sys.platform()} ${sys.release()}`.slice(0, 64),
     arch: sys.arch(),
     cpu_model: (cpus[0]?.model ?? 'unknown').trim().slice(0, 200),
     cpu_cores: Math.max(1, cpus.length),
