@@ -7,7 +7,11 @@ import { snapshotDigest } from '../../../src-main/core/protocol/snapshot.js';
 import type { ConfigSnapshot } from '../../../src-main/core/protocol/schemas/snapshot.js';
 import type { Job, NodeMessageType } from '../../../src-main/core/protocol/schemas/ws.js';
 import { ExternalRuntime } from '../../../src-main/core/runtime/external-runtime.js';
-import { SqliteJobJournal } from '../../../src-main/core/store/journal-sqlite.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
+import type { JobJournal, JournalRecord } from '../../../src-main/core/store/journal.js';
+import { applyLine, parseLine } from '../../../src-main/core/store/journal-file-lines.js';
+import { openJobJournal } from '../../../src-main/core/store/journal-open.js';
 import { defaultSnapshot } from '../../../src-main/devnet/io/default-snapshot.js';
 import {
   startFakeOpenAI,
@@ -29,8 +33,10 @@ export interface Harness {
   runtime: ExternalRuntime;
   clock: ManualClock;
   dir: string;
-  journalPath: string;
-  journal: SqliteJobJournal;
+  journalKind: 'file' | 'sqlite';
+  journal: JobJournal;
+  /** The state another process would read from the journal file right now. */
+  durableState(jobId: string): string | undefined;
   engine: JobEngine;
   config: ConfigSnapshot;
   digest: string;
@@ -51,6 +57,7 @@ export interface HarnessOptions {
   server?: FakeOpenAIOptions;
   config?: (c: ConfigSnapshot) => ConfigSnapshot;
   engine?: Partial<JobEngineOptions>;
+  journal?: 'file' | 'sqlite';
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -67,7 +74,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const config = opts.config ? opts.config(base) : base;
   const digest = snapshotDigest(config);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rn-jobs-'));
-  const journalPath = path.join(dir, 'journal.db');
+  const journalKind = opts.journal ?? 'file';
   const sent: Sent[] = [];
   const events: JobEvent[] = [];
   const link = { up: true };
@@ -76,17 +83,21 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     runtime,
     clock,
     dir,
-    journalPath,
+    journalKind,
     config,
     digest,
     sent,
     events,
     link,
   } as Harness;
+  h.durableState = (jobId) =>
+    journalKind === 'file'
+      ? fileState(path.join(dir, 'jobs.jsonl'), jobId)
+      : sqliteState(path.join(dir, 'jobs.sqlite'), jobId);
   let current = 0;
   const make = () => {
     const generation = ++current;
-    h.journal = new SqliteJobJournal({ path: journalPath });
+    h.journal = openJobJournal(dir, { kind: journalKind });
     h.engine = new JobEngine({
       runtime,
       journal: h.journal,
@@ -142,4 +153,25 @@ export function makeJob(clock: ManualClock, overrides: Partial<Job> = {}): Job {
     deadline_at: clock.now() + 60_000,
     ...overrides,
   } as Job;
+}
+
+function fileState(file: string, jobId: string): string | undefined {
+  const records = new Map<string, JournalRecord>();
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  for (const raw of text.split('\n')) {
+    const line = raw ? parseLine(raw) : null;
+    if (line) applyLine(records, line);
+  }
+  return records.get(jobId)?.state;
+}
+
+function sqliteState(file: string, jobId: string): string | undefined {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const row = db.prepare('SELECT state FROM jobs WHERE job_id = ?').get(jobId) as
+      { state: string } | undefined;
+    return row?.state;
+  } finally {
+    db.close();
+  }
 }

@@ -1,4 +1,3 @@
-import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outputHash } from '../../../src-main/core/jobs/job-result.js';
 import { NodeMessageBodies } from '../../../src-main/core/protocol/schemas/ws.js';
@@ -10,17 +9,6 @@ afterEach(async () => {
   h = null;
 });
 
-function durableState(file: string, id: string): string | undefined {
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
-    return (
-      db.prepare('SELECT state FROM jobs WHERE job_id = ?').get(id) as { state: string } | undefined
-    )?.state;
-  } finally {
-    db.close();
-  }
-}
-
 const resultsOf = (x: Harness) => x.sentOf('job_result');
 
 describe('JobEngine', () => {
@@ -29,7 +17,7 @@ describe('JobEngine', () => {
     const seenDurable: Record<string, string | undefined> = {};
     h.onSend = (s) => {
       if (s.type === 'job_accept' || s.type === 'job_result')
-        seenDurable[s.type] = durableState(h!.journalPath, String(s.body.job_id));
+        seenDurable[s.type] = h!.durableState(String(s.body.job_id));
     };
     const job = makeJob(h.clock);
     h.engine.handleAssign(job);
@@ -69,7 +57,7 @@ describe('JobEngine', () => {
     expect(resultsOf(h).length).toBe(2);
     h.engine.handleAck(job.job_id, 'duplicate');
     await h.journal.flush();
-    expect(durableState(h.journalPath, job.job_id)).toBe('acked');
+    expect(h.durableState(job.job_id)).toBe('acked');
     await h.engine.onLinkUp();
     h.clock.advance(60_000); // past the overdue-ack re-send
     expect(resultsOf(h).length).toBe(2);

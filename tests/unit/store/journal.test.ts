@@ -1,11 +1,15 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Job, JobResultBody } from '../../../src-main/core/protocol/schemas/ws.js';
-import { SqliteJobJournal } from '../../../src-main/core/store/journal-sqlite.js';
 import { outputHash } from '../../../src-main/core/jobs/job-result.js';
+import type { Job, JobResultBody } from '../../../src-main/core/protocol/schemas/ws.js';
+import type { JobJournal, JournalRecord } from '../../../src-main/core/store/journal.js';
+import { FileJobJournal } from '../../../src-main/core/store/journal-file.js';
+import { applyLine, parseLine } from '../../../src-main/core/store/journal-file-lines.js';
+import { SqliteJobJournal } from '../../../src-main/core/store/journal-sqlite.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -36,32 +40,60 @@ function result(id: string): JobResultBody {
   };
 }
 
-let dir: string;
-let file: string;
-let journal: SqliteJobJournal;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'rn-journal-'));
-  file = path.join(dir, 'journal.db');
-  journal = new SqliteJobJournal({ path: file });
-});
-afterEach(async () => {
-  await journal.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-/** What another process would read from the file right now. */
-function readState(id: string): string | undefined {
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
-    const row = db.prepare('SELECT state FROM jobs WHERE job_id = ?').get(id) as
-      { state: string } | undefined;
-    return row?.state;
-  } finally {
-    db.close();
-  }
+interface Kind {
+  name: string;
+  file: string;
+  open(file: string): JobJournal & { stats: { writes: number; commits: number } };
+  /** What another process would read from the file right now. */
+  durableState(file: string, id: string): string | undefined;
 }
 
-describe('SqliteJobJournal', () => {
+const kinds: Kind[] = [
+  {
+    name: 'SqliteJobJournal',
+    file: 'journal.db',
+    open: (file) => new SqliteJobJournal({ path: file }),
+    durableState: (file, id) => {
+      const db = new DatabaseSync(file, { readOnly: true });
+      try {
+        const row = db.prepare('SELECT state FROM jobs WHERE job_id = ?').get(id) as
+          { state: string } | undefined;
+        return row?.state;
+      } finally {
+        db.close();
+      }
+    },
+  },
+  {
+    name: 'FileJobJournal',
+    file: 'journal.jsonl',
+    open: (file) => new FileJobJournal({ path: file }),
+    durableState: (file, id) => {
+      const records = new Map<string, JournalRecord>();
+      const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      for (const raw of text.split('\n')) {
+        const line = raw ? parseLine(raw) : null;
+        if (line) applyLine(records, line);
+      }
+      return records.get(id)?.state;
+    },
+  },
+];
+
+describe.each(kinds)('$name', (kind) => {
+  let dir: string;
+  let file: string;
+  let journal: ReturnType<Kind['open']>;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rn-journal-'));
+    file = path.join(dir, kind.file);
+    journal = kind.open(file);
+  });
+  afterEach(async () => {
+    await journal.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('commits the writes of one event-loop turn together, durable when the promise resolves', async () => {
     const writes = [
       journal.received(job('a'), 1_000, D1),
@@ -69,11 +101,11 @@ describe('SqliteJobJournal', () => {
       journal.received(job('b'), 1_000, D1),
       journal.transition('b', 'rejected', 1_001, 'queue_full'),
     ];
-    expect(readState('a')).toBeUndefined(); // queued, not yet committed
+    expect(kind.durableState(file, 'a')).toBeUndefined(); // queued, not yet committed
     await Promise.all(writes);
     expect(journal.stats).toMatchObject({ writes: 4, commits: 1 });
-    expect(readState('a')).toBe('accepted');
-    expect(readState('b')).toBe('rejected');
+    expect(kind.durableState(file, 'a')).toBe('accepted');
+    expect(kind.durableState(file, 'b')).toBe('rejected');
   });
 
   it('answers has() for queued writes before they are committed', () => {
@@ -107,7 +139,7 @@ describe('SqliteJobJournal', () => {
     expect(journal.openRecords()).toEqual([]);
   });
 
-  it('prunes finished records by age: a scan first, then by id, never open ones', async () => {
+  it('prunes finished records by age, never open ones', async () => {
     await journal.received(job('old'), 1_000, D1);
     await journal.transition('old', 'acked', 2_000);
     await journal.received(job('open'), 1_000, D1);
@@ -138,15 +170,22 @@ describe('SqliteJobJournal', () => {
     expect(journal.has('rejected-old')).toBe(false);
     expect(journal.get('unacked-old')?.result?.output).toBe('out');
     expect(journal.has('acked-new')).toBe(true);
+    await journal.close();
+    journal = kind.open(file);
+    expect(journal.has('acked-old')).toBe(false);
+    expect(journal.has('unacked-old')).toBe(true);
   });
 
   it('survives a reopen with its records, and rejects writes once closed', async () => {
     await journal.received(job('a'), 1_000, D1);
     await journal.resultReady('a', result('a'), 1_001);
+    await journal.received(job('b'), 1_000, D1);
+    await journal.transition('b', 'acked', 1_002, 'accepted');
     await journal.close();
     await expect(journal.transition('a', 'acked', 1)).rejects.toThrow(/closed/);
-    journal = new SqliteJobJournal({ path: file });
-    expect(journal.get('a')?.state).toBe('result_ready');
+    journal = kind.open(file);
+    expect(journal.get('a')).toMatchObject({ state: 'result_ready', result: result('a') });
+    expect(journal.get('b')).toMatchObject({ state: 'acked', detail: 'accepted', job: null });
   });
 
   it('rejects only the failing write of a batch (a duplicate insert), the rest commit', async () => {
@@ -155,18 +194,67 @@ describe('SqliteJobJournal', () => {
     const other = journal.received(job('b'), 2, D1);
     await expect(dup).rejects.toThrow();
     await other;
-    expect(readState('b')).toBe('received');
+    expect(kind.durableState(file, 'b')).toBe('received');
   });
 
   it('moves a damaged journal file aside and starts a new one', async () => {
     await journal.close();
     await writeFile(
       file,
-      'this is not a database, just some text that is long enough to be read'.repeat(100),
+      'this is not a journal, just some text that is long enough to be read'.repeat(100),
     );
-    journal = new SqliteJobJournal({ path: file });
+    journal = kind.open(file);
     await journal.received(job('fresh'), 1, D1);
     expect(journal.has('fresh')).toBe(true);
-    expect((await readdir(dir)).some((f) => f.startsWith('journal.db.damaged-'))).toBe(true);
+    expect((await readdir(dir)).some((f) => f.startsWith(`${kind.file}.damaged-`))).toBe(true);
+  });
+});
+
+describe('FileJobJournal specifics', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rn-journal-file-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('cuts a torn last line (a crash mid-write) and keeps appending cleanly', async () => {
+    const file = path.join(dir, 'j.jsonl');
+    let j = new FileJobJournal({ path: file });
+    await j.received(job('a'), 1, D1);
+    await j.close();
+    await writeFile(file, (await readFile(file, 'utf8')) + '{"o":"s","id":"a","s":"acc');
+    j = new FileJobJournal({ path: file });
+    expect(j.get('a')?.state).toBe('received');
+    await j.transition('a', 'accepted', 2);
+    await j.close();
+    j = new FileJobJournal({ path: file });
+    expect(j.get('a')?.state).toBe('accepted');
+    await j.close();
+  });
+
+  it('compacts: the file shrinks to the live records, which survive a reopen', async () => {
+    const file = path.join(dir, 'j.jsonl');
+    let j = new FileJobJournal({ path: file, compactAtBytes: 64 * 1024 });
+    for (let i = 0; i < 300; i++) {
+      const id = `j${i}`;
+      await j.received(job(id), i, D1);
+      await j.resultReady(id, result(id), i);
+      if (i < 295) await j.transition(id, 'acked', i);
+    }
+    j.pruneFinished(1_000);
+    for (let i = 300; i < 330; i++) await j.received(job(`j${i}`), i, D1);
+    await j.flush();
+    const size = (await readFile(file)).length;
+    expect(size).toBeLessThan(64 * 1024);
+    await j.close();
+    j = new FileJobJournal({ path: file });
+    expect(j.openRecords().map((r) => r.jobId)).toEqual([
+      ...['j295', 'j296', 'j297', 'j298', 'j299'],
+      ...Array.from({ length: 30 }, (_, i) => `j${300 + i}`),
+    ]);
+    expect(j.get('j299')?.result).toEqual(result('j299'));
+    await j.close();
   });
 });

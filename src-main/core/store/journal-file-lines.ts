@@ -1,0 +1,87 @@
+import type { Job, JobResultBody } from '../protocol/schemas/ws.js';
+import type { JournalRecord, JournalState } from './journal.js';
+
+/**
+ * The journal file's lines: one JSON object per write, replayed in order on open. Each line
+ * fully determines the fields it touches, so replaying a line over a state that already has it
+ * (after a compaction snapshot) gives the same result.
+ */
+export type JournalLine =
+  | { o: 'r'; id: string; t: number; d: string | null; j: Job }
+  | { o: 's'; id: string; s: 'accepted' | 'rejected' | 'running' | 'acked'; t: number; x?: string }
+  | { o: 'R'; id: string; t: number; r: JobResultBody }
+  | { o: 'x'; id: string }
+  | { o: 'p'; rec: JournalRecord };
+
+export function isFinished(state: JournalState): boolean {
+  return state === 'rejected' || state === 'acked';
+}
+
+/** Applies one line to the in-memory state; returns the record it finished, if any. */
+export function applyLine(
+  records: Map<string, JournalRecord>,
+  line: JournalLine,
+): JournalRecord | null {
+  switch (line.o) {
+    case 'r': {
+      records.set(line.id, {
+        jobId: line.id,
+        state: 'received',
+        job: line.j,
+        configDigest: line.d,
+        receivedAt: line.t,
+        deadlineAt: line.j.deadline_at,
+        updatedAt: line.t,
+        result: null,
+        detail: null,
+      });
+      return null;
+    }
+    case 's': {
+      const rec = records.get(line.id);
+      if (!rec) return null;
+      rec.state = line.s;
+      rec.updatedAt = line.t;
+      if (line.x !== undefined) rec.detail = line.x;
+      if (!isFinished(line.s)) return null;
+      rec.job = null;
+      rec.result = null;
+      return rec;
+    }
+    case 'R': {
+      const rec = records.get(line.id);
+      if (!rec) return null;
+      rec.state = 'result_ready';
+      rec.updatedAt = line.t;
+      rec.result = line.r;
+      return null;
+    }
+    case 'x':
+      records.delete(line.id);
+      return null;
+    case 'p': {
+      records.set(line.rec.jobId, { ...line.rec });
+      return isFinished(line.rec.state) ? records.get(line.rec.jobId)! : null;
+    }
+  }
+}
+
+/** Parses one line; null for a line that is not a journal line (torn, foreign). */
+export function parseLine(text: string): JournalLine | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== 'object') return null;
+  const o = (v as { o?: unknown }).o;
+  if (o === 'p') {
+    const rec = (v as { rec?: { jobId?: unknown; state?: unknown } }).rec;
+    return rec && typeof rec.jobId === 'string' && typeof rec.state === 'string'
+      ? (v as JournalLine)
+      : null;
+  }
+  if (typeof (v as { id?: unknown }).id !== 'string') return null;
+  return o === 'r' || o === 's' || o === 'R' || o === 'x' ? (v as JournalLine) : null;
+}

@@ -1,0 +1,296 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { silentLogger, type Logger } from '../logger.js';
+import type { Job, JobResultBody } from '../protocol/schemas/ws.js';
+import type { JobJournal, JournalRecord } from './journal.js';
+import { applyLine, isFinished, parseLine, type JournalLine } from './journal-file-lines.js';
+
+export interface FileJournalOptions {
+  /** The journal file (JSON lines). */
+  path: string;
+  /**
+   * 'fsync' (default): a write is durable once it is on the disk — it survives a power cut;
+   * one fdatasync per group commit, on the thread pool (the event loop never waits for it).
+   * 'none': durable once the OS has it — it survives a crash of the app, not of the machine.
+   */
+  sync?: 'none' | 'fsync';
+  /** Rewrite the file with only the live records once it grows past this. Default 16 MiB. */
+  compactAtBytes?: number;
+  logger?: Logger;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The job journal as an append-only file with group commit. Every write updates the records
+ * in memory at once (so reads see it) and queues one JSON line; the lines queued while the
+ * previous batch was on its way to the disk go out together in one write. All disk I/O runs
+ * on libuv's thread pool: the event loop only serialises lines. The file is replayed on open
+ * and compacted (rewritten with the live records, then renamed over) as it grows.
+ */
+export class FileJobJournal implements JobJournal {
+  private readonly log: Logger;
+  private readonly records = new Map<string, JournalRecord>();
+  private readonly finished = { ats: [] as number[], ids: [] as string[], head: 0 };
+  private fd: number;
+  private fileBytes = 0;
+  private compactAt: number;
+  private lines: string[] = [];
+  private waiters: Waiter[] = [];
+  private writing: Promise<void> | null = null;
+  private failing = false;
+  private closed = false;
+  /** Totals since open (for the benchmark): busyMs is event-loop time spent by the journal. */
+  readonly stats = { writes: 0, commits: 0, busyMs: 0, maxCommitMs: 0 };
+
+  constructor(private readonly options: FileJournalOptions) {
+    this.log = (options.logger ?? silentLogger).child('journal');
+    this.compactAt = options.compactAtBytes ?? 16 * 1024 * 1024;
+    fs.mkdirSync(path.dirname(options.path), { recursive: true });
+    fs.rmSync(`${options.path}.compact`, { force: true }); // an interrupted compaction
+    this.replay();
+    this.fd = fs.openSync(options.path, 'a', 0o600);
+  }
+
+  received(job: Job, receivedAt: number, configDigest: string | null): Promise<void> {
+    if (this.records.has(job.job_id) && !this.closed)
+      return Promise.reject(new Error(`The journal already has job ${job.job_id}.`));
+    return this.write({ o: 'r', id: job.job_id, t: receivedAt, d: configDigest, j: job });
+  }
+
+  transition(
+    jobId: string,
+    state: 'accepted' | 'rejected' | 'running' | 'acked',
+    at: number,
+    detail?: string,
+  ): Promise<void> {
+    if (!this.records.has(jobId) && !this.closed) return Promise.resolve();
+    const line: JournalLine = { o: 's', id: jobId, s: state, t: at };
+    if (detail !== undefined) line.x = detail;
+    return this.write(line);
+  }
+
+  resultReady(jobId: string, result: JobResultBody, at: number): Promise<void> {
+    if (!this.records.has(jobId) && !this.closed) return Promise.resolve();
+    return this.write({ o: 'R', id: jobId, t: at, r: result });
+  }
+
+  remove(jobIds: readonly string[]): Promise<void> {
+    return Promise.all(jobIds.map((id) => this.write({ o: 'x', id }))).then(() => undefined);
+  }
+
+  has(jobId: string): boolean {
+    return this.records.has(jobId);
+  }
+
+  get(jobId: string): JournalRecord | undefined {
+    const rec = this.records.get(jobId);
+    return rec ? { ...rec } : undefined;
+  }
+
+  openRecords(): JournalRecord[] {
+    const open: JournalRecord[] = [];
+    for (const rec of this.records.values()) if (!isFinished(rec.state)) open.push({ ...rec });
+    return open.sort((a, b) => a.receivedAt - b.receivedAt || (a.jobId < b.jobId ? -1 : 1));
+  }
+
+  /** Forgets finished records (the next compaction leaves them out of the file). */
+  pruneFinished(before: number): number {
+    const f = this.finished;
+    let n = 0;
+    while (f.head < f.ats.length && f.ats[f.head]! < before) {
+      const id = f.ids[f.head++]!;
+      const rec = this.records.get(id);
+      if (rec && isFinished(rec.state) && rec.updatedAt < before && this.records.delete(id)) n++;
+    }
+    if (f.head > 4096 && f.head * 2 > f.ats.length) {
+      f.ats = f.ats.slice(f.head);
+      f.ids = f.ids.slice(f.head);
+      f.head = 0;
+    }
+    return n;
+  }
+
+  deleteFinishedOutside(digest: string): number {
+    const ids: string[] = [];
+    for (const rec of this.records.values())
+      if (isFinished(rec.state) && rec.configDigest !== digest) ids.push(rec.jobId);
+    void this.remove(ids).catch(() => undefined);
+    return ids.length;
+  }
+
+  async flush(): Promise<void> {
+    while (this.writing || this.lines.length > 0) {
+      if (!this.writing) this.kick();
+      await this.writing;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush().catch(() => undefined);
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+
+  private write(line: JournalLine): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('The job journal is closed.'));
+    const started = performance.now();
+    const done = applyLine(this.records, line);
+    if (done) this.noteFinished(done);
+    this.lines.push(JSON.stringify(line) + '\n');
+    const promise = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.writing) this.kick();
+    this.stats.busyMs += performance.now() - started;
+    return promise;
+  }
+
+  private noteFinished(rec: JournalRecord): void {
+    this.finished.ats.push(rec.updatedAt);
+    this.finished.ids.push(rec.jobId);
+  }
+
+  /** Starts a group commit on the next turn, so every write of this turn joins it. */
+  private kick(): void {
+    this.writing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.commit())
+      .finally(() => {
+        this.writing = null;
+        if (this.lines.length > 0 && !this.closed) this.kick();
+      });
+  }
+
+  private async commit(): Promise<void> {
+    const lines = this.lines;
+    const waiters = this.waiters;
+    if (lines.length === 0) return;
+    this.lines = [];
+    this.waiters = [];
+    const t0 = performance.now();
+    const data = Buffer.from(lines.join(''), 'utf8');
+    this.stats.busyMs += performance.now() - t0;
+    try {
+      await writeAll(this.fd, data);
+      if (this.options.sync !== 'none') await fdatasync(this.fd);
+    } catch (err) {
+      if (!this.failing) {
+        this.failing = true;
+        this.log.error(
+          'Could not write the job journal; the jobs of this batch are not recorded.',
+          {
+            error: err instanceof Error ? err.message : String(err),
+          },
+        );
+      }
+      for (const w of waiters) w.reject(err);
+      return;
+    }
+    this.failing = false;
+    this.fileBytes += data.length;
+    const took = performance.now() - t0;
+    this.stats.writes += lines.length;
+    this.stats.commits++;
+    if (took > this.stats.maxCommitMs) this.stats.maxCommitMs = took;
+    for (const w of waiters) w.resolve();
+    if (this.fileBytes >= this.compactAt) await this.compact();
+  }
+
+  /** Rewrites the file with the live records only; runs between two group commits. */
+  private async compact(): Promise<void> {
+    const t0 = performance.now();
+    const parts: string[] = [];
+    for (const rec of this.records.values()) parts.push(JSON.stringify({ o: 'p', rec }) + '\n');
+    const data = Buffer.from(parts.join(''), 'utf8');
+    this.stats.busyMs += performance.now() - t0;
+    const tmp = `${this.options.path}.compact`;
+    try {
+      const fd = await openFile(tmp, 'w');
+      try {
+        await writeAll(fd, data);
+        await fdatasync(fd);
+      } finally {
+        fs.close(fd, () => undefined);
+      }
+      await fs.promises.rename(tmp, this.options.path);
+      const next = await openFile(this.options.path, 'a');
+      fs.close(this.fd, () => undefined);
+      this.fd = next;
+      this.fileBytes = data.length;
+      // Many live records (a long time offline): compact again only when the file doubled.
+      this.compactAt = Math.max(this.options.compactAtBytes ?? 16 * 1024 * 1024, data.length * 2);
+    } catch (err) {
+      await fs.promises.rm(tmp, { force: true });
+      this.log.warn('Could not compact the job journal; it keeps growing until the next try.', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+      this.compactAt = this.fileBytes * 2;
+    }
+  }
+
+  /** Loads the file; a torn last line (a crash mid-write) is cut off so appends stay clean. */
+  private replay(): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.options.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const end = text.lastIndexOf('\n') + 1;
+    let bad = 0;
+    let good = 0;
+    for (const raw of text.slice(0, end).split('\n')) {
+      if (raw === '') continue;
+      const line = parseLine(raw);
+      if (!line) {
+        bad++;
+        continue;
+      }
+      good++;
+      const done = applyLine(this.records, line);
+      if (done) this.noteFinished(done);
+    }
+    if ((good === 0 && text.length > 0) || (bad > 0 && bad >= good)) {
+      // Not a journal (or badly damaged): keep it for inspection, start afresh.
+      const aside = `${this.options.path}.damaged-${Date.now()}`;
+      fs.renameSync(this.options.path, aside);
+      this.records.clear();
+      this.finished.ats = [];
+      this.finished.ids = [];
+      this.log.warn(`The job journal was damaged and was moved to ${aside}; starting a new one.`);
+      return;
+    }
+    if (bad > 0) this.log.warn(`Skipped ${bad} unreadable lines of the job journal.`);
+    if (end < Buffer.byteLength(text))
+      fs.truncateSync(this.options.path, Buffer.byteLength(text.slice(0, end)));
+    this.fileBytes = Buffer.byteLength(text.slice(0, end));
+  }
+}
+
+function writeAll(fd: number, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (offset: number) => {
+      fs.write(fd, data, offset, data.length - offset, null, (err, n) => {
+        if (err) return reject(err);
+        if (offset + n < data.length) step(offset + n);
+        else resolve();
+      });
+    };
+    step(0);
+  });
+}
+
+function fdatasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())),
+  );
+}
+
+function openFile(file: string, flags: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    fs.open(file, flags, 0o600, (err, fd) => (err ? reject(err) : resolve(fd))),
+  );
+}

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import type { Logger } from '../logger.js';
+import type { JobJournal } from './journal.js';
+import { FileJobJournal } from './journal-file.js';
+import { SqliteJobJournal } from './journal-sqlite.js';
+
+export interface OpenJournalOptions {
+  /**
+   * 'file' (default): append-only JSON lines with group commit; all disk I/O (and the fsync)
+   * on the thread pool — measured ~10× less event-loop time than SQLite at 1,000 jobs/s
+   * (tests/bench/journal.ts). 'sqlite': node:sqlite in WAL mode, commits on the event loop.
+   */
+  kind?: 'file' | 'sqlite';
+  /** Survive a power cut too (fsync per group commit). Default true. */
+  fsync?: boolean;
+  logger?: Logger;
+}
+
+/** Opens the job journal in the network's journal folder (DataDirs.journal). */
+export function openJobJournal(dir: string, options: OpenJournalOptions = {}): JobJournal {
+  const fsync = options.fsync ?? true;
+  const logger = options.logger ? { logger: options.logger } : {};
+  if (options.kind === 'sqlite') {
+    return new SqliteJobJournal({
+      path: path.join(dir, 'jobs.sqlite'),
+      synchronous: fsync ? 'FULL' : 'NORMAL',
+      ...logger,
+    });
+  }
+  return new FileJobJournal({
+    path: path.join(dir, 'jobs.jsonl'),
+    sync: fsync ? 'fsync' : 'none',
+    ...logger,
+  });
+}
