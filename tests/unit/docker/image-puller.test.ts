@@ -241,3 +241,34 @@ describe('pull error messages', () => {
     expect(map('unauthorized401').fix).toMatch(/docker logout/);
   });
 });
+
+describe('OwnedImages', () => {
+  it('removes only superseded images the node pulled, keeps images in use, forgets gone ones', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rn-owned-'));
+    try {
+      const owned = new OwnedImages(path.join(dir, 'images.json'), silentLogger);
+      const d = (c: string) => `sha256:${c.repeat(64)}`;
+      for (const c of ['1', '2', '3', '4'])
+        await owned.add({ ref: `${REPO}@${d(c)}`, digest: d(c), imageId: `id${c}` });
+      const removed: string[] = [];
+      const docker = {
+        getImage: (ref: string) => ({
+          remove: async () => {
+            if (ref.endsWith(d('2')))
+              throw Object.assign(new Error('conflict: image is being used by a container'), {
+                statusCode: 409,
+              });
+            if (ref.endsWith(d('3')))
+              throw Object.assign(new Error('No such image'), { statusCode: 404 });
+            removed.push(ref);
+          },
+        }),
+      } as unknown as Docker;
+      expect(await owned.removeSuperseded(docker, [d('4')])).toEqual([`${REPO}@${d('1')}`]);
+      expect(removed).toEqual([`${REPO}@${d('1')}`]);
+      expect((await owned.list()).map((i) => i.digest)).toEqual([d('2'), d('4')]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

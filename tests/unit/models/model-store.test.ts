@@ -149,10 +149,11 @@ describe('ModelStore', () => {
       bytesTotal: total,
       kind: 'model_download',
     });
-    expect(await s.list([model])).toEqual([
+    expect(await s.list([model], ['tiny'])).toEqual([
       expect.objectContaining({
         servedName: 'tiny',
         installed: true,
+        active: true,
         verification: 'verified',
         sizeBytes: total,
       }),

@@ -21,6 +21,8 @@ export interface ModelState {
   servedName: string;
   revision: string;
   installed: boolean;
+  /** Served by the runtime right now (from the runtime's status). */
+  active: boolean;
   verification: Verification;
   sizeBytes: number;
   detail?: string;
@@ -82,7 +84,11 @@ export class ModelStore {
     );
   }
 
-  async list(approved: readonly ApprovedModel[]): Promise<ModelState[]> {
+  /** Installed and active models, for heartbeats and the UI; `active` = served names running now. */
+  async list(
+    approved: readonly ApprovedModel[],
+    active: readonly string[] = [],
+  ): Promise<ModelState[]> {
     return Promise.all(
       approved.map(async (m) => {
         const installed = await this.isInstalled(m);
@@ -92,6 +98,7 @@ export class ModelStore {
           servedName: m.served_name,
           revision: m.revision,
           installed,
+          active: active.includes(m.served_name),
           verification: s?.verification ?? (installed ? 'verified' : 'not_installed'),
           sizeBytes: m.files.reduce((a, f) => a + f.size, 0),
           ...(s?.detail ? { detail: s.detail } : {}),
