@@ -24,7 +24,7 @@ import {
   type SupervisorState,
   type SupervisorStatus,
 } from './supervisor-status.js';
-import { DEFAULT_TIMING, type SupervisorTiming } from './supervisor-timing.js';
+import { DEFAULT_TIMING, RestartPolicy, type SupervisorTiming } from './supervisor-timing.js';
 
 export interface ContainerSupervisorOptions {
   clients: DockerClients;
@@ -54,8 +54,7 @@ export class ContainerSupervisor {
   #container: Docker.Container | null = null;
   #instance: ContainerInstance | null = null;
   #epoch = 0;
-  #failures = 0;
-  #recreates = 0;
+  readonly #policy: RestartPolicy;
   #restarts = 0;
   #healthFails = 0;
   #loadingSince = 0;
@@ -65,6 +64,7 @@ export class ContainerSupervisor {
   constructor(opts: ContainerSupervisorOptions) {
     this.#o = opts;
     this.#t = { ...DEFAULT_TIMING, ...opts.timing };
+    this.#policy = new RestartPolicy(this.#t);
     const log = opts.logger;
     this.#logs = new ContainerLogFollower(log.child('vllm'), () =>
       this.#instance ? [this.#instance.apiKey] : [],
@@ -104,8 +104,7 @@ export class ContainerSupervisor {
   async start(spec: VllmContainerSpec): Promise<void> {
     this.#stopping = false;
     this.#spec = spec;
-    this.#failures = 0;
-    this.#recreates = 0;
+    this.#policy.reset();
     this.#set('starting', `Starting the runtime for ${spec.model.servedName}.`);
     const ready = this.#status.waitForReady();
     ready.catch(() => undefined); // observed below; avoids an unhandled rejection on early failure
@@ -220,8 +219,7 @@ export class ContainerSupervisor {
   }
 
   #ready(epoch: number): void {
-    this.#failures = 0;
-    this.#recreates = 0;
+    this.#policy.reset();
     this.#healthFails = 0;
     const port = this.#instance?.hostPort;
     this.#set('ready', `Serving ${this.#spec?.model.servedName} on 127.0.0.1:${port}.`);
@@ -254,27 +252,17 @@ export class ContainerSupervisor {
     if (this.#stopping) return;
     const epoch = ++this.#epoch;
     this.#clearTimer();
-    this.#failures++;
     const problem = classifyGpuError(
       this.#logs.recent().join('\n'),
       this.#o.driverMajor?.() ?? null,
     );
-    let recreate = false;
-    if (this.#failures > this.#t.restartsBeforeRecreate) {
-      this.#recreates++;
-      this.#failures = 1;
-      recreate = true;
-      if (this.#recreates > this.#t.recreatesBeforeFail)
-        return this.#fail(why, problem?.detail, problem?.fix);
-    }
-    const delay = Math.min(this.#t.restartMaxMs, this.#t.restartBaseMs * 2 ** (this.#failures - 1));
-    const action = recreate ? 'Recreating the container' : 'Restarting';
-    this.#o.logger.warn(`${why} ${action} in ${Math.round(delay / 1000)} s.`);
-    this.#set(
-      'restarting',
-      `${why} ${problem ? `${problem.detail} ` : ''}${action} in ${Math.round(delay / 1000)} s.`,
-      problem?.fix,
-    );
+    const step = this.#policy.next();
+    if (step.action === 'fail') return this.#fail(why, problem?.detail, problem?.fix);
+    const recreate = step.action === 'recreate';
+    const delay = step.delayMs;
+    const what = `${recreate ? 'Recreating the container' : 'Restarting'} in ${Math.round(delay / 1000)} s.`;
+    this.#o.logger.warn(`${why} ${what}`);
+    this.#set('restarting', `${why} ${problem ? `${problem.detail} ` : ''}${what}`, problem?.fix);
     this.#timer = this.#o.clock.setTimeout(() => {
       this.#timer = null;
       if (epoch !== this.#epoch || this.#stopping) return;
@@ -327,8 +315,7 @@ export class ContainerSupervisor {
     this.#timer = this.#o.clock.setTimeout(() => {
       this.#timer = null;
       if (epoch !== this.#epoch || this.#stopping) return;
-      this.#failures = 0;
-      this.#recreates = 0;
+      this.#policy.reset();
       void this.#recreate();
     }, this.#t.failedRetryMs);
   }

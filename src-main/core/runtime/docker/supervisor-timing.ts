@@ -30,3 +30,36 @@ export const DEFAULT_TIMING: SupervisorTiming = {
   stopTimeoutSec: 30,
   portAttempts: 5,
 };
+
+export type RecoveryStep = { action: 'restart' | 'recreate'; delayMs: number } | { action: 'fail' };
+
+/**
+ * Counts failures since the runtime last served: restart the same container with growing
+ * pauses, recreate it after `restartsBeforeRecreate` failed restarts, give up (for a while)
+ * after `recreatesBeforeFail` recreations.
+ */
+export class RestartPolicy {
+  #failures = 0;
+  #recreates = 0;
+
+  constructor(private readonly t: SupervisorTiming) {}
+
+  /** The runtime served (or a fresh start): the counts begin again. */
+  reset(): void {
+    this.#failures = 0;
+    this.#recreates = 0;
+  }
+
+  next(): RecoveryStep {
+    this.#failures++;
+    let action: 'restart' | 'recreate' = 'restart';
+    if (this.#failures > this.t.restartsBeforeRecreate) {
+      this.#recreates++;
+      this.#failures = 1;
+      action = 'recreate';
+      if (this.#recreates > this.t.recreatesBeforeFail) return { action: 'fail' };
+    }
+    const delayMs = Math.min(this.t.restartMaxMs, this.t.restartBaseMs * 2 ** (this.#failures - 1));
+    return { action, delayMs };
+  }
+}
