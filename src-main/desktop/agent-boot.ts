@@ -1,34 +1,28 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SettingsDto } from '../contract/index.js';
-import { composeNode } from '../core/agent/compose-node.js';
-import type { LogOutbox } from '../core/agent/log-uploader.js';
 import type { Clock } from '../core/clock.js';
-import { PUBLIC_PROFILES } from '../core/config/network-profiles.js';
 import {
   clearAccountBinding,
   exportKeystoreBackup,
   loadAccountBinding,
-  loadOrCreateIdentity,
   readStoredNodeId,
   saveAccountBinding,
 } from '../core/identity/index.js';
 import type { SecretVault } from '../core/identity/vaults/secret-vault.js';
 import type { Logger } from '../core/logger.js';
-import { ExternalRuntime } from '../core/runtime/external-runtime.js';
-import { driverMajor } from '../core/runtime/gpu/nvidia-smi-query.js';
-import { samplerFromReadings } from '../core/system/gpu-status.js';
+import { nodeDiscoveryHost } from '../core/runtime/docker/discovery-host.js';
 import { ensureDataDirs, type DataDirs } from '../core/store/data-dirs.js';
+import type { LogStore } from '../core/store/log-store.js';
 import type { AgentFacade } from '../service/agent-facade.js';
-import type { GpuSource } from '../service/gpu-source.js';
 import { AgentHost } from '../service/agent-host.js';
+import type { GpuSource } from '../service/gpu-source.js';
 import type { LogHub } from '../service/log-hub.js';
-
-/** Until the Docker vLLM runtime is composed for the shell, a running vLLM server can be used. */
-export const RUNTIME_URL_ENV = 'RESULTITY_RUNTIME_URL';
+import { setupChecks } from '../service/setup-source.js';
+import { composeDesktopRun, type DesktopRunState } from './desktop-run.js';
 
 export interface DesktopAgentOptions {
-  settings: SettingsDto;
+  settings: () => SettingsDto;
   dirs: DataDirs;
   vault: SecretVault;
   logs: LogHub;
@@ -36,25 +30,27 @@ export interface DesktopAgentOptions {
   clock: Clock;
   agentVersion: string;
   env: Readonly<Record<string, string | undefined>>;
-  /** Where log entries wait for upload (the local log store). */
-  logOutbox?: LogOutbox;
+  /** The local log files; uploaded through the running agent. */
+  logStore: LogStore;
+  /** Sends log batches once an agent is online (set per run). */
+  setLogUpload: (upload: DesktopRunState['upload']) => void;
   /** GPU probe and live samples (dashboard, heartbeats, runtime image choice). */
-  gpu?: GpuSource;
+  gpu: GpuSource;
 }
 
 /**
- * The agent the desktop shell runs: the core Agent (composeNode) behind the UI service's
- * facade. The key's secret comes from the OS keychain (SafeStorageVault); every Start composes
- * a fresh run, because an Agent starts once.
+ * The agent the desktop shell runs: the core Agent (composeNode, Docker vLLM runtime) behind
+ * the UI service's facade. The key's secret comes from the OS keychain (SafeStorageVault).
  */
 export async function createDesktopAgent(opts: DesktopAgentOptions): Promise<AgentFacade> {
-  const { settings, dirs, vault, logger, clock } = opts;
-  const host = new AgentHost({
-    network: settings.network,
+  const { dirs, vault, clock } = opts;
+  const current: DesktopRunState = { snapshot: () => null, upload: null };
+  const host: AgentHost = new AgentHost({
+    network: dirs.network,
     clock,
     logs: opts.logs,
     keyProtection: () => vault.describe(),
-    ...(opts.gpu ? { gpu: opts.gpu } : {}),
+    gpu: opts.gpu,
     storedNodeId: () => readStoredNodeId(dirs),
     owner: {
       load: async () => (await loadAccountBinding(dirs)) ?? null,
@@ -70,54 +66,21 @@ export async function createDesktopAgent(opts: DesktopAgentOptions): Promise<Age
       const dest = join(dir, `resultity-node-key-${dirs.network}-${stamp}.json`);
       return (await exportKeystoreBackup(dirs, dest)).path;
     },
+    setupChecks: setupChecks({
+      host: nodeDiscoveryHost(),
+      probeGpu: () => opts.gpu.probeAgain(),
+      snapshot: () => current.snapshot(),
+      dataDir: () => dirs.base,
+      headroomMb: () => opts.settings().gpuMemoryHeadroomMb,
+    }),
     createRun: async () => {
-      if (dirs.network === 'local') {
-        throw new Error(
-          'The desktop app does not run the local devnet. Use the headless node for it ' +
-            '("npm start"), or choose testnet in Settings.',
-        );
-      }
-      const url = opts.env[RUNTIME_URL_ENV]?.trim();
-      if (!url) {
-        throw new Error(
-          'No inference runtime is configured for this app yet: the Docker vLLM runtime is not ' +
-            `part of this build. Start a vLLM server and set ${RUNTIME_URL_ENV} to its address ` +
-            '(for example http://127.0.0.1:8000), then start the app again.',
-        );
-      }
-      await ensureDataDirs(dirs);
-      const { identity, created, protection } = await loadOrCreateIdentity({ dirs, vault });
-      logger.info(
-        `${created ? 'Created' : 'Loaded'} node key ${identity.nodeId}, protected by ${protection.source}.`,
-      );
-      if (protection.warning) logger.warn(protection.warning);
-      const runtime = new ExternalRuntime({ url, clock, logger });
-      const gpu = opts.gpu;
-      const node = composeNode({
-        profile: PUBLIC_PROFILES[dirs.network],
-        dirs,
-        identity,
-        runtime,
-        logger,
-        clock,
-        agentVersion: opts.agentVersion,
-        ...(opts.logOutbox ? { logOutbox: opts.logOutbox } : {}),
-        ...(gpu
-          ? {
-              gpuSampler: samplerFromReadings(gpu),
-              driverMajor: () => driverMajor(gpu.state().gpus[0]?.driverVersion),
-            }
-          : {}),
+      const run = await composeDesktopRun({
+        ...opts,
+        onProgress: (p) => host.reportProgress(p),
       });
-      return {
-        agent: node.agent,
-        runtime,
-        close: async (reason, drainTimeoutMs) => {
-          await node.agent.stop(reason, drainTimeoutMs);
-          await node.close(reason);
-          await runtime.stop();
-        },
-      };
+      current.snapshot = run.state.snapshot;
+      opts.setLogUpload(run.state.upload);
+      return run;
     },
   });
   await host.init();

@@ -24,6 +24,7 @@ import { GpuSource } from '../service/gpu-source.js';
 import { LogHub } from '../service/log-hub.js';
 import { nodeLocateHost, nodeRun, nodeSpawn } from '../core/runtime/gpu/node-host.js';
 import { createDesktopAgent } from './agent-boot.js';
+import type { DesktopRunState } from './desktop-run.js';
 import { startDesktopApp, type DesktopApp } from './desktop-app.js';
 import { desktopIpcMain } from './ipc/electron-ipc.js';
 import { HIDDEN_FLAG, applyLaunchAtLogin } from './launch-at-login.js';
@@ -62,10 +63,16 @@ async function boot(): Promise<void> {
   };
   const settingsStore = new JsonFileSettingsStore(paths.settingsFile, defaults);
   const settings = await settingsStore.load();
+  let currentSettings = settings;
   const dirs = resolveDataDirs(settings.dataDir, settings.network);
   await ensureDataDirs(dirs);
-  // Local log files: what "Open logs folder" shows, and the agent's upload outbox.
-  const logStore = new LogStore({ dir: dirs.logs, onWarning: (m) => console.warn(m) });
+  // Local log files: what "Open logs folder" shows; uploaded through the agent once online.
+  let upload: DesktopRunState['upload'] = null;
+  const logStore = new LogStore({
+    dir: dirs.logs,
+    upload: (batch) => (upload ? upload(batch) : Promise.reject(new Error('not online yet'))),
+    onWarning: (m) => console.warn(m),
+  });
   await logStore.start();
   app.on('will-quit', () => void logStore.close());
   const logs = new LogHub();
@@ -85,7 +92,7 @@ async function boot(): Promise<void> {
   // The node key's secret is protected by the OS keychain (async safeStorage API).
   const vault = new SafeStorageVault(safeStorage, identityPaths(dirs).safeStorageFile);
   const agent = await createDesktopAgent({
-    settings,
+    settings: () => currentSettings,
     dirs,
     vault,
     logs,
@@ -93,7 +100,8 @@ async function boot(): Promise<void> {
     clock: systemClock,
     agentVersion: app.getVersion(),
     env: process.env,
-    logOutbox: logStore,
+    logStore,
+    setLogUpload: (fn) => (upload = fn),
     gpu,
   });
 
@@ -159,7 +167,9 @@ async function boot(): Promise<void> {
     },
   });
   service.subscribe((event, payload) => {
-    if (event === 'settings') updater.setEnabled((payload as SettingsDto).autoUpdate);
+    if (event !== 'settings') return;
+    currentSettings = payload as SettingsDto;
+    updater.setEnabled(currentSettings.autoUpdate);
   });
   logger.info(`Resultity Node ${app.getVersion()} started; data in ${join(dirs.base)}.`);
 }

@@ -70,6 +70,7 @@ export class AgentHost implements AgentFacade {
   private readonly stateListeners = new Set<Listener<NodeStateDto>>();
   private readonly jobListeners = new Set<Listener<JobEvent>>();
   private readonly modelListeners = new Set<Listener<ModelDto[]>>();
+  private readonly progressListeners = new Set<Listener<ProgressDto>>();
 
   constructor(private readonly o: AgentHostOptions) {
     this.lastState = this.idleState('stopped', 'The node is stopped. Press Start to serve jobs.');
@@ -156,8 +157,13 @@ export class AgentHost implements AgentFacade {
     this.modelListeners.add(listener);
     return () => this.modelListeners.delete(listener);
   }
-  onProgress(_listener: Listener<ProgressDto>): () => void {
-    return () => undefined;
+  onProgress(listener: Listener<ProgressDto>): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+  /** Image pulls and model downloads, reported by the host's runtime. */
+  reportProgress(progress: ProgressDto): void {
+    this.progressListeners.forEach((l) => l(progress));
   }
 
   async checkSetup(): Promise<SetupCheckDto[]> {

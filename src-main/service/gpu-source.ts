@@ -51,6 +51,11 @@ export class GpuSource {
     return this.sampler?.latest() ?? [];
   }
 
+  /** Runs the GPU probe again (the setup checks ask after the operator fixed something). */
+  probeAgain(): Promise<GpuProbe> {
+    return probeGpus({ host: this.o.host, run: this.o.run });
+  }
+
   stop(): void {
     this.stopped = true;
     this.sampler?.stop();

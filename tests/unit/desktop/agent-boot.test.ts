@@ -8,6 +8,8 @@ import { silentLogger } from '../../../src-main/core/logger.js';
 import { resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
 import { createDesktopAgent } from '../../../src-main/desktop/agent-boot.js';
 import { LogHub } from '../../../src-main/service/log-hub.js';
+import { GpuSource } from '../../../src-main/service/gpu-source.js';
+import { LogStore } from '../../../src-main/core/store/log-store.js';
 import { defaultSettings } from '../service/fakes.js';
 
 let root: string;
@@ -20,8 +22,22 @@ afterEach(async () => {
 
 async function boot(network: 'testnet' | 'local', env: Record<string, string> = {}) {
   const dirs = resolveDataDirs(root, network);
+  const gpu = new GpuSource({
+    host: { platform: 'linux', env: {}, isFile: async () => false, readdir: async () => [] },
+    run: async () => ({
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      error: { code: 'ENOENT', message: '' },
+    }),
+    spawn: () => {
+      throw new Error('no nvidia-smi here');
+    },
+    clock: systemClock,
+    logger: silentLogger,
+  });
   const agent = await createDesktopAgent({
-    settings: { ...defaultSettings, network, dataDir: root },
+    settings: () => ({ ...defaultSettings, network, dataDir: root }),
     dirs,
     vault: new PassphraseFileVault(identityPaths(dirs).passphraseFile),
     logs: new LogHub(),
@@ -29,16 +45,28 @@ async function boot(network: 'testnet' | 'local', env: Record<string, string> = 
     clock: systemClock,
     agentVersion: '0.1.0-test',
     env,
+    logStore: new LogStore({ dir: dirs.logs }),
+    setLogUpload: () => undefined,
+    gpu,
   });
   return { agent, dirs };
 }
 
 describe('createDesktopAgent', () => {
-  it('starts stopped; a Start without a runtime says what to do and creates no key', async () => {
+  it('starts stopped with the vault protection; the setup doctor runs without a GPU', async () => {
     const { agent, dirs } = await boot('testnet');
-    expect(agent.state()).toMatchObject({ state: 'stopped', nodeId: null, network: 'testnet' });
-    await expect(agent.start()).rejects.toThrow(/RESULTITY_RUNTIME_URL/);
-    expect(agent.state().reason).toMatch(/could not start: No inference runtime/);
+    expect(agent.state()).toMatchObject({
+      state: 'stopped',
+      nodeId: null,
+      network: 'testnet',
+      keyProtection: { kind: 'file' },
+    });
+    const checks = await agent.checkSetup();
+    expect(checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['docker', 'nvidia_driver', 'vram', 'disk']),
+    );
+    expect(checks.find((c) => c.id === 'nvidia_driver')).toMatchObject({ state: 'fail' });
+    // Nothing was created for a node that never started.
     await expect(readFile(identityPaths(dirs).keystore)).rejects.toThrow();
   });
 
