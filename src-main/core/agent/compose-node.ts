@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Agent } from '../agent.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { NetworkProfile } from '../config/network-profiles.js';
@@ -10,7 +9,8 @@ import { JobLink } from '../network/job-link.js';
 import type { HardwareProfile } from '../protocol/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DataDirs } from '../store/data-dirs.js';
-import { SqliteJobJournal } from '../store/journal-sqlite.js';
+import type { JobJournal } from '../store/journal.js';
+import { openJobJournal } from '../store/journal-open.js';
 import { nullGpuSampler, type GpuStatusSampler } from '../system/gpu-status.js';
 import { hardwareProfile } from '../system/hardware-profile.js';
 import type { MemoryReader } from '../system/memory.js';
@@ -38,21 +38,18 @@ export interface ComposeNodeOptions {
 export interface ComposedNode {
   agent: Agent;
   jobEngine: JobEngine;
-  journal: SqliteJobJournal;
+  journal: JobJournal;
   /** Stops the agent (drain) if it still runs, then closes the engine and the journal. */
   close(reason?: string): Promise<void>;
 }
 
 /**
- * Wires a node from real parts: signed HTTP client, WebSocket job link, SQLite job journal and
+ * Wires a node from real parts: signed HTTP client, WebSocket job link, job journal and
  * job engine, around the given runtime. Desktop and headless hosts both start here.
  */
 export function composeNode(o: ComposeNodeOptions): ComposedNode {
   const clock = o.clock ?? systemClock;
-  const journal = new SqliteJobJournal({
-    path: join(o.dirs.journal, 'jobs.sqlite'),
-    logger: o.logger,
-  });
+  const journal = openJobJournal(o.dirs.journal, { logger: o.logger });
   // The engine sends through the agent's link; the agent exists before any job can arrive.
   let agent: Agent | null = null;
   const jobEngine = new JobEngine({
@@ -92,7 +89,7 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
       (closing ??= (async () => {
         await node.stop(reason);
         await jobEngine.close();
-        journal.close();
+        await journal.close();
       })()),
   };
 }

@@ -55,17 +55,18 @@ export function validateAssignment(job: Job, ctx: ValidationContext): Rejection 
       detail: `Model "${job.model}" is not in the node's approved model list.`,
     };
   }
+  // A runtime that is not up serves nothing yet: say so, not "model not installed".
+  if (ctx.runtime.state !== 'ready') {
+    return {
+      reason: 'runtime_unavailable',
+      detail: `The runtime is ${ctx.runtime.state}: ${ctx.runtime.detail}`.slice(0, 500),
+    };
+  }
   if (!ctx.runtime.servedModels.includes(job.model)) {
     const served = ctx.runtime.servedModels.join(', ') || 'no model';
     return {
       reason: 'model_not_installed',
       detail: `Model "${job.model}" is approved but the runtime serves ${served}.`,
-    };
-  }
-  if (ctx.runtime.state !== 'ready') {
-    return {
-      reason: 'runtime_unavailable',
-      detail: `The runtime is ${ctx.runtime.state}: ${ctx.runtime.detail}`.slice(0, 500),
     };
   }
   const limits = config.jobs;
