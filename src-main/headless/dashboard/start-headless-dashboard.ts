@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SettingsDto } from '../../contract/index.js';
+import type { SettingsDto, SetupCheckDto } from '../../contract/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { VaultDescription } from '../../core/identity/vaults/secret-vault.js';
 import {
@@ -13,7 +14,11 @@ import {
 } from '../../core/identity/index.js';
 import type { Logger } from '../../core/logger.js';
 import type { DataDirs } from '../../core/store/data-dirs.js';
-import { AgentHost, type NodeRun } from '../../service/agent-host.js';
+import { AgentHost, type AgentHostOptions, type NodeRun } from '../../service/agent-host.js';
+import { setupChecks } from '../../service/setup-source.js';
+import { nodeDiscoveryHost } from '../../core/runtime/docker/discovery-host.js';
+import { probeGpus } from '../../core/runtime/gpu/gpu-probe.js';
+import { nodeLocateHost, nodeRun } from '../../core/runtime/gpu/node-host.js';
 import type { LogHub } from '../../service/log-hub.js';
 import { JsonFileSettingsStore, type SettingsStore } from '../../service/settings-store.js';
 import { UiService } from '../../service/ui-service.js';
@@ -33,6 +38,10 @@ export interface HeadlessDashboardOptions {
   port?: number;
   /** The built renderer; found next to the bundle or in the checkout when omitted. */
   staticDir?: string;
+  /** GPU view (GpuSource); without it the GPU page says there is no information. */
+  gpu?: AgentHostOptions['gpu'];
+  /** The setup doctor; defaults to the real machine's checks (Docker, driver, disk…). */
+  setupChecks?: () => Promise<SetupCheckDto[]>;
 }
 
 export interface HeadlessDashboard extends DashboardServer {
@@ -66,17 +75,39 @@ export async function startHeadlessDashboard(
   o: HeadlessDashboardOptions,
 ): Promise<HeadlessDashboard> {
   const { dirs, clock, logger } = o;
+  const defaults: SettingsDto = {
+    network: dirs.network,
+    dataDir: dirs.root,
+    launchAtLogin: false,
+    keepAwake: false,
+    autoUpdate: false,
+    maxConcurrentJobs: null,
+    gpuMemoryHeadroomMb: 1024,
+    theme: 'system',
+  };
+  let settingsNow: SettingsDto = { ...defaults };
   const agent = new AgentHost({
     network: dirs.network,
     clock,
     logs: o.logs,
     keyProtection: () => o.protection,
+    ...(o.gpu ? { gpu: o.gpu } : {}),
+    setupChecks:
+      o.setupChecks ??
+      setupChecks({
+        host: nodeDiscoveryHost(),
+        probeGpu: () => probeGpus({ host: nodeLocateHost(), run: nodeRun }),
+        snapshot: () => o.run.agent.config.snapshot()?.snapshot ?? null,
+        dataDir: () => dirs.base,
+        headroomMb: () => settingsNow.gpuMemoryHeadroomMb,
+      }),
     storedNodeId: () => readStoredNodeId(dirs),
     owner: {
       load: async () => (await loadAccountBinding(dirs)) ?? null,
       save: async (b) => (b ? void (await saveAccountBinding(dirs, b)) : clearAccountBinding(dirs)),
     },
     exportKeyBackup: async (dir) => {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
       return (await exportKeystoreBackup(dirs, join(dir, `node-key-backup-${stamp}.json`))).path;
     },
@@ -89,16 +120,6 @@ export async function startHeadlessDashboard(
   });
   await agent.init();
   agent.adopt(o.run);
-  const defaults: SettingsDto = {
-    network: dirs.network,
-    dataDir: dirs.root,
-    launchAtLogin: false,
-    keepAwake: false,
-    autoUpdate: false,
-    maxConcurrentJobs: null,
-    gpuMemoryHeadroomMb: 1024,
-    theme: 'system',
-  };
   const store = new JsonFileSettingsStore(join(dirs.settings, 'dashboard-settings.json'), defaults);
   const service = await UiService.create({
     agent,
@@ -119,6 +140,10 @@ export async function startHeadlessDashboard(
         'a headless node takes its network from the command line (--profile); restart it with ' +
         'the network you want.',
     },
+  });
+  settingsNow = service.currentSettings();
+  service.subscribe((event, payload) => {
+    if (event === 'settings') settingsNow = payload as SettingsDto;
   });
   const server = await startDashboardServer({
     service,
