@@ -4,6 +4,7 @@ import { WorkloadInput } from './io/admin-schemas.js';
 import { describeIssues } from '../core/protocol/parse.js';
 import { startDevnet } from './io/devnet.js';
 import { DEVNET_MODEL } from './io/default-snapshot.js';
+import { VERIFIER_BACKEND } from './io/key-verifier.js';
 import { loadOrCreateNetworkKey } from './io/network-key.js';
 import { startSimRuntime, type SimRuntime } from './sim-runtime/index.js';
 
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   WebSocket         ${devnet.wsUrl}
   network signer    ${devnet.signerAddress}   (pin this address in the node's local profile)
   admin token       ${devnet.adminToken}
+  signatures        verified with ${VERIFIER_BACKEND}
   admin example     curl -H "Authorization: Bearer ${devnet.adminToken}" ${devnet.url}/v1/admin/stats`);
   if (runtime) {
     console.log(

@@ -2,13 +2,25 @@ import { hashMessage, SigningKey, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { NonceCache } from '../../../src-main/core/protocol/nonce-cache.js';
 import { signEnvelope, verifyEnvelope } from '../../../src-main/core/protocol/envelope.js';
-import { eip191Hash, signatureCheckFor } from '../../../src-main/devnet/io/key-verifier.js';
+import {
+  eip191Hash,
+  signatureCheckFor,
+  VERIFIER_BACKEND,
+} from '../../../src-main/devnet/io/key-verifier.js';
 import { testSigner } from '../../helpers/keys.js';
 
 describe('devnet signature check against a registered key', () => {
   const pk = Wallet.createRandom().privateKey;
   const signer = testSigner(pk);
   const check = signatureCheckFor(new SigningKey(pk).publicKey);
+
+  it('uses the native libsecp256k1 addon where the package ships one (linux-x64 here)', () => {
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      expect(VERIFIER_BACKEND).toBe('libsecp256k1 (native)');
+    } else {
+      expect(VERIFIER_BACKEND).toMatch(/^libsecp256k1/);
+    }
+  });
 
   it('hashes like ethers hashMessage (EIP-191), also for non-ASCII text', () => {
     for (const m of ['', 'hello', 'héllo ✓ 日本', 'x'.repeat(5000)]) {

@@ -2,7 +2,12 @@
 // without a known key) against the devnet's check against the registered key.
 // Run: npx tsx tests/integration/devnet/perf/verify-bench.ts
 import { SigningKey, Wallet, hashMessage, verifyMessage } from 'ethers';
-import { signatureCheckFor } from '../../../../src-main/devnet/io/key-verifier.js';
+import * as ecc from 'tiny-secp256k1';
+import {
+  eip191Hash,
+  signatureCheckFor,
+  VERIFIER_BACKEND,
+} from '../../../../src-main/devnet/io/key-verifier.js';
 import { signingPayload, signEnvelope } from '../../../../src-main/core/protocol/envelope.js';
 import { sha256Hex } from '../../../../src-main/core/protocol/canonical.js';
 import { testSigner } from '../../../helpers/keys.js';
@@ -46,12 +51,16 @@ function bench(
 }
 
 const check = signatureCheckFor(publicKey);
+const pub = Buffer.from(publicKey.slice(2), 'hex');
 bench(
   'ethers verifyMessage (recover + compare)',
   1000,
   (p) => verifyMessage(p.payload, p.sig) === signer.address,
 );
-bench('devnet: keccak + libsecp256k1 verify (registered key)', 10_000, (p) =>
+bench(`devnet: keccak + ${VERIFIER_BACKEND} (registered key)`, 20_000, (p) =>
   check(p.payload, p.sig),
+);
+bench('same with libsecp256k1 (wasm, the fallback)', 5000, (p) =>
+  ecc.verify(eip191Hash(p.payload), pub, Buffer.from(p.sig.slice(2, 130), 'hex'), true),
 );
 bench('keccak EIP-191 hash alone', 20_000, (p) => hashMessage(p.payload).length === 66);
