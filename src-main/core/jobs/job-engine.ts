@@ -11,7 +11,8 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { JobJournal } from '../store/journal.js';
 import type { JobEngineApi, JobEvent, JobSend } from './job-engine-api.js';
 import { tokensPerSecond } from './job-result.js';
-import { runJob, type StopCause } from './job-runner.js';
+import { ActiveJobs, newActiveJob, type ActiveJob } from './active-jobs.js';
+import { runJob } from './job-runner.js';
 import { PartialSender } from './partial-sender.js';
 import { interruptedResult, planResume } from './resume-plan.js';
 import { ResultOutbox } from './result-outbox.js';
@@ -36,13 +37,6 @@ export interface JobEngineOptions {
   housekeepingMs?: number;
 }
 
-interface ActiveJob {
-  job: Job;
-  receivedAt: number;
-  controller: AbortController;
-  stop: { cause: StopCause | null };
-}
-
 /**
  * Runs the network's jobs: validates each assignment against the applied snapshot, journals
  * every step before acting on it, runs accepted jobs concurrently (up to max_queue_size; vLLM
@@ -56,12 +50,11 @@ export class JobEngine implements JobEngineApi {
   private digest: string | null = null;
   private draining = false;
   private closed = false;
-  private readonly active = new Map<string, ActiveJob>();
+  private readonly active: ActiveJobs;
   private readonly outbox: ResultOutbox;
   private completedTotal = 0;
   private failedTotal = 0;
   private readonly listeners = new Set<(e: JobEvent) => void>();
-  private readonly idleWaiters = new Set<() => void>();
   private readonly housekeeping: TimerHandle;
 
   constructor(private readonly options: JobEngineOptions) {
@@ -69,6 +62,7 @@ export class JobEngine implements JobEngineApi {
     this.log = (options.logger ?? silentLogger).child('jobs');
     this.journal = options.journal;
     this.outbox = new ResultOutbox(options.send, options.journal, this.clock);
+    this.active = new ActiveJobs(this.clock);
     this.housekeeping = this.clock.setInterval(
       () => this.sweep(),
       options.housekeepingMs ?? 10_000,
@@ -109,13 +103,8 @@ export class JobEngine implements JobEngineApi {
         .then(() => this.reject(job, rejection));
       return;
     }
-    const entry: ActiveJob = {
-      job,
-      receivedAt: now,
-      controller: new AbortController(),
-      stop: { cause: null },
-    };
-    this.active.set(id, entry);
+    const entry = newActiveJob(job, now);
+    this.active.add(entry);
     const accepted = this.journal.transition(id, 'accepted', now);
     void Promise.all([received, accepted]).then(
       () => {
@@ -130,7 +119,7 @@ export class JobEngine implements JobEngineApi {
         return this.execute(entry);
       },
       (err: unknown) => {
-        this.active.delete(id);
+        this.active.remove(id);
         this.log.error('Could not record an accepted job in the journal; refusing it.', {
           job_id: id,
           error: String(err),
@@ -139,7 +128,6 @@ export class JobEngine implements JobEngineApi {
           reason: 'not_accepting',
           detail: 'The node cannot write its job journal (disk full or not writable).',
         });
-        this.notifyIdle();
       },
     );
   }
@@ -208,13 +196,8 @@ export class JobEngine implements JobEngineApi {
     for (const rec of plan.resend) this.outbox.hold(rec.result!);
     if (plan.drop.length > 0) await this.journal.remove(plan.drop.map((r) => r.jobId));
     for (const rec of plan.rerun) {
-      const entry: ActiveJob = {
-        job: rec.job!,
-        receivedAt: rec.receivedAt,
-        controller: new AbortController(),
-        stop: { cause: null },
-      };
-      this.active.set(rec.jobId, entry);
+      const entry = newActiveJob(rec.job!, rec.receivedAt);
+      this.active.add(entry);
       void this.execute(entry);
     }
     // Held, not sent: they go out with the other unacknowledged results on the next link up.
@@ -227,7 +210,7 @@ export class JobEngine implements JobEngineApi {
 
   async drain(timeoutMs: number): Promise<void> {
     this.draining = true;
-    await this.waitIdle(timeoutMs);
+    await this.active.idle(timeoutMs);
   }
 
   /** Accepts jobs again after a drain (a new session after the network's soft shutdown). */
@@ -256,11 +239,8 @@ export class JobEngine implements JobEngineApi {
     this.closed = true;
     this.outbox.close();
     this.clock.clearInterval(this.housekeeping);
-    for (const entry of this.active.values()) {
-      entry.stop.cause ??= { kind: 'shutdown' };
-      entry.controller.abort();
-    }
-    await this.waitIdle(5_000);
+    this.active.stopAll({ kind: 'shutdown' });
+    await this.active.idle(5_000);
     await this.journal.flush();
   }
 
@@ -304,8 +284,8 @@ export class JobEngine implements JobEngineApi {
     hold = false,
   ): Promise<void> {
     if (result === null) {
-      if (entry) this.active.delete(entry.job.job_id);
-      return this.notifyIdle();
+      if (entry) this.active.remove(entry.job.job_id);
+      return;
     }
     const id = result.job_id;
     try {
@@ -318,7 +298,7 @@ export class JobEngine implements JobEngineApi {
     }
     if (result.status === 'completed') this.completedTotal++;
     else this.failedTotal++;
-    if (entry) this.active.delete(id);
+    if (entry) this.active.remove(id);
     const t = result.timings;
     const tps = tokensPerSecond(result);
     this.emit({
@@ -333,7 +313,6 @@ export class JobEngine implements JobEngineApi {
       ...(tps !== undefined ? { tokensPerSecond: tps } : {}),
       ...(result.error ? { detail: result.error.message } : {}),
     });
-    this.notifyIdle();
     if (hold) this.outbox.hold(result);
     else await this.outbox.post(result);
   }
@@ -374,26 +353,6 @@ export class JobEngine implements JobEngineApi {
     } catch (err) {
       this.log.warn('Could not prune the job journal.', { error: String(err) });
     }
-  }
-
-  private waitIdle(timeoutMs: number): Promise<void> {
-    if (this.active.size === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        this.idleWaiters.delete(check);
-        this.clock.clearTimeout(timer);
-        resolve();
-      };
-      const check = () => {
-        if (this.active.size === 0) done();
-      };
-      const timer = this.clock.setTimeout(done, timeoutMs);
-      this.idleWaiters.add(check);
-    });
-  }
-
-  private notifyIdle(): void {
-    for (const check of [...this.idleWaiters]) check();
   }
 
   private emit(event: JobEvent): void {
