@@ -19,7 +19,10 @@ export class StatsTracker {
   private jobsDone = 0;
   private jobsFailed = 0;
 
-  /** Starts from the agent's counters (they survive UI reloads; tokens start at 0 per run). */
+  /**
+   * Starts from the agent's counters at the time the service attaches (totals of earlier runs);
+   * from then on only served jobs count: the network's test task is not work done for anyone.
+   */
   constructor(
     initial: { completed_total: number; failed_total: number } = {
       completed_total: 0,
@@ -45,12 +48,6 @@ export class StatsTracker {
       return true;
     }
     return false;
-  }
-
-  /** The agent's counters are the source of truth for totals when they are ahead. */
-  syncCounters(counters: { completed_total: number; failed_total: number }): void {
-    this.jobsDone = Math.max(this.jobsDone, counters.completed_total);
-    this.jobsFailed = Math.max(this.jobsFailed, counters.failed_total);
   }
 
   snapshot(now: number, inFlight: number): StatsDto {

@@ -193,9 +193,7 @@ export class UiService {
   }
 
   private statsNow(): StatsDto {
-    const counters = this.opts.agent.counters();
-    this.stats.syncCounters(counters);
-    return this.stats.snapshot(this.opts.clock.now(), counters.in_flight);
+    return this.stats.snapshot(this.opts.clock.now(), this.opts.agent.counters().in_flight);
   }
 
   private pushStats(): void {

@@ -253,6 +253,9 @@ describe('UiService pushes', () => {
       completionTokens: 99,
     });
 
+    // The agent's own counter includes the test task; the dashboard counts served jobs only.
+    agent.countersValue = { in_flight: 0, completed_total: 4, failed_total: 1 };
+    clock.advance(1_000);
     const stats = pushesOf('stats').at(-1)!;
     expect(stats).toMatchObject({
       jobsDone: 3,
