@@ -29,7 +29,7 @@ export interface JobEngineOptions {
   logger?: Logger;
   /** Shortest time between two job_partial frames of one job. Default 250 ms. */
   partialIntervalMs?: number;
-  /** How long finished (acked/rejected) records stay in the journal. Default 2 min. */
+  /** How long finished (acked/rejected) records stay in the journal. Default 1 min. */
   finishedRetentionMs?: number;
   /** A result sent but not acknowledged after this long is sent again. Default 30 s. */
   ackTimeoutMs?: number;
@@ -347,7 +347,7 @@ export class JobEngine implements JobEngineApi {
     const overdue = this.options.ackTimeoutMs ?? 30_000;
     this.outbox.resendOverdue(overdue);
     const ttl = this.config?.ttl.job_ttl_ms ?? DEFAULT_JOB_TTL_MS;
-    const retention = Math.min(this.options.finishedRetentionMs ?? 120_000, ttl);
+    const retention = Math.min(this.options.finishedRetentionMs ?? 60_000, ttl);
     try {
       this.journal.pruneFinished(now - retention);
     } catch (err) {

@@ -34,6 +34,8 @@ interface Waiter {
 export class FileJobJournal implements JobJournal {
   private readonly log: Logger;
   private readonly records = new Map<string, JournalRecord>();
+  /** Ids of the records not finished: what compaction keeps and resume reads. */
+  private readonly open = new Set<string>();
   private readonly finished = { ats: [] as number[], ids: [] as string[], head: 0 };
   private fd: number;
   private fileBytes = 0;
@@ -93,7 +95,10 @@ export class FileJobJournal implements JobJournal {
 
   openRecords(): JournalRecord[] {
     const open: JournalRecord[] = [];
-    for (const rec of this.records.values()) if (!isFinished(rec.state)) open.push({ ...rec });
+    for (const id of this.open) {
+      const rec = this.records.get(id);
+      if (rec) open.push({ ...rec });
+    }
     return open.sort((a, b) => a.receivedAt - b.receivedAt || (a.jobId < b.jobId ? -1 : 1));
   }
 
@@ -139,8 +144,7 @@ export class FileJobJournal implements JobJournal {
   private write(line: JournalLine): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The job journal is closed.'));
     const started = performance.now();
-    const done = applyLine(this.records, line);
-    if (done) this.noteFinished(done);
+    this.apply(line);
     this.lines.push(JSON.stringify(line) + '\n');
     const promise = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.writing) this.kick();
@@ -148,9 +152,16 @@ export class FileJobJournal implements JobJournal {
     return promise;
   }
 
-  private noteFinished(rec: JournalRecord): void {
-    this.finished.ats.push(rec.updatedAt);
-    this.finished.ids.push(rec.jobId);
+  private apply(line: JournalLine): void {
+    const done = applyLine(this.records, line);
+    if (done) {
+      this.finished.ats.push(done.updatedAt);
+      this.finished.ids.push(done.jobId);
+    }
+    const id = line.o === 'p' ? line.rec.jobId : line.id;
+    const rec = this.records.get(id);
+    if (rec && !isFinished(rec.state)) this.open.add(id);
+    else this.open.delete(id);
   }
 
   /** Starts a group commit on the next turn, so every write of this turn joins it. */
@@ -198,11 +209,17 @@ export class FileJobJournal implements JobJournal {
     if (this.fileBytes >= this.compactAt) await this.compact();
   }
 
-  /** Rewrites the file with the live records only; runs between two group commits. */
+  /**
+   * Rewrites the file with the open records only (finished ones are traces: they stay in
+   * memory until pruned, and leave the file here); runs between two group commits.
+   */
   private async compact(): Promise<void> {
     const t0 = performance.now();
     const parts: string[] = [];
-    for (const rec of this.records.values()) parts.push(JSON.stringify({ o: 'p', rec }) + '\n');
+    for (const id of this.open) {
+      const rec = this.records.get(id);
+      if (rec) parts.push(JSON.stringify({ o: 'p', rec }) + '\n');
+    }
     const data = Buffer.from(parts.join(''), 'utf8');
     this.stats.busyMs += performance.now() - t0;
     const tmp = `${this.options.path}.compact`;
@@ -250,14 +267,14 @@ export class FileJobJournal implements JobJournal {
         continue;
       }
       good++;
-      const done = applyLine(this.records, line);
-      if (done) this.noteFinished(done);
+      this.apply(line);
     }
     if ((good === 0 && text.length > 0) || (bad > 0 && bad >= good)) {
       // Not a journal (or badly damaged): keep it for inspection, start afresh.
       const aside = `${this.options.path}.damaged-${Date.now()}`;
       fs.renameSync(this.options.path, aside);
       this.records.clear();
+      this.open.clear();
       this.finished.ats = [];
       this.finished.ids = [];
       this.log.warn(`The job journal was damaged and was moved to ${aside}; starting a new one.`);
