@@ -71,7 +71,14 @@ export class ImagePuller {
       try {
         await this.#pullOnce(ref, req, progress.tracker, progress.emit);
         const image = await this.#verify(ref, req.image);
-        await this.#d.owned?.add({ ref, digest: req.image.digest, imageId: image.Id });
+        // Best effort: without the record the image is merely never cleaned up.
+        await this.#d.owned
+          ?.add({ ref, digest: req.image.digest, imageId: image.Id })
+          .catch((err) =>
+            this.#d.logger.warn('Could not record the runtime image as ours', {
+              error: String(err),
+            }),
+          );
         progress.finish('done');
         this.#d.logger.info(`Runtime image ready: ${ref}`);
         return { ref, imageId: image.Id, pulled: true };

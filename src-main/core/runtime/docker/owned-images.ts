@@ -1,4 +1,6 @@
 import type Docker from 'dockerode';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../../store/atomic-file.js';
 import type { Logger } from '../../logger.js';
@@ -31,6 +33,11 @@ export class OwnedImages {
   async add(image: Omit<OwnedImage, 'addedAt'>): Promise<void> {
     const images = (await this.list()).filter((i) => i.digest !== image.digest);
     images.push({ ...image, addedAt: this.now() });
+    await this.#write(images);
+  }
+
+  async #write(images: OwnedImage[]): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
     await writeFileAtomic(this.file, JSON.stringify({ images }, null, 2));
   }
 
@@ -59,7 +66,7 @@ export class OwnedImages {
         });
       }
     }
-    await writeFileAtomic(this.file, JSON.stringify({ images: remaining }, null, 2));
+    await this.#write(remaining);
     return removed;
   }
 }
