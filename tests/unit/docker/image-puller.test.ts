@@ -246,7 +246,11 @@ describe('OwnedImages', () => {
   it('removes only superseded images the node pulled, keeps images in use, forgets gone ones', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rn-owned-'));
     try {
-      const owned = new OwnedImages(path.join(dir, 'images.json'), silentLogger);
+      // A fresh data folder: the record's folder does not exist yet.
+      const owned = new OwnedImages(
+        path.join(dir, 'local', 'runtime', 'images.json'),
+        silentLogger,
+      );
       const d = (c: string) => `sha256:${c.repeat(64)}`;
       for (const c of ['1', '2', '3', '4'])
         await owned.add({ ref: `${REPO}@${d(c)}`, digest: d(c), imageId: `id${c}` });
