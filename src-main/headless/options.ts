@@ -19,6 +19,10 @@ export const HeadlessConfig = z.strictObject({
   ioUrl: z.url().optional(),
   /** local only, with ioUrl: that devnet's network signer address, pinned like a public one. */
   networkSigner: RawAddress.optional(),
+  /** The dashboard's port on 127.0.0.1 (0 or absent: any free port). */
+  dashboardPort: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The built renderer to serve (default: dist/renderer beside the bundle or in the checkout). */
+  dashboardDir: z.string().min(1).optional(),
 });
 export type HeadlessConfig = z.infer<typeof HeadlessConfig>;
 
@@ -34,7 +38,8 @@ Runs the Resultity node without a window.
                                      with a SIMULATED runtime)
   --config <file.json>               read these options from a JSON file
                                      (keys: profile, dataDir, runtimeUrl, runtimeApiKey,
-                                     logLevel, json, ioUrl, networkSigner)
+                                     logLevel, json, ioUrl, networkSigner,
+                                     dashboardPort, dashboardDir)
   --data-dir <dir>                   where keys, snapshots and journals live
                                      (default: RESULTITY_DATA_DIR or the user data folder)
   --runtime-url <url>                an OpenAI-compatible endpoint to serve jobs with
@@ -45,6 +50,9 @@ Runs the Resultity node without a window.
                                      (e.g. \`npm run devnet\`) instead of starting one; needs
                                      --network-signer and --runtime-url
   --network-signer <0x…>             the signer address that devnet prints; pinned
+  --dashboard-port <port>            the dashboard's port on 127.0.0.1 (default: a free one);
+                                     its address, with the access token, is printed at start
+  --dashboard-dir <dir>              the built dashboard (default: dist/renderer)
   --help
 
 The node key is encrypted with RESULTITY_KEY_PASSPHRASE when set, else with a passphrase
@@ -70,6 +78,8 @@ export async function parseOptions(
         json: { type: 'boolean' },
         'io-url': { type: 'string' },
         'network-signer': { type: 'string' },
+        'dashboard-port': { type: 'string' },
+        'dashboard-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -88,6 +98,8 @@ export async function parseOptions(
     ...(v.json !== undefined ? { json: v.json } : {}),
     ...(v['io-url'] !== undefined ? { ioUrl: v['io-url'] } : {}),
     ...(v['network-signer'] !== undefined ? { networkSigner: v['network-signer'] } : {}),
+    ...(v['dashboard-port'] !== undefined ? { dashboardPort: v['dashboard-port'] } : {}),
+    ...(v['dashboard-dir'] !== undefined ? { dashboardDir: v['dashboard-dir'] } : {}),
   };
   const envKey = env.RESULTITY_RUNTIME_API_KEY;
   const merged = { ...(envKey ? { runtimeApiKey: envKey } : {}), ...fromFile, ...fromFlags };

@@ -9,11 +9,15 @@ export interface StartInfo {
   dataDir: string;
   runtime: string;
   simulated: boolean;
+  /** The in-process local devnet's admin API (local profile without --io-url only). */
+  devnetAdmin?: { url: string; token: string };
 }
 
 /** Where the headless node tells the operator what it does: a status line or JSON lines. */
 export interface Reporter {
   started(info: StartInfo): void;
+  /** The dashboard's address; the access token is in its fragment (`#token=…`). */
+  dashboard(url: string): void;
   state(s: AgentState): void;
   log(entry: LogEntry): void;
   job(e: JobEvent): void;
@@ -31,6 +35,7 @@ export function jsonReporter(write: Write, minLevel: LogLevel, now: () => number
     write(`${JSON.stringify({ type, ts: now(), ...fields })}\n`);
   return {
     started: (i) => out('started', { ...i }),
+    dashboard: (url) => out('dashboard', { url }),
     state: (s) => out('state', { state: s.name, reason: s.reason }),
     log: (e) => {
       if (RANK[e.level] >= RANK[minLevel]) out('log', { ...e });
@@ -51,9 +56,16 @@ export function statusLineReporter(write: Write, minLevel: LogLevel, now: () => 
       write(
         `${time()}  Resultity Node ${i.nodeId} on ${i.network} (${i.ioUrl})\n` +
           `${time()}  runtime: ${i.runtime}${i.simulated ? ' — SIMULATED: no real inference, local network only' : ''}\n` +
-          `${time()}  data: ${i.dataDir}\n`,
+          `${time()}  data: ${i.dataDir}\n` +
+          (i.devnetAdmin
+            ? `${time()}  devnet admin: curl -H "Authorization: Bearer ${i.devnetAdmin.token}" ${i.devnetAdmin.url}/v1/admin/stats\n`
+            : ''),
       );
     },
+    dashboard: (url) =>
+      write(
+        `${time()}  dashboard: ${url}  (open it in a browser on this machine; the link carries the access token, keep it private)\n`,
+      ),
     state: (s) => write(`${time()}  ${s.name.toUpperCase().padEnd(9)} ${s.reason}  [${tag}]\n`),
     log: (e) => {
       if (RANK[e.level] >= RANK[minLevel]) {

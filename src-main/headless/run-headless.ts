@@ -18,6 +18,11 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { ExternalRuntime } from '../core/runtime/external-runtime.js';
 import { defaultDataRoot, ensureDataDirs, resolveDataDirs } from '../core/store/data-dirs.js';
 import { LogStore } from '../core/store/log-store.js';
+import { LogHub } from '../service/log-hub.js';
+import {
+  startHeadlessDashboard,
+  type HeadlessDashboard,
+} from './dashboard/start-headless-dashboard.js';
 import { startLocalNetwork, type LocalNetwork } from './local-network.js';
 import { UsageError, type HeadlessConfig } from './options.js';
 import type { Reporter } from './reporter.js';
@@ -62,7 +67,9 @@ export async function runHeadless(
       reporter.log({ ts: clock.now(), level: 'warn', source: 'logs', message }),
   });
   await logStore.start();
-  const logger = createLogger([reporter.log, logStore.sink], {
+  // The dashboard's Logs page subscribes here.
+  const logs = new LogHub();
+  const logger = createLogger([reporter.log, logStore.sink, logs.sink], {
     minLevel: 'debug',
     now: () => clock.now(),
   });
@@ -77,6 +84,7 @@ export async function runHeadless(
 
   let local: LocalNetwork | null = null;
   let runtime: ExternalRuntime | null = null;
+  let dashboard: HeadlessDashboard | null = null;
   try {
     let choice: RuntimeChoice;
     ({ choice, local } = await chooseRuntime(cfg, root, logger));
@@ -109,14 +117,36 @@ export async function runHeadless(
       dataDir: dirs.base,
       runtime: choice.url,
       simulated: choice.simulated,
+      ...(local ? { devnetAdmin: { url: local.devnet.url, token: local.devnet.adminToken } } : {}),
     });
+    const rt = runtime;
     await node.agent.start();
+    // Started once the agent runs (it adopts the run); the page fetches the state on connect.
+    dashboard = await startHeadlessDashboard({
+      run: {
+        agent: node.agent,
+        runtime: rt,
+        close: async (reason, drainTimeoutMs) => {
+          await node.agent.stop(reason, drainTimeoutMs);
+          await node.close(reason);
+        },
+      },
+      dirs,
+      protection,
+      logs,
+      logger,
+      clock,
+      appVersion: AGENT_VERSION,
+      port: cfg.dashboardPort ?? 0,
+      ...(cfg.dashboardDir ? { staticDir: cfg.dashboardDir } : {}),
+    });
+    reporter.dashboard(dashboard.url);
     const summary: TimerHandle = clock.setInterval(
       () => reporter.summary(node.agent.counters()),
       60_000,
     );
-    const rt = runtime;
     const net = local;
+    const dash = dashboard;
     let stopping: Promise<void> | null = null;
     return {
       node,
@@ -126,10 +156,12 @@ export async function runHeadless(
           await node.close(reason);
           await rt.stop();
           await net?.close();
+          await dash.close();
           await logStore.close();
         })()),
     };
   } catch (err) {
+    await dashboard?.close().catch(() => undefined);
     await runtime?.stop().catch(() => undefined);
     await local?.close().catch(() => undefined);
     await logStore.close().catch(() => undefined);
