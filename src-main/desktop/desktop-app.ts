@@ -51,6 +51,8 @@ export interface DesktopAppOptions {
   drainTimeoutMs: number;
   /** Applies the launch-at-login setting (XDG autostart file on Linux). */
   setLaunchAtLogin: (enabled: boolean) => Promise<void>;
+  /** Remembers Start/Stop so a node left running starts again with the app. */
+  runIntent?: { wanted(): Promise<boolean>; set(running: boolean): Promise<void> };
 }
 
 export interface DesktopApp {
@@ -77,8 +79,22 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
       log.error('The node did not stop cleanly before quitting.', { error: String(err) }),
   });
 
+  // Start and Stop from the window or the tray are remembered for the next launch.
+  const commands: CommandRunner = {
+    invoke: async (command, arg) => {
+      const result = await service.invoke(command, arg);
+      if (command === 'start' || command === 'stop') {
+        opts.runIntent
+          ?.set(command === 'start')
+          .catch((err: unknown) =>
+            log.warn('Could not remember whether the node runs.', { error: String(err) }),
+          );
+      }
+      return result;
+    },
+  };
   const indexUrl = pathToFileURL(opts.paths.indexHtml).href;
-  registerCommands(electron.ipcMain, service, COMMAND_NAMES, sameFileSender(indexUrl));
+  registerCommands(electron.ipcMain, commands, COMMAND_NAMES, sameFileSender(indexUrl));
 
   const createWindow = (show: boolean) => {
     const created = createMainWindow(electron.BrowserWindow, {
@@ -101,7 +117,7 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
 
   const runFromTray = (command: 'start' | 'stop') => {
     tray.setError(null);
-    service.invoke(command, undefined).catch((err: unknown) => {
+    commands.invoke(command, undefined).catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       tray.setError(message);
       log.warn(`${command === 'start' ? 'Start' : 'Stop'} from the tray failed: ${message}`);
@@ -161,6 +177,9 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
 
   win = createWindow(!opts.startHidden);
   electron.app.on('activate', openDashboard);
+  void opts.runIntent?.wanted().then((running) => {
+    if (running) runFromTray('start');
+  });
 
   return { openDashboard, drain: () => drain(), tray, window: () => win };
 }

@@ -29,6 +29,7 @@ import { startDesktopApp, type DesktopApp } from './desktop-app.js';
 import { desktopIpcMain } from './ipc/electron-ipc.js';
 import { HIDDEN_FLAG, applyLaunchAtLogin } from './launch-at-login.js';
 import { desktopPaths } from './paths.js';
+import { RunIntent } from './run-intent.js';
 import { claimSingleInstance } from './single-instance.js';
 import { startUpdater } from './updater/index.js';
 
@@ -140,6 +141,7 @@ async function boot(): Promise<void> {
     logger,
     startHidden: process.argv.includes(HIDDEN_FLAG),
     drainTimeoutMs: DRAIN_TIMEOUT_MS,
+    runIntent: new RunIntent(join(dirs.base, 'run-intent.json')),
     setLaunchAtLogin: (enabled) =>
       applyLaunchAtLogin(
         {

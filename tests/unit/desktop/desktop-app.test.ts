@@ -8,6 +8,7 @@ import { KeepAwake } from '../../../src-main/desktop/keep-awake.js';
 import { applyLaunchAtLogin } from '../../../src-main/desktop/launch-at-login.js';
 import { Notifier } from '../../../src-main/desktop/notifier.js';
 import { claimSingleInstance } from '../../../src-main/desktop/single-instance.js';
+import { RunIntent } from '../../../src-main/desktop/run-intent.js';
 import { MemorySettingsStore, UiService } from '../../../src-main/service/index.js';
 import {
   FakeApp,
@@ -19,7 +20,12 @@ import {
 } from '../../helpers/fake-electron.js';
 import { FakeAgent, FakeClock, defaultSettings, fakeHost, nodeState } from '../service/fakes.js';
 
-async function setup(opts: { startHidden?: boolean } = {}) {
+async function setup(opts: { startHidden?: boolean; wasRunning?: boolean } = {}) {
+  const intents: boolean[] = [];
+  const runIntent = {
+    wanted: async () => opts.wasRunning ?? false,
+    set: async (running: boolean) => void intents.push(running),
+  };
   const electron = fakeElectron();
   const clock = new FakeClock();
   const agent = new FakeAgent();
@@ -45,6 +51,7 @@ async function setup(opts: { startHidden?: boolean } = {}) {
     startHidden: opts.startHidden ?? false,
     drainTimeoutMs: 10_000,
     setLaunchAtLogin: async (on) => void loginCalls.push(on),
+    runIntent,
   });
   const win = FakeBrowserWindow.instances[0]!;
   const tray = FakeTray.instances[0]!;
@@ -59,6 +66,7 @@ async function setup(opts: { startHidden?: boolean } = {}) {
     win,
     tray,
     loginCalls,
+    intents,
     quitted: () => quitted,
   };
 }
@@ -168,6 +176,43 @@ describe('desktop app wiring', () => {
     agent.setState({ state: 'active' });
     agent.setState({ state: 'degraded', reason: 'Docker stopped. Start Docker.' });
     expect(electron.shownNotifications).toHaveLength(2);
+  });
+});
+
+describe('run intent', () => {
+  it('a node left running starts with the app; Start/Stop are remembered, quitting is not', async () => {
+    const { agent, tray, electron, intents } = await setup({ wasRunning: true });
+    await tick();
+    await tick();
+    expect(agent.calls).toEqual(['start']);
+    expect(intents).toEqual([true]);
+    tray.clickItem('Stop node');
+    await tick();
+    await tick();
+    expect(intents).toEqual([true, false]);
+    electron.app.quit(); // the drain on quit is not an operator's Stop
+    await tick();
+    expect(intents).toEqual([true, false]);
+  });
+
+  it('a node the operator stopped stays stopped', async () => {
+    const { agent } = await setup({ wasRunning: false });
+    await tick();
+    expect(agent.calls).toEqual([]);
+  });
+
+  it('RunIntent persists in a small file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'intent-'));
+    try {
+      const intent = new RunIntent(join(dir, 'sub', 'run-intent.json'));
+      expect(await intent.wanted()).toBe(false);
+      await intent.set(true);
+      expect(await new RunIntent(intent.path).wanted()).toBe(true);
+      await intent.set(false);
+      expect(await intent.wanted()).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
