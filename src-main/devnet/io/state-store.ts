@@ -15,10 +15,12 @@ export interface StateStore extends ChangeSink {
 }
 
 const FLUSH_MS = 100;
+const SLICE = 250;
 
 /**
  * Registered nodes, snapshot history and the job ledger in SQLite (WAL). Changes are collected
- * and written in one transaction every 100 ms, off the hot path; close() writes the rest.
+ * and written every 100 ms, off the hot path, in transactions of at most 250 jobs (a backlog
+ * goes on in the next event-loop turn); close() writes the rest.
  */
 export function openStateStore(dir: string, logger: Logger): StateStore {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -44,6 +46,7 @@ export function openStateStore(dir: string, logger: Logger): StateStore {
   let core: DevnetCore | null = null;
   let flushes = 0;
   let timer: NodeJS.Timeout | null = null;
+  let closing = false;
 
   const schedule = () => {
     timer ??= setTimeout(flush, FLUSH_MS);
@@ -60,21 +63,28 @@ export function openStateStore(dir: string, logger: Logger): StateStore {
   };
   const write = (stmt: StatementSync, ...args: (string | number)[]) => stmt.run(...args);
 
+  /** Writes at most SLICE rows per turn so a big backlog never blocks the event loop for long. */
   function flush(): void {
     timer = null;
     if (dirtyNodes.size === 0 && dirtyJobs.size === 0) return;
     try {
       tx(() => {
         for (const n of dirtyNodes.values()) write(putNode, n.nodeId, JSON.stringify(toStored(n)));
-        for (const j of dirtyJobs) write(putJob, j.id, j.state, JSON.stringify(j));
+        dirtyNodes.clear();
+        let written = 0;
+        for (const j of dirtyJobs) {
+          if (written++ >= SLICE) break;
+          write(putJob, j.id, j.state, JSON.stringify(j));
+          dirtyJobs.delete(j);
+        }
         if (core) write(putMeta, 'counters', JSON.stringify(core.ledger.counters));
         if (++flushes % 100 === 0 && core) prune.run(core.opts.maxRetainedJobs);
       });
-      dirtyNodes.clear();
-      dirtyJobs.clear();
     } catch (err) {
       logger.error('devnet state could not be saved', { error: String(err) });
+      return;
     }
+    if (dirtyJobs.size > 0 && !closing) setImmediate(flush);
   }
 
   return {
@@ -111,8 +121,13 @@ export function openStateStore(dir: string, logger: Logger): StateStore {
       write(putSnapshot, e.serial, JSON.stringify(e.signed));
     },
     close() {
+      closing = true;
       if (timer) clearTimeout(timer);
-      flush();
+      while (dirtyJobs.size > 0 || dirtyNodes.size > 0) {
+        const before = dirtyJobs.size + dirtyNodes.size;
+        flush();
+        if (dirtyJobs.size + dirtyNodes.size >= before) break; // the write failed: logged
+      }
       db.close();
     },
   };

@@ -107,9 +107,12 @@ export class TestNode {
   /** Opens a session; resolves after session_ready (or rejects with the error frame / close). */
   async connect(
     wsUrl: string,
-    o: { maxConcurrency?: number; accepting?: boolean } = {},
+    o: { maxConcurrency?: number; accepting?: boolean; autoPong?: boolean } = {},
   ): Promise<Session> {
-    const s = new Session(this, new WebSocket(wsUrl, { perMessageDeflate: false }));
+    const s = new Session(
+      this,
+      new WebSocket(wsUrl, { perMessageDeflate: false, autoPong: o.autoPong ?? true }),
+    );
     const challenge = await s.next('challenge');
     s.send('session_open', {
       challenge: challenge.challenge as string,

@@ -63,4 +63,21 @@ describe('devnet restart with --state-dir', () => {
       await second.close();
     }
   });
+
+  it('writes a large backlog in slices and restores all of it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'devnet-state-'));
+    dirs.push(dir);
+    const first = await startTestDevnet({ stateDir: dir });
+    const ids = first.submitJobs(1200);
+    await first.close();
+    const second = await startTestDevnet({ stateDir: dir });
+    try {
+      const s = second.stats();
+      expect(s.jobs_submitted).toBe(1200);
+      expect(s.jobs_pending).toBe(1200);
+      expect(second.core.ledger.get(ids[1199]!)?.state).toBe('pending');
+    } finally {
+      await second.close();
+    }
+  });
 });

@@ -21,7 +21,7 @@ const openBody = (challenge: string) => ({
 describe('devnet WebSocket sessions', () => {
   let devnet: Awaited<ReturnType<typeof startTestDevnet>>;
   beforeAll(async () => {
-    devnet = await startTestDevnet({ sessionOpenTimeoutMs: 300 });
+    devnet = await startTestDevnet({ sessionOpenTimeoutMs: 300, wsPingIntervalMs: 150 });
   });
   afterAll(() => devnet.close());
 
@@ -58,6 +58,20 @@ describe('devnet WebSocket sessions', () => {
   it('closes a connection that never opens its session', async () => {
     const { s } = await openRaw(devnet.wsUrl, new TestNode(devnet.url));
     expect((await s.closedWith(2000)).code).toBe(4401);
+  });
+
+  it('pings at the transport level and terminates a peer that stops answering', async () => {
+    const node = new TestNode(devnet.url);
+    await node.register();
+    const live = await node.connect(devnet.wsUrl);
+    const other = new TestNode(devnet.url);
+    await other.register();
+    const silent = await other.connect(devnet.wsUrl, { autoPong: false });
+    // Its session is open, so only the missed pongs can end it: terminated, no close frame.
+    const { code } = await silent.closedWith(3000);
+    expect(code).toBe(1006);
+    expect(live.closed).toBeNull(); // a peer that answers pings stays
+    live.close();
   });
 
   it('replaces an older session of the same node with close 4409', async () => {
