@@ -20,7 +20,7 @@ import { buildHeartbeat } from './agent/heartbeat-body.js';
 import { routeNetworkMessage } from './agent/link-router.js';
 import { settleWithin, uploadLogs } from './agent/log-uploader.js';
 import { LinkSession } from './agent/link-session.js';
-import { configProblem, runtimeProblem } from './agent/problem-text.js';
+import { configProblem, runtimeCondition } from './agent/problem-text.js';
 import { registerWithRetry } from './agent/register-node.js';
 import { RegistrationStore } from './agent/registration.js';
 import { Repeater } from './agent/repeater.js';
@@ -50,6 +50,8 @@ export class Agent {
   private link: LinkSession | null = null;
   private phase: Phase = 'idle';
   private wsPath = '/v1/ws';
+  /** What the current job session announced as `accepting`. */
+  private announcedAccepting = false;
   private startedAt = 0;
   private stopping: Promise<void> | null = null;
   private reRegistering: Promise<void> | null = null;
@@ -277,13 +279,31 @@ export class Agent {
     });
   }
 
+  /** Jobs are only taken once registered, allowed by the network, and the runtime serves. */
+  private wantsJobs(): boolean {
+    const snap = this.config.snapshot()?.snapshot;
+    return (
+      this.phase === 'online' &&
+      (snap?.participation.accepting_jobs ?? false) &&
+      this.deps.runtime.status().state === 'ready'
+    );
+  }
+
   private sessionParams(): { accepting: boolean; max_concurrency: number } {
     const snap = this.config.snapshot()?.snapshot;
     const wanted = this.deps.options?.maxConcurrency ?? snap?.runtime.max_num_seqs ?? 1;
+    this.announcedAccepting = this.wantsJobs();
     return {
-      accepting: this.phase === 'online' && (snap?.participation.accepting_jobs ?? false),
+      accepting: this.announcedAccepting,
       max_concurrency: Math.min(1024, Math.max(1, Math.floor(wanted))),
     };
+  }
+
+  /** The session said "not accepting" (runtime loading, say) and now it could: open a new one. */
+  private reannounce(): void {
+    if (this.link?.link.state !== 'ready' || this.announcedAccepting || !this.wantsJobs()) return;
+    this.log.info('Ready for jobs now: reopening the job session to say so.');
+    this.link.link.reconnect();
   }
 
   private onLinkUp(session: SessionInfo): void {
@@ -369,7 +389,10 @@ export class Agent {
 
   private onRuntimeStatus(s: RuntimeStatus): void {
     const { profile } = this.deps;
-    this.health.set('runtime', runtimeProblem(s, profile.network, profile.allowSimulatedRuntime));
+    const { problem, warmup } = runtimeCondition(s, profile.network, profile.allowSimulatedRuntime);
+    this.health.setWarmup(warmup);
+    this.health.set('runtime', problem);
+    this.reannounce();
   }
 
   private onConfigStatus(s: ConfigStatus): void {
@@ -387,6 +410,7 @@ export class Agent {
       }
     }
     this.onConfigStatus(this.config.status());
+    this.reannounce();
   }
 
   private shutdown(reason: string, drainTimeoutMs: number, ackNetwork: boolean): Promise<void> {

@@ -47,16 +47,26 @@ export class Conditions {
   }
 }
 
-/** The state a registered, running node should be in, given the network's view and problems. */
+/**
+ * The state a registered, running node should be in, given the network's view, the problems,
+ * and a runtime still warming up (which an active node cannot serve through).
+ */
 export function onlineState(
   status: NodeStatus | null,
   conditions: Conditions,
+  warmup: string | null = null,
 ): { name: AgentStateName; reason: string } {
   const problem = conditions.headline();
   if (problem) return { name: 'degraded', reason: problem };
-  if (status === 'active') return { name: 'active', reason: 'serving jobs for the network' };
+  if (status === 'active') {
+    return warmup
+      ? { name: 'degraded', reason: warmup }
+      : { name: 'active', reason: 'serving jobs for the network' };
+  }
   return {
     name: 'testing',
-    reason: 'registered; waiting for the network’s test task to prove this node can serve',
+    reason: warmup
+      ? `registered; ${warmup}; the network’s test task follows once it is ready`
+      : 'registered; waiting for the network’s test task to prove this node can serve',
   };
 }

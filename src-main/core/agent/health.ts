@@ -11,6 +11,7 @@ import type { AgentStateMachine } from './state-machine.js';
 export class NodeHealth {
   private readonly conditions = new Conditions();
   private status: NodeStatus | null = null;
+  private warmup: string | null = null;
 
   constructor(
     private readonly machine: AgentStateMachine,
@@ -31,6 +32,12 @@ export class NodeHealth {
 
   clear(...problems: Problem[]): void {
     for (const p of problems) this.conditions.clear(p);
+    this.recompute();
+  }
+
+  /** The runtime is starting or loading (not a problem, but not serving either). */
+  setWarmup(reason: string | null): void {
+    this.warmup = reason;
     this.recompute();
   }
 
@@ -57,7 +64,7 @@ export class NodeHealth {
 
   recompute(): void {
     if (!this.online()) return;
-    const next = onlineState(this.status, this.conditions);
+    const next = onlineState(this.status, this.conditions, this.warmup);
     this.machine.transition(next.name, next.reason);
   }
 }

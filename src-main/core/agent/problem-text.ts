@@ -2,15 +2,23 @@ import type { ConfigStatus } from '../protocol/index.js';
 import type { RuntimeStatus } from '../runtime/runtime.js';
 import type { NetworkName } from '../protocol/index.js';
 
-/** Why the runtime makes the node degraded, or null when it is fine. */
-export function runtimeProblem(
+/**
+ * How the runtime weighs on the node's state: a `problem` (down, failed, not allowed) makes it
+ * degraded; a `warmup` (starting, loading the model) is normal before the first ready.
+ */
+export function runtimeCondition(
   s: RuntimeStatus,
   network: NetworkName,
   simulatedAllowed: boolean,
-): string | null {
-  if (s.simulated && !simulatedAllowed) return `the simulated runtime is not allowed on ${network}`;
-  if (s.state === 'ready') return null;
-  return `the inference runtime is ${s.state}: ${s.detail}`;
+): { problem: string | null; warmup: string | null } {
+  if (s.simulated && !simulatedAllowed) {
+    return { problem: `the simulated runtime is not allowed on ${network}`, warmup: null };
+  }
+  if (s.state === 'ready') return { problem: null, warmup: null };
+  if (s.state === 'starting' || s.state === 'loading') {
+    return { problem: null, warmup: `the inference runtime is ${s.state}: ${s.detail}` };
+  }
+  return { problem: `the inference runtime is ${s.state}: ${s.detail}`, warmup: null };
 }
 
 /** Why the configuration makes the node degraded, or null when it is fine. */

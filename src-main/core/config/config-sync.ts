@@ -9,9 +9,10 @@ import {
   type NetworkName,
   type VerifiedSnapshot,
 } from '../protocol/index.js';
-import type { Runtime, RuntimePlan } from '../runtime/runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { digestOf, statusForError } from './config-status.js';
-import { runtimePlanFor, samePlan, type PlanContext } from './runtime-plan.js';
+import { RuntimeFollower } from './runtime-follower.js';
+import type { PlanContext } from './runtime-plan.js';
 import { loadSavedConfig } from './saved-config.js';
 import type { AppliedRecord, SnapshotStore } from './snapshot-store.js';
 
@@ -43,7 +44,9 @@ export interface ConfigSyncEvents {
 export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
   private applied: VerifiedSnapshot | null = null;
   private record: AppliedRecord | null = null;
-  private runtimePlan: RuntimePlan | null = null;
+  /** The snapshot to go back to if the runtime cannot switch to the applied one. */
+  private fallback: VerifiedSnapshot | null = null;
+  private readonly follower: RuntimeFollower;
   private current: ConfigStatus = { state: 'ok' };
   private chain: Promise<unknown> = Promise.resolve();
   private timer: TimerHandle | null = null;
@@ -53,6 +56,12 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
   constructor(private readonly opts: ConfigSyncOptions) {
     super();
     this.log = opts.logger.child('config');
+    this.follower = new RuntimeFollower(
+      opts.runtime,
+      () => opts.planContext?.() ?? { driverMajor: null },
+      this.log,
+      (target, error) => this.onRuntimeOutcome(target, error),
+    );
   }
 
   snapshot(): VerifiedSnapshot | null {
@@ -95,7 +104,7 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
         this.setStatus(statusForError(err));
         this.log.warn(`Configuration check failed (${reason}): ${(err as Error).message}`);
       }
-      await this.ensureRuntimeNow();
+      if (this.applied) void this.follower.follow(this.applied);
     });
   }
 
@@ -112,15 +121,17 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
     });
   }
 
-  /** Applies the runtime plan of the applied snapshot if that has not succeeded yet. */
-  ensureRuntime(): Promise<boolean> {
-    return this.exclusive(() => this.ensureRuntimeNow());
+  /** Brings the runtime to the applied snapshot's plan; resolves when the attempt is over. */
+  async ensureRuntime(): Promise<void> {
+    const applied = this.applied;
+    if (applied) await this.follower.follow(applied);
   }
 
-  private async ensureRuntimeNow(): Promise<boolean> {
-    const applied = this.applied;
-    if (!applied) return false;
-    return (await this.applyRuntime(applied)) === null;
+  /** Resolves when no configuration work (including the runtime switch) is pending. */
+  async idle(): Promise<void> {
+    await this.chain;
+    await this.follower.idle();
+    await this.chain;
   }
 
   /** Goes back to the previous verified snapshot; the current one is held back. */
@@ -141,7 +152,7 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
           continue;
         }
         const heldBack = [...(this.record?.held_back ?? []), current.digest];
-        const ok = await this.apply(previous, 'rollback', heldBack);
+        const ok = await this.apply(previous, 'rollback', heldBack, false);
         if (ok) {
           this.setStatus({
             state: 'ok',
@@ -222,11 +233,12 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
     return this.apply(verified, source, heldBack);
   }
 
-  /** Persist → switch in one step → runtime → record; reverts the switch if the runtime fails. */
+  /** Persist → switch in one step → record; the runtime follows in the background. */
   private async apply(
     next: VerifiedSnapshot,
     source: string,
     heldBack: string[],
+    revertible = true,
   ): Promise<boolean> {
     const { store, jobEngine, clock } = this.opts;
     const previous = this.applied;
@@ -238,31 +250,18 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
       return false;
     }
     this.applied = next;
+    // An operator's rollback is not undone by a runtime failure.
+    this.fallback = revertible ? previous : null;
     jobEngine.setConfig(next.snapshot, next.digest);
-    const runtimeError = await this.applyRuntime(next);
-    if (runtimeError && previous) {
-      this.applied = previous;
-      jobEngine.setConfig(previous.snapshot, previous.digest);
-      this.setStatus({
-        state: 'apply_failed',
-        detail: `the runtime could not switch: ${runtimeError}`.slice(0, 500),
-        refused_digest: next.digest,
-      });
-      this.log.error(
-        `Configuration serial ${next.snapshot.serial} could not be applied (${runtimeError}); still on serial ${previous.snapshot.serial}. It is retried at the next check.`,
-      );
-      return false;
-    }
-    const highest = Math.max(this.record?.highest_serial ?? 0, next.snapshot.serial);
     this.record = {
       digest: next.digest,
       serial: next.snapshot.serial,
       applied_at: clock.now(),
-      highest_serial: highest,
+      highest_serial: Math.max(this.record?.highest_serial ?? 0, next.snapshot.serial),
       held_back: heldBack,
     };
     await store.writeApplied(this.record);
-    if (!runtimeError) this.setStatus(this.okStatus());
+    this.setStatus(this.okStatus());
     this.log.info(
       `Applied configuration serial ${next.snapshot.serial} (${next.digest}) from ${source}.`,
     );
@@ -271,40 +270,56 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
       .catch((err: unknown) =>
         this.log.warn(`Job trace cleanup failed: ${(err as Error).message}`),
       );
-    await store
-      .prune(
-        this.opts.historyLimit ?? 10,
-        new Set([next.digest, ...(previous ? [previous.digest] : [])]),
-      )
-      .catch(() => undefined);
+    const keep = new Set([next.digest, ...(previous ? [previous.digest] : [])]);
+    await store.prune(this.opts.historyLimit ?? 10, keep).catch(() => undefined);
     this.arm();
     this.emit('applied', next);
+    void this.follower.follow(next);
     return true;
   }
 
-  /** Applies the runtime plan when it changed; returns an error text, or null when in step. */
-  private async applyRuntime(target: VerifiedSnapshot): Promise<string | null> {
-    let plan: RuntimePlan;
-    try {
-      plan = runtimePlanFor(target.snapshot, this.opts.planContext?.() ?? { driverMajor: null });
-    } catch (err) {
-      return (err as Error).message;
+  /** The runtime could (not) switch: clear the failure, or go back to the previous snapshot. */
+  private async onRuntimeOutcome(target: VerifiedSnapshot, error: string | null): Promise<void> {
+    if (target !== this.applied) return;
+    if (error === null) {
+      // Serving the fallback again does not clear the failure of the refused snapshot.
+      const failed = this.current.state === 'apply_failed';
+      const aboutOther =
+        this.current.refused_digest && this.current.refused_digest !== target.digest;
+      if (failed && !aboutOther) this.setStatus(this.okStatus());
+      return;
     }
-    if (samePlan(plan, this.runtimePlan)) return null;
-    try {
-      await this.opts.runtime.apply(plan);
-      this.runtimePlan = plan;
-      if (this.current.state === 'apply_failed' && target === this.applied) {
-        this.setStatus(this.okStatus());
-      }
-      return null;
-    } catch (err) {
-      const detail = (err as Error).message;
-      if (target === this.applied) {
-        this.setStatus({ state: 'apply_failed', detail: `runtime: ${detail}`.slice(0, 500) });
-      }
-      return detail;
+    const fallback = this.fallback;
+    if (!fallback || fallback.digest === target.digest) {
+      this.setStatus({ state: 'apply_failed', detail: `runtime: ${error}`.slice(0, 500) });
+      this.log.error(
+        `The runtime could not apply configuration serial ${target.snapshot.serial}: ${error}`,
+      );
+      return;
     }
+    await this.exclusive(async () => {
+      if (target !== this.applied) return;
+      this.applied = fallback;
+      this.fallback = null;
+      this.opts.jobEngine.setConfig(fallback.snapshot, fallback.digest);
+      this.record = {
+        ...(this.record as AppliedRecord),
+        digest: fallback.digest,
+        serial: fallback.snapshot.serial,
+        applied_at: this.opts.clock.now(),
+      };
+      await this.opts.store.writeApplied(this.record);
+      this.setStatus({
+        state: 'apply_failed',
+        detail: `the runtime could not switch: ${error}`.slice(0, 500),
+        refused_digest: target.digest,
+      });
+      this.log.error(
+        `Configuration serial ${target.snapshot.serial} could not be applied (${error}); back on serial ${fallback.snapshot.serial}. It is retried at the next check.`,
+      );
+      this.emit('applied', fallback);
+      void this.follower.follow(fallback);
+    });
   }
 
   private okStatus(): ConfigStatus {

@@ -71,7 +71,12 @@ function runCli(args: string[]): Run {
   };
 }
 
-const states = (r: Run) => r.events.filter((e) => e.type === 'state').map((e) => e.state);
+/** State names in order, a reason-only change (same name) counted once. */
+const states = (r: Run) =>
+  r.events
+    .filter((e) => e.type === 'state')
+    .map((e) => e.state)
+    .filter((name, i, all) => i === 0 || all[i - 1] !== name);
 
 describe('headless CLI (real process)', () => {
   const dataDir = () => join(root, 'data');

@@ -67,7 +67,10 @@ export async function startNode(
   });
   const composed = node;
   const states: string[] = [];
-  composed.agent.subscribe((s) => states.push(s.name));
+  // State names in order; a reason-only change (same name) is not repeated.
+  composed.agent.subscribe((s) => {
+    if (states.at(-1) !== s.name) states.push(s.name);
+  });
   await composed.agent.start();
   return {
     node: composed,

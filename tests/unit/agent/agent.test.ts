@@ -115,6 +115,26 @@ describe('Agent lifecycle', () => {
     await until(() => h.agent.state().name === 'testing', 'testing');
   });
 
+  it('waits for a loading runtime before announcing it takes jobs, then reopens the session', async () => {
+    const io = new FakeIo();
+    io.served = issuer.issue(1);
+    const h = await makeAgent(root, issuer, identity, { io });
+    running.push(h);
+    h.runtime.setStatus({ state: 'loading', detail: 'loading the model' });
+    await h.agent.start();
+    await until(() => h.links.length > 0, 'the job link');
+    h.link().open('pending_test');
+    expect(h.agent.state().name).toBe('testing');
+    expect(h.agent.state().reason).toContain('the inference runtime is loading');
+    expect(h.link().opts.sessionParams().accepting).toBe(false);
+    expect(h.link().calls).not.toContain('reconnect');
+
+    h.runtime.setStatus({ state: 'ready', detail: 'ready' });
+    expect(h.link().calls).toContain('reconnect');
+    expect(h.link().opts.sessionParams()).toEqual({ accepting: true, max_concurrency: 64 });
+    expect(h.agent.state().reason).toContain('waiting for the network’s test task');
+  });
+
   it('is degraded while the runtime is down or the link stays down, and recovers', async () => {
     const h = await started();
     h.link().open('active');

@@ -50,6 +50,7 @@ describe('ConfigSync', () => {
     const { sync, store, runtime, jobEngine } = await makeSync();
     const s1 = issuer.issue(1);
     expect(await sync.offer(s1, 'registration')).toBe(true);
+    await sync.idle();
     expect(sync.snapshot()?.digest).toBe(s1.config_digest);
     expect(sync.status()).toEqual({ state: 'ok' });
     const files = await readdir(store.historyDir);
@@ -69,6 +70,7 @@ describe('ConfigSync', () => {
     const forged = new SnapshotIssuer().issue(2);
     forged.signer = issuer.key.address; // lies about who signed it
     expect(await sync.offer(forged, 'push')).toBe(false);
+    await sync.idle();
     expect(sync.snapshot()?.snapshot.serial).toBe(1);
     expect(sync.status()).toMatchObject({
       state: 'invalid_signature',
@@ -171,7 +173,7 @@ describe('ConfigSync', () => {
     expect(record?.highest_serial).toBe(2); // the replay floor survives the fallback
     expect(second.jobEngine.configs.at(-1)?.serial).toBe(1);
     // The runtime plan is applied on demand (the agent does it in the background).
-    expect(await second.sync.ensureRuntime()).toBe(true);
+    await second.sync.ensureRuntime();
     expect(second.runtime.plans).toHaveLength(1);
   });
 
@@ -188,9 +190,11 @@ describe('ConfigSync', () => {
     await sync.offer(issuer.issue(1), 'registration');
     const s2 = issuer.issue(2, { runtime: { ...defaultSnapshot().runtime, max_num_seqs: 8 } });
     await sync.offer(s2, 'push');
+    await sync.idle();
     expect(runtime.plans.at(-1)?.maxNumSeqs).toBe(8);
 
     expect(await sync.rollback()).toBe(true);
+    await sync.idle();
     expect(sync.snapshot()?.snapshot.serial).toBe(1);
     expect(runtime.plans.at(-1)?.maxNumSeqs).toBe(64);
     expect(jobEngine.configs.at(-1)?.serial).toBe(1);
@@ -207,21 +211,54 @@ describe('ConfigSync', () => {
   });
 
   it('reverts to the previous snapshot when the runtime cannot switch, and retries later', async () => {
-    const { sync, io, runtime } = await makeSync();
+    const { sync, io, runtime, jobEngine } = await makeSync();
     await sync.offer(issuer.issue(1), 'registration');
+    await sync.idle();
     runtime.failApply = 'image pull failed';
     const s2 = issuer.issue(2, { runtime: { ...defaultSnapshot().runtime, max_num_seqs: 8 } });
     io.served = s2;
     await sync.check();
+    await sync.idle();
     expect(sync.snapshot()?.snapshot.serial).toBe(1);
+    expect(jobEngine.configs.at(-1)?.serial).toBe(1);
     expect(sync.status()).toMatchObject({
       state: 'apply_failed',
       refused_digest: s2.config_digest,
     });
     runtime.failApply = null;
     await sync.check();
+    await sync.idle();
     expect(sync.snapshot()?.snapshot.serial).toBe(2);
     expect(sync.status()).toEqual({ state: 'ok' });
+  });
+
+  it('does not wait for a slow runtime: the snapshot is applied at once, the runtime follows', async () => {
+    const { sync, runtime } = await makeSync();
+    let finish: () => void = () => {};
+    const original = runtime.apply.bind(runtime);
+    runtime.apply = (plan) => new Promise<void>((r) => (finish = r)).then(() => original(plan));
+    expect(await sync.offer(issuer.issue(1), 'registration')).toBe(true);
+    expect(sync.snapshot()?.snapshot.serial).toBe(1);
+    expect(runtime.plans).toHaveLength(0);
+    finish();
+    await sync.idle();
+    expect(runtime.plans).toHaveLength(1);
+  });
+
+  it('reports apply_failed for a first snapshot the runtime cannot serve, and retries on the next check', async () => {
+    const { sync, io, runtime } = await makeSync();
+    runtime.failApply = 'model not served';
+    const s1 = issuer.issue(1);
+    await sync.offer(s1, 'registration');
+    await sync.idle();
+    expect(sync.snapshot()?.snapshot.serial).toBe(1);
+    expect(sync.status()).toMatchObject({ state: 'apply_failed' });
+    runtime.failApply = null;
+    io.served = s1;
+    await sync.check();
+    await sync.idle();
+    expect(sync.status()).toEqual({ state: 'ok' });
+    expect(runtime.plans).toHaveLength(1);
   });
 
   it('keeps a bounded history', async () => {
