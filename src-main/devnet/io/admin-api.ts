@@ -62,7 +62,8 @@ export function addAdminRoutes(router: Router, core: DevnetCore): void {
     .add(
       'POST',
       '/v1/admin/stats/reset-timings',
-      () => {
+      async (ctx) => {
+        validate(z.strictObject({}), await ctx.body());
         core.ledger.timings.clear();
         return { ok: true };
       },
@@ -118,7 +119,15 @@ export function addAdminRoutes(router: Router, core: DevnetCore): void {
       async (ctx) => core.workload.start(validate(WorkloadInput, await ctx.body())),
       A,
     )
-    .add('POST', '/v1/admin/workload/stop', () => core.workload.stop(), A)
+    .add(
+      'POST',
+      '/v1/admin/workload/stop',
+      async (ctx) => {
+        validate(z.strictObject({}), await ctx.body());
+        return core.workload.stop();
+      },
+      A,
+    )
     .add('GET', '/v1/admin/workload', () => core.workload.current(), A)
     .add(
       'GET',
