@@ -77,11 +77,10 @@ async function boot(): Promise<void> {
   await logStore.start();
   app.on('will-quit', () => void logStore.close());
   const logs = new LogHub();
-  const logger = createLogger([
-    logs.sink,
-    logStore.sink,
-    (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`),
-  ]);
+  const logger = createLogger(
+    [logs.sink, logStore.sink, (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`)],
+    { source: 'app' },
+  );
   const gpu = new GpuSource({
     host: nodeLocateHost(),
     run: nodeRun,

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The real main.ts, bundled as for Electron, run in Node with a fake 'electron' module: proves
+// the thin wiring boots (window, tray, IPC, security guards) and that Quit drains first.
+const repo = resolve(import.meta.dirname, '../../..');
+let dir: string;
+let lines: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'main-smoke-'));
+  await build({
+    entryPoints: [join(repo, 'src-main/desktop/main.ts')],
+    outfile: join(dir, 'main.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    packages: 'external',
+    external: ['electron'],
+    logLevel: 'warning',
+  });
+  const child = spawn(
+    process.execPath,
+    ['-r', join(repo, 'tests/helpers/fake-electron-module.cjs'), join(dir, 'main.cjs')],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: join(dir, 'home'),
+        RESULTITY_DATA_DIR: join(dir, 'data'),
+        NODE_PATH: join(repo, 'node_modules'),
+        FAKE_APP_PATH: repo,
+        FAKE_QUIT_AFTER_MS: '1000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let text = '';
+  child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+  await new Promise<void>((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+  lines = text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}, 40_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const types = () => lines.map((l) => l.type);
+
+describe('desktop main.ts boots with a fake Electron', () => {
+  it('turns off hardware acceleration before anything else', () => {
+    expect(types()[0]).toBe('disableHardwareAcceleration');
+  });
+
+  it('registers every command, a tray for the stopped node and one locked-down window', () => {
+    const channels = lines.filter((l) => l.type === 'ipcHandle').map((l) => l.channel);
+    expect(channels).toHaveLength(9);
+    expect(channels).toContain('resultity:cmd:getSnapshot');
+    expect(lines.find((l) => l.type === 'tray')).toMatchObject({
+      image: join(repo, 'assets/tray/stopped.png'),
+    });
+    const windows = lines.filter((l) => l.type === 'window');
+    expect(windows).toHaveLength(1);
+    expect(windows[0]!.webPreferences).toMatchObject({
+      preload: join(repo, 'dist/main/preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
+    expect(lines.find((l) => l.type === 'loadFile')).toMatchObject({
+      file: join(repo, 'dist/renderer/index.html'),
+    });
+  });
+
+  it('hardens the window before loading the page', () => {
+    const t = types();
+    for (const guard of [
+      'windowOpenHandler',
+      'permissionRequestHandler',
+      'permissionCheckHandler',
+    ]) {
+      expect(t.indexOf(guard)).toBeGreaterThan(-1);
+      expect(t.indexOf(guard)).toBeLessThan(t.indexOf('loadFile'));
+    }
+  });
+
+  it('holds the first quit for the drain, then quits', () => {
+    const t = types();
+    expect(t).toContain('requesting-quit');
+    expect(t.indexOf('quit-held')).toBeGreaterThan(t.indexOf('requesting-quit'));
+    expect(t.at(-1)).toBe('quit');
+  });
+});
