@@ -2,7 +2,6 @@ import { ConfigSync } from './config/config-sync.js';
 import { wsUrlFor } from './config/network-profiles.js';
 import type { JobEvent } from './jobs/job-engine-api.js';
 import type { Logger } from './logger.js';
-import { IoClockSkewError, IoNotRegisteredError } from './network/errors.js';
 import type { IoApi } from './network/io-http-client.js';
 import type { SessionInfo } from './network/job-link.js';
 import type {
@@ -17,6 +16,7 @@ import type { AgentDeps } from './agent/agent-deps.js';
 import { clockSkewProblem } from './agent/clock-check.js';
 import { NodeHealth } from './agent/health.js';
 import { buildHeartbeat } from './agent/heartbeat-body.js';
+import { heartbeatOnce } from './agent/heartbeat-task.js';
 import { routeNetworkMessage } from './agent/link-router.js';
 import { settleWithin, uploadLogs } from './agent/log-uploader.js';
 import { LinkSession } from './agent/link-session.js';
@@ -317,35 +317,30 @@ export class Agent {
       );
   }
 
-  private async sendHeartbeat(): Promise<void> {
-    if (this.phase !== 'online' && this.phase !== 'draining') return;
+  private sendHeartbeat(): Promise<void> {
+    if (this.phase !== 'online' && this.phase !== 'draining') return Promise.resolve();
     const { clock, runtime, gpuSampler, jobEngine, agentVersion } = this.deps;
     const applied = this.config.snapshot();
-    const body = await buildHeartbeat({
-      agentVersion,
-      startedAt: this.startedAt,
-      now: clock.now(),
-      state: this.machine.state,
-      runtime,
-      gpuSampler,
-      memory: this.deps.memory ?? osMemory,
-      config: applied ? { snapshot: applied.snapshot, digest: applied.digest } : null,
-      configStatus: this.config.status(),
-      jobs: jobEngine,
+    return heartbeatOnce({
+      io: this.io,
+      health: this.health,
+      config: this.config,
+      log: this.log,
+      notRegistered: () => void this.reRegister(),
+      body: () =>
+        buildHeartbeat({
+          agentVersion,
+          startedAt: this.startedAt,
+          now: clock.now(),
+          state: this.machine.state,
+          runtime,
+          gpuSampler,
+          memory: this.deps.memory ?? osMemory,
+          config: applied ? { snapshot: applied.snapshot, digest: applied.digest } : null,
+          configStatus: this.config.status(),
+          jobs: jobEngine,
+        }),
     });
-    try {
-      const answer = await this.io.heartbeat(body);
-      this.health.clear('heartbeat', 'clock');
-      this.health.setNodeStatus(answer.status);
-      void this.config.advertised(answer.config_digest, 'heartbeat');
-    } catch (err) {
-      if (err instanceof IoNotRegisteredError) return void this.reRegister();
-      const msg = (err as Error).message;
-      const reason =
-        err instanceof IoClockSkewError ? msg : `the last heartbeat did not get through: ${msg}`;
-      this.log.warn(`Heartbeat failed: ${msg}`);
-      this.health.set('heartbeat', reason);
-    }
   }
 
   /** A refused session: tell a skewed clock (fixable by the operator) from anything else. */

@@ -1,0 +1,36 @@
+import type { ConfigSync } from '../config/config-sync.js';
+import type { Logger } from '../logger.js';
+import { IoClockSkewError, IoNotRegisteredError } from '../network/errors.js';
+import type { IoApi } from '../network/io-http-client.js';
+import type { HeartbeatBody } from '../protocol/index.js';
+import type { NodeHealth } from './health.js';
+
+export interface HeartbeatTask {
+  io: Pick<IoApi, 'heartbeat'>;
+  body: () => Promise<HeartbeatBody>;
+  health: NodeHealth;
+  config: Pick<ConfigSync, 'advertised'>;
+  notRegistered: () => void;
+  log: Logger;
+}
+
+/**
+ * One heartbeat: the answer refreshes the network's view of the node and its config digest;
+ * a failure makes the node degraded with the reason (a skewed clock is named as such).
+ */
+export async function heartbeatOnce(t: HeartbeatTask): Promise<void> {
+  const body = await t.body();
+  try {
+    const answer = await t.io.heartbeat(body);
+    t.health.clear('heartbeat', 'clock');
+    t.health.setNodeStatus(answer.status);
+    void t.config.advertised(answer.config_digest, 'heartbeat');
+  } catch (err) {
+    if (err instanceof IoNotRegisteredError) return t.notRegistered();
+    const msg = (err as Error).message;
+    const reason =
+      err instanceof IoClockSkewError ? msg : `the last heartbeat did not get through: ${msg}`;
+    t.log.warn(`Heartbeat failed: ${msg}`);
+    t.health.set('heartbeat', reason);
+  }
+}
