@@ -55,6 +55,7 @@ export interface DevnetStats {
   timings: { assign_to_result_ms: TimingSummary; assign_to_result_ms_values?: number[] };
   config: { serial: number; config_digest: string; served_serial: number };
   workload: { running: boolean; submitted: number; target: number | null };
+  faults: Record<string, unknown>;
   nodes: Record<string, NodeView>;
 }
 

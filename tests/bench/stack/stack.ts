@@ -31,7 +31,7 @@ export class Stack {
         bundleAgent(),
       ]);
       const stack = new Stack(root, bundle, devnet, runtime, null as never, o.agent);
-      stack.agent = stack.startAgent();
+      if (!o.deferAgent) stack.startAgent();
       return stack;
     } catch (err) {
       await stopAll();
@@ -111,6 +111,8 @@ export class Stack {
 
 export interface StackOptions {
   prefix?: string;
+  /** Start the node later with startAgent() (e.g. after publishing a snapshot). */
+  deferAgent?: boolean;
   devnet?: { verbose?: boolean };
   runtime?: RuntimeStart;
   agent?: {

@@ -1,0 +1,98 @@
+import { waitUntil } from '../../helpers/processes.js';
+import type { AdminClient, JobView } from '../../bench/stack/admin-client.js';
+import type { AgentLine } from '../../bench/stack/agent-process.js';
+import type { RuntimeStart } from '../../bench/stack/runtime-process.js';
+import { Stack } from '../../bench/stack/stack.js';
+
+/** Timers of the network's configuration, short so faults play out in seconds. */
+export const FAST_TTL = {
+  heartbeat_interval_ms: 1000,
+  heartbeat_window_ms: 5000,
+  config_check_interval_ms: 2000,
+  retry_base_ms: 200,
+  retry_max_ms: 2000,
+};
+
+/** Job timers: a dead node's accepted jobs go back to the queue after 8 s, not 2 minutes. */
+export const FAST_JOBS = { accept_timeout_ms: 2000, execution_timeout_ms: 8000 };
+
+/**
+ * A devnet, a simulated runtime and the headless node (`--json`), each in its own process. The
+ * network's snapshot gets short timers before the node first registers, so the node learns
+ * them the ordinary way.
+ */
+export async function startFaultStack(
+  prefix: string,
+  runtime: RuntimeStart = { ttftMs: 20, tokensPerSecond: 200 },
+): Promise<Stack> {
+  const stack = await Stack.start({
+    prefix: `resultity-fault-${prefix}-`,
+    runtime,
+    deferAgent: true,
+    agent: { json: true, logLevel: 'debug' },
+  });
+  try {
+    await stack.admin.publish({ ttl: FAST_TTL, jobs: FAST_JOBS });
+    stack.startAgent();
+    await stack.agent.waitForState('active', 45_000);
+    await stack.waitInRotation();
+    return stack;
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+}
+
+/** Log lines of the node (its `--json` `log` events) whose message matches. */
+export function logsMatching(lines: readonly AgentLine[], re: RegExp): AgentLine[] {
+  return lines.filter(
+    (l) => l.type === 'log' && typeof l.message === 'string' && re.test(l.message),
+  );
+}
+
+/** Waits until every job is completed or failed (no pending, none in flight). */
+export async function waitAllClosed(admin: AdminClient, timeoutMs: number): Promise<void> {
+  try {
+    await waitUntil(
+      async () => {
+        const s = await admin.stats();
+        return s.jobs_pending === 0 && s.jobs_in_flight === 0 && !s.workload.running;
+      },
+      'every job to be completed or failed',
+      timeoutMs,
+      200,
+    );
+  } catch (err) {
+    // Say which jobs are stuck and where: the events tell what the network last did with them.
+    const { ids } = await admin.jobs();
+    const open = [...(ids.pending ?? []), ...(ids.assigned ?? []), ...(ids.accepted ?? [])];
+    for (const v of await admin.jobViews(open.slice(0, 5))) {
+      console.log(`still ${v.state}: ${v.job_id} attempts ${v.attempts}`, JSON.stringify(v.events));
+    }
+    throw err;
+  }
+}
+
+/** Every job's view, to check states, reasons and that no job was completed twice. */
+export async function allJobViews(admin: AdminClient): Promise<JobView[]> {
+  const { ids } = await admin.jobs();
+  return admin.jobViews(Object.values(ids).flat(), 8);
+}
+
+export function completedTwice(views: readonly JobView[]): string[] {
+  return views
+    .filter((v) => v.events.filter((e) => e.event === 'completed').length > 1)
+    .map((v) => v.job_id);
+}
+
+/** Deterministic PRNG (mulberry32) so a failing run can be replayed from its printed seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, waitUntil } from '../../helpers/processes.js';
+import { ledgerCheck } from '../../bench/stack/admin-client.js';
+import type { Stack } from '../../bench/stack/stack.js';
+import { allJobViews, completedTwice, startFaultStack, waitAllClosed } from './fault-stack.js';
+
+// Jobs of ~1.3 s (ttft 50 ms, 64 tokens at 50 tokens/s): many are mid-stream when it dies.
+const RUNTIME = { ttftMs: 50, tokensPerSecond: 50 };
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startFaultStack('runtime', RUNTIME);
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('the runtime process killed mid-job', () => {
+  it('fails or retries the running jobs, goes degraded, and returns to active with the runtime', async () => {
+    const { admin } = stack;
+    const batch = await admin.submitJobs({ count: 24, max_tokens: 64, ttl_ms: 120_000 });
+    await waitUntil(
+      async () => (await stack.node())?.in_flight === 24,
+      'all 24 jobs running',
+      15_000,
+    );
+    await sleep(400);
+    const port = stack.runtime.port;
+    stack.runtime.proc.kill('SIGKILL');
+    await stack.runtime.proc.exited;
+
+    const degraded = await stack.agent.waitForState('degraded', 20_000);
+    expect(degraded.reason).toMatch(/runtime/i);
+    // The network takes the node out of its rotation while the runtime is gone.
+    await waitUntil(
+      async () => (await stack.node())?.in_rotation === false,
+      'out of rotation',
+      15_000,
+    );
+    const during = await admin.stats();
+    expect(during.node_reported_failures + during.jobs_reassigned).toBeGreaterThan(0);
+
+    await stack.restartRuntime({ ...RUNTIME, port });
+    expect(stack.runtime.port).toBe(port);
+    const back = await stack.agent.waitForState('active', 30_000);
+    expect(back.reason).toMatch(/serving jobs/);
+    await stack.waitInRotation();
+
+    // Jobs submitted after the return are served normally.
+    const after = await admin.submitJobs({ count: 10, max_tokens: 16, ttl_ms: 120_000 });
+    await waitAllClosed(admin, 90_000);
+    const views = await allJobViews(admin);
+    const byId = new Map(views.map((v) => [v.job_id, v]));
+    const first = batch.job_ids.map((id) => byId.get(id)!);
+    const failed = first.filter((v) => v.state === 'failed');
+    console.log(
+      `runtime kill: of 24 running jobs ${first.length - failed.length} completed after a retry, ${failed.length} failed (${[...new Set(failed.map((v) => v.fail_reason))].join(' | ')})`,
+    );
+    for (const v of first) {
+      expect(['completed', 'failed']).toContain(v.state);
+      if (v.state === 'failed') expect(v.fail_reason).toBeTruthy();
+      // Every job that was running when the runtime died was given back (reported failed by
+      // the node, or taken away) before it finished: none silently completed on a dead runtime.
+      if (v.state === 'completed') expect(v.attempts).toBeGreaterThanOrEqual(2);
+    }
+    expect(after.job_ids.map((id) => byId.get(id)?.state)).toEqual(Array(10).fill('completed'));
+    const ledger = await ledgerCheck(admin);
+    expect(ledger.lost).toBe(0);
+    expect(ledger.duplicatesAccepted).toBe(0);
+    expect(completedTwice(views)).toEqual([]);
+  }, 150_000);
+});
