@@ -105,6 +105,10 @@ describe('pull progress', () => {
     const t = new PullProgressTracker();
     for (const e of pullScript().slice(0, 6)) t.apply(e);
     expect([t.bytesDone, t.bytesTotal, t.layers]).toEqual([1500, 10000, 2]);
+    expect(t.layerBytes()).toEqual([
+      { id: '1111aaaa2222', bytesDone: 1000, bytesTotal: 4000 },
+      { id: '3333bbbb4444', bytesDone: 500, bytesTotal: 6000 },
+    ]);
     for (const e of pullScript().slice(6)) t.apply(e);
     expect([t.bytesDone, t.bytesTotal, t.digest]).toEqual([10000, 10000, DIGEST]);
   });

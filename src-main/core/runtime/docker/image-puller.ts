@@ -206,6 +206,7 @@ export class ImagePuller {
         etaSeconds: state === 'running' ? meter.eta(done, total) : state === 'done' ? 0 : null,
         state,
         ...(error ? { error } : {}),
+        layers: tracker.layerBytes(),
       };
     };
     return {

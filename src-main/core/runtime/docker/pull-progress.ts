@@ -70,6 +70,11 @@ export class PullProgressTracker {
     return this.#layers.size;
   }
 
+  /** Bytes of each layer being fetched, in the order the engine announced them. */
+  layerBytes(): Array<{ id: string; bytesDone: number; bytesTotal: number | null }> {
+    return [...this.#layers].map(([id, l]) => ({ id, bytesDone: l.done, bytesTotal: l.total }));
+  }
+
   /** The manifest digest the engine reported at the end of the pull. */
   get digest(): string | null {
     return this.#digest;

@@ -9,6 +9,8 @@ export interface TransferProgress {
   etaSeconds: number | null;
   state: 'running' | 'done' | 'failed';
   error?: string;
+  /** Image pulls: bytes per layer (short layer id), as Docker reports them. */
+  layers?: Array<{ id: string; bytesDone: number; bytesTotal: number | null }>;
 }
 
 /** Transfer rate smoothed over recent samples, for an ETA that does not jump around. */
