@@ -17,9 +17,16 @@ export const PAGES = [
   { id: 'settings', heading: 'Settings' },
 ] as const;
 
-/** Opens each page through its nav link and saves it in light and dark (prefers-color-scheme). */
-export async function screenshotEveryPage(page: Page, prefix: string): Promise<string[]> {
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
+/**
+ * Opens each page through its nav link and saves it in light and dark (prefers-color-scheme),
+ * as `<dir>/<prefix>-<page>-<light|dark>.png`.
+ */
+export async function screenshotEveryPage(
+  page: Page,
+  prefix: string,
+  dir: string = SCREENSHOT_DIR,
+): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
   const saved: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
@@ -29,7 +36,7 @@ export async function screenshotEveryPage(page: Page, prefix: string): Promise<s
         .getByRole('link', { name: p.heading })
         .click();
       await page.getByRole('heading', { level: 1, name: p.heading, exact: true }).waitFor();
-      const file = path.join(SCREENSHOT_DIR, `${prefix}-${p.id}-${scheme}.png`);
+      const file = path.join(dir, `${prefix}-${p.id}-${scheme}.png`);
       await page.screenshot({ path: file, fullPage: true });
       saved.push(file);
     }

@@ -1,0 +1,169 @@
+// The dashboard in real headless Chromium against the REAL headless node: the bundled CLI as a
+// child process on the local profile (in-process devnet + SIMULATED runtime), its printed
+// dashboard link opened as an operator would, jobs submitted through the devnet's admin API,
+// every page in both themes, Stop from the dashboard, and the budgets measured on the real node.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailability } from '../helpers/env.js';
+import { launchChromium, watchPageErrors } from './helpers/browser.js';
+import { buildRendererToTemp } from './helpers/build-renderer.js';
+import { pageCpuPercent, paintTimings } from './helpers/budgets.js';
+import {
+  bundleHeadlessCli,
+  startHeadlessNode,
+  type HeadlessNodeProcess,
+} from './helpers/headless-node.js';
+import { SCREENSHOT_DIR, screenshotEveryPage } from './helpers/screenshots.js';
+
+const chromium = chromiumAvailability();
+const SHOTS = path.join(SCREENSHOT_DIR, 'real-node');
+const JOBS = 12;
+
+const numberIn = (text: string | null) => Number(text?.split(' ')[0]?.replace(/,/g, '') ?? NaN);
+
+describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)', () => {
+  let rendererDir: string;
+  let bundle: string;
+  let dataDir: string;
+  let node: HeadlessNodeProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: string[];
+  const budgets: Record<string, string> = {};
+
+  beforeAll(async () => {
+    [rendererDir, bundle, dataDir] = await Promise.all([
+      buildRendererToTemp(),
+      bundleHeadlessCli(),
+      mkdtemp(path.join(tmpdir(), 'real-node-')),
+    ]);
+    node = await startHeadlessNode({ bundle, dataDir, rendererDir });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    page = await context.newPage();
+    problems = watchPageErrors(page);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (Object.keys(budgets).length > 0) {
+      console.log(
+        `\nDashboard budgets (real headless node):\n${Object.entries(budgets)
+          .map(([k, v]) => `  ${k}: ${v}`)
+          .join('\n')}\n`,
+      );
+    }
+    await context?.close();
+    await browser?.close();
+    // SIGTERM drains; SIGKILL if the node is still there after the grace period.
+    await node?.stop(15_000);
+    await rm(rendererDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
+    if (bundle)
+      await Promise.all([rm(bundle, { force: true }), rm(`${bundle}.map`, { force: true })]);
+  }, 30_000);
+
+  it('opens the printed link, drops the token from the URL and shows the node becoming active', async () => {
+    expect(node.dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}$/);
+    await page.goto(node.dashboardUrl);
+    await page.getByTestId('node-state').waitFor();
+    const paint = await paintTimings(page);
+    budgets['first contentful paint'] =
+      `${paint.firstContentfulPaint?.toFixed(0)} ms (first paint ${paint.firstPaint?.toFixed(0)} ms)`;
+    expect(paint.firstContentfulPaint).not.toBeNull();
+    expect(paint.firstContentfulPaint!).toBeLessThan(5000);
+    expect(page.url()).not.toContain('token');
+
+    // The CLI starts the node itself: registration and the test task, then active.
+    await expect
+      .poll(() => page.getByTestId('node-state').textContent(), { timeout: 45_000 })
+      .toBe('Active — serving jobs');
+    await expect.poll(() => page.getByTestId('power-button').textContent()).toBe('Stop node');
+    await expect.poll(() => page.getByText('SIMULATED runtime').count()).toBe(1);
+    await expect.poll(() => page.getByText('Local devnet').count()).toBeGreaterThan(0);
+    const started = await node.waitForEvent((e) => e.type === 'started');
+    await expect.poll(() => page.getByText(String(started.nodeId)).count()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('shows jobs submitted through the devnet admin API, and new log lines as they come', async () => {
+    const submitted = await node.admin.submitJobs({ count: JOBS, max_tokens: 24 });
+    expect(submitted.count).toBe(JOBS);
+    await expect
+      .poll(async () => numberIn(await page.getByTestId('jobs-done').textContent()), {
+        timeout: 30_000,
+      })
+      .toBe(JOBS);
+    expect((await node.admin.stats()).jobs_completed).toBe(JOBS);
+    await expect.poll(() => page.getByTestId('throughput').textContent()).toMatch(/\d+ tok\/s/);
+
+    await page.getByRole('link', { name: 'Jobs' }).click();
+    const rows = page.getByTestId('jobs-table').locator('tbody tr');
+    // The network's test task is listed too, marked "test"; the counters leave it out.
+    const served = async () => (await rows.allTextContents()).filter((t) => !t.includes('test-'));
+    await expect.poll(async () => (await served()).length, { timeout: 10_000 }).toBe(JOBS);
+    for (const text of await served()) {
+      expect(text).toMatch(/sim-chat-1b.*tok\/s.*Delivered/);
+    }
+
+    // A job writes no log line; a new configuration does, on both sides of the wire: the
+    // devnet logs the publication, the node logs applying it after its next heartbeat.
+    await page.getByRole('link', { name: 'Logs' }).click();
+    const logCount = async () => numberIn(await page.getByTestId('log-count').textContent());
+    const before = await logCount();
+    const published = await node.admin.publish({ jobs: { max_queue_size: 48 } });
+    const row = (text: string) => page.locator('.log-row', { hasText: text });
+    await expect.poll(() => row('snapshot published').count()).toBe(1);
+    await expect
+      .poll(() => row(`Applied configuration serial ${published.serial}`).count(), {
+        timeout: 25_000,
+      })
+      .toBe(1);
+    expect(await logCount()).toBeGreaterThan(before + 1);
+  }, 90_000);
+
+  it('saves a screenshot of every page in light and dark while the node is active', async () => {
+    const saved = await screenshotEveryPage(page, 'real-node', SHOTS);
+    expect(saved).toHaveLength(14);
+  }, 90_000);
+
+  it('measures page CPU while idle on Overview with the node active', async () => {
+    await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await expect
+      .poll(() => page.getByTestId('node-state').textContent())
+      .toBe('Active — serving jobs');
+    const cpu = await pageCpuPercent(page, 10_000);
+    budgets['page CPU while idle, node active (Overview)'] =
+      `${cpu.toFixed(1)}% of one core over 10 s`;
+    expect(cpu).toBeLessThan(50);
+  }, 30_000);
+
+  it('stops the node from the dashboard; the CLI drains and exits 0', async () => {
+    await page.getByTestId('power-button').click();
+    await expect
+      .poll(() => page.getByTestId('node-state').textContent(), { timeout: 30_000 })
+      .toBe('Stopped');
+    await expect.poll(() => page.getByText('Stopped by the operator').count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+
+    // The CLI exits once its node has stopped (as after SIGTERM).
+    expect(await node.proc.exited).toEqual({ code: 0, signal: null });
+    expect(await node.waitForEvent((e) => e.type === 'exit')).toMatchObject({
+      code: 0,
+      reason: 'stopped by the operator',
+    });
+    // The page says the service is gone and keeps retrying; the browser logs each refused
+    // reconnect as a console error, the only errors allowed once the process is gone.
+    await expect
+      .poll(() => page.getByText("Can't reach the node service").count(), { timeout: 10_000 })
+      .toBe(1);
+    const port = new URL(node.dashboardUrl).port;
+    const refused = new RegExp(
+      `^console\\.error: WebSocket connection to 'ws://127\\.0\\.0\\.1:${port}/bridge' failed: .*ERR_CONNECTION_REFUSED$`,
+    );
+    expect(problems.filter((p) => !refused.test(p))).toEqual([]);
+  }, 45_000);
+});
