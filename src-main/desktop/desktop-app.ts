@@ -120,6 +120,7 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
     commands.invoke(command, undefined).catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       tray.setError(message);
+      if (command === 'start') notifier.onStartFailed(message);
       log.warn(`${command === 'start' ? 'Start' : 'Stop'} from the tray failed: ${message}`);
     });
   };

@@ -45,6 +45,11 @@ export class Notifier {
     );
   }
 
+  /** A Start that was not asked for in the window (tray, or at launch) failed. */
+  onStartFailed(message: string): void {
+    this.notify(`start:${message}`, 'Resultity Node could not start', message);
+  }
+
   /** Returns true when a notification was shown. */
   private notify(key: string, title: string, body: string): boolean {
     const now = this.opts.clock.now();

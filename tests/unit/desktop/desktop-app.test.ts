@@ -135,7 +135,7 @@ describe('desktop app wiring', () => {
   });
 
   it('tray Start runs the command and shows the error state when it fails', async () => {
-    const { agent, tray } = await setup();
+    const { agent, tray, electron } = await setup();
     agent.failStart = new Error('Docker is not running. Start Docker and try again.');
     tray.clickItem('Start node');
     await tick();
@@ -143,6 +143,12 @@ describe('desktop app wiring', () => {
     expect(agent.calls).toEqual(['start']);
     expect(tray.image).toBe('/app/tray/error.png');
     expect(tray.toolTip).toContain('Docker is not running');
+    expect(electron.shownNotifications).toEqual([
+      {
+        title: 'Resultity Node could not start',
+        body: 'Docker is not running. Start Docker and try again.',
+      },
+    ]);
   });
 
   it('pushes service events to the window and follows state in the tray', async () => {
