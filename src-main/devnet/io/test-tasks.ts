@@ -2,7 +2,7 @@ import type { TimerHandle } from '../../core/clock.js';
 import type { Dispatcher, DispatcherDeps } from './dispatcher.js';
 import { newJob, type JobRecord } from './job-record.js';
 import type { NodeRecord } from './registry.js';
-import { testTaskSpec } from './test-task.js';
+import { testTaskSpec } from './test-task-spec.js';
 
 /**
  * Registration test tasks: one job with `test: true` for a connected pending_test node; a pass

@@ -48,3 +48,9 @@ async function startNode(): Promise<void> {
 
 await Promise.all(Array.from({ length: Number(count) }, startNode));
 console.log('ready');
+const cpu0 = process.cpuUsage();
+process.on('SIGTERM', () => {
+  const c = process.cpuUsage(cpu0);
+  console.log(`client_cpu_ms ${Math.round((c.user + c.system) / 1000)}`);
+  process.exit(0);
+});

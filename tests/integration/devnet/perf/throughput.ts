@@ -59,6 +59,13 @@ console.log(
     assign_to_result_ms: { p50: t.p50, p90: t.p90, p99: t.p99 },
   }),
 );
-client.kill();
+const clientCpu = new Promise<number>((resolve) =>
+  client.stdout.on('data', (d: Buffer) => {
+    const m = /client_cpu_ms (\d+)/.exec(d.toString());
+    if (m) resolve(Number(m[1]));
+  }),
+);
+client.kill('SIGTERM');
+console.log(`client (instant nodes) CPU: ${((await clientCpu) / jobs).toFixed(3)} ms per job`);
 await devnet.close();
 if (stateDir) rmSync(stateDir, { recursive: true, force: true });
