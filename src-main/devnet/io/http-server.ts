@@ -101,7 +101,7 @@ export function createIoServer(d: HttpServerDeps): Server & { destroyHeld(): voi
         res,
         500,
         'internal',
-        'the devnet failed to handle this request (see its log)',
+        'the network could not handle this request: try again later',
         d.serverTime(),
       );
     }

@@ -56,7 +56,7 @@ export function addNodeRoutes(router: Router, d: NodeApiDeps): void {
       throw new HttpError(
         403,
         'registration_refused',
-        'the network refuses new registrations right now (devnet fault refuse_registration)',
+        'the network is not accepting new registrations right now: try again later',
       );
     }
     const raw = await ctx.body();
