@@ -1,4 +1,4 @@
-import type { ProgressDto } from '../contract/index.js';
+import type { ProgressDto, SettingsDto } from '../contract/index.js';
 import { composeNode } from '../core/agent/compose-node.js';
 import type { Clock } from '../core/clock.js';
 import { PUBLIC_PROFILES } from '../core/config/network-profiles.js';
@@ -26,6 +26,8 @@ export interface DesktopRunState {
 }
 
 export interface DesktopRunOptions {
+  /** Read at each Start: the concurrency cap applies from the next Start. */
+  settings: () => SettingsDto;
   dirs: DataDirs;
   vault: SecretVault;
   logger: Logger;
@@ -49,6 +51,7 @@ export async function composeDesktopRun(
     );
   }
   await ensureDataDirs(dirs);
+  const cap = o.settings().maxConcurrentJobs;
   const runtime = await createRuntime(o);
   try {
     const { identity, created, protection } = await loadOrCreateIdentity({ dirs, vault: o.vault });
@@ -67,6 +70,7 @@ export async function composeDesktopRun(
       logStore: o.logStore,
       gpuSampler: samplerFromReadings(gpu),
       driverMajor: () => driverMajor(gpu.state().gpus[0]?.driverVersion),
+      ...(cap ? { agentOptions: { maxConcurrency: cap } } : {}),
     });
     return {
       agent: node.agent,
