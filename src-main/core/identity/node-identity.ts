@@ -9,6 +9,7 @@ import {
   randomBytes,
 } from 'ethers';
 import { signRecoverable } from 'tiny-secp256k1';
+import './native-scrypt.js';
 
 /** secp256k1 group order: a private key must be in [1, n-1]. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
