@@ -12,6 +12,7 @@ import {
   type NodeMessageBody,
   type NodeMessageType,
 } from '../../core/protocol/schemas/ws.js';
+import { Id } from '../../core/protocol/schemas/common.js';
 import { assertSupportedVersion } from '../../core/protocol/version.js';
 import type { ConfigService } from './config-service.js';
 import type { Control } from './control.js';
@@ -275,12 +276,12 @@ export class SessionServer {
       const code = err instanceof ProtocolError ? err.code : 'malformed';
       const message = `${t} refused: ${(err as Error).message}`;
       this.sendError(conn, code, message);
-      const jobId = (raw as { body?: { job_id?: unknown } }).body?.job_id;
-      if (t === 'job_result' && typeof jobId === 'string' && jobId.length <= 128) {
+      const jobId = Id.safeParse((raw as { body?: { job_id?: unknown } }).body?.job_id);
+      if (t === 'job_result' && jobId.success) {
         link.send(
           networkFrame({
             type: 'result_ack',
-            job_id: jobId,
+            job_id: jobId.data,
             outcome: 'rejected',
             reason: message.slice(0, 500),
           }),
@@ -301,7 +302,10 @@ export class SessionServer {
       case 'job_result': {
         const r = body as NodeMessageBodyOf<'job_result'>;
         const ack = this.d.desk.judge(link.nodeKey, r, receivedPerf);
-        link.send(networkFrame({ type: 'result_ack', job_id: r.job_id, ...ack }));
+        const reason = ack.reason === undefined ? {} : { reason: ack.reason.slice(0, 500) };
+        link.send(
+          networkFrame({ type: 'result_ack', job_id: r.job_id, outcome: ack.outcome, ...reason }),
+        );
         return;
       }
       case 'pong':
