@@ -211,6 +211,21 @@ describe('Agent lifecycle', () => {
     expect(h.agent.state().reason).toBe('the network asked this node to stop: maintenance');
   });
 
+  it('stops cleanly while still trying to register', async () => {
+    const io = new FakeIo();
+    io.offline = true;
+    const h = await makeAgent(root, issuer, identity, { io });
+    running.push(h);
+    await h.agent.start();
+    await until(() => h.agent.state().reason.includes('Retrying in'), 'a retry');
+    await h.agent.stop('operator', 100);
+    expect(h.states.slice(-2)).toEqual(['draining', 'stopped']);
+    expect(h.links).toHaveLength(0);
+    h.clock.advance(60_000);
+    await settle();
+    expect(io.calls.filter((c) => c === 'register')).toHaveLength(1);
+  });
+
   it('stop() drains through draining to stopped and is idempotent', async () => {
     const h = await started();
     h.link().open('active');
