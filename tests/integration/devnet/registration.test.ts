@@ -1,5 +1,14 @@
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WireError } from '../../../src-main/core/protocol/schemas/common.js';
+import {
+  ConfigDigestResponse,
+  HeartbeatResponse,
+  LogBatchResponse,
+  RegisterResponse,
+  TimeResponse,
+} from '../../../src-main/core/protocol/schemas/http.js';
+import { SignedSnapshot } from '../../../src-main/core/protocol/schemas/snapshot.js';
 import { testSigner } from '../../helpers/keys.js';
 import { startTestDevnet } from './harness.js';
 import { TestNode } from './node-client.js';
@@ -122,5 +131,22 @@ describe('devnet registration and signed HTTP messages', () => {
     expect(byDigest.status).toBe(404);
     const t = await (await fetch(`${devnet.url}/v1/time`)).json();
     expect(Math.abs(t.server_time - Date.now())).toBeLessThan(5000);
+  });
+
+  it('answers in the shapes the protocol schemas describe', async () => {
+    const node = new TestNode(devnet.url);
+    const strict = <T>(schema: { safeParse(v: unknown): { success: boolean } }, v: T) =>
+      expect(schema.safeParse(v).success, JSON.stringify(v).slice(0, 300)).toBe(true);
+    strict(RegisterResponse, (await node.register()).json);
+    strict(HeartbeatResponse, (await node.heartbeat()).json);
+    const batch = { batch_id: 'b', entries: [{ ts: 1, level: 'info', source: 's', message: 'm' }] };
+    strict(
+      LogBatchResponse,
+      (await node.post('/v1/nodes/logs', node.envelope('log_batch', batch))).json,
+    );
+    strict(ConfigDigestResponse, await (await fetch(`${devnet.url}/v1/config/digest`)).json());
+    strict(SignedSnapshot, await (await fetch(`${devnet.url}/v1/config/snapshot`)).json());
+    strict(TimeResponse, await (await fetch(`${devnet.url}/v1/time`)).json());
+    strict(WireError, (await new TestNode(devnet.url).heartbeat()).json);
   });
 });
