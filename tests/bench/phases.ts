@@ -61,6 +61,7 @@ export async function overheadPhase(stack: Stack, o: OverheadOptions) {
   const r2 = sort(runtime);
   return {
     completed: ids.length,
+    cpuMsPerJob: ids.length > 0 ? (load.cpuPct * load.seconds * 10) / ids.length : null,
     achievedRate: ids.length / elapsed,
     samples: o2.length,
     settled,
@@ -154,6 +155,11 @@ export async function ceilingPhase(stack: Stack, seconds: number, backlog = 2000
   const cpu = mon.stop();
   await progress.stop();
   const rate = progress.rate(t0 + 1000, tEnd, true);
+  const first = progress.points[0];
+  const last = progress.points.at(-1);
+  const done = first && last ? last.completed - first.completed : 0;
+  // CPU time per job does not depend on what else runs on the machine, unlike jobs/s.
+  const cpuMsPerJob = done > 0 ? (cpu.cpuPct * cpu.seconds * 10) / done : null;
   const settled = await waitSettled(admin, 120_000);
-  return { rate, submitted, cpu, settled };
+  return { rate, submitted, cpu, cpuMsPerJob, settled };
 }

@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       overhead_rate_jobs_per_s: round(oh.achievedRate, 1),
       network_p50_ms: round(oh.networkP50, 3),
       runtime_p50_ms: oh.runtimeP50,
+      load_cpu_ms_per_job: round(oh.cpuMsPerJob, 3),
     });
     say(
       `overhead at 200 jobs/s (${PLAN.overheadS} s, ${oh.completed} jobs, ${oh.samples} sampled): assignment→result p50 ${round(oh.networkP50)} ms − runtime_ms p50 ${oh.runtimeP50} ms`,
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
       `  agent overhead p50 ${describeTarget('overhead_p50_ms', figures.overhead_p50_ms, ' ms')}, p99 ${describeTarget('overhead_p99_ms', figures.overhead_p99_ms, ' ms')}, p90 ${round(oh.overheadP90, 3)} ms, max ${round(oh.overheadMax, 3)} ms`,
     );
     say(
-      `  under load: CPU ${figures.load_cpu_pct} % of one core, RSS ${figures.load_rss_mb} MB (max)`,
+      `  under load: CPU ${figures.load_cpu_pct} % of one core (${round(oh.cpuMsPerJob, 3)} ms per job), RSS ${figures.load_rss_mb} MB (max)`,
     );
 
     await stack.restartRuntime(EFFICIENCY_RT);
@@ -132,9 +133,12 @@ async function main(): Promise<void> {
     await stack.waitInRotation();
     const ceil = await ceilingPhase(stack, PLAN.ceilingS);
     figures.ceiling_jobs_per_s = round(ceil.rate, 1);
-    Object.assign(figures, { ceiling_cpu_pct: round(ceil.cpu.cpuPct, 1) });
+    Object.assign(figures, {
+      ceiling_cpu_pct: round(ceil.cpu.cpuPct, 1),
+      ceiling_cpu_ms_per_job: round(ceil.cpuMsPerJob, 3),
+    });
     say(
-      `ceiling (instant runtime, ${PLAN.ceilingS} s, signing + journaling included): ${describeTarget('ceiling_jobs_per_s', figures.ceiling_jobs_per_s, ' jobs/s')}; node CPU ${round(ceil.cpu.cpuPct, 1)} % of one core`,
+      `ceiling (instant runtime, ${PLAN.ceilingS} s, signing + journaling included): ${describeTarget('ceiling_jobs_per_s', figures.ceiling_jobs_per_s, ' jobs/s')}; node CPU ${round(ceil.cpu.cpuPct, 1)} % of one core, ${round(ceil.cpuMsPerJob, 3)} ms CPU per job (a free core would allow ~${ceil.cpuMsPerJob ? Math.round(1000 / ceil.cpuMsPerJob) : 'n/a'} jobs/s)`,
     );
 
     await waitSettled(stack.admin, 60_000);
