@@ -63,6 +63,11 @@ export interface GpuStateDto {
   available: boolean;
   reason: string;
   gpus: GpuInfoDto[];
+  /**
+   * Whether `available` is a finding: 'checking' while the GPU probe runs, 'unknown' when this
+   * host reads no GPU information at all. Absent means 'checked'.
+   */
+  probe?: 'checking' | 'checked' | 'unknown';
 }
 
 export type VerificationState =

@@ -129,7 +129,14 @@ export class AgentHost implements AgentFacade {
   }
 
   gpu(): GpuStateDto {
-    return this.o.gpu?.state() ?? { available: false, reason: 'No GPU information yet.', gpus: [] };
+    return (
+      this.o.gpu?.state() ?? {
+        available: false,
+        reason: 'This node does not read GPU information.',
+        gpus: [],
+        probe: 'unknown',
+      }
+    );
   }
   onGpu(listener: Listener<GpuStateDto>): () => void {
     return this.o.gpu?.onState?.(listener) ?? (() => undefined);
@@ -214,8 +221,14 @@ export class AgentHost implements AgentFacade {
   private attach(run: NodeRun): void {
     this.run = run;
     this.nodeId = run.agent.nodeId;
-    const onApplied = () => this.emitModels();
+    const onApplied = () => {
+      // The state carries the applied serial and the config status: show the new one now.
+      this.publish(run);
+      this.emitModels();
+    };
+    const onConfigStatus = () => this.publish(run);
     run.agent.config.on('applied', onApplied);
+    run.agent.config.on('status', onConfigStatus);
     this.runOffs = [
       run.agent.subscribe(() => this.publish(run)),
       run.runtime.onStatus(() => {
@@ -224,6 +237,7 @@ export class AgentHost implements AgentFacade {
       }),
       run.agent.onJobEvent((e) => this.jobListeners.forEach((l) => l(e))),
       () => run.agent.config.off('applied', onApplied),
+      () => run.agent.config.off('status', onConfigStatus),
     ];
   }
 

@@ -23,6 +23,7 @@ export class GpuSource {
     available: false,
     reason: 'Looking for NVIDIA GPUs…',
     gpus: [],
+    probe: 'checking',
   };
   private sampler: GpuSampler | null = null;
   private stopped = false;
@@ -73,12 +74,14 @@ export class GpuSource {
         available: false,
         reason: probe.fix ? `${probe.reason} ${probe.fix}` : probe.reason,
         gpus: [],
+        probe: 'checked',
       });
       return;
     }
     this.set({
       available: true,
       reason: '',
+      probe: 'checked',
       gpus: probe.gpus.map((g) => ({
         index: g.index,
         name: g.name,

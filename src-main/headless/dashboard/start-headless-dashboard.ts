@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SettingsDto, SetupCheckDto } from '../../contract/index.js';
+import type { ProgressDto, SettingsDto, SetupCheckDto } from '../../contract/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { VaultDescription } from '../../core/identity/vaults/secret-vault.js';
 import {
@@ -17,7 +17,7 @@ import type { DataDirs } from '../../core/store/data-dirs.js';
 import { AgentHost, type AgentHostOptions, type NodeRun } from '../../service/agent-host.js';
 import { setupChecks } from '../../service/setup-source.js';
 import { nodeDiscoveryHost } from '../../core/runtime/docker/discovery-host.js';
-import { probeGpus } from '../../core/runtime/gpu/gpu-probe.js';
+import { probeGpus, type GpuProbe } from '../../core/runtime/gpu/gpu-probe.js';
 import { nodeLocateHost, nodeRun } from '../../core/runtime/gpu/node-host.js';
 import type { LogHub } from '../../service/log-hub.js';
 import { JsonFileSettingsStore, type SettingsStore } from '../../service/settings-store.js';
@@ -38,14 +38,16 @@ export interface HeadlessDashboardOptions {
   port?: number;
   /** The built renderer; found next to the bundle or in the checkout when omitted. */
   staticDir?: string;
-  /** GPU view (GpuSource); without it the GPU page says there is no information. */
-  gpu?: AgentHostOptions['gpu'];
+  /** GPU view (GpuSource); without it the GPU page says this node reads no GPU information. */
+  gpu?: AgentHostOptions['gpu'] & { probeAgain?: () => Promise<GpuProbe> };
   /** The setup doctor; defaults to the real machine's checks (Docker, driver, disk…). */
   setupChecks?: () => Promise<SetupCheckDto[]>;
 }
 
 export interface HeadlessDashboard extends DashboardServer {
   service: UiService;
+  /** Image pulls and model downloads of the node's runtime, shown on the Models page. */
+  reportProgress(progress: ProgressDto): void;
 }
 
 /** The built renderer: dist/renderer beside dist/headless, or in the current checkout. */
@@ -96,7 +98,9 @@ export async function startHeadlessDashboard(
       o.setupChecks ??
       setupChecks({
         host: nodeDiscoveryHost(),
-        probeGpu: () => probeGpus({ host: nodeLocateHost(), run: nodeRun }),
+        probeGpu:
+          o.gpu?.probeAgain?.bind(o.gpu) ??
+          (() => probeGpus({ host: nodeLocateHost(), run: nodeRun })),
         snapshot: () => o.run.agent.config.snapshot()?.snapshot ?? null,
         dataDir: () => dirs.base,
         headroomMb: () => settingsNow.gpuMemoryHeadroomMb,
@@ -154,6 +158,7 @@ export async function startHeadlessDashboard(
   return {
     ...server,
     service,
+    reportProgress: (p) => agent.reportProgress(p),
     close: async () => {
       await server.close();
       service.dispose();

@@ -29,6 +29,8 @@ beforeAll(async () => {
   run = new FakeRun();
   await run.agent.start();
   logs = new LogHub();
+  // Logged by the CLI before any dashboard exists: the page must still show it.
+  createLogger([logs.sink], { source: 'headless' }).info('Created node key 0xNODE.');
   dash = await startHeadlessDashboard({
     run,
     dirs,
@@ -87,6 +89,12 @@ describe('startHeadlessDashboard', () => {
     });
     expect(snap.result.settings).toMatchObject({ network: 'local', dataDir: join(root, 'data') });
     expect(snap.result.host).toBe('headless');
+    const early = snap.result.logs as { message: string; source: string }[];
+    expect(early).toContainEqual(
+      expect.objectContaining({ source: 'headless', message: 'Created node key 0xNODE.' }),
+    );
+    // No GPU source passed: "no information", not a verdict on the machine.
+    expect(snap.result.gpu).toMatchObject({ available: false, probe: 'unknown' });
 
     createLogger([logs.sink], { source: 'agent' }).info('registered');
     const batch = (await c.until((f) => f.event === 'logs')) as { payload: { message: string }[] };

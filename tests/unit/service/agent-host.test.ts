@@ -93,6 +93,29 @@ describe('AgentHost', () => {
     });
   });
 
+  it('without a GPU source says it reads no GPU information (not "cannot serve")', () => {
+    const { h } = host([]);
+    expect(h.gpu()).toMatchObject({ available: false, probe: 'unknown' });
+  });
+
+  it('a newly applied configuration shows in the state at once (serial, status)', async () => {
+    const runs: FakeRun[] = [];
+    const { h } = host(runs);
+    await h.start();
+    const run = runs[0]!;
+    expect(h.state().config.serial).toBe(7);
+    const next = {
+      digest: 'sha256:def',
+      snapshot: { ...run.config.snapshot().snapshot, serial: 8 },
+    };
+    run.config.snapshot = () => next;
+    const serials: (number | null)[] = [];
+    h.onState((s) => serials.push(s.config.serial));
+    run.config.emit('applied', next);
+    expect(serials).toEqual([8]);
+    expect(h.state().config).toMatchObject({ digest: 'sha256:def', serial: 8 });
+  });
+
   it('binds the owner, forwards logs and key backups', async () => {
     const { h, logs, saved } = host([]);
     await h.bindAccount({ kind: 'email', email: 'a@b.c' });

@@ -41,7 +41,12 @@ describe('GpuSource', () => {
       clock: new FakeClock(),
       logger: silentLogger,
     });
-    expect(source.state()).toMatchObject({ available: false, reason: 'Looking for NVIDIA GPUs…' });
+    // Still probing: not a finding yet, and the dashboard must not say "cannot serve".
+    expect(source.state()).toMatchObject({
+      available: false,
+      reason: 'Looking for NVIDIA GPUs…',
+      probe: 'checking',
+    });
     const states: boolean[] = [];
     source.onState((s) => states.push(s.available));
     const samples: number[] = [];
@@ -49,6 +54,7 @@ describe('GpuSource', () => {
     await source.ready;
     expect(source.state()).toMatchObject({
       available: true,
+      probe: 'checked',
       gpus: [
         { index: 0, name: 'NVIDIA RTX A6000', memoryTotalMb: 49140, driverVersion: '550.127.05' },
         { index: 1, name: 'NVIDIA RTX A6000' },
@@ -80,7 +86,7 @@ describe('GpuSource', () => {
       logger: silentLogger,
     });
     await source.ready;
-    expect(source.state().available).toBe(false);
+    expect(source.state()).toMatchObject({ available: false, probe: 'checked' });
     expect(source.state().reason).toMatch(/No NVIDIA driver was found.*install the NVIDIA driver/);
   });
 });

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { BridgeError, fromReply, toWireError } from '../../../src-main/contract/errors.js';
 import { JsonFileSettingsStore } from '../../../src-main/service/settings-store.js';
 import { RingBuffer } from '../../../src-main/service/ring-buffer.js';
+import { LogHub } from '../../../src-main/service/log-hub.js';
+import { createLogger } from '../../../src-main/core/logger.js';
 import { defaultSettings } from './fakes.js';
 
 describe('RingBuffer', () => {
@@ -17,6 +19,26 @@ describe('RingBuffer', () => {
     expect(ring.last()).toEqual([5]);
     expect(ring.size).toBe(1);
     expect(() => new RingBuffer(0)).toThrow(RangeError);
+  });
+});
+
+describe('LogHub', () => {
+  it('gives a late subscriber the newest lines logged before it came, then live ones', () => {
+    const hub = new LogHub(3);
+    const log = createLogger([hub.sink], { source: 'headless' });
+    for (let i = 1; i <= 5; i++) log.info(`line ${i}`);
+    const seen: string[] = [];
+    const off = hub.on((e) => seen.push(e.message));
+    expect(seen).toEqual(['line 3', 'line 4', 'line 5']);
+    log.warn('line 6');
+    expect(seen).toEqual(['line 3', 'line 4', 'line 5', 'line 6']);
+    off();
+    log.info('line 7');
+    expect(seen).toHaveLength(4);
+    // The next dashboard gets the backlog again, bounded.
+    const again: string[] = [];
+    hub.on((e) => again.push(e.message));
+    expect(again).toEqual(['line 5', 'line 6', 'line 7']);
   });
 });
 
