@@ -11,12 +11,12 @@ export function ErrorNotice({
   title: string;
   error?: Error | string | null;
   children?: ReactNode;
-  tone?: 'bad' | 'warn';
+  tone?: 'bad' | 'warn' | 'info';
 }) {
   const message = typeof error === 'string' ? error : error?.message;
   return (
     <div className={`notice notice-${tone}`} role={tone === 'bad' ? 'alert' : 'status'}>
-      <Icon name={tone === 'bad' ? 'fail' : 'warn'} />
+      <Icon name={tone === 'bad' ? 'fail' : tone === 'warn' ? 'warn' : 'info'} />
       <div>
         <p className="notice-title">{title}</p>
         {message ? <p className="notice-body">{message}</p> : null}

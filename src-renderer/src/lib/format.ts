@@ -105,3 +105,13 @@ export function shortId(id: string, keep = 6): string {
   if (id.length <= keep * 2 + 1) return id;
   return `${id.slice(0, keep)}…${id.slice(-keep)}`;
 }
+
+/**
+ * IDs people read and compare (job IDs): whole when they fit, else the start (which usually
+ * names the kind, e.g. "test-") and the end (which tells neighbours apart), cut in the middle.
+ */
+export function readableId(id: string, max = 24): string {
+  if (id.length <= max) return id;
+  const tail = Math.max(4, Math.floor((max - 1) / 3));
+  return `${id.slice(0, max - 1 - tail)}…${id.slice(-tail)}`;
+}

@@ -1,10 +1,11 @@
-import type { GpuInfoDto, GpuSampleDto } from '../../../src-main/contract/index.js';
+import type { GpuInfoDto, GpuSampleDto, GpuStateDto } from '../../../src-main/contract/index.js';
 import { Card } from '../components/Card.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { LineChart } from '../components/LineChart.js';
 import { formatMebibytes, formatPercent } from '../lib/format.js';
 import { GPU_WINDOW_MS, useGpuStore } from '../stores/gpu-store.js';
+import { useNodeStore } from '../stores/node-store.js';
 import { Page } from './Page.js';
 
 const EMPTY: GpuSampleDto[] = [];
@@ -78,25 +79,65 @@ function GpuCard({ info, samples }: { info: GpuInfoDto; samples: GpuSampleDto[] 
   );
 }
 
+/** What the node knows about this machine's GPUs, before any card. */
+function GpuFinding({ gpu, simulated }: { gpu: GpuStateDto; simulated: boolean }) {
+  if (gpu.probe === 'checking') {
+    return (
+      <Card label="GPU check">
+        <EmptyState icon="gpu" title="Looking for NVIDIA GPUs…">
+          {gpu.reason && gpu.reason !== 'Looking for NVIDIA GPUs…'
+            ? gpu.reason
+            : 'The node is asking the NVIDIA driver; this takes a few seconds.'}
+        </EmptyState>
+      </Card>
+    );
+  }
+  if (gpu.probe === 'unknown') {
+    return (
+      <Card label="GPU check">
+        <EmptyState icon="gpu" title="No GPU information">
+          {gpu.reason || 'This node does not read GPU information.'} The Setup check page looks for
+          the GPU itself. <a href="#/setup">Open the setup check</a>
+        </EmptyState>
+      </Card>
+    );
+  }
+  if (gpu.available) {
+    return gpu.gpus.length === 0 ? (
+      <EmptyState icon="gpu" title="No GPU reported yet">
+        {gpu.reason || 'The node lists its GPUs once it has probed them.'}
+      </EmptyState>
+    ) : null;
+  }
+  return (
+    <ErrorNotice tone="warn" title="No usable NVIDIA GPU found" error={gpu.reason}>
+      <p className="notice-body">
+        {simulated
+          ? 'To serve real inference the node needs an NVIDIA GPU visible to Docker. '
+          : 'The node needs an NVIDIA GPU visible to Docker to serve inference. '}
+        The Setup check page lists what is missing and how to fix it.{' '}
+        <a href="#/setup">Open the setup check</a>
+      </p>
+    </ErrorNotice>
+  );
+}
+
 export function GpuPage() {
   const gpu = useGpuStore((s) => s.gpu);
   const history = useGpuStore((s) => s.history);
+  const simulated = useNodeStore((s) => s.node?.runtime.simulated ?? false);
   if (!gpu) return null;
   return (
     <Page title="GPU" subtitle="Live readings from nvidia-smi over the last five minutes.">
-      {!gpu.available ? (
-        <ErrorNotice tone="warn" title="This machine cannot serve inference" error={gpu.reason}>
-          <p className="notice-body">
-            The node needs an NVIDIA GPU visible to Docker. The Setup check page lists what is
-            missing and how to fix it. <a href="#/setup">Open the setup check</a>
+      {simulated ? (
+        <ErrorNotice tone="info" title="Jobs run on a SIMULATED runtime">
+          <p className="notice-body" data-testid="gpu-simulated">
+            This node answers jobs with made-up text from the local devnet&apos;s simulated runtime,
+            which uses no GPU. What follows is about this machine&apos;s real hardware.
           </p>
         </ErrorNotice>
       ) : null}
-      {gpu.gpus.length === 0 && gpu.available ? (
-        <EmptyState icon="gpu" title="No GPU reported yet">
-          {gpu.reason || 'The node lists its GPUs once it has probed them.'}
-        </EmptyState>
-      ) : null}
+      <GpuFinding gpu={gpu} simulated={simulated} />
       <div className="stack">
         {gpu.gpus.map((info) => (
           <GpuCard

@@ -8,7 +8,7 @@ import {
   formatCount,
   formatDuration,
   formatTokensPerSecond,
-  shortId,
+  readableId,
 } from '../lib/format.js';
 import type { Tone } from '../lib/node-state-words.js';
 import { useJobsStore } from '../stores/jobs-store.js';
@@ -65,9 +65,18 @@ export function JobsPage() {
                   return (
                     <tr key={j.jobId}>
                       <td className="nowrap">{formatAgo(j.updatedAt, now)}</td>
-                      <td>
-                        <code title={j.jobId}>{shortId(j.jobId, 5)}</code>
-                        {j.test ? <Badge tone="idle">test</Badge> : null}
+                      <td className="nowrap">
+                        <code title={j.jobId} data-testid="job-id">
+                          {readableId(j.jobId)}
+                        </code>
+                        {j.test ? (
+                          <>
+                            {' '}
+                            <Badge tone="idle" title="The network's test task, not a paid job">
+                              test
+                            </Badge>
+                          </>
+                        ) : null}
                       </td>
                       <td className="wrap-anywhere">{j.model}</td>
                       <td

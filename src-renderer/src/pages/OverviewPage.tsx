@@ -9,6 +9,7 @@ import { Stat } from '../components/Stat.js';
 import { useAction } from '../components/use-action.js';
 import { useNow } from '../app/use-now.js';
 import { formatCount, formatTokensPerSecond, formatUptime } from '../lib/format.js';
+import { throughputView } from '../lib/throughput-view.js';
 import { isTransitioning, stateWords } from '../lib/node-state-words.js';
 import { describeBinding } from '../lib/validate-binding.js';
 import { useNodeStore } from '../stores/node-store.js';
@@ -67,7 +68,7 @@ export function OverviewPage() {
   const now = useNow(running);
   if (!node) return null;
   const words = stateWords(node.state);
-  const last = throughput[throughput.length - 1];
+  const chart = throughputView(throughput, now, running);
   return (
     <Page title="Overview" subtitle="What your node is doing right now.">
       <Card className={`hero hero-${words.tone}`} label="Node state">
@@ -138,11 +139,12 @@ export function OverviewPage() {
         <Card title="Throughput" subtitle="Tokens per second, as reported by the node.">
           <LineChart
             title="Generated tokens/s"
-            points={throughput}
-            end={last?.ts ?? Date.now()}
-            windowMs={Math.max(60_000, (last?.ts ?? 0) - (throughput[0]?.ts ?? 0))}
+            points={chart.points}
+            end={chart.end}
+            windowMs={chart.windowMs}
             format={(v) => formatTokensPerSecond(v)}
             color={1}
+            placeholder={chart.collecting ? 'Collecting data…' : undefined}
           />
         </Card>
         <Card title="This node">

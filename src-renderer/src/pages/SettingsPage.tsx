@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Toggle } from '../components/Toggle.js';
 import { useAction } from '../components/use-action.js';
+import { useConnectionStore } from '../stores/connection-store.js';
 import { useSettingsStore } from '../stores/settings-store.js';
 import { AccountBinding } from './settings/AccountBinding.js';
 import { KeyBackup } from './settings/KeyBackup.js';
@@ -16,6 +17,20 @@ const NETWORKS: { value: NetworkName; label: string }[] = [
   { value: 'testnet', label: 'Testnet — test jobs, no rewards' },
   { value: 'local', label: 'Local devnet — for development' },
 ];
+
+/** Headless: the command line decides the network; showing a dropdown would be a false offer. */
+function FixedNetwork({ settings }: { settings: SettingsDto }) {
+  const label = NETWORKS.find((n) => n.value === settings.network)?.label ?? settings.network;
+  return (
+    <div className="field">
+      <span className="field-label">Network</span>
+      <p className="field-help" data-testid="network-fixed">
+        Set with <code>--profile</code> when starting the node.
+      </p>
+      <code className="readonly-value">{label}</code>
+    </div>
+  );
+}
 
 function NetworkSetting({ settings }: { settings: SettingsDto }) {
   const update = useAction(useSettingsStore.getState().update);
@@ -66,32 +81,56 @@ function NetworkSetting({ settings }: { settings: SettingsDto }) {
   );
 }
 
-function Preferences({ settings }: { settings: SettingsDto }) {
-  const update = useAction(useSettingsStore.getState().update);
-  const set = (patch: Partial<SettingsDto>) => void update.run(patch);
+/** Settings only the Electron shell can act on. */
+function DesktopToggles({
+  settings,
+  pending,
+  set,
+}: {
+  settings: SettingsDto;
+  pending: boolean;
+  set: (patch: Partial<SettingsDto>) => void;
+}) {
   return (
     <>
       <Toggle
         label="Launch at login"
         description="Start the app when you log in to this computer."
         checked={settings.launchAtLogin}
-        disabled={update.pending}
+        disabled={pending}
         onChange={(v) => set({ launchAtLogin: v })}
       />
       <Toggle
         label="Keep the computer awake"
         description="Stops the system from sleeping while the node is active."
         checked={settings.keepAwake}
-        disabled={update.pending}
+        disabled={pending}
         onChange={(v) => set({ keepAwake: v })}
       />
       <Toggle
         label="Install updates automatically"
         description="Downloads signed updates and installs them when the node is idle."
         checked={settings.autoUpdate}
-        disabled={update.pending}
+        disabled={pending}
         onChange={(v) => set({ autoUpdate: v })}
       />
+    </>
+  );
+}
+
+function Preferences({ settings, headless }: { settings: SettingsDto; headless: boolean }) {
+  const update = useAction(useSettingsStore.getState().update);
+  const set = (patch: Partial<SettingsDto>) => void update.run(patch);
+  return (
+    <>
+      {headless ? (
+        <p className="field-help" data-testid="desktop-only-note">
+          Launch at login, keep awake and automatic updates belong to the desktop app; on this
+          headless node your service manager (for example systemd) starts and keeps it running.
+        </p>
+      ) : (
+        <DesktopToggles settings={settings} pending={update.pending} set={set} />
+      )}
       <div className="field">
         <label className="field-label" htmlFor="theme">
           Theme
@@ -114,18 +153,29 @@ function Preferences({ settings }: { settings: SettingsDto }) {
 
 export function SettingsPage() {
   const settings = useSettingsStore((s) => s.settings);
+  const headless = useConnectionStore((s) => s.host === 'headless');
   if (!settings) return null;
   return (
     <Page title="Settings" subtitle="Changes are saved as you make them.">
       <div className="grid-2 settings-grid">
         <Card title="Network and account">
           <div className="form">
-            <NetworkSetting settings={settings} />
+            {headless ? (
+              <FixedNetwork settings={settings} />
+            ) : (
+              <NetworkSetting settings={settings} />
+            )}
             <AccountBinding />
             <div className="field">
               <span className="field-label">Data folder</span>
               <p className="field-help">
                 Where this network&apos;s identity, settings, journal and logs are kept.
+                {headless ? (
+                  <>
+                    {' '}
+                    Set with <code>--data-dir</code> when starting the node.
+                  </>
+                ) : null}
               </p>
               <code className="readonly-value" data-testid="data-dir">
                 {settings.dataDir}
@@ -136,9 +186,9 @@ export function SettingsPage() {
         <Card title="Resources">
           <ResourceLimits settings={settings} />
         </Card>
-        <Card title="App">
+        <Card title={headless ? 'Dashboard' : 'App'}>
           <div className="form">
-            <Preferences settings={settings} />
+            <Preferences settings={settings} headless={headless} />
           </div>
         </Card>
         <Card title="Node key">

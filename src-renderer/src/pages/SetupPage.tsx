@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SetupCheckDto } from '../../../src-main/contract/index.js';
 import { Button } from '../components/Button.js';
 import { Card } from '../components/Card.js';
@@ -42,7 +42,13 @@ function CheckRow({ check }: { check: SetupCheckDto }) {
 
 export function SetupPage() {
   const checks = useSetupStore((s) => s.checks);
-  const rerun = useAction(useSetupStore.getState().runChecks);
+  const running = useSetupStore((s) => s.running);
+  const runError = useSetupStore((s) => s.error);
+  const everRun = useSetupStore((s) => s.ran || s.checks.length > 0);
+  // Opening the page is asking for the answer: run the checks once if nobody has yet.
+  useEffect(() => {
+    useSetupStore.getState().runIfNeverRun();
+  }, []);
   const [diagnostics, setDiagnostics] = useState<string | null>(null);
   const exportDiag = useAction(async () =>
     setDiagnostics((await bridge().invoke('exportDiagnostics', undefined)).path),
@@ -51,7 +57,9 @@ export function SetupPage() {
   const warnings = checks.filter((c) => c.state === 'warn').length;
   const summary =
     checks.length === 0
-      ? 'The node has not checked this machine yet.'
+      ? running
+        ? 'Checking this machine…'
+        : 'The node has not checked this machine yet.'
       : failing > 0
         ? `${failing} ${failing === 1 ? 'check fails' : 'checks fail'}: the node cannot serve until ${failing === 1 ? 'it is' : 'they are'} fixed.`
         : warnings > 0
@@ -68,11 +76,16 @@ export function SetupPage() {
           </Button>
           <Button
             icon="refresh"
-            pending={rerun.pending}
-            onClick={() => rerun.run()}
+            pending={running}
+            onClick={() =>
+              void useSetupStore
+                .getState()
+                .runChecks()
+                .catch(() => undefined)
+            }
             data-testid="run-checks"
           >
-            Run checks again
+            {everRun ? 'Run checks again' : 'Run checks'}
           </Button>
         </>
       }
@@ -86,11 +99,17 @@ export function SetupPage() {
           file when you ask for help; it holds no keys.
         </p>
       ) : null}
-      {rerun.error ? <ErrorNotice title="The checks could not run" error={rerun.error} /> : null}
+      {runError ? <ErrorNotice title="The checks could not run" error={runError} /> : null}
       <Card label="Checks">
-        {checks.length === 0 ? (
+        {checks.length === 0 && running ? (
+          <EmptyState icon="setup" title="Checking this machine…">
+            Docker, the NVIDIA driver, the GPU and disk space; this takes a few seconds.
+          </EmptyState>
+        ) : checks.length === 0 ? (
           <EmptyState icon="setup" title="No results yet">
-            Run the checks to see whether Docker, the NVIDIA driver and the GPU are ready.
+            {everRun
+              ? 'This node reports no setup checks.'
+              : 'Run the checks to see whether Docker, the NVIDIA driver and the GPU are ready.'}
           </EmptyState>
         ) : (
           <ul className="check-list">

@@ -13,6 +13,7 @@ import { SettingsPage } from '../../../src-renderer/src/pages/SettingsPage.js';
 import { SetupPage } from '../../../src-renderer/src/pages/SetupPage.js';
 import { useConnectionStore } from '../../../src-renderer/src/stores/connection-store.js';
 import { resetLogsStore } from '../../../src-renderer/src/stores/logs-store.js';
+import { useSetupStore } from '../../../src-renderer/src/stores/setup-store.js';
 import { applySnapshot } from '../../../src-renderer/src/stores/wire-stores.js';
 import { line, snapshot } from './fake-bridge.js';
 
@@ -81,20 +82,65 @@ describe('pages', () => {
     expect(out).toContain('Not running');
   });
 
-  it('GPU: explains when this machine cannot serve inference', () => {
+  it('GPU: explains when this machine has no usable NVIDIA GPU', () => {
+    const base = snapshot();
     applySnapshot(
       snapshot({
+        node: { ...base.node, runtime: { ...base.node.runtime, simulated: false } },
         gpu: {
           available: false,
           reason: 'No NVIDIA GPU was found (nvidia-smi is not installed).',
           gpus: [],
+          probe: 'checked',
         },
       }),
     );
     const out = text(renderToString(<GpuPage />));
-    expect(out).toContain('This machine cannot serve inference');
+    expect(out).toContain('No usable NVIDIA GPU found');
     expect(out).toContain('nvidia-smi is not installed');
+    expect(out).toContain('The node needs an NVIDIA GPU visible to Docker to serve inference');
     expect(out).toContain('Open the setup check');
+    expect(out).not.toContain('SIMULATED');
+  });
+
+  it('GPU: a probe still running or no GPU source is not "cannot serve"', () => {
+    const checking = { available: false, reason: 'Looking for NVIDIA GPUs…', gpus: [] };
+    applySnapshot(snapshot({ gpu: { ...checking, probe: 'checking' } }));
+    let out = text(renderToString(<GpuPage />));
+    expect(out).toContain('Looking for NVIDIA GPUs…');
+    expect(out).not.toMatch(/cannot serve|No usable NVIDIA GPU/);
+    applySnapshot(
+      snapshot({
+        gpu: {
+          available: false,
+          reason: 'This node does not read GPU information.',
+          gpus: [],
+          probe: 'unknown',
+        },
+      }),
+    );
+    out = text(renderToString(<GpuPage />));
+    expect(out).toContain('No GPU information');
+    expect(out).toContain('This node does not read GPU information.');
+    expect(out).not.toMatch(/cannot serve|No usable NVIDIA GPU/);
+  });
+
+  it('GPU: says plainly that jobs run on a SIMULATED runtime', () => {
+    applySnapshot(
+      snapshot({
+        gpu: {
+          available: false,
+          reason: 'No NVIDIA driver was found (nvidia-smi is missing).',
+          gpus: [],
+          probe: 'checked',
+        },
+      }),
+    );
+    const out = text(renderToString(<GpuPage />));
+    expect(out).toContain('Jobs run on a SIMULATED runtime');
+    expect(out).toContain('which uses no GPU');
+    expect(out).toContain('No usable NVIDIA GPU found');
+    expect(out).toContain('To serve real inference the node needs an NVIDIA GPU');
   });
 
   it('GPU: a card with four charts per GPU', () => {
@@ -144,7 +190,11 @@ describe('pages', () => {
         ],
       }),
     );
-    const out = text(renderToString(<JobsPage />));
+    const html = renderToString(<JobsPage />);
+    const out = text(html);
+    // Short IDs whole; the full ID is always in the tooltip.
+    expect(out).toContain('job-1234567890abcdef');
+    expect(html).toContain('title="job-1234567890abcdef"');
     expect(out).toContain('Failed');
     expect(out).toContain('The runtime closed the stream early');
     expect(out).toContain('1.5 s');
@@ -211,8 +261,20 @@ describe('pages', () => {
     expect(out).toContain('Run checks again');
   });
 
+  it('Setup: before the first run the button says "Run checks"; a run in flight says so', () => {
+    applySnapshot(snapshot({ setup: [] }));
+    useSetupStore.setState({ running: false, ran: false, error: null });
+    let out = text(renderToString(<SetupPage />));
+    expect(out).toContain('Run checks');
+    expect(out).not.toContain('Run checks again');
+    useSetupStore.setState({ running: true });
+    out = text(renderToString(<SetupPage />));
+    expect(out).toContain('Checking this machine…');
+    useSetupStore.setState({ running: false });
+  });
+
   it('Settings: every setting, the data folder read-only, and the key backup warning', () => {
-    applySnapshot(snapshot());
+    applySnapshot(snapshot({ host: 'desktop' }));
     const out = text(renderToString(<SettingsPage />));
     for (const label of [
       'Network',
@@ -229,6 +291,26 @@ describe('pages', () => {
       expect(out).toContain(label);
     }
     expect(out).toContain('Anyone with this file and its passphrase controls your node');
+  });
+
+  it('Settings on a headless node: no desktop-only toggles, the network set on the command line', () => {
+    applySnapshot(snapshot({ host: 'headless' }));
+    const html = renderToString(<SettingsPage />);
+    const out = text(html);
+    for (const hidden of [
+      'Start the app when you log in',
+      'Keep the computer awake',
+      'Install updates automatically',
+    ]) {
+      expect(out).not.toContain(hidden);
+    }
+    expect(html).not.toContain('type="checkbox"');
+    expect(out).toContain('belong to the desktop app');
+    expect(out).toContain('Set with --profile when starting the node.');
+    expect(out).toContain('Local devnet — for development');
+    expect(out).toContain('Set with --data-dir when starting the node.');
+    expect(html).not.toContain('id="network"');
+    expect(out).toContain('Theme');
   });
 
   it('Logs: empty state, then a count of lines', () => {

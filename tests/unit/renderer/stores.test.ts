@@ -58,7 +58,7 @@ beforeEach(() => {
   useGpuStore.setState({ gpu: null, history: {} });
   useModelsStore.setState({ models: [], progress: [] });
   useJobsStore.setState({ jobs: [] });
-  useSetupStore.setState({ checks: [] });
+  useSetupStore.setState({ checks: [], running: false, ran: false, error: null });
   useSettingsStore.setState({ settings: null });
 });
 
