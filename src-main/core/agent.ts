@@ -300,14 +300,18 @@ export class Agent {
   }
 
   /** The session said "not accepting" (runtime loading, say) and now it could: open a new one. */
-  private reannounce(): void {
-    if (this.link?.link.state !== 'ready' || this.announcedAccepting || !this.wantsJobs()) return;
+  private reannounce(): boolean {
+    const link = this.link?.link;
+    if (link?.state !== 'ready' || this.announcedAccepting || !this.wantsJobs()) return false;
     this.log.info('Ready for jobs now: reopening the job session to say so.');
-    this.link.link.reconnect();
+    link.reconnect();
+    return true;
   }
 
   private onLinkUp(session: SessionInfo): void {
     this.health.clear('clock');
+    // The runtime became ready while this session was opening as "not accepting": reopen now.
+    if (this.reannounce()) return;
     this.health.setNodeStatus(session.status);
     void this.config.advertised(session.configDigest, 'session opening');
     this.deps.jobEngine

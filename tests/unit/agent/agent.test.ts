@@ -135,6 +135,22 @@ describe('Agent lifecycle', () => {
     expect(h.agent.state().reason).toContain('waiting for the network’s test task');
   });
 
+  it('reopens a session that opened as not accepting while the runtime became ready meanwhile', async () => {
+    const io = new FakeIo();
+    io.served = issuer.issue(1);
+    const h = await makeAgent(root, issuer, identity, { io });
+    running.push(h);
+    h.runtime.setStatus({ state: 'starting', detail: 'waiting for /health' });
+    await h.agent.start();
+    await until(() => h.links.length > 0, 'the job link');
+    expect(h.link().opts.sessionParams().accepting).toBe(false); // the challenge is answered
+    h.runtime.setStatus({ state: 'ready', detail: 'ready' }); // …then the runtime is ready
+    expect(h.link().calls).not.toContain('reconnect');
+    h.link().open('pending_test', undefined, false); // session_ready, "not accepting"
+    expect(h.link().calls).toContain('reconnect');
+    expect(h.jobs.calls).not.toContain('linkUp');
+  });
+
   it('is degraded while the runtime is down or the link stays down, and recovers', async () => {
     const h = await started();
     h.link().open('active');

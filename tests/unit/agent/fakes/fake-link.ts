@@ -47,7 +47,9 @@ export class FakeLink extends EventEmitter<JobLinkEvents> implements JobLinkApi 
     return true;
   }
 
-  open(status: NodeStatus, configDigest = this.networkDigest()): void {
+  /** challenge → session_open (reads the session params, unless told not to) → session_ready. */
+  open(status: NodeStatus, configDigest = this.networkDigest(), answerChallenge = true): void {
+    if (answerChallenge) this.opts.sessionParams();
     this.state = 'ready';
     this.emit('connected', { sessionId: 's-1', status, configDigest });
   }
