@@ -12,6 +12,12 @@ export const HeadlessConfig = z.strictObject({
   dataDir: z.string().min(1).optional(),
   /** An OpenAI-compatible endpoint the operator runs (e.g. `vllm serve`). */
   runtimeUrl: z.url().optional(),
+  /**
+   * 'docker': the node runs vLLM in Docker on this machine's NVIDIA GPU (as the desktop app
+   * does). 'simulated': the devnet's simulated runtime (local only; the local default when
+   * neither this nor runtimeUrl is given).
+   */
+  runtime: z.enum(['docker', 'simulated']).optional(),
   runtimeApiKey: z.string().min(1).optional(),
   logLevel: LogLevel.default('info'),
   json: z.boolean().default(false),
@@ -37,18 +43,21 @@ Runs the Resultity node without a window.
   --profile <local|testnet|mainnet>  network to join (default: local, an in-process devnet
                                      with a SIMULATED runtime)
   --config <file.json>               read these options from a JSON file
-                                     (keys: profile, dataDir, runtimeUrl, runtimeApiKey,
-                                     logLevel, json, ioUrl, networkSigner,
+                                     (keys: profile, dataDir, runtime, runtimeUrl,
+                                     runtimeApiKey, logLevel, json, ioUrl, networkSigner,
                                      dashboardPort, dashboardDir)
   --data-dir <dir>                   where keys, snapshots and journals live
                                      (default: RESULTITY_DATA_DIR or the user data folder)
-  --runtime-url <url>                an OpenAI-compatible endpoint to serve jobs with
+  --runtime <docker|simulated>       docker: run vLLM in Docker on this machine's NVIDIA GPU
+                                     (the production runtime); simulated: made-up text, local
+                                     profile only (its default)
+  --runtime-url <url>                or: an OpenAI-compatible endpoint to serve jobs with
   --runtime-api-key <key>            its bearer key (or RESULTITY_RUNTIME_API_KEY)
   --log-level <debug|info|warn|error>
   --json                             one JSON event per line instead of the status line
   --io-url <url>                     local only: join a devnet already running at this URL
                                      (e.g. \`npm run devnet\`) instead of starting one; needs
-                                     --network-signer and --runtime-url
+                                     --network-signer and --runtime-url or --runtime docker
   --network-signer <0x…>             the signer address that devnet prints; pinned
   --dashboard-port <port>            the dashboard's port on 127.0.0.1 (default: a free one);
                                      its address, with the access token, is printed at start
@@ -72,6 +81,7 @@ export async function parseOptions(
         profile: { type: 'string' },
         config: { type: 'string' },
         'data-dir': { type: 'string' },
+        runtime: { type: 'string' },
         'runtime-url': { type: 'string' },
         'runtime-api-key': { type: 'string' },
         'log-level': { type: 'string' },
@@ -92,6 +102,7 @@ export async function parseOptions(
   const fromFlags = {
     ...(v.profile !== undefined ? { profile: v.profile } : {}),
     ...(v['data-dir'] !== undefined ? { dataDir: v['data-dir'] } : {}),
+    ...(v.runtime !== undefined ? { runtime: v.runtime } : {}),
     ...(v['runtime-url'] !== undefined ? { runtimeUrl: v['runtime-url'] } : {}),
     ...(v['runtime-api-key'] !== undefined ? { runtimeApiKey: v['runtime-api-key'] } : {}),
     ...(v['log-level'] !== undefined ? { logLevel: v['log-level'] } : {}),
@@ -105,6 +116,7 @@ export async function parseOptions(
   const merged = { ...(envKey ? { runtimeApiKey: envKey } : {}), ...fromFile, ...fromFlags };
   const result = HeadlessConfig.safeParse(merged);
   if (!result.success) throw new UsageError(`Invalid options: ${describeIssues(result.error)}`);
+  checkRuntimeChoice(result.data);
   checkExternalDevnet(result.data);
   return result.data;
 }
@@ -142,9 +154,23 @@ function checkExternalDevnet(cfg: HeadlessConfig): void {
       'Pass --io-url and --network-signer together: the node only trusts configurations signed by the signer the devnet printed.',
     );
   }
-  if (cfg.runtimeUrl === undefined) {
+  if (cfg.runtimeUrl === undefined && cfg.runtime !== 'docker') {
     throw new UsageError(
-      "With --io-url pass --runtime-url too (e.g. the devnet's --with-runtime address): no runtime is started for an external devnet.",
+      "With --io-url pass --runtime-url too (e.g. the devnet's --with-runtime address) or --runtime docker: no simulated runtime is started for an external devnet.",
+    );
+  }
+}
+
+/** One runtime: the Docker one, an endpoint, or (local only) the simulated one. */
+function checkRuntimeChoice(cfg: HeadlessConfig): void {
+  if (cfg.runtime !== undefined && cfg.runtimeUrl !== undefined) {
+    throw new UsageError(
+      `Pass either --runtime ${cfg.runtime} or --runtime-url, not both: --runtime-url already names the runtime the node uses.`,
+    );
+  }
+  if (cfg.runtime === 'simulated' && cfg.profile !== 'local') {
+    throw new UsageError(
+      `The simulated runtime is refused on ${cfg.profile}: it produces no real inference. Use --runtime docker (vLLM in Docker on this machine's NVIDIA GPU) or --runtime-url.`,
     );
   }
 }

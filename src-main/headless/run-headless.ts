@@ -16,13 +16,19 @@ import {
 } from '../core/identity/index.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { ExternalRuntime } from '../core/runtime/external-runtime.js';
+import { nodeLocateHost, nodeRun, nodeSpawn } from '../core/runtime/gpu/node-host.js';
+import { driverMajor } from '../core/runtime/gpu/nvidia-smi-query.js';
+import type { Runtime } from '../core/runtime/runtime.js';
+import { samplerFromReadings } from '../core/system/gpu-status.js';
 import { defaultDataRoot, ensureDataDirs, resolveDataDirs } from '../core/store/data-dirs.js';
 import { LogStore } from '../core/store/log-store.js';
+import { GpuSource } from '../service/gpu-source.js';
 import { LogHub } from '../service/log-hub.js';
 import {
   startHeadlessDashboard,
   type HeadlessDashboard,
 } from './dashboard/start-headless-dashboard.js';
+import { createHeadlessDockerRuntime, ProgressRelay } from './docker-runtime.js';
 import { startLocalNetwork, type LocalNetwork } from './local-network.js';
 import { UsageError, type HeadlessConfig } from './options.js';
 import type { Reporter } from './reporter.js';
@@ -39,9 +45,11 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 interface RuntimeChoice {
   profile: NetworkProfile;
+  /** 'docker' (--runtime docker): the node runs vLLM in Docker itself; else an endpoint. */
   url: string;
   apiKey: string | null;
   simulated: boolean;
+  docker?: true;
 }
 
 /** Starts a headless node per `cfg`: identity, network profile, runtime, agent. */
@@ -83,20 +91,31 @@ export async function runHeadless(
   if (protection.warning) logger.warn(protection.warning);
 
   let local: LocalNetwork | null = null;
-  let runtime: ExternalRuntime | null = null;
+  let runtime: Runtime | null = null;
   let dashboard: HeadlessDashboard | null = null;
+  // This machine's GPUs for the dashboard, heartbeats and the Docker runtime's memory share.
+  const gpu = new GpuSource({
+    host: nodeLocateHost(),
+    run: nodeRun,
+    spawn: nodeSpawn,
+    clock,
+    logger,
+  });
+  const progress = new ProgressRelay();
   try {
     let choice: RuntimeChoice;
     ({ choice, local } = await chooseRuntime(cfg, root, logger));
-    runtime = new ExternalRuntime({
-      url: choice.url,
-      apiKey: choice.apiKey,
-      simulated: choice.simulated,
-      clock,
-      logger,
-      // The simulator warms up in a second; a real vLLM takes minutes, so look less often.
-      healthIntervalMs: choice.simulated ? 1000 : 5000,
-    });
+    runtime = choice.docker
+      ? await createHeadlessDockerRuntime({ dirs, clock, logger, gpu, onProgress: progress.report })
+      : new ExternalRuntime({
+          url: choice.url,
+          apiKey: choice.apiKey,
+          simulated: choice.simulated,
+          clock,
+          logger,
+          // The simulator warms up in a second; a real vLLM takes minutes, so look less often.
+          healthIntervalMs: choice.simulated ? 1000 : 5000,
+        });
     const node = composeNode({
       profile: choice.profile,
       dirs,
@@ -106,6 +125,8 @@ export async function runHeadless(
       clock,
       agentVersion: AGENT_VERSION,
       logStore,
+      gpuSampler: samplerFromReadings(gpu),
+      driverMajor: () => driverMajor(gpu.state().gpus[0]?.driverVersion),
     });
     uploadVia = (batch) => node.agent.uploadLogBatch(batch);
     node.agent.subscribe((s) => reporter.state(s));
@@ -139,7 +160,9 @@ export async function runHeadless(
       appVersion: AGENT_VERSION,
       port: cfg.dashboardPort ?? 0,
       ...(cfg.dashboardDir ? { staticDir: cfg.dashboardDir } : {}),
+      gpu,
     });
+    progress.attach(dashboard.reportProgress);
     reporter.dashboard(dashboard.url);
     const summary: TimerHandle = clock.setInterval(
       () => reporter.summary(node.agent.counters()),
@@ -157,6 +180,7 @@ export async function runHeadless(
           await rt.stop();
           await net?.close();
           await dash.close();
+          gpu.stop();
           await logStore.close();
         })()),
     };
@@ -164,6 +188,7 @@ export async function runHeadless(
     await dashboard?.close().catch(() => undefined);
     await runtime?.stop().catch(() => undefined);
     await local?.close().catch(() => undefined);
+    gpu.stop();
     await logStore.close().catch(() => undefined);
     throw err;
   }
@@ -174,17 +199,26 @@ async function chooseRuntime(
   root: string,
   logger: Logger,
 ): Promise<{ choice: RuntimeChoice; local: LocalNetwork | null }> {
-  if (cfg.profile === 'local' && cfg.ioUrl && cfg.networkSigner && cfg.runtimeUrl) {
+  const docker = cfg.runtime === 'docker';
+  const dockerChoice = (profile: NetworkProfile): RuntimeChoice => ({
+    profile,
+    url: 'docker',
+    apiKey: null,
+    simulated: false,
+    docker: true,
+  });
+  if (cfg.profile === 'local' && cfg.ioUrl && cfg.networkSigner && (cfg.runtimeUrl || docker)) {
     // A devnet that runs elsewhere (checked by parseOptions: signer and runtime given).
     const profile = localProfile(cfg.ioUrl, cfg.networkSigner);
-    const url = cfg.runtimeUrl;
+    if (docker) return { local: null, choice: dockerChoice(profile) };
+    const url = cfg.runtimeUrl as string;
     return {
       local: null,
       choice: { profile, url, apiKey: cfg.runtimeApiKey ?? null, simulated: false },
     };
   }
   if (cfg.profile === 'local') {
-    const local = await startLocalNetwork(root, !cfg.runtimeUrl, logger);
+    const local = await startLocalNetwork(root, !cfg.runtimeUrl && !docker, logger);
     const profile = localProfile(local.devnet.url, local.devnet.signerAddress, local.devnet.wsUrl);
     if (local.sim) {
       logger.warn(
@@ -195,10 +229,12 @@ async function chooseRuntime(
         choice: { profile, url: local.sim.url, apiKey: local.sim.apiKey, simulated: true },
       };
     }
+    if (docker) return { local, choice: dockerChoice(profile) };
     const url = cfg.runtimeUrl as string;
     return { local, choice: { profile, url, apiKey: cfg.runtimeApiKey ?? null, simulated: false } };
   }
   const profile = PUBLIC_PROFILES[cfg.profile];
+  if (docker) return { local: null, choice: dockerChoice(profile) };
   const url = await checkPublicRuntime(cfg);
   return {
     local: null,
@@ -208,9 +244,10 @@ async function chooseRuntime(
 
 /** testnet/mainnet: a real runtime is required; the simulated one is refused. */
 async function checkPublicRuntime(cfg: HeadlessConfig): Promise<string> {
+  if (cfg.runtime === 'docker') return 'docker';
   if (!cfg.runtimeUrl) {
     throw new UsageError(
-      `On ${cfg.profile} the node needs a real runtime: pass --runtime-url with the address of a running vLLM server (the Docker runtime is not wired into the headless node yet). The simulated runtime is refused on ${cfg.profile}.`,
+      `On ${cfg.profile} the node needs a real runtime: pass --runtime docker (vLLM in Docker on this machine's NVIDIA GPU) or --runtime-url with the address of a running vLLM server. The simulated runtime is refused on ${cfg.profile}.`,
     );
   }
   await assertRealRuntime(cfg.runtimeUrl, cfg.profile);
