@@ -124,6 +124,54 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)
     expect(await logCount()).toBeGreaterThan(before + 1);
   }, 90_000);
 
+  it('shows the lines logged before the dashboard, readable job IDs, the GPU finding, setup results and headless settings', async () => {
+    const nav = (name: string) =>
+      page
+        .getByRole('navigation', { name: 'Dashboard pages' })
+        .getByRole('link', { name, exact: true });
+    // Logged by the CLI before its dashboard existed (the log hub's backlog).
+    await nav('Logs').click();
+    const row = (text: string) => page.locator('.log-row', { hasText: text });
+    await expect.poll(() => row('Created node key').count()).toBe(1);
+    await expect.poll(() => row('Using the SIMULATED runtime').count()).toBe(1);
+
+    // The test task's ID is short enough to show whole; the full ID is always the tooltip.
+    await nav('Jobs').click();
+    const ids = page.getByTestId('job-id');
+    await expect.poll(() => ids.count()).toBeGreaterThan(JOBS);
+    for (const id of await ids.all()) {
+      expect(await id.textContent()).toBe(await id.getAttribute('title'));
+    }
+
+    // A finding about this machine (its GPUs, or why there is none), never "no data" while
+    // the node runs; and the simulated runtime said plainly.
+    await nav('GPU').click();
+    await expect.poll(() => page.getByTestId('gpu-simulated').count()).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await page.locator('.gpu-card').count()) +
+          (await page.getByText('No usable NVIDIA GPU found').count()),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    expect(await page.getByText('No GPU information').count()).toBe(0);
+
+    // Opening Setup check runs the checks once, without a click.
+    await nav('Setup check').click();
+    await expect
+      .poll(() => page.locator('[data-testid^="check-"]').count(), { timeout: 30_000 })
+      .toBeGreaterThan(3);
+    await expect.poll(() => page.getByTestId('run-checks').textContent()).toBe('Run checks again');
+
+    // No desktop-only switches; the network is the one the command line chose.
+    await nav('Settings').click();
+    await page.getByTestId('network-fixed').waitFor();
+    expect(await page.getByRole('switch').count()).toBe(0);
+    expect(await page.locator('select#network').count()).toBe(0);
+    expect(await page.getByTestId('desktop-only-note').count()).toBe(1);
+  }, 60_000);
+
   it('saves a screenshot of every page in light and dark while the node is active', async () => {
     const saved = await screenshotEveryPage(page, 'real-node', SHOTS);
     expect(saved).toHaveLength(14);

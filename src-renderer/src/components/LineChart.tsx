@@ -84,7 +84,7 @@ export function LineChart({
       </div>
       <div className="chart-axis" aria-hidden="true">
         <span>{minutes} min ago</span>
-        <span>max {format(top)}</span>
+        <span>{placeholder ? '' : `max ${format(top)}`}</span>
         <span>now</span>
       </div>
     </figure>

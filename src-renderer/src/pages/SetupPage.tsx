@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Icon, Spinner, type IconName } from '../components/Icon.js';
 import { useAction } from '../components/use-action.js';
 import { bridge } from '../stores/bridge-ref.js';
+import { useNodeStore } from '../stores/node-store.js';
 import { useSetupStore } from '../stores/setup-store.js';
 import { Page } from './Page.js';
 
@@ -45,6 +46,7 @@ export function SetupPage() {
   const running = useSetupStore((s) => s.running);
   const runError = useSetupStore((s) => s.error);
   const everRun = useSetupStore((s) => s.ran || s.checks.length > 0);
+  const simulated = useNodeStore((s) => s.node?.runtime.simulated ?? false);
   // Opening the page is asking for the answer: run the checks once if nobody has yet.
   useEffect(() => {
     useSetupStore.getState().runIfNeverRun();
@@ -61,7 +63,7 @@ export function SetupPage() {
         ? 'Checking this machine…'
         : 'The node has not checked this machine yet.'
       : failing > 0
-        ? `${failing} ${failing === 1 ? 'check fails' : 'checks fail'}: the node cannot serve until ${failing === 1 ? 'it is' : 'they are'} fixed.`
+        ? `${failing} ${failing === 1 ? 'check fails' : 'checks fail'}: the node cannot serve${simulated ? ' real inference' : ''} until ${failing === 1 ? 'it is' : 'they are'} fixed${simulated ? ' (the SIMULATED runtime it uses now needs none of this)' : ''}.`
         : warnings > 0
           ? `Everything needed works; ${warnings} ${warnings === 1 ? 'warning' : 'warnings'} worth a look.`
           : 'This machine is ready to serve inference.';

@@ -34,7 +34,15 @@ export class FakeNodeService {
   #seq = 0;
   #tick = 0;
 
-  constructor(dataDir: string) {
+  /**
+   * Which host the page believes it runs in. 'desktop' by default: the fake node plays the
+   * desktop app's node (a GPU, every setting, the network switch), so this suite covers the
+   * desktop-only settings; the real-node suite covers the headless ones.
+   */
+  constructor(
+    dataDir: string,
+    readonly host: DashboardSnapshot['host'] = 'desktop',
+  ) {
     const now = Date.now();
     this.node = data.initialNode(now);
     this.settings = data.settings(dataDir);
@@ -145,7 +153,7 @@ export class FakeNodeService {
       logs: this.logs.slice(-2000),
       setup: data.setupChecks(),
       settings: this.settings,
-      host: 'headless',
+      host: this.host,
       appVersion: '0.1.0-test',
     };
   }
