@@ -27,6 +27,11 @@ describe('the runtime process killed mid-job', () => {
       15_000,
     );
     await sleep(400);
+    // Jobs still running at the kill (a few end early: the simulator stops at a natural end).
+    const running = (await admin.jobViews(batch.job_ids))
+      .filter((v) => v.state === 'accepted')
+      .map((v) => v.job_id);
+    expect(running.length).toBeGreaterThan(12);
     const port = stack.runtime.port;
     stack.runtime.proc.kill('SIGKILL');
     await stack.runtime.proc.exited;
@@ -54,16 +59,20 @@ describe('the runtime process killed mid-job', () => {
     const views = await allJobViews(admin);
     const byId = new Map(views.map((v) => [v.job_id, v]));
     const first = batch.job_ids.map((id) => byId.get(id)!);
-    const failed = first.filter((v) => v.state === 'failed');
+    const hit = first.filter((v) => running.includes(v.job_id));
+    const failed = hit.filter((v) => v.state === 'failed');
+    const reasons = [...new Set(failed.map((v) => (v.fail_reason ?? '').replace(/j-\S+/, 'j-…')))];
     console.log(
-      `runtime kill: of 24 running jobs ${first.length - failed.length} completed after a retry, ${failed.length} failed (${[...new Set(failed.map((v) => v.fail_reason))].join(' | ')})`,
+      `runtime kill: of ${hit.length} jobs running at the kill, ${hit.length - failed.length} completed after a retry, ${failed.length} failed (${reasons.join(' | ')})`,
     );
     for (const v of first) {
       expect(['completed', 'failed']).toContain(v.state);
       if (v.state === 'failed') expect(v.fail_reason).toBeTruthy();
-      // Every job that was running when the runtime died was given back (reported failed by
-      // the node, or taken away) before it finished: none silently completed on a dead runtime.
-      if (v.state === 'completed') expect(v.attempts).toBeGreaterThanOrEqual(2);
+      // A job that was running when the runtime died was given back (the node reported it
+      // failed): none was passed off as completed from a dead runtime's half-written stream.
+      if (running.includes(v.job_id) && v.state === 'completed') {
+        expect(v.attempts).toBeGreaterThanOrEqual(2);
+      }
     }
     expect(after.job_ids.map((id) => byId.get(id)?.state)).toEqual(Array(10).fill('completed'));
     const ledger = await ledgerCheck(admin);
