@@ -80,8 +80,7 @@ export class JobEngine implements JobEngineApi {
     const id = job.job_id;
     this.emit({ kind: 'received', jobId: id, model: job.model, at: now, test: job.test ?? false });
     if (this.active.has(id) || this.outbox.has(id) || this.journal.has(id)) {
-      // Not journaled: the record of the first assignment must stay as it is.
-      this.reject(job, { reason: 'duplicate_job', detail: `The node already has job ${id}.` });
+      this.handleReassigned(job);
       return;
     }
     const rejection = this.closed
@@ -130,6 +129,28 @@ export class JobEngine implements JobEngineApi {
         });
       },
     );
+  }
+
+  /**
+   * The network gave back a job this node already holds (it reassigned it while the node was
+   * away, and the node is its only taker): take it again instead of refusing it, so the work
+   * already done is delivered rather than failed. Not journaled: the first record stays.
+   */
+  private handleReassigned(job: Job): void {
+    const id = job.job_id;
+    const record = this.journal.get(id);
+    if (this.active.has(id)) {
+      this.sendSafe('job_accept', { job_id: id });
+      return;
+    }
+    const result = record?.state === 'result_ready' ? record.result : null;
+    if (this.outbox.has(id) || result) {
+      if (result) this.outbox.hold(result);
+      this.sendSafe('job_accept', { job_id: id });
+      void this.outbox.resend(id);
+      return;
+    }
+    this.reject(job, { reason: 'duplicate_job', detail: `The node already finished job ${id}.` });
   }
 
   handleCancel(jobId: string, reason: string): void {

@@ -43,6 +43,11 @@ export class ResultOutbox {
     await this.sendOne(result.job_id);
   }
 
+  /** Sends a pending result again now (the network handed the job back to this node). */
+  async resend(jobId: string): Promise<void> {
+    await this.sendOne(jobId);
+  }
+
   /** Removes an acknowledged result; returns it if it was pending. */
   ack(jobId: string): JobResultBody | undefined {
     const p = this.pending.get(jobId);

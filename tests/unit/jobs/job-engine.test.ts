@@ -68,17 +68,22 @@ describe('JobEngine', () => {
     });
   });
 
-  it('rejects a job id it already has, also after the result was acknowledged', async () => {
+  it('takes back a job it still holds when the network reassigns it, and refuses one it delivered', async () => {
     h = await startHarness({ server: { tokens: 2 } });
     const job = makeJob(h.clock);
     h.engine.handleAssign(job);
-    h.engine.handleAssign(job);
+    h.engine.handleAssign(job); // still running: accepted again, not run twice
     await expect.poll(() => resultsOf(h!).length).toBe(1);
+    expect(h.sentOf('job_accept').length).toBe(2);
+    h.engine.handleAssign(job); // result not yet acknowledged: accepted, and the result re-sent
+    await expect.poll(() => resultsOf(h!).length).toBe(2);
+    expect(h.sentOf('job_accept').length).toBe(3);
     h.engine.handleAck(job.job_id, 'accepted');
-    h.engine.handleAssign(job);
-    await expect.poll(() => h!.sentOf('job_reject').length).toBe(2);
-    expect(h.sentOf('job_reject').map((r) => r.reason)).toEqual(['duplicate_job', 'duplicate_job']);
+    h.engine.handleAssign(job); // delivered and acknowledged: refused
+    await expect.poll(() => h!.sentOf('job_reject').length).toBe(1);
+    expect(h.sentOf('job_reject').map((r) => r.reason)).toEqual(['duplicate_job']);
     expect(h.engine.counters().completed_total).toBe(1);
+    expect(h.server.requests.filter((r) => r.path.includes('completions')).length).toBe(1); // ran once
   });
 
   it('runs up to max_queue_size jobs at once and refuses the rest with queue_full', async () => {
