@@ -15,6 +15,9 @@ interface Completion {
  */
 export class StatsTracker {
   private completions: Completion[] = [];
+  /** Index of the oldest completion still in the window, and the window's token sum. */
+  private head = 0;
+  private windowTokens = 0;
   private tokensServed = 0;
   private jobsDone = 0;
   private jobsFailed = 0;
@@ -41,6 +44,7 @@ export class StatsTracker {
       this.jobsDone++;
       this.tokensServed += tokens;
       this.completions.push({ at: event.at, tokens });
+      this.windowTokens += tokens;
       return true;
     }
     if (event.kind === 'failed') {
@@ -51,24 +55,32 @@ export class StatsTracker {
   }
 
   snapshot(now: number, inFlight: number): StatsDto {
+    // Runs for every completion (each one pushes stats): drop only what left the window, never
+    // rescan or copy the whole minute (tens of thousands of entries at hundreds of jobs/s).
     const since = now - STATS_WINDOW_MS;
-    const firstInWindow = this.completions.findIndex((c) => c.at > since);
-    this.completions = firstInWindow === -1 ? [] : this.completions.slice(firstInWindow);
-    let windowTokens = 0;
-    for (const c of this.completions) windowTokens += c.tokens;
+    const list = this.completions;
+    while (this.head < list.length && list[this.head]!.at <= since) {
+      this.windowTokens -= list[this.head]!.tokens;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > list.length) {
+      this.completions = list.slice(this.head);
+      this.head = 0;
+    }
+    const windowTokens = this.windowTokens;
     return {
       jobsDone: this.jobsDone,
       jobsFailed: this.jobsFailed,
       inFlight,
       tokensServed: this.tokensServed,
       tokensPerSecond: round1(windowTokens / (STATS_WINDOW_MS / 1000)),
-      jobsPerMinute: this.completions.length,
+      jobsPerMinute: this.completions.length - this.head,
     };
   }
 
   /** True while some completion still counts in the live rates (they decay with time). */
   hasRecent(now: number): boolean {
-    const last = this.completions.at(-1);
+    const last = this.head < this.completions.length ? this.completions.at(-1) : undefined;
     return last !== undefined && last.at > now - STATS_WINDOW_MS;
   }
 }
