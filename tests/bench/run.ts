@@ -26,7 +26,7 @@ const quick = flags.quick ?? false;
 
 const SLOTS = 64;
 const PLAN = quick
-  ? { idleS: 8, overheadS: 8, warmupS: 2, samples: 1600, efficiencyS: 8, ceilingS: 6 }
+  ? { idleS: 6, overheadS: 6, warmupS: 1, samples: 1200, efficiencyS: 6, ceilingS: 5 }
   : { idleS: 60, overheadS: 60, warmupS: 5, samples: 12_000, efficiencyS: 30, ceilingS: 20 };
 // Runtime of the overhead phase: fast enough that 200 jobs/s use a fraction of the slots.
 const OVERHEAD_RT = { ttftMs: 20, tokensPerSecond: 400, maxNumSeqs: SLOTS };
