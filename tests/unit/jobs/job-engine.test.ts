@@ -74,10 +74,10 @@ describe('JobEngine', () => {
     h.engine.handleAssign(job);
     h.engine.handleAssign(job); // still running: accepted again, not run twice
     await expect.poll(() => resultsOf(h!).length).toBe(1);
-    expect(h.sentOf('job_accept').length).toBe(2);
+    await expect.poll(() => h!.sentOf('job_accept').length).toBe(2);
     h.engine.handleAssign(job); // result not yet acknowledged: accepted, and the result re-sent
     await expect.poll(() => resultsOf(h!).length).toBe(2);
-    expect(h.sentOf('job_accept').length).toBe(3);
+    await expect.poll(() => h!.sentOf('job_accept').length).toBe(3);
     h.engine.handleAck(job.job_id, 'accepted');
     h.engine.handleAssign(job); // delivered and acknowledged: refused
     await expect.poll(() => h!.sentOf('job_reject').length).toBe(1);
