@@ -9,7 +9,7 @@ import { signSnapshot, type SignedSnapshot } from '../../../src-main/core/protoc
 import { ensureDataDirs, resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
 import { defaultSnapshot } from '../../../src-main/devnet/io/default-snapshot.js';
 import { testSigner } from '../../helpers/keys.js';
-import { FakeClock } from '../agent/fakes/fake-clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { FakeIo } from '../agent/fakes/fake-io.js';
 import { FakeJobEngine } from '../agent/fakes/fake-job-engine.js';
 import { FakeRuntime } from '../agent/fakes/fake-runtime.js';
@@ -32,7 +32,7 @@ async function makeSync(pinned = issuer.key.address) {
     io: new FakeIo(),
     runtime: new FakeRuntime(),
     jobEngine: new FakeJobEngine(),
-    clock: new FakeClock(),
+    clock: new ManualClock(1_800_000_000_000),
     logs,
   };
   const sync = new ConfigSync({

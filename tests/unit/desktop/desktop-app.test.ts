@@ -18,7 +18,8 @@ import {
   fakeElectron,
   fakeNotificationClass,
 } from '../../helpers/fake-electron.js';
-import { FakeAgent, FakeClock, defaultSettings, fakeHost, nodeState } from '../service/fakes.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { FakeAgent, defaultSettings, fakeHost, nodeState } from '../service/fakes.js';
 
 async function setup(opts: { startHidden?: boolean; wasRunning?: boolean } = {}) {
   const intents: boolean[] = [];
@@ -27,7 +28,7 @@ async function setup(opts: { startHidden?: boolean; wasRunning?: boolean } = {})
     set: async (running: boolean) => void intents.push(running),
   };
   const electron = fakeElectron();
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const agent = new FakeAgent();
   const service = await UiService.create({
     agent,
@@ -256,7 +257,7 @@ describe('KeepAwake', () => {
 describe('Notifier', () => {
   it('reports failed setup checks with the fix, at most once a minute', () => {
     const { Notification, shown } = fakeNotificationClass();
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const n = new Notifier({ Notification, clock, onClick: () => undefined });
     n.onSetup([
       {

@@ -11,7 +11,8 @@ import {
 import { createPreloadBridge } from '../../../src-main/desktop/ipc/preload-bridge.js';
 import { COMMAND_NAMES, MemorySettingsStore, UiService } from '../../../src-main/service/index.js';
 import { FakeIpcMain, FakeIpcRenderer, FakeWebContents } from '../../helpers/fake-electron.js';
-import { FakeAgent, FakeClock, defaultSettings, fakeHost } from '../service/fakes.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { FakeAgent, defaultSettings, fakeHost } from '../service/fakes.js';
 
 const INDEX = 'file:///opt/Resultity%20Node/resources/app.asar/dist/renderer/index.html';
 
@@ -27,7 +28,7 @@ beforeEach(async () => {
     agent,
     host: fakeHost('/tmp/x'),
     settingsStore: new MemorySettingsStore(defaultSettings),
-    clock: new FakeClock(),
+    clock: new ManualClock(),
     logger: silentLogger,
   });
   ipcMain = new FakeIpcMain();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../../src-main/core/network/backoff.js';
-import { FakeClock } from '../agent/fakes/fake-clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 describe('Backoff', () => {
   it('keeps every delay inside [ceiling/2, ceiling] with the ceiling doubling per attempt', () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     for (const r of [0, 0.25, 0.5, 0.999999]) {
       const b = new Backoff({ baseMs: 100, maxMs: 10_000, clock, random: () => r });
       const delays = Array.from({ length: 6 }, () => b.next());
@@ -18,7 +18,7 @@ describe('Backoff', () => {
   });
 
   it('uses the random source for jitter (lowest and highest draws differ)', () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const low = new Backoff({ baseMs: 1000, maxMs: 60_000, clock, random: () => 0 });
     const high = new Backoff({ baseMs: 1000, maxMs: 60_000, clock, random: () => 0.5 });
     expect(low.next()).toBe(500);
@@ -26,7 +26,7 @@ describe('Backoff', () => {
   });
 
   it('never exceeds the cap, even after many attempts', () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const b = new Backoff({ baseMs: 500, maxMs: 30_000, clock, random: () => 0.999999 });
     for (let i = 0; i < 2000; i++) expect(b.next()).toBeLessThanOrEqual(30_000);
     expect(b.ceiling()).toBe(30_000);
@@ -34,7 +34,7 @@ describe('Backoff', () => {
   });
 
   it('resets after a connection stayed up for the stable period, not before', () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const b = new Backoff({ baseMs: 100, maxMs: 10_000, stablePeriodMs: 5000, clock });
     for (let i = 0; i < 5; i++) b.next();
     expect(b.attempts).toBe(5);
@@ -53,7 +53,7 @@ describe('Backoff', () => {
   });
 
   it('takes new base and cap from a config snapshot and refuses nonsense', () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const b = new Backoff({ baseMs: 100, maxMs: 1000, clock, random: () => 0.999999 });
     b.configure(2000, 4000);
     expect(b.next()).toBeGreaterThanOrEqual(1000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SendQueue, type FrameSink } from '../../../src-main/core/network/send-queue.js';
-import { FakeClock } from '../agent/fakes/fake-clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 class SlowSink implements FrameSink {
   bufferedAmount = 0;
@@ -17,7 +17,7 @@ class SlowSink implements FrameSink {
 
 describe('SendQueue', () => {
   it('holds frames while the socket buffer is above the high-water mark, then flushes in order', () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const q = new SendQueue({ clock, highWaterBytes: 10, maxFrames: 100, retryMs: 20 });
     const sink = new SlowSink();
     q.attach(sink);
@@ -38,7 +38,7 @@ describe('SendQueue', () => {
   });
 
   it('refuses frames beyond its bound and without a socket, and reports what was lost on detach', () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const q = new SendQueue({ clock, highWaterBytes: 0, maxFrames: 3 });
     expect(q.push('job_result', 'x')).toBe(false);
     q.attach(new SlowSink());

@@ -3,7 +3,7 @@ import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
 import { createLogger } from '../../../src-main/core/logger.js';
 import { AgentHost } from '../../../src-main/service/agent-host.js';
 import { LogHub } from '../../../src-main/service/log-hub.js';
-import { FakeClock } from './fakes.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { FakeRun } from './fake-run.js';
 
 function host(runs: FakeRun[], opts: { failCreate?: Error } = {}) {
@@ -11,7 +11,7 @@ function host(runs: FakeRun[], opts: { failCreate?: Error } = {}) {
   const saved: unknown[] = [];
   const h = new AgentHost({
     network: 'local',
-    clock: new FakeClock(),
+    clock: new ManualClock(),
     logs,
     createRun: async () => {
       if (opts.failCreate) throw opts.failCreate;

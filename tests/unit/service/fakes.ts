@@ -8,64 +8,9 @@ import type {
   SettingsDto,
   SetupCheckDto,
 } from '../../../src-main/contract/index.js';
-import type { Clock, TimerHandle } from '../../../src-main/core/clock.js';
 import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
 import type { LogEntry } from '../../../src-main/core/logger.js';
 import type { AgentFacade, HostActions } from '../../../src-main/service/agent-facade.js';
-
-/** A clock whose time moves only when the test advances it. */
-export class FakeClock implements Clock {
-  private t: number;
-  private nextId = 1;
-  private timers = new Map<number, { at: number; fn: () => void; every: number | null }>();
-
-  constructor(start = 1_700_000_000_000) {
-    this.t = start;
-  }
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.t + ms, fn, every: null });
-    return id;
-  }
-  clearTimeout(handle: TimerHandle): void {
-    this.timers.delete(handle as number);
-  }
-  setInterval(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.t + ms, fn, every: ms });
-    return id;
-  }
-  clearInterval(handle: TimerHandle): void {
-    this.timers.delete(handle as number);
-  }
-  get pending(): number {
-    return this.timers.size;
-  }
-  /** Moves time forward, firing due timers in order. */
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      let nextId: number | null = null;
-      let nextAt = Infinity;
-      for (const [id, timer] of this.timers) {
-        if (timer.at <= end && timer.at < nextAt) {
-          nextAt = timer.at;
-          nextId = id;
-        }
-      }
-      if (nextId === null) break;
-      const timer = this.timers.get(nextId)!;
-      this.t = timer.at;
-      if (timer.every === null) this.timers.delete(nextId);
-      else timer.at += timer.every;
-      timer.fn();
-    }
-    this.t = end;
-  }
-}
 
 type Listeners<T> = Set<(value: T) => void>;
 

@@ -6,7 +6,7 @@ import { silentLogger } from '../../../src-main/core/logger.js';
 import type { ChildLike } from '../../../src-main/core/runtime/gpu/gpu-sampler.js';
 import type { LocateHost } from '../../../src-main/core/runtime/gpu/nvidia-smi-locate.js';
 import { GpuSource } from '../../../src-main/service/gpu-source.js';
-import { FakeClock } from './fakes.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/nvidia-smi/${name}`, import.meta.url), 'utf8');
@@ -38,7 +38,7 @@ describe('GpuSource', () => {
         spawned.push(args);
         return child;
       },
-      clock: new FakeClock(),
+      clock: new ManualClock(),
       logger: silentLogger,
     });
     // Still probing: not a finding yet, and the dashboard must not say "cannot serve".
@@ -82,7 +82,7 @@ describe('GpuSource', () => {
       spawn: () => {
         throw new Error('must not spawn');
       },
-      clock: new FakeClock(),
+      clock: new ManualClock(),
       logger: silentLogger,
     });
     await source.ready;

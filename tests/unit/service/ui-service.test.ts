@@ -6,12 +6,13 @@ import type { EventName, Events } from '../../../src-main/contract/index.js';
 import { fromReply, toReply } from '../../../src-main/contract/errors.js';
 import { silentLogger } from '../../../src-main/core/logger.js';
 import { MemorySettingsStore, UiService } from '../../../src-main/service/index.js';
-import { FakeAgent, FakeClock, defaultSettings, fakeHost } from './fakes.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
+import { FakeAgent, defaultSettings, fakeHost } from './fakes.js';
 
 type Pushed = { event: EventName; payload: unknown };
 
 let dir: string;
-let clock: FakeClock;
+let clock: ManualClock;
 let agent: FakeAgent;
 let host: ReturnType<typeof fakeHost>;
 let store: MemorySettingsStore;
@@ -24,7 +25,7 @@ function pushesOf<E extends EventName>(event: E): Events[E][] {
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ui-service-'));
-  clock = new FakeClock();
+  clock = new ManualClock();
   agent = new FakeAgent();
   host = fakeHost(dir);
   store = new MemorySettingsStore(defaultSettings);

@@ -5,7 +5,7 @@ import {
   type EngineOptions,
   type SequenceSink,
 } from '../../../src-main/devnet/sim-runtime/engine.js';
-import { FakeClock } from './fake-clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 interface Recorded extends SequenceSink {
   tokens: number;
@@ -34,7 +34,7 @@ function recorder(): Recorded {
 }
 
 function engine(opts: Partial<EngineOptions> = {}) {
-  const clock = new FakeClock();
+  const clock = new ManualClock(0);
   const e = new SimEngine(
     { maxNumSeqs: 2, ttftMs: 100, tokensPerSecond: 10, numGpuBlocks: 100, tickMs: 0, ...opts },
     clock,

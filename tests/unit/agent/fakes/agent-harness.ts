@@ -5,7 +5,7 @@ import { NodeIdentity } from '../../../../src-main/core/identity/node-identity.j
 import { createLogger, type LogEntry } from '../../../../src-main/core/logger.js';
 import { ensureDataDirs, resolveDataDirs } from '../../../../src-main/core/store/data-dirs.js';
 import { nullGpuSampler } from '../../../../src-main/core/system/gpu-status.js';
-import { FakeClock } from './fake-clock.js';
+import { ManualClock } from '../../../helpers/manual-clock.js';
 import { FakeIo } from './fake-io.js';
 import { FakeJobEngine } from './fake-job-engine.js';
 import { FakeLink } from './fake-link.js';
@@ -18,7 +18,7 @@ export interface Harness {
   links: FakeLink[];
   runtime: FakeRuntime;
   jobs: FakeJobEngine;
-  clock: FakeClock;
+  clock: ManualClock;
   logs: LogEntry[];
   states: string[];
   link(): FakeLink;
@@ -36,7 +36,7 @@ export async function makeAgent(
   const io = parts.io ?? new FakeIo();
   const runtime = parts.runtime ?? new FakeRuntime();
   const jobs = new FakeJobEngine();
-  const clock = new FakeClock(Date.now());
+  const clock = new ManualClock(Date.now());
   const logs: LogEntry[] = [];
   const links: FakeLink[] = [];
   const agent = new Agent({
