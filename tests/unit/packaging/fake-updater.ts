@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { Clock, TimerHandle } from '../../../src-main/core/clock.js';
+import type { TimerHandle } from '../../../src-main/core/clock.js';
 import type { AutoUpdaterLike } from '../../../src-main/desktop/updater/types.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 /** Stands in for electron-updater's autoUpdater: records calls, emits what the test says. */
 export class FakeUpdater extends EventEmitter implements AutoUpdaterLike {
@@ -41,41 +42,13 @@ export class FakeUpdater extends EventEmitter implements AutoUpdaterLike {
   }
 }
 
-/** A clock whose timers fire only when the test advances time. */
-export class StepClock implements Clock {
-  private time = 1_000_000;
-  private seq = 0;
-  readonly timers = new Map<number, { at: number; fn: () => void }>();
-
-  now(): number {
-    return this.time;
+/** The shared manual clock, refusing intervals (the update controller uses setTimeout only). */
+export class StepClock extends ManualClock {
+  constructor() {
+    super(1_000_000);
   }
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.time + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: TimerHandle): void {
-    this.timers.delete(handle as number);
-  }
-  setInterval(): TimerHandle {
+  override setInterval(): TimerHandle {
     throw new Error('the update controller schedules with setTimeout only');
-  }
-  clearInterval(): void {}
-
-  /** Moves time forward, firing due timers in order. */
-  advance(ms: number): void {
-    const target = this.time + ms;
-    for (;;) {
-      const due = [...this.timers.entries()]
-        .filter(([, t]) => t.at <= target)
-        .sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.time = due[1].at;
-      due[1].fn();
-    }
-    this.time = target;
   }
 }
 

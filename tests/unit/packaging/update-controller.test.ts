@@ -131,7 +131,7 @@ describe('UpdateController', () => {
     clock.advance(3 * EVERY);
     await flush();
     expect(updater.checks).toBe(0);
-    expect(clock.timers.size).toBe(0);
+    expect(clock.pending).toBe(0);
 
     controller.setEnabled(true);
     clock.advance(FIRST);
@@ -139,7 +139,7 @@ describe('UpdateController', () => {
     expect(updater.checks).toBe(1);
 
     controller.setEnabled(false);
-    expect(clock.timers.size).toBe(0);
+    expect(clock.pending).toBe(0);
     clock.advance(3 * EVERY);
     await flush();
     expect(updater.checks).toBe(1);
