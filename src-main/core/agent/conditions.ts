@@ -66,7 +66,7 @@ export function onlineState(
   return {
     name: 'testing',
     reason: warmup
-      ? `registered; ${warmup}; the network’s test task follows once it is ready`
+      ? `registered; ${warmup.replace(/\.$/, '')}; the network’s test task follows once it is ready`
       : 'registered; waiting for the network’s test task to prove this node can serve',
   };
 }

@@ -48,7 +48,8 @@ export class LinkSession {
 
   private onDown(info: DisconnectInfo): void {
     if (this.quiet) return;
-    this.log.warn(`Job connection closed: ${info.reason}.`);
+    if (info.requested) this.log.info(`Job connection closed: ${info.reason}.`);
+    else this.log.warn(`Job connection closed: ${info.reason}.`);
     if (info.code === CLOSE_NOT_REGISTERED) this.hooks.notRegistered();
     if (info.code === CLOSE_UNAUTHORISED) this.hooks.unauthorised();
     if (!info.willReconnect) {

@@ -51,6 +51,8 @@ export interface DisconnectInfo {
   reason: string;
   willReconnect: boolean;
   retryInMs: number | null;
+  /** The agent itself asked for this reconnect (not a fault). */
+  requested: boolean;
 }
 
 export type JobLinkState = 'idle' | 'connecting' | 'opening' | 'ready' | 'stopped';
@@ -304,7 +306,8 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
     this.backoff.markDisconnected();
     const reason = this.closeNote ?? describeClose(code, wireReason);
     const willReconnect = this.current !== 'stopped' && code !== CLOSE_VERSION;
-    const retryInMs = !willReconnect ? null : this.immediate ? 0 : this.backoff.next();
+    const requested = this.immediate;
+    const retryInMs = !willReconnect ? null : requested ? 0 : this.backoff.next();
     this.immediate = false;
     if (this.current !== 'stopped') this.current = willReconnect ? 'connecting' : 'stopped';
     if (willReconnect && retryInMs !== null) {
@@ -313,7 +316,7 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
         this.connect();
       }, retryInMs);
     }
-    this.emit('disconnected', { code, reason, willReconnect, retryInMs });
+    this.emit('disconnected', { code, reason, willReconnect, retryInMs, requested });
   }
 
   private cancel(which: 'handshake' | 'ping' | 'reconnect'): void {

@@ -60,6 +60,7 @@ export class FakeLink extends EventEmitter<JobLinkEvents> implements JobLinkApi 
       reason,
       willReconnect,
       retryInMs: willReconnect ? 10 : null,
+      requested: false,
     });
   }
   deliver(msg: NetworkMessageDraft): void {
