@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
 import { dockerAvailability } from '../helpers/env.js';
-import { testDocker } from '../helpers/docker.js';
+import { pollHttp, publishedPort, removeQuietly, testDocker } from '../helpers/docker.js';
 
 const docker = await dockerAvailability();
 const tag = `resultity-test/sim-vllm:${process.pid}`;
@@ -10,18 +10,7 @@ describe.skipIf(!docker.available)('simulated vLLM runtime image (real Docker en
   const engine = testDocker();
   let containerId: string | undefined;
 
-  afterAll(async () => {
-    if (containerId) {
-      await engine
-        .getContainer(containerId)
-        .remove({ force: true })
-        .catch(() => {});
-    }
-    await engine
-      .getImage(tag)
-      .remove({ force: true })
-      .catch(() => {});
-  });
+  afterAll(() => removeQuietly(engine, { containerId, image: tag }));
 
   it('builds, runs like vllm/vllm-openai on a random 127.0.0.1 port and answers', async () => {
     await buildSimRuntimeImage(engine, tag);
@@ -37,18 +26,17 @@ describe.skipIf(!docker.available)('simulated vLLM runtime image (real Docker en
     });
     containerId = container.id;
     await container.start();
-    const binding = (await container.inspect()).NetworkSettings.Ports['8000/tcp']?.[0];
+    const binding = await publishedPort(container, '8000/tcp');
     expect(binding?.HostIp).toBe('127.0.0.1');
     const url = `http://127.0.0.1:${binding?.HostPort}`;
 
     // The CLI's default warm-up is a few seconds: poll /health like an agent would.
-    let status = 0;
-    for (let i = 0; i < 150 && status !== 200; i++) {
-      status = await fetch(`${url}/health`)
-        .then((r) => r.status)
-        .catch(() => 0);
-      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
-    }
+    const status = await pollHttp(
+      `${url}/health`,
+      async (r) => r.status,
+      (s) => s === 200,
+      150,
+    );
     expect(status).toBe(200);
 
     const res = await fetch(`${url}/v1/chat/completions`, {

@@ -1,7 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { dockerAvailability } from '../helpers/env.js';
-import { buildNodeImage, testDocker } from '../helpers/docker.js';
+import {
+  buildNodeImage,
+  pollHttp,
+  publishedPort,
+  removeQuietly,
+  testDocker,
+} from '../helpers/docker.js';
 
 const docker = await dockerAvailability();
 const tag = `resultity-test/smoke:${process.pid}`;
@@ -10,17 +16,7 @@ describe.skipIf(!docker.available)('real Docker engine smoke test', () => {
   const engine = testDocker();
   let containerId: string | undefined;
 
-  afterAll(async () => {
-    if (containerId)
-      await engine
-        .getContainer(containerId)
-        .remove({ force: true })
-        .catch(() => {});
-    await engine
-      .getImage(tag)
-      .remove({ force: true })
-      .catch(() => {});
-  });
+  afterAll(() => removeQuietly(engine, { containerId, image: tag }));
 
   it('builds a FROM-scratch image, runs it on 127.0.0.1 and talks to it', async () => {
     await buildNodeImage(engine, tag, {
@@ -36,17 +32,16 @@ describe.skipIf(!docker.available)('real Docker engine smoke test', () => {
     });
     containerId = container.id;
     await container.start();
-    const info = await container.inspect();
-    const binding = info.NetworkSettings.Ports['8080/tcp']?.[0];
+    const binding = await publishedPort(container, '8080/tcp');
     expect(binding?.HostIp).toBe('127.0.0.1');
     const url = `http://127.0.0.1:${binding?.HostPort}/ping`;
 
-    let body: unknown;
-    for (let i = 0; i < 50 && body === undefined; i++) {
-      body = await fetch(url)
-        .then((r) => r.json())
-        .catch(() => new Promise((r) => setTimeout(r, 100)).then(() => undefined));
-    }
+    const body = await pollHttp(
+      url,
+      (r): Promise<unknown> => r.json(),
+      () => true,
+      50,
+    );
     expect(body).toEqual({ hello: 'resultity', path: '/ping' });
 
     await container.remove({ force: true });
