@@ -106,6 +106,8 @@ export class Stack {
     await this.devnet?.proc.stop();
     await stopAll();
     await rm(this.root, { recursive: true, force: true });
+    await rm(this.bundle, { force: true });
+    await rm(`${this.bundle}.map`, { force: true });
   }
 }
 
