@@ -12,7 +12,7 @@ import {
   type DashboardServer,
 } from '../../src-main/headless/dashboard-server.js';
 import { chromiumAvailability } from '../helpers/env.js';
-import { launchChromium, watchPageErrors } from './helpers/browser.js';
+import { openDashboardBrowser, printBudgets } from './helpers/browser.js';
 import { bundleSize, buildRendererToTemp } from './helpers/build-renderer.js';
 import { pageCpuPercent, paintTimings, scrollSmoothness } from './helpers/budgets.js';
 import { FakeNodeService } from './helpers/fake-node-service.js';
@@ -36,23 +36,11 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (fake node)', () => 
     dataDir = await mkdtemp(path.join(tmpdir(), 'fake-node-'));
     service = new FakeNodeService(dataDir);
     server = await startDashboardServer({ service, staticDir: outDir, port: 0 });
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 860 },
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    problems = watchPageErrors(page);
+    ({ browser, context, page, problems } = await openDashboardBrowser({ acceptDownloads: true }));
   }, 120_000);
 
   afterAll(async () => {
-    if (Object.keys(budgets).length > 0) {
-      console.log(
-        `\nDashboard budgets (fake node):\n${Object.entries(budgets)
-          .map(([k, v]) => `  ${k}: ${v}`)
-          .join('\n')}\n`,
-      );
-    }
+    printBudgets('fake node', budgets);
     await context?.close();
     await browser?.close();
     await server?.close();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailability } from '../helpers/env.js';
-import { launchChromium, watchPageErrors } from './helpers/browser.js';
+import { openDashboardBrowser, printBudgets } from './helpers/browser.js';
 import { buildRendererToTemp } from './helpers/build-renderer.js';
 import { pageCpuPercent, paintTimings } from './helpers/budgets.js';
 import {
@@ -42,20 +42,11 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)
       mkdtemp(path.join(tmpdir(), 'real-node-')),
     ]);
     node = await startHeadlessNode({ bundle, dataDir, rendererDir });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    page = await context.newPage();
-    problems = watchPageErrors(page);
+    ({ browser, context, page, problems } = await openDashboardBrowser());
   }, 90_000);
 
   afterAll(async () => {
-    if (Object.keys(budgets).length > 0) {
-      console.log(
-        `\nDashboard budgets (real headless node):\n${Object.entries(budgets)
-          .map(([k, v]) => `  ${k}: ${v}`)
-          .join('\n')}\n`,
-      );
-    }
+    printBudgets('real headless node', budgets);
     await context?.close();
     await browser?.close();
     // SIGTERM drains; SIGKILL if the node is still there after the grace period.
