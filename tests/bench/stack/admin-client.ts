@@ -1,15 +1,5 @@
 /** A small typed client of the devnet's admin API (`/v1/admin/*`, bearer token). */
-
-export interface TimingSummary {
-  count: number;
-  retained: number;
-  min: number | null;
-  mean: number | null;
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  max: number | null;
-}
+import type { TimingSummary } from '../../../src-main/devnet/io/timings.js';
 
 export interface NodeView {
   node_id: string;
