@@ -99,7 +99,8 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-function mulberry32(seed: number): () => number {
+/** Deterministic PRNG in [0, 1): the same seed gives the same sequence, on every machine. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../../src-main/devnet/sim-runtime/simulate.js';
 import { waitUntil } from '../../helpers/processes.js';
 import type { AdminClient, JobView } from '../../bench/stack/admin-client.js';
 import type { AgentLine } from '../../bench/stack/agent-process.js';
@@ -85,14 +86,5 @@ export function completedTwice(views: readonly JobView[]): string[] {
     .map((v) => v.job_id);
 }
 
-/** Deterministic PRNG (mulberry32) so a failing run can be replayed from its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the simulator's) so a failing run can be replayed from its printed seed. */
+export const seededRandom: (seed: number) => () => number = mulberry32;
