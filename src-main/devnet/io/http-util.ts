@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { describeIssues } from '../../core/protocol/parse.js';
+import { readLimitedBody } from '../read-body.js';
 
 /** An HTTP failure with the protocol's error body `{error:{code,message,server_time}}`. */
 export class HttpError extends Error {
@@ -15,21 +16,11 @@ export class HttpError extends Error {
 
 /** Reads the whole body as text, refusing more than `limit` bytes with 413. */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, 'malformed', `request body exceeds ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  return readLimitedBody(
+    req,
+    limit,
+    () => new HttpError(413, 'malformed', `request body exceeds ${limit} bytes`),
+  );
 }
 
 export function parseJsonBody(text: string): unknown {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readLimitedBody } from '../read-body.js';
 
 // uvicorn, which serves vLLM, names itself in every response.
 const BASE_HEADERS = { server: 'uvicorn' };
@@ -41,21 +42,11 @@ export function startEventStream(res: ServerResponse): void {
 export class BodyTooLargeError extends Error {}
 
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        reject(new BodyTooLargeError(`request body is larger than ${limitBytes} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  return readLimitedBody(
+    req,
+    limitBytes,
+    () => new BodyTooLargeError(`request body is larger than ${limitBytes} bytes`),
+  );
 }
 
 /** Constant-time check of an `Authorization: Bearer <token>` header. */
