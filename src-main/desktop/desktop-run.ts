@@ -7,7 +7,6 @@ import type { SecretVault } from '../core/identity/vaults/secret-vault.js';
 import type { Logger } from '../core/logger.js';
 import type { LogBatchBody } from '../core/protocol/schemas/http.js';
 import type { ConfigSnapshot } from '../core/protocol/schemas/snapshot.js';
-import { createDockerVllmRuntime } from '../core/runtime/docker/create-docker-runtime.js';
 import { ExternalRuntime } from '../core/runtime/external-runtime.js';
 import { driverMajor } from '../core/runtime/gpu/nvidia-smi-query.js';
 import type { Runtime } from '../core/runtime/runtime.js';
@@ -16,6 +15,7 @@ import type { LogStore } from '../core/store/log-store.js';
 import { samplerFromReadings } from '../core/system/gpu-status.js';
 import type { NodeRun } from '../service/agent-host.js';
 import type { GpuSource } from '../service/gpu-source.js';
+import { createNvidiaDockerRuntime } from '../service/nvidia-docker-runtime.js';
 
 /** For development against a vLLM server that is already running (skips Docker). */
 export const RUNTIME_URL_ENV = 'RESULTITY_RUNTIME_URL';
@@ -98,14 +98,11 @@ async function createRuntime(o: DesktopRunOptions): Promise<Runtime> {
     return new ExternalRuntime({ url, clock: o.clock, logger: o.logger });
   }
   // Throws a DockerEngineError that says what to do when Docker is missing or stopped.
-  const { runtime } = await createDockerVllmRuntime({
-    networkBase: o.dirs.base,
-    network: o.dirs.network,
+  return createNvidiaDockerRuntime({
+    dirs: o.dirs,
     clock: o.clock,
     logger: o.logger,
-    gpu: 'nvidia',
-    gpuReadings: () => o.gpu.latest(),
+    gpu: o.gpu,
     onProgress: (p) => o.onProgress({ ...p }),
   });
-  return runtime;
 }

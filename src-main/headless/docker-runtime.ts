@@ -1,10 +1,9 @@
 import type { ProgressDto } from '../contract/index.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../core/logger.js';
-import { createDockerVllmRuntime } from '../core/runtime/docker/create-docker-runtime.js';
 import type { Runtime } from '../core/runtime/runtime.js';
-import type { DataDirs } from '../core/store/data-dirs.js';
-import type { GpuSource } from '../service/gpu-source.js';
+import {
+  createNvidiaDockerRuntime,
+  type NvidiaDockerRuntimeOptions,
+} from '../service/nvidia-docker-runtime.js';
 
 /**
  * Image pulls can start before the dashboard exists (it is served once the agent runs): keep
@@ -26,31 +25,17 @@ export class ProgressRelay {
   }
 }
 
-export interface HeadlessDockerRuntimeOptions {
-  dirs: DataDirs;
-  clock: Clock;
-  logger: Logger;
-  /** Live GPU readings size vLLM's memory share; the probe runs when there are none yet. */
-  gpu: Pick<GpuSource, 'latest'>;
+export type HeadlessDockerRuntimeOptions = Omit<NvidiaDockerRuntimeOptions, 'onProgress'> & {
   onProgress: (p: ProgressDto) => void;
-}
+};
 
 /**
- * `--runtime docker`: the production runtime, as the desktop app runs it — vLLM in a Docker
- * container on this machine's NVIDIA GPU, image pinned by the network's configuration. Throws a
- * DockerEngineError that says what to do when Docker is missing or stopped.
+ * `--runtime docker`: the production runtime, as the desktop app runs it (see
+ * createNvidiaDockerRuntime); progress goes to the dashboard without the per-layer detail.
  */
-export async function createHeadlessDockerRuntime(
-  o: HeadlessDockerRuntimeOptions,
-): Promise<Runtime> {
-  const { runtime } = await createDockerVllmRuntime({
-    networkBase: o.dirs.base,
-    network: o.dirs.network,
-    clock: o.clock,
-    logger: o.logger,
-    gpu: 'nvidia',
-    gpuReadings: () => o.gpu.latest(),
+export function createHeadlessDockerRuntime(o: HeadlessDockerRuntimeOptions): Promise<Runtime> {
+  return createNvidiaDockerRuntime({
+    ...o,
     onProgress: ({ layers: _layers, ...p }) => o.onProgress(p),
   });
-  return runtime;
 }

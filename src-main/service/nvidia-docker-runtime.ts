@@ -1,0 +1,34 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { createDockerVllmRuntime } from '../core/runtime/docker/create-docker-runtime.js';
+import type { TransferProgress } from '../core/runtime/docker/transfer-progress.js';
+import type { Runtime } from '../core/runtime/runtime.js';
+import type { DataDirs } from '../core/store/data-dirs.js';
+import type { GpuSource } from './gpu-source.js';
+
+export interface NvidiaDockerRuntimeOptions {
+  dirs: DataDirs;
+  clock: Clock;
+  logger: Logger;
+  /** Live GPU readings size vLLM's memory share; the probe runs when there are none yet. */
+  gpu: Pick<GpuSource, 'latest'>;
+  onProgress: (p: TransferProgress) => void;
+}
+
+/**
+ * The production runtime, the same for the desktop app and the headless node: vLLM in a Docker
+ * container on this machine's NVIDIA GPU, image pinned by the network's configuration. Throws a
+ * DockerEngineError that says what to do when Docker is missing or stopped.
+ */
+export async function createNvidiaDockerRuntime(o: NvidiaDockerRuntimeOptions): Promise<Runtime> {
+  const { runtime } = await createDockerVllmRuntime({
+    networkBase: o.dirs.base,
+    network: o.dirs.network,
+    clock: o.clock,
+    logger: o.logger,
+    gpu: 'nvidia',
+    gpuReadings: () => o.gpu.latest(),
+    onProgress: o.onProgress,
+  });
+  return runtime;
+}
