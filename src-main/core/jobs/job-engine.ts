@@ -8,7 +8,7 @@ import type {
   NodeMessageType,
 } from '../protocol/schemas/ws.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { JobJournal } from '../store/journal.js';
+import type { JobJournal, JournalRecord } from '../store/journal.js';
 import type { JobEngineApi, JobEvent, JobSend } from './job-engine-api.js';
 import { tokensPerSecond } from './job-result.js';
 import { ActiveJobs, newActiveJob, type ActiveJob } from './active-jobs.js';
@@ -37,6 +37,21 @@ export interface JobEngineOptions {
   housekeepingMs?: number;
 }
 
+/** Failed job ids remembered for a re-run when the network hands them back. */
+const MAX_RETRIABLE = 10_000;
+const FAILED_ATTEMPT = ' (failed attempt)';
+
+/**
+ * True only when this node delivered a completed result and the network took it: the one case
+ * in which a job offered again is a duplicate. A refusal, a failed attempt or a result the
+ * network rejected leaves the job open to a fresh attempt here.
+ */
+function deliveredCompleted(record: JournalRecord): boolean {
+  if (record.state !== 'acked') return false; // refused, or an attempt cut short here
+  const detail = record.detail ?? '';
+  return !detail.startsWith('rejected') && !detail.includes(FAILED_ATTEMPT);
+}
+
 /**
  * Runs the network's jobs: validates each assignment against the applied snapshot, journals
  * every step before acting on it, runs accepted jobs concurrently (up to max_queue_size; vLLM
@@ -51,6 +66,7 @@ export class JobEngine implements JobEngineApi {
   private draining = false;
   private closed = false;
   private readonly active: ActiveJobs;
+  private readonly retriable = new Set<string>();
   private readonly outbox: ResultOutbox;
   private completedTotal = 0;
   private failedTotal = 0;
@@ -150,7 +166,28 @@ export class JobEngine implements JobEngineApi {
       void this.outbox.resend(id);
       return;
     }
+    if (this.retriable.delete(id) || (record && !deliveredCompleted(record))) {
+      // Its last attempt here failed (e.g. the runtime died mid-job), or this node refused it
+      // earlier (it was starting, draining, full): judge it afresh as a new attempt.
+      void this.journal.remove([id]).then(
+        () => this.handleAssign(job),
+        () =>
+          this.reject(job, {
+            reason: 'not_accepting',
+            detail: 'The node cannot write its job journal.',
+          }),
+      );
+      return;
+    }
     this.reject(job, { reason: 'duplicate_job', detail: `The node already finished job ${id}.` });
+  }
+
+  /** Remembers (boundedly) that this node's last attempt at a job failed, so a re-assignment runs it again. */
+  private markRetriable(jobId: string): void {
+    this.retriable.add(jobId);
+    if (this.retriable.size > MAX_RETRIABLE) {
+      this.retriable.delete(this.retriable.values().next().value as string);
+    }
   }
 
   handleCancel(jobId: string, reason: string): void {
@@ -171,7 +208,14 @@ export class JobEngine implements JobEngineApi {
       return;
     }
     const result = this.outbox.ack(jobId);
-    const detail = reason ? `${outcome}: ${reason}`.slice(0, 500) : outcome;
+    if (result?.status === 'failed' && result.finish_reason !== 'cancelled')
+      this.markRetriable(jobId);
+    // The record keeps whether a failed attempt was acknowledged (the body is dropped at ack).
+    const failed = result?.status === 'failed' ? FAILED_ATTEMPT : '';
+    const detail = (reason ? `${outcome}${failed}: ${reason}` : `${outcome}${failed}`).slice(
+      0,
+      500,
+    );
     const now = this.clock.now();
     void this.journal.transition(jobId, 'acked', now, detail).catch((err) =>
       this.log.warn('Could not record an acknowledgement.', {

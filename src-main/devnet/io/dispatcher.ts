@@ -42,6 +42,9 @@ interface Candidate {
   deprioritised: boolean;
 }
 
+const RETRY_HOLD_BASE_MS = 250;
+const RETRY_HOLD_MAX_MS = 4_000;
+
 /**
  * Places jobs on eligible nodes, watches accept timeouts and deadlines, reassigns, and runs the
  * registration test tasks. Result handling lives in `ResultDesk`, which calls back in here.
@@ -214,6 +217,9 @@ export class Dispatcher {
     }
     if (now >= job.expiresAt) return this.fail(job, `deadline passed; last assignment: ${detail}`);
     this.d.ledger.counters.jobs_reassigned++;
+    // Like a real scheduler, do not hand the job straight back to the node that just gave it
+    // up: a node whose runtime died would burn every attempt within milliseconds.
+    job.retryAt = now + Math.min(RETRY_HOLD_BASE_MS * 2 ** (job.attempts - 1), RETRY_HOLD_MAX_MS);
     this.d.ledger.setState(job, 'pending');
     this.enqueue(job, true);
     this.kick();
@@ -265,6 +271,7 @@ export class Dispatcher {
     for (const [model, queue] of this.queues) {
       if (queue.length === 0) continue;
       const cands = candidates.filter((c) => servesModel(c.node, snap, model));
+      const held: JobRecord[] = [];
       while (queue.length > 0) {
         const job = queue.peek()!;
         if (job.state !== 'pending') {
@@ -279,9 +286,14 @@ export class Dispatcher {
         const best = this.pick(cands, job);
         if (!best) break;
         queue.shift();
+        if ((job.retryAt ?? 0) > now && job.takenFrom.includes(best.link.nodeKey)) {
+          held.push(job); // the sweep kicks again while jobs are pending
+          continue;
+        }
         this.assign(job, best.link, now);
         best.load++;
       }
+      for (let i = held.length - 1; i >= 0; i--) queue.unshift(held[i]!);
     }
   }
 

@@ -53,6 +53,8 @@ export interface JobRecord {
   /** Time one assignment gets (deadline_at = assigned_at + this, capped by expiresAt). */
   attemptTimeoutMs: number;
   attempts: number;
+  /** Not before this instant on a node the job was taken from (a short, growing hold). */
+  retryAt?: number;
   node: string | null;
   assignedAt: number | null;
   acceptBy: number | null;

@@ -54,6 +54,7 @@ export interface JobView {
   state: 'pending' | 'assigned' | 'accepted' | 'completed' | 'failed';
   attempts: number;
   duration_ms: number | null;
+  finished_at: number | null;
   fail_reason: string | null;
   completed_by: string | null;
   result: {

@@ -67,6 +67,8 @@ describe('kill -9 of the agent during a job stream', () => {
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }
     for (const [why, n] of reasons) console.log(`  failed ×${n}: ${why}`);
+    // A restarted node takes back the jobs the network hands it again instead of refusing them.
+    expect([...reasons.keys()].filter((why) => why.includes('duplicate_job'))).toEqual([]);
     expect(ledger.submitted).toBeGreaterThan(200);
     // Enough kills must land mid-job for the test to mean anything.
     expect(killedWithJobsInFlight).toBeGreaterThanOrEqual(3);

@@ -152,12 +152,17 @@ describe('devnet dispatcher on a manual clock', () => {
   });
 
   it('fails a job after maxAttempts assignments, with the reason', async () => {
-    const { core, addNode } = setup({ maxAttempts: 3 });
+    const { clock, core, addNode } = setup({ maxAttempts: 3 });
     const a = addNode(1);
     const [id] = core.submitJobs({ count: 1 });
     for (let i = 0; i < 3; i++) {
       await flush();
+      expect(core.ledger.get(id!)!.state, core.ledger.get(id!)!.failReason ?? '').toBe('assigned');
       core.dispatcher.onReject(a.link.nodeKey, { job_id: id!, reason: 'queue_full', detail: '' });
+      // Held back from the node that just gave it up, then offered to it again.
+      await flush();
+      if (i < 2) expect(core.ledger.get(id!)!.state).toBe('pending');
+      await clock.advanceAsync(250 * 2 ** i + 50, 25); // the hold grows: 250 ms, 500 ms, …
     }
     const job = core.ledger.get(id!)!;
     expect(job.state).toBe('failed');

@@ -165,6 +165,39 @@ describe('JobEngine', () => {
     expect(r.error.message).toContain('CUDA error');
   });
 
+  it('runs a job again when the network hands back one whose attempt here failed', async () => {
+    h = await startHarness({
+      server: { failWith: { status: 500, body: '{"error":{"message":"CUDA error"}}' } },
+    });
+    const job = makeJob(h.clock);
+    h.engine.handleAssign(job);
+    await expect.poll(() => resultsOf(h!).length).toBe(1);
+    expect((resultsOf(h)[0] as { status: string }).status).toBe('failed');
+    h.engine.handleAck(job.job_id, 'accepted');
+    h.server.options.failWith = null; // the runtime is back
+    h.engine.handleAssign(job); // the network reassigns the failed job to this node
+    await expect.poll(() => resultsOf(h!).length).toBe(2);
+    expect((resultsOf(h)[1] as { status: string }).status).toBe('completed');
+    expect(h.sentOf('job_reject')).toEqual([]);
+    h.engine.handleAck(job.job_id, 'accepted');
+    h.engine.handleAssign(job); // delivered now: refused
+    await expect.poll(() => h!.sentOf('job_reject').length).toBe(1);
+  });
+
+  it('judges afresh a job it refused before when the network offers it again', async () => {
+    h = await startHarness({ config: (c) => ({ ...c, jobs: { ...c.jobs, max_queue_size: 1 } }) });
+    const first = makeJob(h.clock);
+    const second = makeJob(h.clock);
+    h.engine.handleAssign(first);
+    h.engine.handleAssign(second); // queue full: refused
+    await expect.poll(() => h!.sentOf('job_reject').length).toBe(1);
+    await expect.poll(() => resultsOf(h!).length).toBe(1);
+    h.engine.handleAck(first.job_id, 'accepted');
+    h.engine.handleAssign(second); // offered again once there is room: accepted and run
+    await expect.poll(() => resultsOf(h!).length).toBe(2);
+    expect(h.sentOf('job_reject').length).toBe(1);
+  });
+
   it('streams partial output in throttled, ordered job_partial frames', async () => {
     h = await startHarness({
       server: { tokens: 30, intervalMs: 2 },
