@@ -12,8 +12,13 @@ export interface FileJournalOptions {
    * 'fsync' (default): a write is durable once it is on the disk — it survives a power cut;
    * one fdatasync per group commit, on the thread pool (the event loop never waits for it).
    * 'none': durable once the OS has it — it survives a crash of the app, not of the machine.
+   * 'background': durable once the OS has it, and flushed to the disk at most `syncEveryMs`
+   * later (one fdatasync for all commits in that window): a power cut can lose only that last
+   * window, which the network recovers by reassigning the jobs it has no result for.
    */
-  sync?: 'none' | 'fsync';
+  sync?: 'none' | 'fsync' | 'background';
+  /** With sync 'background': the longest a commit waits for its fdatasync. Default 50 ms. */
+  syncEveryMs?: number;
   /** Rewrite the file with only the live records once it grows past this. Default 16 MiB. */
   compactAtBytes?: number;
   logger?: Logger;
@@ -45,6 +50,8 @@ export class FileJobJournal implements JobJournal {
   private writing: Promise<void> | null = null;
   private failing = false;
   private closed = false;
+  private syncTimer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
   /** Totals since open (for the benchmark): busyMs is event-loop time spent by the journal. */
   readonly stats = { writes: 0, commits: 0, busyMs: 0, maxCommitMs: 0 };
 
@@ -138,7 +145,25 @@ export class FileJobJournal implements JobJournal {
     if (this.closed) return;
     await this.flush().catch(() => undefined);
     this.closed = true;
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    await this.syncing;
+    if (this.options.sync === 'background') await fdatasync(this.fd).catch(() => undefined);
     fs.closeSync(this.fd);
+  }
+
+  /** Background mode: one fdatasync for every commit of the next few milliseconds. */
+  private syncSoon(): void {
+    if (this.syncTimer) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = null;
+      if (this.closed) return;
+      this.syncing = fdatasync(this.fd)
+        .catch((err: unknown) =>
+          this.log.warn('Could not flush the job journal to disk.', { error: String(err) }),
+        )
+        .finally(() => (this.syncing = null));
+    }, this.options.syncEveryMs ?? 50);
+    this.syncTimer.unref();
   }
 
   private write(line: JournalLine): Promise<void> {
@@ -185,7 +210,9 @@ export class FileJobJournal implements JobJournal {
     this.stats.busyMs += performance.now() - t0;
     try {
       await writeAll(this.fd, data);
-      if (this.options.sync !== 'none') await fdatasync(this.fd);
+      if (this.options.sync === 'fsync' || this.options.sync === undefined)
+        await fdatasync(this.fd);
+      else if (this.options.sync === 'background') this.syncSoon();
     } catch (err) {
       if (!this.failing) {
         this.failing = true;

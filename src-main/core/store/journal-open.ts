@@ -11,25 +11,31 @@ export interface OpenJournalOptions {
    * (tests/bench/journal.ts). 'sqlite': node:sqlite in WAL mode, commits on the event loop.
    */
   kind?: 'file' | 'sqlite';
-  /** Survive a power cut too (fsync per group commit). Default true. */
+  /**
+   * true: every commit waits for fdatasync (survives a power cut; ~7 ms per commit here).
+   * false: no fsync at all. Default: the OS has every record before the node acts on it (a
+   * crash of the app loses nothing) and fdatasync follows within 50 ms; a power cut can lose
+   * that window, which the network recovers by reassigning the jobs it has no result for.
+   * Measured with `npm run bench` (docs/OPERATING.md, Benchmark).
+   */
   fsync?: boolean;
   logger?: Logger;
 }
 
 /** Opens the job journal in the network's journal folder (DataDirs.journal). */
 export function openJobJournal(dir: string, options: OpenJournalOptions = {}): JobJournal {
-  const fsync = options.fsync ?? true;
+  const fsync = options.fsync;
   const logger = options.logger ? { logger: options.logger } : {};
   if (options.kind === 'sqlite') {
     return new SqliteJobJournal({
       path: path.join(dir, 'jobs.sqlite'),
-      synchronous: fsync ? 'FULL' : 'NORMAL',
+      synchronous: fsync === true ? 'FULL' : 'NORMAL',
       ...logger,
     });
   }
   return new FileJobJournal({
     path: path.join(dir, 'jobs.jsonl'),
-    sync: fsync ? 'fsync' : 'none',
+    sync: fsync === true ? 'fsync' : fsync === false ? 'none' : 'background',
     ...logger,
   });
 }

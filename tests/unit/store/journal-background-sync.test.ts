@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../../src-main/core/protocol/schemas/ws.js';
+import { FileJobJournal } from '../../../src-main/core/store/journal-file.js';
+import { openJobJournal } from '../../../src-main/core/store/journal-open.js';
+
+const job = (id: string) =>
+  ({
+    job_id: id,
+    model: 'm',
+    kind: 'completion',
+    prompt: 'p',
+    max_tokens: 8,
+    assigned_at: 1,
+    deadline_at: 2,
+  }) as Job;
+
+let dir = '';
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('file journal, background sync (the default)', () => {
+  it('hands every record to the OS before the write resolves, so a crash of the app loses none', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rn-journal-bg-'));
+    const journal = openJobJournal(dir);
+    expect(journal).toBeInstanceOf(FileJobJournal);
+    await Promise.all(['a', 'b', 'c'].map((id) => journal.received(job(id), 1, null)));
+    await journal.transition('b', 'accepted', 2);
+    // Read the file behind the journal's back, as a restarted process would after a crash.
+    const text = readFileSync(path.join(dir, 'jobs.jsonl'), 'utf8');
+    for (const id of ['"a"', '"b"', '"c"', '"accepted"']) expect(text).toContain(id);
+    await journal.close();
+    const reopened = openJobJournal(dir);
+    expect(reopened.get('b')?.state).toBe('accepted');
+    expect(
+      reopened
+        .openRecords()
+        .map((r) => r.jobId)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
+    await reopened.close();
+  });
+
+  it('closes cleanly while a background flush is pending', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rn-journal-bg-'));
+    const journal = new FileJobJournal({
+      path: path.join(dir, 'jobs.jsonl'),
+      sync: 'background',
+      syncEveryMs: 1,
+    });
+    await journal.received(job('x'), 1, null);
+    await new Promise((r) => setTimeout(r, 5)); // the flush timer fires
+    await journal.received(job('y'), 1, null);
+    await journal.close();
+    expect(readFileSync(path.join(dir, 'jobs.jsonl'), 'utf8')).toContain('"y"');
+  });
+});
