@@ -8,7 +8,16 @@ const noElectron = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**'] },
+  {
+    ignores: [
+      '.tmp-*/**',
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-artifacts/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

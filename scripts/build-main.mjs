@@ -10,6 +10,8 @@ const common = {
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // docker-clients.ts reads import.meta.url where it exists and uses `require` in CommonJS.
+  logOverride: { 'empty-import-meta': 'silent' },
 };
 
 const jobs = {

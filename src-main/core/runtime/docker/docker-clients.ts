@@ -1,5 +1,6 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { DockerEndpoint } from './engine-endpoint.js';
 
 /**
@@ -13,11 +14,26 @@ export interface DockerClients {
   endpoint: DockerEndpoint;
 }
 
+let dockerode: typeof Docker | null = null;
+
+/**
+ * dockerode (with ssh2 and its crypto) costs ~34 MB of RSS: load it on first use, so a node
+ * that never talks to Docker (external or simulated runtime) does not carry it.
+ */
+function loadDockerode(): typeof Docker {
+  // ESM (source, headless bundle) has import.meta.url; the CommonJS Electron main bundle has
+  // no import.meta but a real `require` (in ESM bundles esbuild's `require` shim only throws).
+  const url = (import.meta as { url?: string }).url;
+  const load = url ? createRequire(url) : require;
+  return (dockerode ??= load('dockerode') as typeof Docker);
+}
+
 export function createDockerClients(
   endpoint: DockerEndpoint,
   opts: { requestTimeoutMs?: number } = {},
 ): DockerClients {
   const base = dockerodeOptions(endpoint);
+  const Docker = loadDockerode();
   return {
     api: new Docker({ ...base, timeout: opts.requestTimeoutMs ?? 60_000 }),
     stream: new Docker({ ...base }),
