@@ -81,8 +81,11 @@ export async function runHeadless(
     minLevel: 'debug',
     now: () => clock.now(),
   });
-  const vault = env[KEY_PASSPHRASE_ENV]
-    ? new EnvVault(env)
+  const passphrase = env[KEY_PASSPHRASE_ENV];
+  // Only the vault keeps the passphrase: child processes (nvidia-smi, …) must not inherit it.
+  if (passphrase !== undefined) delete process.env[KEY_PASSPHRASE_ENV];
+  const vault = passphrase
+    ? new EnvVault({ [KEY_PASSPHRASE_ENV]: passphrase })
     : new PassphraseFileVault(identityPaths(dirs).passphraseFile);
   const { identity, created, protection } = await loadOrCreateIdentity({ dirs, vault });
   logger.info(

@@ -55,6 +55,11 @@ export function localProfile(ioUrl: string, pinnedSigner: string, wsUrl?: string
 export function wsUrlFor(profile: NetworkProfile, wsPath: string): string {
   if (profile.wsUrl) return profile.wsUrl;
   const url = new URL(wsPath, profile.ioUrl);
+  if (url.host !== new URL(profile.ioUrl).host) {
+    throw new Error(
+      `The network named a job connection on another host (${url.host}); refusing it.`,
+    );
+  }
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString();
 }

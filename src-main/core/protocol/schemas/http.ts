@@ -46,7 +46,8 @@ export const RegisterResponse = z.looseObject({
   status: NodeStatus,
   /** The initial SignedSnapshot (verified by the node like any other). */
   snapshot: z.unknown(),
-  ws_path: z.string().startsWith('/'),
+  /** A path on the IO service's own host (never `//other-host/…`). */
+  ws_path: z.string().regex(/^\/(?![/\\])/, 'must be a path on the same host, starting with one /'),
   server_time: EpochMs,
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;

@@ -19,7 +19,11 @@ export const ModelFile = z.looseObject({
 
 export const ApprovedModel = z.looseObject({
   /** Hugging Face repo id, e.g. "Qwen/Qwen2.5-0.5B-Instruct". */
-  name: z.string().min(1).max(200),
+  name: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/, 'must be a Hugging Face repo id "org/name"')
+    .refine((n) => !n.includes('..'), 'must not contain ".."'),
   /** Name jobs use and the runtime serves. */
   served_name: Id,
   /** Pinned revision (commit hash or tag) of the weights. */

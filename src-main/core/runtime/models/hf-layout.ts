@@ -6,7 +6,11 @@ import path from 'node:path';
  * Files are stored as plain files in the snapshot (huggingface_hub accepts that).
  */
 export function repoFolder(hfHome: string, repoId: string): string {
-  return path.join(hfHome, 'hub', `models--${repoId.split('/').join('--')}`);
+  const hub = path.join(hfHome, 'hub');
+  const folder = path.join(hub, `models--${repoId.split('/').join('--')}`);
+  if (path.dirname(folder) !== hub)
+    throw new Error(`Refusing a model name that leaves the cache: ${repoId}`);
+  return folder;
 }
 
 export function snapshotDir(hfHome: string, repoId: string, revision: string): string {
