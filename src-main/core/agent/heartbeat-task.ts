@@ -19,9 +19,9 @@ export interface HeartbeatTask {
  * a failure makes the node degraded with the reason (a skewed clock is named as such).
  */
 export async function heartbeatOnce(t: HeartbeatTask): Promise<void> {
-  const body = await t.body();
   try {
-    const answer = await t.io.heartbeat(body);
+    // Inside the try: a failure to gather the body must show, not silently stop heartbeats.
+    const answer = await t.io.heartbeat(await t.body());
     t.health.clear('heartbeat', 'clock');
     t.health.setNodeStatus(answer.status);
     void t.config.advertised(answer.config_digest, 'heartbeat');

@@ -131,7 +131,7 @@ export class JobEngine implements JobEngineApi {
           at: this.clock.now(),
           test: job.test ?? false,
         });
-        return this.execute(entry);
+        return this.executeSafely(entry);
       },
       (err: unknown) => {
         this.active.remove(id);
@@ -188,6 +188,17 @@ export class JobEngine implements JobEngineApi {
     if (this.retriable.size > MAX_RETRIABLE) {
       this.retriable.delete(this.retriable.values().next().value as string);
     }
+  }
+
+  /** A bug inside one job must not crash the node nor hold a slot for ever. */
+  private executeSafely(entry: ActiveJob): Promise<void> {
+    return this.execute(entry).catch((err: unknown) => {
+      this.active.remove(entry.job.job_id);
+      this.log.error('A job stopped on an internal error; the network will reassign it.', {
+        job_id: entry.job.job_id,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+    });
   }
 
   handleCancel(jobId: string, reason: string): void {
@@ -263,7 +274,7 @@ export class JobEngine implements JobEngineApi {
     for (const rec of plan.rerun) {
       const entry = newActiveJob(rec.job!, rec.receivedAt);
       this.active.add(entry);
-      void this.execute(entry);
+      void this.executeSafely(entry);
     }
     // Held, not sent: they go out with the other unacknowledged results on the next link up.
     await Promise.all(

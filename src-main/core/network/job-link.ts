@@ -197,8 +197,11 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (err) => this.onError(ws, err));
     ws.on('close', (code, reason) => {
-      this.onClose(ws, code, reason.toString());
-      resolveClosed();
+      try {
+        this.onClose(ws, code, reason.toString());
+      } finally {
+        resolveClosed(); // stop() waits on this even if a listener threw
+      }
     });
   }
 

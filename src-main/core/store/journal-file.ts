@@ -52,6 +52,7 @@ export class FileJobJournal implements JobJournal {
   private closed = false;
   private syncTimer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
+  private closing = false;
   /** Totals since open (for the benchmark): busyMs is event-loop time spent by the journal. */
   readonly stats = { writes: 0, commits: 0, busyMs: 0, maxCommitMs: 0 };
 
@@ -142,7 +143,9 @@ export class FileJobJournal implements JobJournal {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
+    // New writes are refused from here on, so no commit can start after the final flush.
+    this.closing = true;
     await this.flush().catch(() => undefined);
     this.closed = true;
     if (this.syncTimer) clearTimeout(this.syncTimer);
@@ -167,7 +170,7 @@ export class FileJobJournal implements JobJournal {
   }
 
   private write(line: JournalLine): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('The job journal is closed.'));
+    if (this.closed || this.closing) return Promise.reject(new Error('The job journal is closed.'));
     const started = performance.now();
     this.apply(line);
     this.lines.push(JSON.stringify(line) + '\n');
@@ -260,8 +263,11 @@ export class FileJobJournal implements JobJournal {
       }
       await fs.promises.rename(tmp, this.options.path);
       const next = await openFile(this.options.path, 'a');
-      fs.close(this.fd, () => undefined);
+      const old = this.fd;
       this.fd = next;
+      // A background fdatasync may still hold the old fd: never close it under that call.
+      await this.syncing;
+      fs.close(old, () => undefined);
       this.fileBytes = data.length;
       // Many live records (a long time offline): compact again only when the file doubled.
       this.compactAt = Math.max(this.options.compactAtBytes ?? 16 * 1024 * 1024, data.length * 2);

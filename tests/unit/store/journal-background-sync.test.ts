@@ -56,4 +56,23 @@ describe('file journal, background sync (the default)', () => {
     await journal.close();
     expect(readFileSync(path.join(dir, 'jobs.jsonl'), 'utf8')).toContain('"y"');
   });
+
+  it('refuses writes that arrive while it closes, and compacts under a pending flush without losing records', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rn-journal-bg-'));
+    const file = path.join(dir, 'jobs.jsonl');
+    const journal = new FileJobJournal({
+      path: file,
+      sync: 'background',
+      syncEveryMs: 0,
+      compactAtBytes: 200,
+    });
+    for (let i = 0; i < 20; i++) await journal.received(job(`j${i}`), 1, null); // compacts several times
+    const closing = journal.close();
+    await expect(journal.received(job('late'), 1, null)).rejects.toThrow(/closed/);
+    await closing;
+    const reopened = new FileJobJournal({ path: file });
+    expect(reopened.openRecords()).toHaveLength(20);
+    expect(reopened.has('late')).toBe(false);
+    await reopened.close();
+  });
 });
