@@ -1,5 +1,40 @@
+import { z } from 'zod';
+import { Job as JobSchema, NodeMessageBodies } from '../protocol/schemas/ws.js';
 import type { Job, JobResultBody } from '../protocol/schemas/ws.js';
 import type { JournalRecord, JournalState } from './journal.js';
+
+const Id = z.string().min(1);
+const Time = z.number();
+const Result = NodeMessageBodies.job_result;
+const STATES = ['received', 'accepted', 'rejected', 'running', 'result_ready', 'acked'] as const;
+
+/** Every line is checked on replay: a damaged line is skipped and counted, never trusted. */
+const LineSchema = z.discriminatedUnion('o', [
+  z.looseObject({ o: z.literal('r'), id: Id, t: Time, d: z.string().nullable(), j: JobSchema }),
+  z.looseObject({
+    o: z.literal('s'),
+    id: Id,
+    s: z.enum(['accepted', 'rejected', 'running', 'acked']),
+    t: Time,
+    x: z.string().optional(),
+  }),
+  z.looseObject({ o: z.literal('R'), id: Id, t: Time, r: Result }),
+  z.looseObject({ o: z.literal('x'), id: Id }),
+  z.looseObject({
+    o: z.literal('p'),
+    rec: z.looseObject({
+      jobId: Id,
+      state: z.enum(STATES),
+      job: JobSchema.nullable(),
+      configDigest: z.string().nullable(),
+      receivedAt: Time,
+      deadlineAt: Time,
+      updatedAt: Time,
+      result: Result.nullable(),
+      detail: z.string().nullable(),
+    }),
+  }),
+]);
 
 /**
  * The journal file's lines: one JSON object per write, replayed in order on open. Each line
@@ -66,7 +101,7 @@ export function applyLine(
   }
 }
 
-/** Parses one line; null for a line that is not a journal line (torn, foreign). */
+/** Parses one line; null for a line that is not a valid journal line (torn, foreign, damaged). */
 export function parseLine(text: string): JournalLine | null {
   let v: unknown;
   try {
@@ -74,14 +109,6 @@ export function parseLine(text: string): JournalLine | null {
   } catch {
     return null;
   }
-  if (!v || typeof v !== 'object') return null;
-  const o = (v as { o?: unknown }).o;
-  if (o === 'p') {
-    const rec = (v as { rec?: { jobId?: unknown; state?: unknown } }).rec;
-    return rec && typeof rec.jobId === 'string' && typeof rec.state === 'string'
-      ? (v as JournalLine)
-      : null;
-  }
-  if (typeof (v as { id?: unknown }).id !== 'string') return null;
-  return o === 'r' || o === 's' || o === 'R' || o === 'x' ? (v as JournalLine) : null;
+  // Validated, but the original object is kept: results must stay byte-for-byte as signed.
+  return LineSchema.safeParse(v).success ? (v as JournalLine) : null;
 }

@@ -75,4 +75,19 @@ describe('file journal, background sync (the default)', () => {
     expect(reopened.has('late')).toBe(false);
     await reopened.close();
   });
+
+  it('skips a line that is valid JSON but damaged instead of failing to open', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rn-journal-bg-'));
+    const file = path.join(dir, 'jobs.jsonl');
+    const journal = new FileJobJournal({ path: file });
+    // More good lines than bad ones (a journal mostly unreadable is moved aside whole).
+    for (const id of ['good', 'g2', 'g3']) await journal.received(job(id), 1, null);
+    await journal.close();
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(file, '{"o":"r","id":"x"}\n{"o":"R","id":"good","t":3,"r":{"job_id":"good"}}\n');
+    const reopened = new FileJobJournal({ path: file });
+    expect(reopened.has('x')).toBe(false);
+    expect(reopened.get('good')?.state).toBe('received'); // the damaged result line was not applied
+    await reopened.close();
+  });
 });
