@@ -48,6 +48,8 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
   private fallback: VerifiedSnapshot | null = null;
   private readonly follower: RuntimeFollower;
   private current: ConfigStatus = { state: 'ok' };
+  /** The applied snapshot could not be recorded on disk (reported until a record succeeds). */
+  private unrecorded = false;
   private chain: Promise<unknown> = Promise.resolve();
   private timer: TimerHandle | null = null;
   private running = false;
@@ -260,8 +262,8 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
       highest_serial: Math.max(this.record?.highest_serial ?? 0, next.snapshot.serial),
       held_back: heldBack,
     };
-    await store.writeApplied(this.record);
-    this.setStatus(this.okStatus());
+    const recorded = await this.recordApplied();
+    this.setStatus(recorded ? this.okStatus() : this.unrecordedStatus());
     this.log.info(
       `Applied configuration serial ${next.snapshot.serial} (${next.digest}) from ${source}.`,
     );
@@ -286,7 +288,7 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
       const failed = this.current.state === 'apply_failed';
       const aboutOther =
         this.current.refused_digest && this.current.refused_digest !== target.digest;
-      if (failed && !aboutOther) this.setStatus(this.okStatus());
+      if (failed && !aboutOther && !this.unrecorded) this.setStatus(this.okStatus());
       return;
     }
     const fallback = this.fallback;
@@ -308,7 +310,7 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
         serial: fallback.snapshot.serial,
         applied_at: this.opts.clock.now(),
       };
-      await this.opts.store.writeApplied(this.record);
+      await this.recordApplied();
       this.setStatus({
         state: 'apply_failed',
         detail: `the runtime could not switch: ${error}`.slice(0, 500),
@@ -320,6 +322,34 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
       this.emit('applied', fallback);
       void this.follower.follow(fallback);
     });
+  }
+
+  /**
+   * Persists which snapshot is applied. A full or read-only disk must not stop the switch in
+   * memory: the node keeps serving on it and reports the problem (it re-verifies at restart).
+   */
+  private async recordApplied(): Promise<boolean> {
+    try {
+      await this.opts.store.writeApplied(this.record!);
+      this.unrecorded = false;
+      return true;
+    } catch (err) {
+      this.unrecorded = true;
+      this.log.error(
+        'Could not record the applied configuration on disk (disk full or not writable?).',
+        {
+          error: err instanceof Error ? err.message : String(err),
+        },
+      );
+      return false;
+    }
+  }
+
+  private unrecordedStatus(): ConfigStatus {
+    return {
+      state: 'apply_failed',
+      detail: 'applied in memory, but it could not be saved on disk (disk full or not writable)',
+    };
   }
 
   private okStatus(): ConfigStatus {

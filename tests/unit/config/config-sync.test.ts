@@ -64,6 +64,19 @@ describe('ConfigSync', () => {
     expect(jobEngine.appliedDigests).toEqual([s1.config_digest]);
   });
 
+  it('keeps serving on a snapshot it could not record on a full disk, and says so', async () => {
+    const { sync, store, jobEngine } = await makeSync();
+    store.writeApplied = () =>
+      Promise.reject(Object.assign(new Error('ENOSPC: no space left'), { code: 'ENOSPC' }));
+    const s1 = issuer.issue(1);
+    expect(await sync.offer(s1, 'registration')).toBe(true);
+    await sync.idle();
+    expect(sync.snapshot()?.digest).toBe(s1.config_digest);
+    expect(sync.status().state).toBe('apply_failed');
+    expect(sync.status().detail).toMatch(/could not be saved on disk/);
+    expect(jobEngine.appliedDigests).toEqual([s1.config_digest]);
+  });
+
   it('refuses a snapshot not signed by the PINNED key, even when its signer field claims it', async () => {
     const { sync, runtime, logs } = await makeSync();
     await sync.offer(issuer.issue(1), 'registration');
