@@ -217,6 +217,9 @@ export class FileJobJournal implements JobJournal {
         await fdatasync(this.fd);
       else if (this.options.sync === 'background') this.syncSoon();
     } catch (err) {
+      // A partial write (disk full) would leave a torn line that glues onto the next append:
+      // cut the file back to where this batch began (best effort).
+      await new Promise<void>((resolve) => fs.ftruncate(this.fd, this.fileBytes, () => resolve()));
       if (!this.failing) {
         this.failing = true;
         this.log.error(
