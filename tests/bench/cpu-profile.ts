@@ -19,54 +19,58 @@ export interface HotSpot {
   selfPct: number;
 }
 
-/** Self time per function of the newest `.cpuprofile` in `dir` (written by node --cpu-prof). */
-export async function hotSpots(dir: string, top = 15): Promise<HotSpot[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
-  const file = files.at(-1);
-  if (!file) return [];
-  const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+/** Self time of the newest `.cpuprofile` in `dir` (written by node --cpu-prof), summed per key. */
+async function selfTimeBy(
+  dir: string,
+  keyOf: (frame: ProfileNode['callFrame']) => string,
+): Promise<{ self: Map<string, number>; total: number }> {
   const self = new Map<string, number>();
   let total = 0;
+  const file = (await readdir(dir))
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()
+    .at(-1);
+  if (!file) return { self, total };
+  const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     const node = byId.get(id);
     if (!node) return;
-    const f = node.callFrame;
-    const key = `${f.functionName || '(anonymous)'}\t${shortUrl(f.url)}:${f.lineNumber + 1}`;
+    const key = keyOf(node.callFrame);
     self.set(key, (self.get(key) ?? 0) + dt);
     total += dt;
   });
+  return { self, total };
+}
+
+function topShares(
+  self: Map<string, number>,
+  total: number,
+  top: number,
+): Array<[key: string, pct: number]> {
   return [...self.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([key, t]) => {
-      const [name, where] = key.split('\t') as [string, string];
-      return { name, where, selfPct: (t / Math.max(1, total)) * 100 };
-    });
+    .map(([key, t]) => [key, (t / Math.max(1, total)) * 100]);
+}
+
+/** Self time per function. */
+export async function hotSpots(dir: string, top = 15): Promise<HotSpot[]> {
+  const { self, total } = await selfTimeBy(
+    dir,
+    (f) => `${f.functionName || '(anonymous)'}\t${shortUrl(f.url)}:${f.lineNumber + 1}`,
+  );
+  return topShares(self, total, top).map(([key, selfPct]) => {
+    const [name, where] = key.split('\t') as [string, string];
+    return { name, where, selfPct };
+  });
 }
 
 /** Self time grouped by package or source folder (ethers, ws, node:internal, src-main/core/…). */
 export async function hotModules(dir: string, top = 10): Promise<HotSpot[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
-  const file = files.at(-1);
-  if (!file) return [];
-  const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
-    const node = byId.get(id);
-    if (!node) return;
-    const key = moduleOf(node.callFrame.url, node.callFrame.functionName);
-    self.set(key, (self.get(key) ?? 0) + dt);
-    total += dt;
-  });
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([name, t]) => ({ name, where: '', selfPct: (t / Math.max(1, total)) * 100 }));
+  const { self, total } = await selfTimeBy(dir, (f) => moduleOf(f.url, f.functionName));
+  return topShares(self, total, top).map(([name, selfPct]) => ({ name, where: '', selfPct }));
 }
 
 function shortUrl(url: string): string {
