@@ -42,6 +42,21 @@ const DEV_ONLY = [
   'png-to-ico',
 ];
 
+/** electron-builder's `dir` target for linux x64 with a stand-in Electron, into `out`. */
+function packLinuxDir(
+  electronDist: string,
+  out: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RunResult> {
+  const args = ['--linux', 'dir', '--x64', '--publish', 'never'];
+  const config = [`-c.electronDist=${electronDist}`, `-c.directories.output=${out}`];
+  return run(process.execPath, [builderCli, ...args, ...config], {
+    cwd: root,
+    env,
+    timeoutMs: 300_000,
+  });
+}
+
 describe.skipIf(!shellReady)('packaging dry run (linux dir target, stand-in Electron)', () => {
   let tmp: string;
   let unpacked: string;
@@ -55,20 +70,10 @@ describe.skipIf(!shellReady)('packaging dry run (linux dir target, stand-in Elec
     if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output.slice(-4000)}`);
     const electronDist = await makeStandInElectron(path.join(tmp, 'electron-dist'));
     const out = path.join(tmp, 'out');
-    pack = await run(
-      process.execPath,
-      [
-        builderCli,
-        '--linux',
-        'dir',
-        '--x64',
-        '--publish',
-        'never',
-        `-c.electronDist=${electronDist}`,
-        `-c.directories.output=${out}`,
-      ],
-      { cwd: root, env: { ...process.env, RESULTITY_PACKAGING_DRY_RUN: '1' }, timeoutMs: 300_000 },
-    );
+    pack = await packLinuxDir(electronDist, out, {
+      ...process.env,
+      RESULTITY_PACKAGING_DRY_RUN: '1',
+    });
     if (pack.code !== 0) throw new Error(`electron-builder failed:\n${pack.output.slice(-4000)}`);
     unpacked = path.join(out, 'linux-unpacked');
     asarPath = path.join(unpacked, 'resources/app.asar');
@@ -168,20 +173,7 @@ describe.skipIf(!shellReady)('packaging dry run (linux dir target, stand-in Elec
     const env = { ...process.env };
     delete env.RESULTITY_PACKAGING_DRY_RUN;
     const electronDist = path.join(tmp, 'electron-dist');
-    const result = await run(
-      process.execPath,
-      [
-        builderCli,
-        '--linux',
-        'dir',
-        '--x64',
-        '--publish',
-        'never',
-        `-c.electronDist=${electronDist}`,
-        `-c.directories.output=${path.join(tmp, 'out-real')}`,
-      ],
-      { cwd: root, env, timeoutMs: 300_000 },
-    );
+    const result = await packLinuxDir(electronDist, path.join(tmp, 'out-real'), env);
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/Cannot set Electron fuses: .*has no fuse wire/);
   }, 320_000);
