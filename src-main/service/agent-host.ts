@@ -9,7 +9,7 @@ import type {
   SettingsDto,
   SetupCheckDto,
 } from '../contract/index.js';
-import type { Agent } from '../core/agent.js';
+import type { Agent } from '../core/agent/agent.js';
 import type { Clock } from '../core/clock.js';
 import type { VaultDescription } from '../core/identity/vaults/secret-vault.js';
 import type { JobEvent } from '../core/jobs/job-engine-api.js';

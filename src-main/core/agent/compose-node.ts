@@ -1,4 +1,4 @@
-import { Agent } from '../agent.js';
+import { Agent } from './agent.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { NetworkProfile } from '../config/network-profiles.js';
 import { SnapshotStore } from '../config/snapshot-store.js';

@@ -1,4 +1,4 @@
-import { Agent, type AgentOptions } from '../../../../src-main/core/agent.js';
+import { Agent, type AgentOptions } from '../../../../src-main/core/agent/agent.js';
 import { localProfile } from '../../../../src-main/core/config/network-profiles.js';
 import { SnapshotStore } from '../../../../src-main/core/config/snapshot-store.js';
 import { NodeIdentity } from '../../../../src-main/core/identity/node-identity.js';

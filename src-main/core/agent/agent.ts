@@ -1,33 +1,33 @@
-import { ConfigSync } from './config/config-sync.js';
-import { wsUrlFor } from './config/network-profiles.js';
-import type { JobEvent } from './jobs/job-engine-api.js';
-import type { Logger } from './logger.js';
-import type { IoApi } from './network/io-http-client.js';
-import type { SessionInfo } from './network/job-link.js';
+import { ConfigSync } from '../config/config-sync.js';
+import { wsUrlFor } from '../config/network-profiles.js';
+import type { JobEvent } from '../jobs/job-engine-api.js';
+import type { Logger } from '../logger.js';
+import type { IoApi } from '../network/io-http-client.js';
+import type { SessionInfo } from '../network/job-link.js';
 import type {
   ConfigStatus,
   LogBatchBody,
   NodeMessageBody,
   NodeMessageType,
-} from './protocol/index.js';
-import type { RuntimeStatus } from './runtime/runtime.js';
-import { osMemory } from './system/memory.js';
-import type { AgentDeps } from './agent/agent-deps.js';
-import { clockSkewProblem } from './agent/clock-check.js';
-import { NodeHealth } from './agent/health.js';
-import { buildHeartbeat } from './agent/heartbeat-body.js';
-import { heartbeatOnce } from './agent/heartbeat-task.js';
-import { routeNetworkMessage } from './agent/link-router.js';
-import { settleWithin, uploadLogs } from './agent/log-uploader.js';
-import { LinkSession } from './agent/link-session.js';
-import { configProblem, runtimeCondition } from './agent/problem-text.js';
-import { registerWithRetry } from './agent/register-node.js';
-import { RegistrationStore } from './agent/registration.js';
-import { Repeater } from './agent/repeater.js';
-import { AgentStateMachine, type AgentState } from './agent/state-machine.js';
+} from '../protocol/index.js';
+import type { RuntimeStatus } from '../runtime/runtime.js';
+import { osMemory } from '../system/memory.js';
+import type { AgentDeps } from './agent-deps.js';
+import { clockSkewProblem } from './clock-check.js';
+import { NodeHealth } from './health.js';
+import { buildHeartbeat } from './heartbeat-body.js';
+import { heartbeatOnce } from './heartbeat-task.js';
+import { routeNetworkMessage } from './link-router.js';
+import { settleWithin, uploadLogs } from './log-uploader.js';
+import { LinkSession } from './link-session.js';
+import { configProblem, runtimeCondition } from './problem-text.js';
+import { registerWithRetry } from './register-node.js';
+import { RegistrationStore } from './registration.js';
+import { Repeater } from './repeater.js';
+import { AgentStateMachine, type AgentState } from './state-machine.js';
 
-export type { AgentDeps, AgentIdentity, AgentOptions } from './agent/agent-deps.js';
-export type { AgentState } from './agent/state-machine.js';
+export type { AgentDeps, AgentIdentity, AgentOptions } from './agent-deps.js';
+export type { AgentState } from './state-machine.js';
 
 type Phase = 'idle' | 'starting' | 'registering' | 'online' | 'draining' | 'stopped';
 
