@@ -7,7 +7,7 @@ type StatusState = ConfigStatus['state'];
 const BY_PROTOCOL_CODE: Record<string, StatusState> = {
   bad_signature: 'invalid_signature',
   wrong_signer: 'invalid_signature',
-  bad_digest: 'invalid_signature',
+  bad_digest: 'digest_mismatch',
   malformed: 'invalid_schema',
   unsupported_version: 'invalid_schema',
   stale_snapshot: 'stale',

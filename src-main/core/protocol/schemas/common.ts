@@ -4,14 +4,16 @@ import { z } from 'zod';
 /** EVM address exactly as sent (signed bytes must not be rewritten). */
 export const RawAddress = z
   .string()
-  .refine((s) => isAddress(s), 'must be a 0x-prefixed 20-byte EVM address');
+  .refine((s) => isAddress(s), 'must be a 0x-prefixed 20-byte EVM address')
+  .describe('0x + 40 hex EVM address (EIP-55 checksum casing optional, checked when mixed)');
 
 /** EVM address, normalised to its EIP-55 checksum form. */
 export const Address = RawAddress.transform((s) => getAddress(s));
 
 export const HexSignature = z
   .string()
-  .regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte 0x-hex signature');
+  .regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte 0x-hex signature')
+  .describe('EIP-191 signature r‖s‖v, 0x + 130 hex');
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
 export const Digest = z
   .string()
@@ -21,7 +23,7 @@ export const Id = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'must be 1–128 of A-Z a-z 0-9 . _ : -');
-export const EpochMs = z.number().int().nonnegative();
+export const EpochMs = z.number().int().nonnegative().describe('Unix epoch milliseconds');
 export const NonNegInt = z.number().int().nonnegative();
 
 /** Error body every HTTP endpoint returns on failure. */

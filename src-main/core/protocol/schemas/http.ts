@@ -32,7 +32,7 @@ export const RegisterBody = z.looseObject({
   public_key: z
     .string()
     .regex(/^0x04[0-9a-fA-F]{128}$/, 'must be an uncompressed 0x04… public key'),
-  owner: AccountBindingWire.nullable(),
+  owner: AccountBindingWire.nullable().describe('the account the node is bound to, or null'),
   agent_version: z.string().max(64),
   hardware: HardwareProfile,
 });
@@ -44,11 +44,13 @@ export type NodeStatus = z.infer<typeof NodeStatus>;
 export const RegisterResponse = z.looseObject({
   node_id: RawAddress,
   status: NodeStatus,
-  /** The initial SignedSnapshot (verified by the node like any other). */
-  snapshot: z.unknown(),
+  snapshot: z.unknown().describe('the initial SignedSnapshot, verified like any other'),
   /** A path on the IO service's own host (never `//other-host/…`). */
-  ws_path: z.string().regex(/^\/(?![/\\])/, 'must be a path on the same host, starting with one /'),
-  server_time: EpochMs,
+  ws_path: z
+    .string()
+    .regex(/^\/(?![/\\])/, 'must be a path on the same host, starting with one /')
+    .describe('WebSocket path on the same host'),
+  server_time: EpochMs.describe('network clock'),
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
@@ -68,6 +70,7 @@ export type AgentStateName = z.infer<typeof AgentStateName>;
 export const ConfigStatus = z.looseObject({
   state: z.enum([
     'ok',
+    'digest_mismatch',
     'invalid_signature',
     'invalid_schema',
     'stale',
@@ -119,9 +122,8 @@ export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
 
 export const HeartbeatResponse = z.looseObject({
   status: NodeStatus,
-  /** The network's current digest; a difference tells the node to fetch the snapshot. */
-  config_digest: Digest,
-  server_time: EpochMs,
+  config_digest: Digest.describe("the network's current digest; a difference makes the node fetch"),
+  server_time: EpochMs.describe('network clock'),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 

@@ -12,10 +12,23 @@ export const ModelFile = z.looseObject({
     .refine(
       (p) => !p.includes('..') && !p.startsWith('/'),
       'must be a relative path inside the model folder',
-    ),
+    )
+    .describe('relative path inside the model folder: no "..", not starting with /'),
   sha256: Sha256Hex,
   size: NonNegInt,
 });
+
+/**
+ * A pinned revision (commit hash or tag) of the weights. It names a folder in the model cache,
+ * so it is one path segment: the same rule is checked when the snapshot is applied and when
+ * the model is installed.
+ */
+export const ModelRevision = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^(?!\.{1,2}$)[^/\\]+$/, 'must be one path segment (no / or \\, not "." or "..")')
+  .describe('commit hash or tag of the weights; one path segment (no / or \\, not . or ..)');
 
 export const ApprovedModel = z.looseObject({
   /** Hugging Face repo id, e.g. "Qwen/Qwen2.5-0.5B-Instruct". */
@@ -23,16 +36,14 @@ export const ApprovedModel = z.looseObject({
     .string()
     .max(200)
     .regex(/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/, 'must be a Hugging Face repo id "org/name"')
-    .refine((n) => !n.includes('..'), 'must not contain ".."'),
-  /** Name jobs use and the runtime serves. */
-  served_name: Id,
-  /** Pinned revision (commit hash or tag) of the weights. */
-  revision: z.string().min(1).max(100),
+    .refine((n) => !n.includes('..'), 'must not contain ".."')
+    .describe('Hugging Face repo id "org/name", no ".."'),
+  served_name: Id.describe('the name jobs use and the runtime serves'),
+  revision: ModelRevision,
   files: z.array(ModelFile).max(1000),
   max_model_len: z.number().int().positive(),
   min_vram_mb: NonNegInt,
-  /** The model the runtime loads when nothing else is asked for. */
-  default: z.boolean().optional(),
+  default: z.boolean().optional().describe('the model the runtime loads first and test tasks use'),
 });
 export type ApprovedModel = z.infer<typeof ApprovedModel>;
 
@@ -40,10 +51,13 @@ export const RuntimeImage = z.looseObject({
   id: Id,
   repository: z.string().min(1).max(200),
   tag: z.string().min(1).max(128),
-  /** Images are pinned by content digest; the tag is informative. */
-  digest: Digest,
-  /** Lowest NVIDIA driver major this image runs on (CUDA 13 builds need 580). */
-  min_driver: z.number().int().nonnegative().optional(),
+  digest: Digest.describe('content digest the image is pinned by; the tag is informative'),
+  min_driver: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe('lowest NVIDIA driver major this image runs on'),
 });
 export type RuntimeImage = z.infer<typeof RuntimeImage>;
 
@@ -51,8 +65,7 @@ export const RuntimeDefinition = z.looseObject({
   engine: z.literal('vllm'),
   images: z.array(RuntimeImage).min(1).max(20),
   max_num_seqs: z.number().int().positive().max(1024),
-  /** VRAM left free for the desktop and other apps when sizing --gpu-memory-utilization. */
-  gpu_memory_headroom_mb: NonNegInt,
+  gpu_memory_headroom_mb: NonNegInt.describe('VRAM left free for other apps'),
 });
 export type RuntimeDefinition = z.infer<typeof RuntimeDefinition>;
 
@@ -61,29 +74,25 @@ export const JobParameters = z.looseObject({
   max_output_tokens: z.number().int().positive(),
   max_queue_size: z.number().int().positive().max(1024),
   execution_timeout_ms: PositiveMs,
-  /** How long the network waits for accept/reject before reassigning. */
-  accept_timeout_ms: PositiveMs,
+  accept_timeout_ms: PositiveMs.describe('how long the network waits for accept/reject'),
 });
 export type JobParameters = z.infer<typeof JobParameters>;
 
 export const Participation = z.looseObject({
   accepting_jobs: z.boolean(),
-  mode: NetworkName,
+  mode: NetworkName.describe("must equal the snapshot's `network`"),
   subclouds: z.array(Id).max(100),
 });
 
 export const TtlSettings = z.looseObject({
   heartbeat_interval_ms: PositiveMs,
-  /** A node silent for longer than this leaves the job rotation. */
-  heartbeat_window_ms: PositiveMs,
+  heartbeat_window_ms: PositiveMs.describe('a node silent longer than this leaves the rotation'),
   config_check_interval_ms: PositiveMs,
   retry_base_ms: PositiveMs,
   retry_max_ms: PositiveMs,
-  /** How long an unacknowledged job is kept locally. */
-  job_ttl_ms: PositiveMs,
+  job_ttl_ms: PositiveMs.describe('how long an unacknowledged result is kept by the node'),
   log_flush_interval_ms: PositiveMs,
-  /** Allowed clock difference for signed messages. */
-  clock_skew_ms: PositiveMs,
+  clock_skew_ms: PositiveMs.describe('allowed |envelope ts − network clock|'),
 });
 export type TtlSettings = z.infer<typeof TtlSettings>;
 
@@ -96,9 +105,12 @@ export const UpdateTriggers = z.looseObject({
 export const ConfigSnapshot = z.looseObject({
   schema_version: z.literal(1),
   network: NetworkName,
-  /** Strictly increasing per network: an older serial is a replay and is refused. */
-  serial: z.number().int().positive(),
-  issued_at: EpochMs,
+  serial: z
+    .number()
+    .int()
+    .positive()
+    .describe('strictly increasing per network; a reused serial must carry the same content'),
+  issued_at: EpochMs.describe('network clock'),
   models: z.array(ApprovedModel).max(200),
   runtime: RuntimeDefinition,
   jobs: JobParameters,
@@ -110,9 +122,9 @@ export type ConfigSnapshot = z.infer<typeof ConfigSnapshot>;
 
 /** A snapshot as served: digest = sha256 of its canonical JSON, signed (EIP-191) by the network key. */
 export const SignedSnapshot = z.looseObject({
-  snapshot: z.unknown(),
-  config_digest: Digest,
-  signer: RawAddress,
+  snapshot: z.unknown().describe('a ConfigSnapshot (verified after digest and signature)'),
+  config_digest: Digest.describe('"sha256:" + hex SHA-256 of the canonical JSON of snapshot'),
+  signer: RawAddress.describe('informative; the node checks its pinned signer'),
   signature: HexSignature,
 });
 export type SignedSnapshot = z.infer<typeof SignedSnapshot>;

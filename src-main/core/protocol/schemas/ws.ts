@@ -42,15 +42,18 @@ export const NetworkMessage = z.discriminatedUnion('type', [
   z.looseObject({
     ...Versioned,
     type: z.literal('challenge'),
-    challenge: z.string().regex(/^[0-9a-f]{64}$/),
-    server_time: EpochMs,
+    challenge: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('32 random bytes, lowercase hex'),
+    server_time: EpochMs.describe('network clock'),
   }),
   z.looseObject({
     ...Versioned,
     type: z.literal('session_ready'),
     session_id: Id,
-    status: NodeStatus,
-    config_digest: Digest,
+    status: NodeStatus.describe("the node's network status"),
+    config_digest: Digest.describe("the network's current snapshot digest"),
   }),
   z.looseObject({ ...Versioned, type: z.literal('job_assign'), job: Job }),
   z.looseObject({
@@ -66,12 +69,19 @@ export const NetworkMessage = z.discriminatedUnion('type', [
     outcome: z.enum(['accepted', 'duplicate', 'rejected']),
     reason: z.string().max(500).optional(),
   }),
-  z.looseObject({ ...Versioned, type: z.literal('ping'), ping_id: Id, server_time: EpochMs }),
+  z.looseObject({
+    ...Versioned,
+    type: z.literal('ping'),
+    ping_id: Id,
+    server_time: EpochMs.describe('network clock'),
+  }),
   z.looseObject({
     ...Versioned,
     type: z.literal('drain'),
     reason: z.string().max(500),
-    deadline_ms: NonNegInt.optional(),
+    deadline_ms: NonNegInt.optional().describe(
+      'time to finish in-flight jobs, from receipt; default 60 000',
+    ),
   }),
   z.looseObject({
     ...Versioned,
@@ -83,13 +93,13 @@ export const NetworkMessage = z.discriminatedUnion('type', [
     ...Versioned,
     type: z.literal('node_status'),
     status: NodeStatus,
-    reason: z.string().max(500),
+    reason: z.string().max(500).describe('plain words, shown to the operator'),
   }),
   z.looseObject({
     ...Versioned,
     type: z.literal('error'),
-    code: z.string().max(64),
-    message: z.string().max(2000),
+    code: z.string().max(64).describe('an envelope or HTTP error code, or bad_challenge'),
+    message: z.string().max(2000).describe('plain words'),
   }),
 ]);
 export type NetworkMessage = z.infer<typeof NetworkMessage>;
@@ -150,7 +160,9 @@ export const NodeMessageBodies = {
     error: z.looseObject({ code: z.string().max(64), message: z.string().max(2000) }).optional(),
   }),
   pong: z.looseObject({ ping_id: Id }),
-  drain_ack: z.looseObject({ in_flight: NonNegInt }),
+  drain_ack: z.looseObject({
+    in_flight: NonNegInt.describe('jobs still running when the drain ended (normally 0)'),
+  }),
 } as const;
 export type NodeMessageType = keyof typeof NodeMessageBodies;
 export type NodeMessageBody<T extends NodeMessageType> = z.infer<(typeof NodeMessageBodies)[T]>;

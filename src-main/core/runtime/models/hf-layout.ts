@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ModelRevision } from '../../protocol/schemas/snapshot.js';
 
 /**
  * The Hugging Face hub cache layout vLLM reads with HF_HOME mounted:
@@ -41,7 +42,7 @@ export function isCommitHash(revision: string): boolean {
 }
 
 function safeSegment(s: string): string {
-  if (!s || s === '.' || s === '..' || /[\\/]/.test(s))
-    throw new Error(`Unsafe revision name: ${s}`);
+  // The rule snapshots are verified with: a revision is one path segment.
+  if (!ModelRevision.safeParse(s).success) throw new Error(`Unsafe revision name: ${s}`);
   return s;
 }
