@@ -1,10 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../core/logger.js';
-import { startDevnet, type Devnet } from '../devnet/io/devnet.js';
-import { DEVNET_MODEL } from '../devnet/io/default-snapshot.js';
-// server.js, not index.js: index re-exports load.ts, whose run-if-main guard fires inside a bundle.
-import { startSimRuntime, type SimRuntime } from '../devnet/sim-runtime/server.js';
+import type { Devnet } from '../devnet/io/devnet.js';
+import type { SimRuntime } from '../devnet/sim-runtime/server.js';
 
 export interface LocalNetwork {
   devnet: Devnet;
@@ -23,6 +21,11 @@ export async function startLocalNetwork(
   withSimRuntime: boolean,
   logger: Logger,
 ): Promise<LocalNetwork> {
+  // Loaded on demand (layer rule): only the local profile runs the devnet.
+  const { startDevnet } = await import('../devnet/io/devnet.js');
+  const { DEVNET_MODEL } = await import('../devnet/io/default-snapshot.js');
+  // server.js, not index.js: index re-exports load.ts, whose run-if-main guard fires inside a bundle.
+  const { startSimRuntime } = await import('../devnet/sim-runtime/server.js');
   const stateDir = join(dataRoot, 'local-devnet');
   // It holds the devnet's network key: private to this user, like the node's own folders.
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
