@@ -12,8 +12,10 @@
 //     whose hash differs from the one electron-builder embedded (a tampered install).
 //   OnlyLoadAppFromAsar true - Electron loads the app only from app.asar, never from a loose
 //     app/ folder someone drops next to it (which would bypass the integrity check).
-// Left as Electron ships them: LoadBrowserProcessSpecificV8Snapshot (we have no snapshot) and
-// GrantFileProtocolExtraPrivileges (turning it off would break a renderer loaded from file://).
+//   GrantFileProtocolExtraPrivileges false - a file:// page would otherwise be allowed to fetch
+//     any local file (the node's key files included). The renderer is served from app://
+//     (src-main/desktop/app-protocol.ts), so no page of ours is a file:// page.
+// Left as Electron ships it: LoadBrowserProcessSpecificV8Snapshot (we have no snapshot).
 
 const WANTED = {
   RunAsNode: false,
@@ -22,6 +24,7 @@ const WANTED = {
   EnableNodeCliInspectArguments: false,
   EnableEmbeddedAsarIntegrityValidation: true,
   OnlyLoadAppFromAsar: true,
+  GrantFileProtocolExtraPrivileges: false,
 };
 
 const DRY_RUN_ENV = 'RESULTITY_PACKAGING_DRY_RUN';

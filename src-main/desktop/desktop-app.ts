@@ -1,4 +1,4 @@
-import { pathToFileURL } from 'node:url';
+import { APP_INDEX_URL } from './app-protocol.js';
 import type { NodeStateDto, SettingsDto } from '../contract/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -93,13 +93,12 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
       return result;
     },
   };
-  const indexUrl = pathToFileURL(opts.paths.indexHtml).href;
-  registerCommands(electron.ipcMain, commands, COMMAND_NAMES, sameFileSender(indexUrl));
+  registerCommands(electron.ipcMain, commands, COMMAND_NAMES, sameFileSender(APP_INDEX_URL));
 
   const createWindow = (show: boolean) => {
     const created = createMainWindow(electron.BrowserWindow, {
       preloadPath: opts.paths.preload,
-      indexHtmlPath: opts.paths.indexHtml,
+      indexUrl: APP_INDEX_URL,
       ...(opts.paths.appIcon ? { iconPath: opts.paths.appIcon } : {}),
       isQuitting: quit.isQuitting,
       showOnReady: show,

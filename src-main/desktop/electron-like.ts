@@ -84,7 +84,7 @@ export interface BrowserWindowOptionsLike {
 
 export interface BrowserWindowLike {
   readonly webContents: WebContentsLike;
-  loadFile(path: string): Promise<void>;
+  loadURL(url: string): Promise<void>;
   on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
   once(event: 'ready-to-show', listener: () => void): unknown;
@@ -164,4 +164,20 @@ export interface NotificationLike {
 export interface NotificationCtor {
   new (options: { title: string; body: string; silent?: boolean }): NotificationLike;
   isSupported(): boolean;
+}
+
+export interface CustomSchemeLike {
+  scheme: string;
+  privileges: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean };
+}
+
+/** Electron's `protocol` module: the app:// scheme the renderer is served from. */
+export interface ProtocolLike {
+  registerSchemesAsPrivileged(schemes: CustomSchemeLike[]): void;
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
+}
+
+/** Electron's `net` module: reads the renderer's files (file: URLs, app.asar included). */
+export interface NetLike {
+  fetch(url: string): Promise<Response>;
 }

@@ -2,6 +2,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataRoot } from '../core/store/data-dirs.js';
 
+/** The built renderer, served as app://renderer/ (app-protocol.ts). */
+export function rendererDir(appPath: string): string {
+  return join(appPath, 'dist', 'renderer');
+}
+
 /** Where the shell finds its files and keeps its data. `appPath` is app.getAppPath(). */
 export function desktopPaths(opts: {
   appPath: string;
@@ -16,7 +21,7 @@ export function desktopPaths(opts: {
     settingsFile: join(dataRoot, 'settings.json'),
     exportDir: join(homedir(), 'Documents', 'Resultity Node'),
     preload: join(opts.appPath, 'dist', 'main', 'preload.cjs'),
-    indexHtml: join(opts.appPath, 'dist', 'renderer', 'index.html'),
+    indexHtml: join(rendererDir(opts.appPath), 'index.html'),
     // electron-builder copies assets/tray into resources (extraResources) in a packaged app.
     trayIconDir: opts.isPackaged
       ? join(opts.resourcesPath, 'tray')

@@ -1,15 +1,17 @@
 import type { AppLike, SessionLike, WebContentsLike } from './electron-like.js';
 
 /**
- * The CSP of the desktop window. index.html carries the same policy in a meta tag; the
- * response header covers anything loaded over http(s), such as a dev server.
+ * The CSP of the desktop window, sent by the app:// protocol with every file and added to any
+ * http(s) response. The page talks to the node over IPC only, so it may connect nowhere
+ * (index.html's meta policy, shared with the headless dashboard, allows its WebSocket; both
+ * policies apply and the stricter wins).
  */
 export const DESKTOP_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
-  "connect-src 'self'",
+  "connect-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

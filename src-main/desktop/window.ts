@@ -3,7 +3,8 @@ import { hardenWebContents, type SecurityLog } from './security.js';
 
 export interface MainWindowOptions {
   preloadPath: string;
-  indexHtmlPath: string;
+  /** The page, served by the app:// protocol (app-protocol.ts), never a file:// URL. */
+  indexUrl: string;
   iconPath?: string;
   /** True once the app is quitting: closing the window then really closes it. */
   isQuitting: () => boolean;
@@ -33,7 +34,10 @@ export function createMainWindow(
     // Written out in full (not built by a helper) so scanners such as electronegativity see it.
     // Only our own preload runs, in an isolated, sandboxed renderer with no Node.js.
     webPreferences: {
-      preload: opts.preloadPath,
+      // Reviewed (PRELOAD_JS_CHECK asks for it): the preload is our bundled preload.cjs. It
+      // exposes, through contextBridge, only invoke/subscribe for the fixed command and event
+      // channels (ipc/preload-bridge.ts), never ipcRenderer itself, Node APIs or a file path.
+      preload: opts.preloadPath, // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -57,7 +61,7 @@ export function createMainWindow(
     win.hide();
   });
   if (opts.showOnReady) win.once('ready-to-show', () => win.show());
-  void win.loadFile(opts.indexHtmlPath);
+  void win.loadURL(opts.indexUrl);
   return win;
 }
 

@@ -65,8 +65,8 @@ class BrowserWindow extends EventEmitter {
     out('window', { webPreferences: o.webPreferences });
     app.emit('web-contents-created', {}, this.webContents);
   }
-  loadFile(f) {
-    out('loadFile', { file: f });
+  loadURL(u) {
+    out('loadURL', { url: u });
     // The shell has booted once it loads its page: quit a little later.
     setTimeout(
       () => {
@@ -131,7 +131,11 @@ const fake = {
     getSelectedStorageBackend: () => 'basic_text',
   },
   shell: { openPath: async () => '' },
-  net: {},
+  net: { fetch: async () => new Response('') },
+  protocol: {
+    registerSchemesAsPrivileged: (schemes) => out('registerSchemesAsPrivileged', { schemes }),
+    handle: (scheme) => out('protocolHandle', { scheme }),
+  },
   session: { defaultSession: session },
 };
 const load = Module._load;
@@ -139,5 +143,8 @@ Module._load = function (request, ...rest) {
   if (request === 'electron') return fake;
   return load.call(this, request, ...rest);
 };
-setTimeout(() => readyResolve(), 10);
+setTimeout(() => {
+  out('ready');
+  readyResolve();
+}, 10);
 setTimeout(() => out('never-loaded'), 20_000).unref();

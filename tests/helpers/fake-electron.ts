@@ -1,8 +1,11 @@
 // A fake of the slices of Electron the desktop shell uses (src-main/desktop/electron-like.ts),
 // recording what the shell does so unit tests can assert it without the Electron binary.
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type {
   BrowserWindowOptionsLike,
+  CustomSchemeLike,
   IpcMainInvokeEventLike,
   MenuItemOptionsLike,
   OnHeadersReceivedDetails,
@@ -83,8 +86,8 @@ export class FakeBrowserWindow extends EventEmitter {
   get webPreferences(): WebPreferencesLike | undefined {
     return this.options.webPreferences;
   }
-  async loadFile(path: string) {
-    this.loaded = path;
+  async loadURL(url: string) {
+    this.loaded = url;
   }
   show() {
     this.visible = true;
@@ -239,6 +242,42 @@ export function fakeNotificationClass() {
   }
   return { Notification: FakeNotification, shown };
 }
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+/** Electron's `protocol`: records privileged schemes and serves requests through handlers. */
+export class FakeProtocol {
+  privileged: CustomSchemeLike[] = [];
+  handlers = new Map<string, ProtocolHandler>();
+  registerSchemesAsPrivileged(schemes: CustomSchemeLike[]) {
+    this.privileged.push(...schemes);
+  }
+  handle(scheme: string, handler: ProtocolHandler) {
+    if (this.handlers.has(scheme)) throw new Error(`second handler for ${scheme}`);
+    this.handlers.set(scheme, handler);
+  }
+  /** What the renderer would get for this URL. */
+  async request(url: string): Promise<Response> {
+    const handler = this.handlers.get(new URL(url).protocol.slice(0, -1));
+    if (!handler) throw new Error(`net::ERR_UNKNOWN_URL_SCHEME ${url}`);
+    return handler(new Request(url));
+  }
+}
+
+/** Electron's `net.fetch`, for the file: URLs the app:// handler reads (real files). */
+export const fakeNet = {
+  fetched: [] as string[],
+  async fetch(url: string): Promise<Response> {
+    fakeNet.fetched.push(url);
+    if (!url.startsWith('file:')) throw new Error(`fake net.fetch reads file: URLs only: ${url}`);
+    try {
+      const body = await readFile(fileURLToPath(url));
+      return new Response(body, { status: 200, headers: { 'Content-Type': 'text/plain' } });
+    } catch {
+      return new Response('', { status: 404 });
+    }
+  },
+};
 
 /** One fresh fake electron module. */
 export function fakeElectron() {

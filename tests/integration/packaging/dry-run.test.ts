@@ -3,13 +3,19 @@
 // inside the app.asar it produced. Installers themselves (NSIS, dmg, AppImage, deb) need the
 // real Electron and their tool downloads: release.yml builds those.
 import { extractFile, listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { externalRequires, unresolvedDependencies } from './asar-deps.js';
-import { makeStandInElectron, run, type RunResult } from './stand-in-electron.js';
+import {
+  SHIPPED_FUSE_WIRE,
+  makeStandInElectron,
+  run,
+  type RunResult,
+} from './stand-in-electron.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const builderCli = path.join(root, 'node_modules/electron-builder/cli.js');
@@ -68,7 +74,10 @@ describe.skipIf(!shellReady)('packaging dry run (linux dir target, stand-in Elec
     tmp = await mkdtemp(path.join(tmpdir(), 'rn-pack-'));
     const build = await run('npm', ['run', 'build'], { cwd: root, timeoutMs: 240_000 });
     if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output.slice(-4000)}`);
-    const electronDist = await makeStandInElectron(path.join(tmp, 'electron-dist'));
+    // With Electron's fuse wire, so the packed binary's fuses can be read back.
+    const electronDist = await makeStandInElectron(path.join(tmp, 'electron-dist'), {
+      fuseWire: SHIPPED_FUSE_WIRE,
+    });
     const out = path.join(tmp, 'out');
     pack = await packLinuxDir(electronDist, out, {
       ...process.env,
@@ -163,16 +172,40 @@ describe.skipIf(!shellReady)('packaging dry run (linux dir target, stand-in Elec
     expect(existsSync(path.join(unpacked, 'resultity-node'))).toBe(true);
   });
 
-  it('ran the afterPack fuse step, which skipped the stand-in binary in dry-run mode', () => {
-    expect(pack.output).toContain(
-      `[fuses] DRY RUN (RESULTITY_PACKAGING_DRY_RUN=1): no fuse wire in ${path.join(unpacked, 'resultity-node')}`,
-    );
+  it('ran the afterPack fuse step: the packed binary carries the fuses the app wants', async () => {
+    const binary = path.join(unpacked, 'resultity-node');
+    expect(pack.output).toContain(`[fuses] flipped and verified in ${binary}`);
+    const wire = await getCurrentFuseWire(binary);
+    const state = (fuse: FuseV1Options) => (wire[fuse] === 49 ? 'on' : 'off');
+    expect({
+      RunAsNode: state(FuseV1Options.RunAsNode),
+      EnableCookieEncryption: state(FuseV1Options.EnableCookieEncryption),
+      EnableNodeOptionsEnvironmentVariable: state(
+        FuseV1Options.EnableNodeOptionsEnvironmentVariable,
+      ),
+      EnableNodeCliInspectArguments: state(FuseV1Options.EnableNodeCliInspectArguments),
+      EnableEmbeddedAsarIntegrityValidation: state(
+        FuseV1Options.EnableEmbeddedAsarIntegrityValidation,
+      ),
+      OnlyLoadAppFromAsar: state(FuseV1Options.OnlyLoadAppFromAsar),
+      // The renderer is served from app://, so file:// pages get no extra privileges.
+      GrantFileProtocolExtraPrivileges: state(FuseV1Options.GrantFileProtocolExtraPrivileges),
+    }).toEqual({
+      RunAsNode: 'off',
+      EnableCookieEncryption: 'on',
+      EnableNodeOptionsEnvironmentVariable: 'off',
+      EnableNodeCliInspectArguments: 'off',
+      EnableEmbeddedAsarIntegrityValidation: 'on',
+      OnlyLoadAppFromAsar: 'on',
+      GrantFileProtocolExtraPrivileges: 'off',
+    });
   });
 
   it('fails the same build without dry-run mode: no installer ships without fuses', async () => {
     const env = { ...process.env };
     delete env.RESULTITY_PACKAGING_DRY_RUN;
-    const electronDist = path.join(tmp, 'electron-dist');
+    // A stand-in without a fuse wire this time.
+    const electronDist = await makeStandInElectron(path.join(tmp, 'electron-dist-no-fuses'));
     const result = await packLinuxDir(electronDist, path.join(tmp, 'out-real'), env);
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/Cannot set Electron fuses: .*has no fuse wire/);

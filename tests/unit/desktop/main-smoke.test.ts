@@ -62,8 +62,12 @@ afterAll(async () => {
 const types = () => lines.map((l) => l.type);
 
 describe('desktop main.ts boots with a fake Electron', () => {
-  it('turns off hardware acceleration before anything else', () => {
-    expect(types()[0]).toBe('disableHardwareAcceleration');
+  it('before ready: only the app:// scheme and turning off hardware acceleration', () => {
+    const t = types();
+    expect(t.slice(0, t.indexOf('ready')).sort()).toEqual([
+      'disableHardwareAcceleration',
+      'registerSchemesAsPrivileged',
+    ]);
   });
 
   it('registers every command, a tray for the stopped node and one locked-down window', () => {
@@ -82,9 +86,22 @@ describe('desktop main.ts boots with a fake Electron', () => {
       nodeIntegration: false,
       webSecurity: true,
     });
-    expect(lines.find((l) => l.type === 'loadFile')).toMatchObject({
-      file: join(repo, 'dist/renderer/index.html'),
+    // Served by the app:// protocol, never as a privileged file:// page.
+    expect(lines.find((l) => l.type === 'loadURL')).toMatchObject({
+      url: 'app://renderer/index.html',
     });
+    expect(lines.some((l) => l.type === 'loadFile')).toBe(false);
+  });
+
+  it('registers the app:// scheme before ready and its handler before the page loads', () => {
+    const t = types();
+    const registered = lines.find((l) => l.type === 'registerSchemesAsPrivileged');
+    expect(registered?.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
+    expect(t.indexOf('registerSchemesAsPrivileged')).toBeLessThan(t.indexOf('ready'));
+    expect(lines.find((l) => l.type === 'protocolHandle')).toMatchObject({ scheme: 'app' });
+    expect(t.indexOf('protocolHandle')).toBeLessThan(t.indexOf('loadURL'));
   });
 
   it('hardens the window before loading the page', () => {
@@ -95,7 +112,7 @@ describe('desktop main.ts boots with a fake Electron', () => {
       'permissionCheckHandler',
     ]) {
       expect(t.indexOf(guard)).toBeGreaterThan(-1);
-      expect(t.indexOf(guard)).toBeLessThan(t.indexOf('loadFile'));
+      expect(t.indexOf(guard)).toBeLessThan(t.indexOf('loadURL'));
     }
   });
 

@@ -35,13 +35,13 @@ describe('window security', () => {
     FakeBrowserWindow.instances = [];
     const win = createMainWindow(FakeBrowserWindow, {
       preloadPath: '/app/dist/main/preload.cjs',
-      indexHtmlPath: '/app/dist/renderer/index.html',
+      indexUrl: 'app://renderer/index.html',
       isQuitting: () => false,
       showOnReady: true,
     }) as unknown as FakeBrowserWindow;
     expect(win.options.webPreferences).toEqual(EXPECTED_PREFS);
     expect(win.options.show).toBe(false);
-    expect(win.loaded).toBe('/app/dist/renderer/index.html');
+    expect(win.loaded).toBe('app://renderer/index.html');
     // The window hardens its own webContents too.
     expect(win.webContents.fire('will-navigate', 'https://evil.example/')).toBe(true);
     expect(win.webContents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({
@@ -106,5 +106,7 @@ describe('installSecurityGuards', () => {
     expect(DESKTOP_CSP).toContain("script-src 'self'");
     expect(DESKTOP_CSP).toContain("object-src 'none'");
     expect(DESKTOP_CSP).not.toMatch(/unsafe-eval|\*/);
+    // The desktop page talks to the node over IPC only.
+    expect(DESKTOP_CSP).toContain("connect-src 'none'");
   });
 });

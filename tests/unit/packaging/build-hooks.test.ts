@@ -32,7 +32,7 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('applyFuses', () => {
-  it('flips the six fuses, leaves the others, and reads them back', async () => {
+  it('flips the seven fuses, leaves the others, and reads them back', async () => {
     const bin = path.join(dir, 'resultity-node');
     await writeFile(bin, fakeBinary(SHIPPED));
     const result = await applyFuses({
@@ -52,7 +52,7 @@ describe('applyFuses', () => {
       ON, // EnableEmbeddedAsarIntegrityValidation
       ON, // OnlyLoadAppFromAsar
       OFF, // LoadBrowserProcessSpecificV8Snapshot: untouched
-      ON, // GrantFileProtocolExtraPrivileges: untouched
+      OFF, // GrantFileProtocolExtraPrivileges: the renderer is served from app://
       ON, // WasmTrapHandlers: untouched
     ]);
     expect(lines.join('\n')).toMatch(
