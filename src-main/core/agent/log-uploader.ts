@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { LogEntry, LogSink, Logger } from '../logger.js';
 import type { IoApi } from '../network/io-http-client.js';
+import { createRedactor, type Redactor } from '../redact.js';
 
 /** Where log entries wait for upload (the job side's log store, or the in-memory outbox). */
 export interface LogOutbox {
@@ -14,6 +15,7 @@ export interface LogOutbox {
 /**
  * A bounded in-memory outbox fed as a logger sink. Oldest entries are dropped past `limit`
  * (counted, and reported in the next batch) so a long offline period cannot exhaust memory.
+ * Entries are redacted as they arrive (home paths, emails, wallets, tokens, IPs).
  */
 export class MemoryLogOutbox implements LogOutbox {
   private entries: LogEntry[] = [];
@@ -23,11 +25,12 @@ export class MemoryLogOutbox implements LogOutbox {
   constructor(
     private readonly limit = 5000,
     private readonly minLevel: LogEntry['level'] = 'info',
+    private readonly redactor: Redactor = createRedactor(),
   ) {}
 
   readonly sink: LogSink = (entry) => {
     if (entry.level === 'debug' && this.minLevel !== 'debug') return;
-    this.entries.push(entry);
+    this.entries.push(this.redactor.entry(entry));
     if (this.entries.length > this.limit) {
       this.entries.shift();
       this.dropped += 1;

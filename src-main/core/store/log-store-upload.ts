@@ -1,6 +1,7 @@
 import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock, TimerHandle } from '../clock.js';
+import { isUploadable, type Redactor } from '../redact.js';
 import { LogEntry, type LogBatchBody } from '../protocol/schemas/http.js';
 
 /** The upload schema allows 1–1000 entries a batch; bytes are capped well below a frame. */
@@ -18,6 +19,8 @@ export interface LogUploaderOptions {
   files: () => Promise<Array<{ name: string; open: boolean }>>;
   /** Closes the file being written so it can be uploaded; false if it was empty. */
   sealActive: () => Promise<boolean>;
+  /** Applied to every uploaded entry (home paths, emails, wallets, tokens, IPs). */
+  redactor: Redactor;
 }
 
 export interface PendingBatch {
@@ -31,7 +34,8 @@ export interface PendingBatch {
  * the file name and position — are the same on every attempt: a re-upload after a failure (or
  * a restart) is answered "already accepted" by the network instead of duplicating entries.
  * Pull mode (`next`/`acknowledge`) for a caller that uploads; push mode (`flush`, and a timer)
- * with the `upload` function.
+ * with the `upload` function. Only info and above is uploaded, redacted; the local files keep
+ * everything as written (they never leave the machine unless the operator sends them).
  */
 export class LogUploader {
   /** Batches already acknowledged per file, to skip them on the next attempt. */
@@ -154,7 +158,8 @@ export class LogUploader {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    this.cache = { name, batches: splitBatches(parseLines(text)) };
+    const entries = parseLines(text).filter(isUploadable).map(this.options.redactor.entry);
+    this.cache = { name, batches: splitBatches(entries) };
     return this.cache.batches;
   }
 

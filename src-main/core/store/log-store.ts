@@ -4,6 +4,7 @@ import path from 'node:path';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { LogEntry, LogSink } from '../logger.js';
 import type { LogBatchBody } from '../protocol/schemas/http.js';
+import { createRedactor, type Redactor } from '../redact.js';
 import { LogUploader, type PendingBatch } from './log-store-upload.js';
 
 export interface LogStoreOptions {
@@ -25,6 +26,8 @@ export interface LogStoreOptions {
   flushIntervalMs?: number;
   /** Where problems with the log itself go (it cannot log them to itself). */
   onWarning?: (message: string) => void;
+  /** What uploaded entries go through (default: this user's home folder, emails, wallets…). */
+  redactor?: Redactor;
 }
 
 export const LOG_FILE_PREFIX = 'log-';
@@ -71,6 +74,7 @@ export class LogStore {
       warn: this.warn,
       files: () => this.files(),
       sealActive: () => this.sealForUpload(),
+      redactor: options.redactor ?? createRedactor(),
     });
   }
 

@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, Events } from '../../../src-main/contract/index.js';
 import { fromReply, toReply } from '../../../src-main/contract/errors.js';
 import { silentLogger } from '../../../src-main/core/logger.js';
+import { shortHash } from '../../../src-main/core/redact.js';
 import { MemorySettingsStore, UiService } from '../../../src-main/service/index.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { FakeAgent, defaultSettings, fakeHost } from './fakes.js';
@@ -131,14 +132,26 @@ describe('UiService commands', () => {
     expect((await service.invoke('getSnapshot', undefined)).setup).toEqual(agent.setupResult);
   });
 
-  it('writes a diagnostics bundle without key material, opens the logs folder, backs up the key', async () => {
-    agent.logEv.emit({ ts: clock.now(), level: 'info', source: 'agent', message: 'hello' });
+  it('writes a redacted diagnostics bundle, opens the logs folder, backs up the key', async () => {
+    const email = 'owner@example.org';
+    await service.invoke('bindAccount', { kind: 'email', email });
+    agent.logEv.emit({
+      ts: clock.now(),
+      level: 'info',
+      source: 'agent',
+      message: `hello from ${homedir()}/rn for ${email}`,
+    });
+    expect(JSON.stringify(service.snapshot())).toContain(email);
     const { path } = await service.invoke('exportDiagnostics', undefined);
     expect(path.startsWith(dir)).toBe(true);
-    const bundle = JSON.parse(await readFile(path, 'utf8'));
+    const text = await readFile(path, 'utf8');
+    const bundle = JSON.parse(text);
     expect(bundle.node.nodeId).toBe('0xabc');
-    expect(bundle.logs.map((l: { message: string }) => l.message)).toEqual(['hello']);
-    expect(JSON.stringify(bundle)).not.toMatch(/privateKey|mnemonic/i);
+    expect(bundle.logs.map((l: { message: string }) => l.message)).toEqual([
+      `hello from ~/rn for [email:${shortHash(email)}]`,
+    ]);
+    expect(text).not.toContain(email);
+    expect(text).not.toContain(`${homedir()}/rn`);
 
     expect(await service.invoke('openLogsFolder', undefined)).toEqual({ path: `${dir}/logs` });
     expect(host.opened).toEqual([`${dir}/logs`]);

@@ -7,6 +7,8 @@ import { createLogger } from '../../../src-main/core/logger.js';
 import type { LogBatchBody } from '../../../src-main/core/protocol/schemas/http.js';
 import { LogBatchBody as LogBatchSchema } from '../../../src-main/core/protocol/schemas/http.js';
 import { LogStore, type LogStoreOptions } from '../../../src-main/core/store/log-store.js';
+import { MemoryLogOutbox } from '../../../src-main/core/agent/log-uploader.js';
+import { createRedactor, shortHash } from '../../../src-main/core/redact.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { uploadLogs, type LogOutbox } from '../../../src-main/core/agent/log-uploader.js';
 import { silentLogger } from '../../../src-main/core/logger.js';
@@ -200,5 +202,45 @@ describe('LogStore', () => {
     expect(await outbox.next(1000)).toBeNull();
     expect(up.entries().length).toBe(1_500);
     expect(await logFiles()).toEqual([]);
+  });
+
+  it('uploads info and above only, redacted; the local file keeps what was written', async () => {
+    const up = fakeUpstream();
+    const home = '/home/alice';
+    const { store: s } = open({ upload: up.upload, redactor: createRedactor({ homeDir: home }) });
+    const log = createLogger([s.sink], { source: 'agent', minLevel: 'debug' });
+    const email = 'alice@example.org';
+    const wallet = '0x52908400098527886E0F7030069857D2E4169EE7';
+    log.debug(`raw frame from 203.0.113.9 for ${home}/x`);
+    log.info(`Loaded node key from ${home}/.local/share/resultity-node/testnet/keys.`, {
+      path: `${home}/models`,
+      apiKey: 'vllm-key-1234567890',
+    });
+    log.warn(`Owner ${email} bound wallet ${wallet}; peer 203.0.113.9.`);
+    await s.idle();
+    const written = await readFile(path.join(dir, (await logFiles())[0]!), 'utf8');
+    // The planted values really are in what the uploader reads…
+    for (const v of [home, email, wallet, '203.0.113.9', 'vllm-key-1234567890', 'raw frame']) {
+      expect(written).toContain(v);
+    }
+    await s.flushUpstream();
+    const sent = up.entries();
+    // …and none of them, nor the debug line, is uploaded.
+    expect(sent.map((e) => e.level)).toEqual(['info', 'warn']);
+    expect(sent.map((e) => e.message)).toEqual([
+      'Loaded node key from ~/.local/share/resultity-node/testnet/keys.',
+      `Owner [email:${shortHash(email)}] bound wallet [wallet:${shortHash(wallet)}]; peer [ip].`,
+    ]);
+    expect(sent[0]!.fields).toEqual({ path: '~/models', apiKey: '[token]' });
+  });
+
+  it('the in-memory outbox redacts too, and drops debug lines', async () => {
+    const outbox = new MemoryLogOutbox(100, 'info', createRedactor({ homeDir: '/home/alice' }));
+    const log = createLogger([outbox.sink], { source: 'agent', minLevel: 'debug' });
+    log.debug('debug detail');
+    log.info('cache in /home/alice/.cache, Bearer abcdefghijklmnop1234');
+    expect((await outbox.next(10))?.entries.map((e) => e.message)).toEqual([
+      'cache in ~/.cache, Bearer [token]',
+    ]);
   });
 });
