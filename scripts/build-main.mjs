@@ -1,28 +1,16 @@
-// Bundles the Node-side entry points with esbuild. node_modules stay external: the headless
-// node runs from a checkout, and electron-builder packs production dependencies itself.
+// Bundles the Node-side entry points with esbuild (options in build-options.mjs).
+import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { common, headlessOptions } from './build-options.mjs';
 
 const target = process.argv[2];
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  // docker-clients.ts reads import.meta.url where it exists and uses `require` in CommonJS.
-  logOverride: { 'empty-import-meta': 'silent' },
-};
 
 const jobs = {
-  headless: () =>
-    build({
-      ...common,
-      entryPoints: { cli: 'src-main/headless/cli.ts' },
-      outdir: 'dist/headless',
-      format: 'esm',
-      outExtension: { '.js': '.mjs' },
-    }),
+  headless: async () => {
+    // Chunk names carry a hash: drop the previous build's so stale chunks do not pile up.
+    await rm('dist/headless', { recursive: true, force: true });
+    await build(headlessOptions());
+  },
   desktop: () =>
     Promise.all([
       build({

@@ -1,0 +1,4 @@
+import type { BuildOptions } from 'esbuild';
+
+export const common: BuildOptions;
+export function headlessOptions(outdir?: string): BuildOptions;
