@@ -104,5 +104,6 @@ async function createRuntime(o: DesktopRunOptions): Promise<Runtime> {
     logger: o.logger,
     gpu: o.gpu,
     onProgress: (p) => o.onProgress({ ...p }),
+    env: o.env,
   });
 }

@@ -5,6 +5,10 @@ import { NetworkName } from '../core/protocol/index.js';
 import { describeIssues } from '../core/protocol/index.js';
 import { LogLevel } from '../core/protocol/index.js';
 import { RawAddress } from '../core/protocol/schemas/common.js';
+import {
+  EXTRA_RUNTIME_IMAGES_ENV,
+  parseExtraRuntimeImages,
+} from '../core/runtime/docker/image-allow-list.js';
 
 /** What the headless node can be told, from flags or a JSON config file (flags win). */
 export const HeadlessConfig = z.strictObject({
@@ -19,6 +23,8 @@ export const HeadlessConfig = z.strictObject({
    */
   runtime: z.enum(['docker', 'simulated']).optional(),
   runtimeApiKey: z.string().min(1).optional(),
+  /** With runtime 'docker': image repositories allowed besides vLLM's (the operator's call). */
+  allowRuntimeImages: z.array(z.string().min(1)).optional(),
   logLevel: LogLevel.default('info'),
   json: z.boolean().default(false),
   /** local only: join a devnet that already runs (its URL) instead of starting one in-process. */
@@ -44,8 +50,8 @@ Runs the Resultity node without a window.
                                      with a SIMULATED runtime)
   --config <file.json>               read these options from a JSON file
                                      (keys: profile, dataDir, runtime, runtimeUrl,
-                                     runtimeApiKey, logLevel, json, ioUrl, networkSigner,
-                                     dashboardPort, dashboardDir)
+                                     runtimeApiKey, allowRuntimeImages, logLevel, json,
+                                     ioUrl, networkSigner, dashboardPort, dashboardDir)
   --data-dir <dir>                   where keys, snapshots and journals live
                                      (default: RESULTITY_DATA_DIR or the user data folder)
   --runtime <docker|simulated>       docker: run vLLM in Docker on this machine's NVIDIA GPU
@@ -53,6 +59,10 @@ Runs the Resultity node without a window.
                                      profile only (its default)
   --runtime-url <url>                or: an OpenAI-compatible endpoint to serve jobs with
   --runtime-api-key <key>            its bearer key (or RESULTITY_RUNTIME_API_KEY)
+  --allow-runtime-image <repository> with --runtime docker: also run images from this
+                                     repository (repeatable; or ${EXTRA_RUNTIME_IMAGES_ENV});
+                                     by default only vllm/vllm-openai runs, whatever the
+                                     network's configuration names
   --log-level <debug|info|warn|error>
   --json                             one JSON event per line instead of the status line
   --io-url <url>                     local only: join a devnet already running at this URL
@@ -84,6 +94,7 @@ export async function parseOptions(
         runtime: { type: 'string' },
         'runtime-url': { type: 'string' },
         'runtime-api-key': { type: 'string' },
+        'allow-runtime-image': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
         json: { type: 'boolean' },
         'io-url': { type: 'string' },
@@ -105,6 +116,9 @@ export async function parseOptions(
     ...(v.runtime !== undefined ? { runtime: v.runtime } : {}),
     ...(v['runtime-url'] !== undefined ? { runtimeUrl: v['runtime-url'] } : {}),
     ...(v['runtime-api-key'] !== undefined ? { runtimeApiKey: v['runtime-api-key'] } : {}),
+    ...(v['allow-runtime-image'] !== undefined
+      ? { allowRuntimeImages: v['allow-runtime-image'] }
+      : {}),
     ...(v['log-level'] !== undefined ? { logLevel: v['log-level'] } : {}),
     ...(v.json !== undefined ? { json: v.json } : {}),
     ...(v['io-url'] !== undefined ? { ioUrl: v['io-url'] } : {}),
@@ -118,6 +132,7 @@ export async function parseOptions(
   if (!result.success) throw new UsageError(`Invalid options: ${describeIssues(result.error)}`);
   checkRuntimeChoice(result.data);
   checkExternalDevnet(result.data);
+  checkAllowedImages(result.data, env);
   return result.data;
 }
 
@@ -171,6 +186,25 @@ function checkRuntimeChoice(cfg: HeadlessConfig): void {
   if (cfg.runtime === 'simulated' && cfg.profile !== 'local') {
     throw new UsageError(
       `The simulated runtime is refused on ${cfg.profile}: it produces no real inference. Use --runtime docker (vLLM in Docker on this machine's NVIDIA GPU) or --runtime-url.`,
+    );
+  }
+}
+
+/** Extra runtime images only mean something to the Docker runtime, and must be repositories. */
+function checkAllowedImages(
+  cfg: HeadlessConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  const fromEnv = env[EXTRA_RUNTIME_IMAGES_ENV];
+  if (cfg.allowRuntimeImages === undefined && fromEnv === undefined) return;
+  try {
+    parseExtraRuntimeImages([...(cfg.allowRuntimeImages ?? []), ...(fromEnv ? [fromEnv] : [])]);
+  } catch (err) {
+    throw new UsageError(`Invalid --allow-runtime-image: ${(err as Error).message}`);
+  }
+  if (cfg.allowRuntimeImages !== undefined && cfg.runtime !== 'docker') {
+    throw new UsageError(
+      '--allow-runtime-image only applies with --runtime docker: the other runtimes run no image.',
     );
   }
 }

@@ -109,7 +109,15 @@ export async function runHeadless(
     let choice: RuntimeChoice;
     ({ choice, local } = await chooseRuntime(cfg, root, logger));
     runtime = choice.docker
-      ? await createHeadlessDockerRuntime({ dirs, clock, logger, gpu, onProgress: progress.report })
+      ? await createHeadlessDockerRuntime({
+          dirs,
+          clock,
+          logger,
+          gpu,
+          onProgress: progress.report,
+          env,
+          extraImages: cfg.allowRuntimeImages,
+        })
       : new ExternalRuntime({
           url: choice.url,
           apiKey: choice.apiKey,

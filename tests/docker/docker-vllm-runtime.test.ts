@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { Wallet } from 'ethers';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,12 +33,64 @@ import { createDockerVllmRuntime } from '../../src-main/core/runtime/docker/crea
 import { ensureDataDirs, resolveDataDirs } from '../../src-main/core/store/data-dirs.js';
 import { DEVNET_MODEL, defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
 import { startDevnet } from '../../src-main/devnet/io/devnet.js';
+import { ImageAllowList } from '../../src-main/core/runtime/docker/image-allow-list.js';
+import { createHeadlessDockerRuntime } from '../../src-main/headless/docker-runtime.js';
+import { parseOptions } from '../../src-main/headless/options.js';
+import { operatorImages } from '../../src-main/service/nvidia-docker-runtime.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
+import { probeInside } from './container-probe.js';
 import { pushToRegistry, startLocalRegistry, type LocalRegistry } from './local-registry.js';
 
 const docker = await dockerAvailability();
 const pid = process.pid;
 const buildTag = `resultity-test/sim-vllm-rt:${pid}`;
+/** A file in the host's /dev/shm: a container sharing the host's IPC namespace would see it. */
+const shmMarker = `rn-host-shm-marker-${pid}`;
+
+/** Confinement, from the engine's record and from inside the running container. */
+async function expectConfined(info: Docker.ContainerInspectInfo, marker: string) {
+  const h = info.HostConfig;
+  expect(h).toMatchObject({
+    CapDrop: ['ALL'],
+    SecurityOpt: ['no-new-privileges:true'],
+    PidsLimit: 4096,
+    ReadonlyRootfs: true,
+    IpcMode: 'private',
+    ShmSize: 8 * 1024 ** 3,
+    Privileged: false,
+  });
+  expect(h.CapAdd ?? null).toBeNull();
+  expect(Object.keys(h.Tmpfs ?? {})).toEqual(['/tmp']);
+  const [uid] = info.Config.User.split(':').map(Number);
+  expect(uid).toBeGreaterThan(0);
+
+  const docker = createDockerClients({ kind: 'socket', path: dockerSocketPath(), source: 'test' });
+  const inside = await probeInside(docker.api.getContainer(info.Id), [
+    '/app',
+    '/tmp',
+    '/cache/huggingface',
+    '/cache/vllm',
+  ]);
+  for (const status of [inside.main, inside.probe]) {
+    expect(status.CapEff).toBe('0000000000000000');
+    expect(status.CapPrm).toBe('0000000000000000');
+    expect(status.CapBnd).toBe('0000000000000000');
+    expect(status.NoNewPrivs).toBe('1');
+    expect(status.Uid).toBe(`${uid} ${uid} ${uid} ${uid}`);
+  }
+  // The host's /dev/shm is not shared: our marker file there is not visible inside.
+  expect(existsSync(path.join('/dev/shm', marker))).toBe(true);
+  expect(inside.shmEntries).not.toContain(marker);
+  // A read-only image and read-only weights; /tmp and the compile cache take writes.
+  expect(inside.writes).toEqual({
+    '/app': 'EROFS',
+    '/tmp': 'ok',
+    '/cache/huggingface': 'EROFS',
+    '/cache/vllm': 'ok',
+  });
+  if (inside.pidsMax !== null) expect(inside.pidsMax).toBe('4096');
+  return inside;
+}
 
 describe.skipIf(!docker.available)(
   'DockerVllmRuntime on the real engine (sim image via a local registry)',
@@ -79,6 +132,10 @@ describe.skipIf(!docker.available)(
       const rt = new DockerVllmRuntime({
         clients,
         puller,
+        // The test registry is allowed the way an operator allows an image: the environment.
+        allowList: new ImageAllowList(
+          operatorImages({ env: { RESULTITY_EXTRA_RUNTIME_IMAGES: repository } }),
+        ),
         clock: systemClock,
         logger,
         network,
@@ -120,6 +177,7 @@ describe.skipIf(!docker.available)(
 
     beforeAll(async () => {
       work = await mkdtemp(path.join(os.tmpdir(), 'rn-docker-rt-'));
+      await writeFile(path.join('/dev/shm', shmMarker), 'host only');
       await time('build sim image', () => buildSimRuntimeImage(engine, buildTag));
       registry = await startLocalRegistry();
       repository = `${registry.address}/resultity-test/sim-vllm`;
@@ -155,6 +213,7 @@ describe.skipIf(!docker.available)(
         .catch(() => undefined);
       await registry?.close();
       await rm(work, { recursive: true, force: true });
+      await unlink(path.join('/dev/shm', shmMarker)).catch(() => undefined);
       console.log(`[docker-vllm-runtime] timings (ms): ${JSON.stringify(timings)}`);
     }, 120_000);
 
@@ -179,7 +238,10 @@ describe.skipIf(!docker.available)(
           statusCode: 404,
         });
         const progress: TransferProgress[] = [];
-        const rt = runtime('local', { onProgress: (p) => progress.push(p) });
+        const rt = runtime('local', {
+          onProgress: (p) => progress.push(p),
+          modelInstalled: async () => true,
+        });
         await time('apply: pull + start + healthy', () => rt.apply(plan));
         expect(rt.status()).toMatchObject({
           state: 'ready',
@@ -197,22 +259,37 @@ describe.skipIf(!docker.available)(
 
         const info = await engine.getContainer(rt.container()!.id).inspect();
         expect(info.HostConfig.PortBindings['8000/tcp'][0].HostIp).toBe('127.0.0.1');
-        expect(info.HostConfig.IpcMode).toBe('host');
         expect(info.HostConfig.DeviceRequests ?? null).toBeNull();
         expect(info.Config.Labels).toMatchObject({
           [OWNER_LABEL]: '1',
           [NETWORK_LABEL]: 'local',
           [ROLE_LABEL]: 'vllm',
         });
-        expect(info.Config.Cmd).toEqual(
-          expect.arrayContaining(['--served-model-name', 'sim-7b', '--api-key']),
-        );
-        const apiKey = info.Config.Cmd[info.Config.Cmd.indexOf('--api-key') + 1]!;
+        expect(info.Config.Cmd).toEqual(expect.arrayContaining(['--served-model-name', 'sim-7b']));
+        // The API key travels in the environment: a command line is readable by any local user.
+        const keyVar = info.Config.Env.find((e) => e.startsWith('VLLM_API_KEY='));
+        const apiKey = keyVar!.slice('VLLM_API_KEY='.length);
         expect(apiKey.length).toBeGreaterThanOrEqual(40);
-        const mounts = info.Mounts.map((m) => m.Source).sort();
-        expect(mounts).toEqual(
-          [path.join(work, 'local', 'hf-cache'), path.join(work, 'local', 'vllm-cache')].sort(),
+        expect(info.Config.Cmd).not.toContain('--api-key');
+        expect(JSON.stringify([info.Config.Cmd, info.Config.Entrypoint, info.Args])).not.toContain(
+          apiKey,
         );
+        // …and the sim runtime took it from there: a request without it is refused.
+        const unauth = await fetch(`${rt.container()!.baseUrl}/v1/models`);
+        expect(unauth.status).toBe(401);
+        const authed = await fetch(`${rt.container()!.baseUrl}/v1/models`, {
+          headers: { authorization: `Bearer ${apiKey}` },
+        });
+        expect(authed.status).toBe(200);
+        // Only the two cache folders, the weights read-only (the node installed and verified them).
+        const mounts = info.Mounts.map((m) => `${m.Source}:${m.Destination}:${m.RW ? 'rw' : 'ro'}`);
+        expect(mounts.sort()).toEqual(
+          [
+            `${path.join(work, 'local', 'hf-cache')}:/cache/huggingface:ro`,
+            `${path.join(work, 'local', 'vllm-cache')}:/cache/vllm:rw`,
+          ].sort(),
+        );
+        await expectConfined(info, shmMarker);
         const exposed = JSON.stringify([
           info.Config.Env,
           info.Config.Cmd,
@@ -339,6 +416,63 @@ describe.skipIf(!docker.available)(
       expect(list).toHaveLength(0);
     }, 60_000);
 
+    it('the production factory (headless --runtime docker, as the desktop) refuses an image outside the allow-list and runs it once the operator allows it', async () => {
+      const dirs = resolveDataDirs(path.join(work, 'prod-factory'), 'testnet');
+      await ensureDataDirs(dirs);
+      const progress: unknown[] = [];
+      const make = async (argv: string[], env: Record<string, string> = {}) => {
+        const cfg = await parseOptions(
+          ['--profile', 'testnet', '--runtime', 'docker', ...argv],
+          env,
+        );
+        const rt = await createHeadlessDockerRuntime({
+          dirs,
+          clock: systemClock,
+          logger,
+          gpu: { latest: () => [] },
+          onProgress: (p) => progress.push(p),
+          env,
+          extraImages: cfg!.allowRuntimeImages,
+        });
+        runtimes.push(rt as DockerVllmRuntime);
+        return rt;
+      };
+      const containers = () =>
+        engine.listContainers({ all: true, filters: { label: [`${NETWORK_LABEL}=testnet`] } });
+      const before = (await containers()).length;
+
+      const plain = await make([]);
+      const refused = plain.apply(plan);
+      await expect(refused).rejects.toThrow(
+        new RegExp(
+          `runtime image ${repository}, which this node does not run.*Nothing was downloaded`,
+        ),
+      );
+      expect(plain.status()).toMatchObject({ state: 'failed' });
+      expect(plain.status().detail).toMatch(/--allow-runtime-image/);
+      expect(progress).toHaveLength(0);
+      expect(await containers()).toHaveLength(before);
+      expect(logs.some((l) => l.level === 'error' && l.message.includes('does not run'))).toBe(
+        true,
+      );
+      // The network's configuration cannot widen the list: vLLM's own repository is still the only one.
+      await expect(
+        plain.apply({ ...plan, image: { ...plan.image!, repository: 'ghcr.io/attacker/vllm' } }),
+      ).rejects.toThrow(/allowed: vllm\/vllm-openai\)/);
+
+      // Allowed by the operator (flag or environment): it passes the list and stops only at the
+      // GPU, which this machine does not have.
+      for (const allowed of [
+        await make(['--allow-runtime-image', repository]),
+        await make([], {
+          RESULTITY_EXTRA_RUNTIME_IMAGES: `docker.io/vllm/vllm-openai, ${repository}`,
+        }),
+      ]) {
+        await expect(allowed.apply(plan)).rejects.toThrow(/No NVIDIA GPU is available/);
+        expect(allowed.status().detail).not.toMatch(/does not run/);
+      }
+    }, 60_000);
+
     it("maps the engine's answer to a GPU request into a fix (no NVIDIA runtime here)", async () => {
       const info = (await engine.info()) as { Runtimes?: Record<string, unknown> };
       const hasNvidia = Object.keys(info.Runtimes ?? {}).includes('nvidia');
@@ -381,6 +515,7 @@ describe.skipIf(!docker.available)(
         logger,
         gpu: 'none',
         simulated: true,
+        extraImages: [repository],
         extra: { supervisor: { timing: { loadingHealthMs: 200, stopTimeoutSec: 2 } } },
       });
       runtimes.push(rt);

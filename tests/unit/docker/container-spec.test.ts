@@ -30,13 +30,16 @@ const spec: VllmContainerSpec = {
   hfCacheDir: '/data/testnet/runtime/hf-cache',
   compileCacheDir: '/data/testnet/runtime/vllm-cache',
   offline: true,
+  user: { uid: 1000, gid: 1000 },
 };
 const instance = { name: 'resultity-vllm-testnet-1', hostPort: 41234, apiKey: 'k'.repeat(43) };
 
 describe('container create options', () => {
   const o = buildCreateOptions(spec, instance);
 
-  it('passes the plan to vLLM, with util rounded to 2 decimals and the key as --api-key', () => {
+  it('passes the plan to vLLM, with util rounded to 2 decimals and the key in the environment only', () => {
+    expect(o.Env).toContain(`VLLM_API_KEY=${instance.apiKey}`);
+    expect(JSON.stringify([o.Cmd, o.Entrypoint ?? null])).not.toContain(instance.apiKey);
     expect(o.Cmd).toEqual([
       '--model', 'Qwen/Qwen3-0.6B',
       '--revision', 'c1899de',
@@ -46,19 +49,18 @@ describe('container create options', () => {
       '--gpu-memory-utilization', '0.86',
       '--host', '0.0.0.0',
       '--port', '8000',
-      '--api-key', instance.apiKey,
     ]); // prettier-ignore
   });
 
-  it('binds 127.0.0.1 only, shares IPC with the host, requests the GPU and mounts only the caches', () => {
+  it('binds 127.0.0.1 only, requests the GPU and mounts only the caches (weights read-only once verified)', () => {
     const h = o.HostConfig!;
     expect(h.PortBindings).toEqual({ '8000/tcp': [{ HostIp: '127.0.0.1', HostPort: '41234' }] });
-    expect(h.IpcMode).toBe('host');
     expect(h.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }]);
     expect(h.Binds).toEqual([
-      '/data/testnet/runtime/hf-cache:/root/.cache/huggingface',
-      '/data/testnet/runtime/vllm-cache:/root/.cache/vllm',
+      '/data/testnet/runtime/hf-cache:/cache/huggingface:ro',
+      '/data/testnet/runtime/vllm-cache:/cache/vllm:rw',
     ]);
+    expect(o.Env).toEqual(expect.arrayContaining(['HF_HOME=/cache/huggingface', 'HOME=/tmp']));
     expect(h.RestartPolicy).toEqual({ Name: 'no' });
     expect(o.Env).toContain('HF_HUB_OFFLINE=1');
     expect(o.Labels).toMatchObject({
@@ -69,13 +71,26 @@ describe('container create options', () => {
     });
   });
 
-  it('omits the GPU request for the stand-in, and uses a big /dev/shm when IPC is not shared', () => {
-    const h = buildCreateOptions(
-      { ...spec, deviceRequests: null, ipcHost: false, offline: false },
-      instance,
-    );
+  it('confines the container: non-root, no capabilities, no-new-privileges, pids limit, read-only image, own IPC', () => {
+    const h = o.HostConfig!;
+    expect(o.User).toBe('1000:1000');
+    expect(h).toMatchObject({
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges:true'],
+      PidsLimit: 4096,
+      ReadonlyRootfs: true,
+      IpcMode: 'private',
+      ShmSize: 8 * 1024 ** 3,
+      Privileged: false,
+    });
+    expect(h.CapAdd ?? []).toEqual([]);
+    expect(Object.keys(h.Tmpfs ?? {})).toEqual(['/tmp']);
+  });
+
+  it('omits the GPU request for the stand-in, and lets vLLM download into a writable cache when the node did not install the weights', () => {
+    const h = buildCreateOptions({ ...spec, deviceRequests: null, offline: false }, instance);
     expect(h.HostConfig).not.toHaveProperty('DeviceRequests');
-    expect(h.HostConfig?.ShmSize).toBe(8 * 1024 ** 3);
+    expect(h.HostConfig?.Binds?.[0]).toBe('/data/testnet/runtime/hf-cache:/cache/huggingface:rw');
     expect(h.Env).not.toContain('HF_HUB_OFFLINE=1');
   });
 

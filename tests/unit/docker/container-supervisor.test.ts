@@ -17,6 +17,7 @@ const spec: VllmContainerSpec = {
   hfCacheDir: '/tmp/hf',
   compileCacheDir: '/tmp/vc',
   offline: false,
+  user: { uid: 1000, gid: 1000 },
 };
 
 const settle = async () => {

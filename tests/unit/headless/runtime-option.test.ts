@@ -53,6 +53,36 @@ describe('--runtime', () => {
     await expect(refused).rejects.toThrow(/refused on testnet.*--runtime docker/);
   });
 
+  it('--allow-runtime-image (repeatable, or allowRuntimeImages in the config file) extends the image allow-list for docker only', async () => {
+    const argv = ['--profile', 'mainnet', '--runtime', 'docker'];
+    expect(
+      await parseOptions(
+        [...argv, '--allow-runtime-image', 'r.example/a', '--allow-runtime-image', 'b/c'],
+        {},
+      ),
+    ).toMatchObject({ allowRuntimeImages: ['r.example/a', 'b/c'] });
+    const file = join(dir, 'allow.json');
+    await writeFile(
+      file,
+      JSON.stringify({ profile: 'mainnet', runtime: 'docker', allowRuntimeImages: ['x/y'] }),
+    );
+    expect(await parseOptions(['--config', file], {})).toMatchObject({
+      allowRuntimeImages: ['x/y'],
+    });
+    await expect(
+      parseOptions([...argv, '--allow-runtime-image', 'vllm/vllm-openai:latest'], {}),
+    ).rejects.toThrow(
+      /Invalid --allow-runtime-image: "vllm\/vllm-openai:latest" is not an image repository/,
+    );
+    await expect(
+      parseOptions(argv, { RESULTITY_EXTRA_RUNTIME_IMAGES: 'x@sha256:00' }),
+    ).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      parseOptions(['--runtime-url', 'http://127.0.0.1:8000', '--allow-runtime-image', 'a/b'], {}),
+    ).rejects.toThrow(/only applies with --runtime docker/);
+    expect(USAGE).toContain('--allow-runtime-image <repository>');
+  });
+
   it('refuses an unknown runtime and two runtimes at once', async () => {
     await expect(parseOptions(['--runtime', 'podman'], {})).rejects.toThrow(/runtime/);
     const both = ['--runtime', 'docker', '--runtime-url', 'http://127.0.0.1:8000'];

@@ -1,10 +1,12 @@
 import type Docker from 'dockerode';
+import { confinedHostConfig, type ContainerUser } from './container-confinement.js';
 import { NETWORK_LABEL, OWNER_LABEL, PLAN_LABEL, ROLE_LABEL } from './labels.js';
 
 /** vLLM listens here inside the container; the host side is a free 127.0.0.1 port. */
 export const CONTAINER_PORT = 8000;
-const HF_HOME = '/root/.cache/huggingface';
-const VLLM_CACHE = '/root/.cache/vllm';
+/** Outside /root: the container's user is not root and could not traverse it. */
+export const HF_HOME = '/cache/huggingface';
+export const VLLM_CACHE = '/cache/vllm';
 
 export interface VllmContainerSpec {
   /** Image reference, pinned: `repo@sha256:…`. */
@@ -21,8 +23,9 @@ export interface VllmContainerSpec {
   compileCacheDir: string;
   /** Weights were installed and hash-checked by the node: forbid vLLM to fetch anything. */
   offline: boolean;
-  /** Use `--ipc=host` (vLLM's advice); otherwise a large /dev/shm. */
-  ipcHost?: boolean;
+  /** The non-root user vLLM runs as (see containerUser). */
+  user: ContainerUser;
+  /** Size of the container's own /dev/shm (the host's IPC namespace is never shared). */
   shmSizeBytes?: number;
   stopTimeoutSec?: number;
   extraArgs?: string[];
@@ -34,8 +37,11 @@ export interface ContainerInstance {
   apiKey: string;
 }
 
-/** vLLM's command line for a plan (the image's entrypoint is `vllm serve`). */
-export function vllmArgs(spec: VllmContainerSpec, apiKey: string): string[] {
+/**
+ * vLLM's command line for a plan (the image's entrypoint is `vllm serve`). The API key is not
+ * on it: any local user can read a command line in `ps`; vLLM reads VLLM_API_KEY instead.
+ */
+export function vllmArgs(spec: VllmContainerSpec): string[] {
   return [
     '--model',
     spec.model.name,
@@ -53,15 +59,37 @@ export function vllmArgs(spec: VllmContainerSpec, apiKey: string): string[] {
     '0.0.0.0',
     '--port',
     String(CONTAINER_PORT),
-    '--api-key',
-    apiKey,
     ...(spec.extraArgs ?? []),
   ];
 }
 
 /**
+ * Where vLLM and the libraries under it write. The image is read-only, so every cache is sent
+ * either to the mounted compile cache (kept across restarts) or to $HOME = the /tmp tmpfs.
+ */
+function cacheEnv(): string[] {
+  return [
+    `HF_HOME=${HF_HOME}`,
+    `VLLM_CACHE_ROOT=${VLLM_CACHE}`,
+    `TRITON_CACHE_DIR=${VLLM_CACHE}/triton`,
+    `TORCHINDUCTOR_CACHE_DIR=${VLLM_CACHE}/torchinductor`,
+    `FLASHINFER_WORKSPACE_BASE=${VLLM_CACHE}`,
+    `CUDA_CACHE_PATH=${VLLM_CACHE}/nv`,
+    'HOME=/tmp',
+    'XDG_CACHE_HOME=/tmp/.cache',
+    'VLLM_CONFIG_ROOT=/tmp/.config/vllm',
+    // getpass.getuser() (torch) fails for a uid without a passwd entry unless USER is set.
+    'USER=vllm',
+    'PYTHONDONTWRITEBYTECODE=1',
+  ];
+}
+
+/**
  * The full create request. Ports bind to 127.0.0.1 only; the only mounts are the two cache
- * folders; the node's keys, settings and journal are never mounted or passed in.
+ * folders (the Hugging Face one read-only once the node installed and verified the weights);
+ * the node's keys, settings and journal are never mounted or passed in. The container is
+ * confined: a non-root user, no capabilities, no-new-privileges, a pids limit, a read-only
+ * image with a /tmp tmpfs, and its own IPC namespace.
  */
 export function buildCreateOptions(
   spec: VllmContainerSpec,
@@ -69,18 +97,19 @@ export function buildCreateOptions(
 ): Docker.ContainerCreateOptions {
   const port = `${CONTAINER_PORT}/tcp`;
   const env = [
-    `HF_HOME=${HF_HOME}`,
-    `VLLM_CACHE_ROOT=${VLLM_CACHE}`,
+    `VLLM_API_KEY=${instance.apiKey}`,
+    ...cacheEnv(),
     'VLLM_NO_USAGE_STATS=1',
     'DO_NOT_TRACK=1',
     ...(spec.offline ? ['HF_HUB_OFFLINE=1', 'TRANSFORMERS_OFFLINE=1'] : []),
   ];
-  const ipcHost = spec.ipcHost ?? true;
+  const hfMode = spec.offline ? 'ro' : 'rw';
   return {
     name: instance.name,
     Image: spec.image,
-    Cmd: vllmArgs(spec, instance.apiKey),
+    Cmd: vllmArgs(spec),
     Env: env,
+    User: `${spec.user.uid}:${spec.user.gid}`,
     Labels: {
       [OWNER_LABEL]: '1',
       [NETWORK_LABEL]: spec.network,
@@ -92,9 +121,12 @@ export function buildCreateOptions(
     StopSignal: 'SIGTERM',
     StopTimeout: spec.stopTimeoutSec ?? 30,
     HostConfig: {
+      ...confinedHostConfig({ shmBytes: spec.shmSizeBytes }),
       PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: String(instance.hostPort) }] },
-      Binds: [`${spec.hfCacheDir}:${HF_HOME}`, `${spec.compileCacheDir}:${VLLM_CACHE}`],
-      ...(ipcHost ? { IpcMode: 'host' } : { ShmSize: spec.shmSizeBytes ?? 8 * 1024 ** 3 }),
+      Binds: [
+        `${spec.hfCacheDir}:${HF_HOME}:${hfMode}`,
+        `${spec.compileCacheDir}:${VLLM_CACHE}:rw`,
+      ],
       ...(spec.deviceRequests ? { DeviceRequests: spec.deviceRequests } : {}),
       // The node supervises restarts itself (with backoff and recreation).
       RestartPolicy: { Name: 'no' },

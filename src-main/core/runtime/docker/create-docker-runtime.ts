@@ -12,6 +12,7 @@ import { nodeDiscoveryHost, type DiscoveryHost } from './discovery-host.js';
 import { DockerVllmRuntime, type DockerVllmRuntimeOptions } from './docker-vllm-runtime.js';
 import { discoverEngine, type Discovery } from './engine-discovery.js';
 import { DockerEngineError } from './engine-problems.js';
+import { ImageAllowList } from './image-allow-list.js';
 import { ImagePuller } from './image-puller.js';
 import { IMAGE_RECORD_FILE } from './labels.js';
 import { OwnedImages } from './owned-images.js';
@@ -44,6 +45,8 @@ export interface CreateDockerRuntimeOptions {
   /** Approved models and the store that installed them (then vLLM runs offline). */
   models?: { store: ModelStore; approved: () => readonly ApprovedModel[] };
   onProgress?: (p: TransferProgress) => void;
+  /** Repositories the operator allows besides vLLM's (parseExtraRuntimeImages). */
+  extraImages?: readonly string[];
   simulated?: boolean;
   host?: DiscoveryHost;
   extra?: Partial<DockerVllmRuntimeOptions>;
@@ -111,9 +114,16 @@ export async function createDockerVllmRuntime(o: CreateDockerRuntimeOptions): Pr
     return m ? o.models.store.isInstalled(m) : false;
   };
 
+  const allowList = new ImageAllowList(o.extraImages);
+  if (o.extraImages?.length) {
+    o.logger.warn(
+      `The operator allows these runtime images besides vLLM's: ${o.extraImages.join(', ')}.`,
+    );
+  }
   const runtime = new DockerVllmRuntime({
     clients,
     puller,
+    allowList,
     clock: o.clock,
     logger: o.logger,
     network: o.network,

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { chown, mkdir } from 'node:fs/promises';
 import { canonicalJson } from '../../protocol/canonical.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
@@ -17,10 +17,12 @@ import {
   type RuntimeStatus,
 } from '../runtime.js';
 import { EMPTY_METRICS, parseVllmMetrics } from '../vllm-metrics.js';
+import { containerUser, type ContainerUser } from './container-confinement.js';
 import { ContainerSupervisor, type ContainerSupervisorOptions } from './container-supervisor.js';
 import type { VllmContainerSpec } from './container-spec.js';
 import type { DockerClients } from './docker-clients.js';
 import { ALL_GPUS } from './gpu-container-check.js';
+import type { ImageAllowList } from './image-allow-list.js';
 import type { ImagePuller } from './image-puller.js';
 import type { OwnedImages } from './owned-images.js';
 import type { SupervisorStatus } from './supervisor-status.js';
@@ -36,6 +38,10 @@ export interface GpuMemoryReading {
 export interface DockerVllmRuntimeOptions {
   clients: DockerClients;
   puller: ImagePuller;
+  /** The repositories this node runs; a plan naming another one is refused before any pull. */
+  allowList: ImageAllowList;
+  /** Defaults to containerUser(): the node's own user, never root. */
+  user?: ContainerUser;
   clock: Clock;
   logger: Logger;
   network: string;
@@ -106,6 +112,7 @@ export class DockerVllmRuntime implements Runtime {
   async apply(plan: RuntimePlan): Promise<void> {
     if (!plan.image)
       throw new RuntimeError('The Docker runtime needs a runtime image in the plan.', 'failed');
+    this.#refuseUnlisted(plan.image.repository);
     const hash = planHash(plan);
     const state = this.#sup.status().state;
     if (
@@ -171,10 +178,30 @@ export class DockerVllmRuntime implements Runtime {
     return client.stream(request);
   }
 
+  /**
+   * Refuses an image outside the allow-list before anything is pulled or stopped: the apply
+   * fails with the reason (the configuration status reports it) and a container already
+   * serving an earlier plan keeps serving.
+   */
+  #refuseUnlisted(repository: string): void {
+    try {
+      this.#o.allowList.check(repository);
+    } catch (err) {
+      const detail = (err as Error).message;
+      this.#o.logger.error(detail);
+      if (this.#sup.status().state === 'stopped') this.#set('failed', detail);
+      throw new RuntimeError(detail, 'failed');
+    }
+  }
+
   async #spec(plan: RuntimePlan, ref: string, hash: string): Promise<VllmContainerSpec> {
     const o = this.#o;
-    await mkdir(o.cacheDirs.hf, { recursive: true });
-    await mkdir(o.cacheDirs.compile, { recursive: true });
+    const user = o.user ?? containerUser();
+    for (const dir of [o.cacheDirs.hf, o.cacheDirs.compile]) {
+      await mkdir(dir, { recursive: true });
+      // A node running as root hands the caches to the container's user (nobody).
+      if (process.getuid?.() === 0) await chown(dir, user.uid, user.gid);
+    }
     let utilization = o.defaultGpuMemoryUtilization ?? 0.9;
     let deviceRequests: Docker.DeviceRequest[] | null = null;
     if (o.gpuMemory) {
@@ -205,6 +232,7 @@ export class DockerVllmRuntime implements Runtime {
       hfCacheDir: o.cacheDirs.hf,
       compileCacheDir: o.cacheDirs.compile,
       offline: (await o.modelInstalled?.(plan)) ?? false,
+      user,
     };
   }
 
