@@ -4,12 +4,12 @@ import type { NetworkProfile } from '../config/network-profiles.js';
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
 import type { IoApi, IoHttpClientOptions } from '../network/io-http-client.js';
-import type { JobLinkApi, JobLinkOptions } from '../network/job-link.js';
 import type { HardwareProfile, MessageSigner, RegisterBody } from '../protocol/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DataDirs } from '../store/data-dirs.js';
 import type { GpuStatusSampler } from '../system/gpu-status.js';
 import type { MemoryReader } from '../system/memory.js';
+import type { LinkSession } from './link-session.js';
 import type { LogOutbox } from './log-uploader.js';
 
 /** The node key as the agent uses it (NodeIdentity fits; the private key never leaves it). */
@@ -40,7 +40,8 @@ export interface AgentDeps {
   dirs: DataDirs;
   identity: AgentIdentity;
   createIo: (opts: IoHttpClientOptions) => IoApi;
-  createLink: (opts: JobLinkOptions) => JobLinkApi;
+  /** The job link holder, shared with the job engine (which sends its results through it). */
+  link: LinkSession;
   runtime: Runtime;
   jobEngine: JobEngineApi;
   configStore: SnapshotStore;

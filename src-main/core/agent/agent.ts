@@ -4,12 +4,7 @@ import type { JobEvent } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
 import type { IoApi } from '../network/io-http-client.js';
 import type { SessionInfo } from '../network/job-link.js';
-import type {
-  ConfigStatus,
-  LogBatchBody,
-  NodeMessageBody,
-  NodeMessageType,
-} from '../protocol/index.js';
+import type { ConfigStatus, LogBatchBody } from '../protocol/index.js';
 import type { RuntimeStatus } from '../runtime/runtime.js';
 import { osMemory } from '../system/memory.js';
 import type { AgentDeps } from './agent-deps.js';
@@ -19,7 +14,6 @@ import { buildHeartbeat } from './heartbeat-body.js';
 import { heartbeatOnce } from './heartbeat-task.js';
 import { routeNetworkMessage } from './link-router.js';
 import { settleWithin, uploadLogs } from './log-uploader.js';
-import { LinkSession } from './link-session.js';
 import { configProblem, runtimeCondition } from './problem-text.js';
 import { registerWithRetry } from './register-node.js';
 import { RegistrationStore } from './registration.js';
@@ -47,7 +41,6 @@ export class Agent {
   private readonly logFlush: Repeater;
   private readonly abort = new AbortController();
   private readonly cleanups: (() => void)[] = [];
-  private link: LinkSession | null = null;
   private phase: Phase = 'idle';
   private wsPath = '/v1/ws';
   /** What the current job session announced as `accepting`. */
@@ -116,11 +109,6 @@ export class Agent {
 
   onJobEvent(listener: (e: JobEvent) => void): () => void {
     return this.deps.jobEngine.onEvent(listener);
-  }
-
-  /** Sends a node message on the job link; false when the link is down (the caller keeps it). */
-  send<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): boolean {
-    return this.link?.link.send(type, body) ?? false;
   }
 
   /** Restores local state, then registers / reconnects in the background. */
@@ -236,46 +224,49 @@ export class Agent {
   private goOnline(): void {
     this.phase = 'online';
     this.onConfigStatus(this.config.status());
-    if (!this.link) this.link = this.createLink();
-    this.link.link.start();
+    this.startLink();
     this.config.start();
     this.heartbeats.start(true);
     if (this.deps.logOutbox) this.logFlush.start(false);
   }
 
-  private createLink(): LinkSession {
+  /** Opens the shared job link (created on the first start, where registration says). */
+  private startLink(): void {
     const { clock, identity, profile, logger, agentVersion, options } = this.deps;
     const ttl = this.config.snapshot()?.snapshot.ttl;
-    const link = this.deps.createLink({
-      url: wsUrlFor(profile, this.wsPath),
-      signer: identity,
-      clock,
-      logger,
-      agentVersion,
-      sessionParams: () => this.sessionParams(),
-      ...(ttl ? { retry: { baseMs: ttl.retry_base_ms, maxMs: ttl.retry_max_ms } } : {}),
-      ...(options?.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
-    });
     const drainDefault = options?.drainTimeoutMs ?? 60_000;
-    return new LinkSession(link, clock, this.log, options?.linkGraceMs ?? 5000, {
-      up: (session) => this.onLinkUp(session),
-      problem: (reason) => this.health.set('link', reason),
-      notRegistered: () => void this.reRegister(),
-      unauthorised: () => void this.checkClock(),
-      message: (msg) =>
-        routeNetworkMessage(msg, {
-          jobs: this.deps.jobEngine,
-          logger: this.log,
-          configAdvertised: (digest, why) => void this.config.advertised(digest, why),
-          nodeStatus: (status, why) => this.health.setNodeStatus(status, why),
-          drain: (why, deadline) =>
-            void this.shutdown(
-              `the network asked this node to stop: ${why}`,
-              deadline ?? drainDefault,
-              true,
-            ),
-          notRegistered: () => void this.reRegister(),
-        }),
+    this.deps.link.start({
+      link: {
+        url: wsUrlFor(profile, this.wsPath),
+        signer: identity,
+        clock,
+        logger,
+        agentVersion,
+        sessionParams: () => this.sessionParams(),
+        ...(ttl ? { retry: { baseMs: ttl.retry_base_ms, maxMs: ttl.retry_max_ms } } : {}),
+        ...(options?.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
+      },
+      graceMs: options?.linkGraceMs ?? 5000,
+      hooks: {
+        up: (session) => this.onLinkUp(session),
+        problem: (reason) => this.health.set('link', reason),
+        notRegistered: () => void this.reRegister(),
+        unauthorised: () => void this.checkClock(),
+        message: (msg) =>
+          routeNetworkMessage(msg, {
+            jobs: this.deps.jobEngine,
+            logger: this.log,
+            configAdvertised: (digest, why) => void this.config.advertised(digest, why),
+            nodeStatus: (status, why) => this.health.setNodeStatus(status, why),
+            drain: (why, deadline) =>
+              void this.shutdown(
+                `the network asked this node to stop: ${why}`,
+                deadline ?? drainDefault,
+                true,
+              ),
+            notRegistered: () => void this.reRegister(),
+          }),
+      },
     });
   }
 
@@ -301,8 +292,8 @@ export class Agent {
 
   /** The session said "not accepting" (runtime loading, say) and now it could: open a new one. */
   private reannounce(): boolean {
-    const link = this.link?.link;
-    if (link?.state !== 'ready' || this.announcedAccepting || !this.wantsJobs()) return false;
+    const link = this.deps.link;
+    if (link.state !== 'ready' || this.announcedAccepting || !this.wantsJobs()) return false;
     this.log.info('Ready for jobs now: reopening the job session to say so.');
     link.reconnect();
     return true;
@@ -374,7 +365,7 @@ export class Agent {
       await this.register();
       if (this.abort.signal.aborted) return;
       this.phase = 'online';
-      this.link?.link.reconnect();
+      this.deps.link.reconnect();
       this.health.recompute();
       void this.heartbeats.trigger();
     })()
@@ -401,9 +392,9 @@ export class Agent {
   private onConfigApplied(): void {
     const ttl = this.config.snapshot()?.snapshot.ttl;
     if (ttl) this.deps.logStore?.setFlushInterval(ttl.log_flush_interval_ms);
-    if (ttl && this.link) {
+    if (ttl) {
       try {
-        this.link.link.setRetry(ttl.retry_base_ms, ttl.retry_max_ms);
+        this.deps.link.setRetry(ttl.retry_base_ms, ttl.retry_max_ms);
       } catch (err) {
         this.log.warn(`Ignored the configuration's retry timers: ${(err as Error).message}`);
       }
@@ -426,14 +417,14 @@ export class Agent {
             this.log.error(`Draining jobs failed: ${(err as Error).message}`),
           );
         if (ackNetwork) {
-          this.link?.link.send('drain_ack', {
+          this.deps.link.send('drain_ack', {
             in_flight: this.deps.jobEngine.counters().in_flight,
           });
         }
         await this.heartbeats.stop();
         await this.logFlush.stop();
         await this.finalLogFlush();
-        await this.link?.stop(reason);
+        await this.deps.link.stop(reason);
         await this.config.stop();
       }
       for (const cleanup of this.cleanups.splice(0)) cleanup();

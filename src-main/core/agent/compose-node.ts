@@ -15,6 +15,7 @@ import { nullGpuSampler, type GpuStatusSampler } from '../system/gpu-status.js';
 import { hardwareProfile } from '../system/hardware-profile.js';
 import type { MemoryReader } from '../system/memory.js';
 import type { AgentDeps, AgentIdentity, AgentOptions } from './agent-deps.js';
+import { LinkSession } from './link-session.js';
 import type { LogOutbox } from './log-uploader.js';
 
 export interface ComposeNodeOptions {
@@ -50,21 +51,15 @@ export interface ComposedNode {
 export function composeNode(o: ComposeNodeOptions): ComposedNode {
   const clock = o.clock ?? systemClock;
   const journal = openJobJournal(o.dirs.journal, { logger: o.logger });
-  // The engine sends through the agent's link; the agent exists before any job can arrive.
-  let agent: Agent | null = null;
-  const jobEngine = new JobEngine({
-    runtime: o.runtime,
-    journal,
-    send: (type, body) => agent?.send(type, body) ?? false,
-    clock,
-    logger: o.logger,
-  });
-  agent = new Agent({
+  // One holder of the job link: the engine sends its results through it, the agent opens it.
+  const link = new LinkSession((opts) => new JobLink(opts), clock, o.logger.child('agent'));
+  const jobEngine = new JobEngine({ runtime: o.runtime, journal, link, clock, logger: o.logger });
+  const agent = new Agent({
     profile: o.profile,
     dirs: o.dirs,
     identity: o.identity,
     createIo: (opts) => new IoHttpClient({ ...opts, ...(o.fetch ? { fetch: o.fetch } : {}) }),
-    createLink: (opts) => new JobLink(opts),
+    link,
     runtime: o.runtime,
     jobEngine,
     configStore: new SnapshotStore(o.dirs),
@@ -79,15 +74,14 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     ...(o.driverMajor ? { driverMajor: o.driverMajor } : {}),
     ...(o.agentOptions ? { options: o.agentOptions } : {}),
   });
-  const node = agent;
   let closing: Promise<void> | null = null;
   return {
-    agent: node,
+    agent,
     jobEngine,
     journal,
     close: (reason = 'the node is shutting down') =>
       (closing ??= (async () => {
-        await node.stop(reason);
+        await agent.stop(reason);
         await jobEngine.close();
         await journal.close();
       })()),

@@ -1,8 +1,15 @@
 import type { Clock, TimerHandle } from '../clock.js';
+import type { NodeMessageSender } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
 import { CLOSE_NOT_REGISTERED, CLOSE_UNAUTHORISED } from '../network/close-codes.js';
-import type { DisconnectInfo, JobLinkApi, SessionInfo } from '../network/job-link.js';
-import type { NetworkMessage } from '../protocol/index.js';
+import type {
+  DisconnectInfo,
+  JobLinkApi,
+  JobLinkOptions,
+  JobLinkState,
+  SessionInfo,
+} from '../network/job-link.js';
+import type { NetworkMessage, NodeMessageBody, NodeMessageType } from '../protocol/index.js';
 
 export interface LinkSessionHooks {
   up(session: SessionInfo): void;
@@ -14,55 +21,98 @@ export interface LinkSessionHooks {
   message(msg: NetworkMessage): void;
 }
 
+export interface LinkSessionStart {
+  /** How to open the link (URL from the registration, timers from the snapshot). */
+  link: JobLinkOptions;
+  /** A drop only counts as a problem when the link is not back within this long. */
+  graceMs: number;
+  hooks: LinkSessionHooks;
+}
+
 /**
- * Watches the job link for the agent: a drop only counts as a problem when the link is not
- * back within the grace period (a quick reconnect is not worth a `degraded` flash).
+ * The one holder of the node's current job link. The composition creates it and hands it to
+ * the job engine (which sends accepts, partials and results through it) and to the agent
+ * (which starts, re-opens and stops it). The link itself only exists once the node knows
+ * where to connect (after registration), so `send` answers false until then.
+ *
+ * It also watches the link for the agent: a drop only counts as a problem when the link is
+ * not back within the grace period (a quick reconnect is not worth a `degraded` flash).
  */
-export class LinkSession {
+export class LinkSession implements NodeMessageSender {
+  private link: JobLinkApi | null = null;
+  private hooks: LinkSessionHooks | null = null;
+  private graceMs = 0;
   private graceTimer: TimerHandle | null = null;
   private quiet = false;
 
   constructor(
-    readonly link: JobLinkApi,
+    private readonly createLink: (opts: JobLinkOptions) => JobLinkApi,
     private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly graceMs: number,
-    private readonly hooks: LinkSessionHooks,
-  ) {
-    link.on('connected', (s) => this.onUp(s));
-    link.on('disconnected', (d) => this.onDown(d));
-    link.on('message', (m) => hooks.message(m));
+  ) {}
+
+  /** 'idle' until started. */
+  get state(): JobLinkState {
+    return this.link?.state ?? 'idle';
+  }
+
+  /** Creates the link on the first call, then (re)starts it. */
+  start(o: LinkSessionStart): void {
+    if (!this.link) {
+      this.hooks = o.hooks;
+      this.graceMs = o.graceMs;
+      const link = this.createLink(o.link);
+      link.on('connected', (s) => this.onUp(s));
+      link.on('disconnected', (d) => this.onDown(d));
+      link.on('message', (m) => this.hooks?.message(m));
+      this.link = link;
+    }
+    this.quiet = false;
+    this.link.start();
+  }
+
+  /** Sends on the current link; false when it is not open (the caller keeps what it sent). */
+  send<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): boolean {
+    return this.link?.send(type, body) ?? false;
+  }
+
+  /** Closes the current connection and opens a new session at once (a no-op before start). */
+  reconnect(): void {
+    this.link?.reconnect();
+  }
+
+  setRetry(baseMs: number, maxMs: number): void {
+    this.link?.setRetry(baseMs, maxMs);
   }
 
   async stop(reason: string): Promise<void> {
     this.quiet = true;
     this.clearGrace();
-    await this.link.stop(reason);
+    await this.link?.stop(reason);
   }
 
   private onUp(session: SessionInfo): void {
     this.clearGrace();
-    this.hooks.problem(null);
-    this.hooks.up(session);
+    this.hooks?.problem(null);
+    this.hooks?.up(session);
   }
 
   private onDown(info: DisconnectInfo): void {
-    if (this.quiet) return;
+    const hooks = this.hooks;
+    if (this.quiet || !hooks) return;
     if (info.requested) this.log.info(`Job connection closed: ${info.reason}.`);
     else this.log.warn(`Job connection closed: ${info.reason}.`);
-    if (info.code === CLOSE_NOT_REGISTERED) this.hooks.notRegistered();
-    if (info.code === CLOSE_UNAUTHORISED) this.hooks.unauthorised();
+    if (info.code === CLOSE_NOT_REGISTERED) hooks.notRegistered();
+    if (info.code === CLOSE_UNAUTHORISED) hooks.unauthorised();
     if (!info.willReconnect) {
       this.clearGrace();
-      return this.hooks.problem(`the job connection closed for good: ${info.reason}`);
+      return hooks.problem(`the job connection closed for good: ${info.reason}`);
     }
     if (this.graceTimer !== null) return;
     this.graceTimer = this.clock.setTimeout(() => {
       this.graceTimer = null;
-      if (this.link.state === 'ready') return;
-      this.hooks.problem(
-        `the job connection to the network is down (${info.reason}); reconnecting`,
-      );
+      if (this.state === 'ready') return;
+      hooks.problem(`the job connection to the network is down (${info.reason}); reconnecting`);
     }, this.graceMs);
   }
 

@@ -22,7 +22,7 @@ export interface JobEvent {
 }
 
 /**
- * Sends one node → network message. The agent wires it to the signed WebSocket link; it returns
+ * Sends one node → network message on the signed WebSocket link; it returns
  * false (or throws) when the link is down — a result then stays in the journal and is re-sent by
  * `onLinkUp`.
  */
@@ -30,6 +30,11 @@ export type JobSend = <T extends NodeMessageType>(
   type: T,
   body: NodeMessageBody<T>,
 ) => boolean | Promise<boolean>;
+
+/** The job link as the engine sees it: the composition hands the same holder to the agent. */
+export interface NodeMessageSender {
+  send: JobSend;
+}
 
 export interface JobEngineApi {
   /** Validate → accept/reject → run → result. */

@@ -9,7 +9,7 @@ import type {
 } from '../protocol/schemas/ws.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { JobJournal, JournalRecord } from '../store/journal.js';
-import type { JobEngineApi, JobEvent, JobSend } from './job-engine-api.js';
+import type { JobEngineApi, JobEvent, NodeMessageSender } from './job-engine-api.js';
 import { tokensPerSecond } from './job-result.js';
 import { ActiveJobs, newActiveJob, type ActiveJob } from './active-jobs.js';
 import { runJob } from './job-runner.js';
@@ -24,7 +24,8 @@ export const DEFAULT_JOB_TTL_MS = 15 * 60_000;
 export interface JobEngineOptions {
   runtime: Runtime;
   journal: JobJournal;
-  send: JobSend;
+  /** The node's job link (LinkSession in production): accepts, partials and results go out here. */
+  link: NodeMessageSender;
   clock?: Clock;
   logger?: Logger;
   /** Shortest time between two job_partial frames of one job. Default 250 ms. */
@@ -77,7 +78,7 @@ export class JobEngine implements JobEngineApi {
     this.clock = options.clock ?? systemClock;
     this.log = (options.logger ?? silentLogger).child('jobs');
     this.journal = options.journal;
-    this.outbox = new ResultOutbox(options.send, options.journal, this.clock);
+    this.outbox = new ResultOutbox(options.link, options.journal, this.clock);
     this.active = new ActiveJobs(this.clock);
     this.housekeeping = this.clock.setInterval(
       () => this.sweep(),
@@ -336,7 +337,7 @@ export class JobEngine implements JobEngineApi {
       test: job.test ?? false,
     });
     const partial = job.stream_partial
-      ? new PartialSender(id, this.options.send, this.clock, this.options.partialIntervalMs ?? 250)
+      ? new PartialSender(id, this.options.link, this.clock, this.options.partialIntervalMs ?? 250)
       : null;
     const result = await runJob({
       job,
@@ -411,7 +412,7 @@ export class JobEngine implements JobEngineApi {
 
   private sendSafe<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): void {
     try {
-      void Promise.resolve(this.options.send(type, body)).catch(() => undefined);
+      void Promise.resolve(this.options.link.send(type, body)).catch(() => undefined);
     } catch {
       // link down: the network times the assignment out and reassigns it
     }

@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../clock.js';
-import type { JobSend } from './job-engine-api.js';
+import type { NodeMessageSender } from './job-engine-api.js';
 
 /**
  * Sends a job's streamed text as `job_partial` frames, at most one per `intervalMs`: a vLLM
@@ -15,7 +15,7 @@ export class PartialSender {
 
   constructor(
     private readonly jobId: string,
-    private readonly send: JobSend,
+    private readonly link: NodeMessageSender,
     private readonly clock: Clock,
     private readonly intervalMs: number,
   ) {}
@@ -40,7 +40,7 @@ export class PartialSender {
     this.buffer = '';
     const seq = this.seq++;
     try {
-      void Promise.resolve(this.send('job_partial', { job_id: this.jobId, seq, text })).catch(
+      void Promise.resolve(this.link.send('job_partial', { job_id: this.jobId, seq, text })).catch(
         () => undefined,
       );
     } catch {

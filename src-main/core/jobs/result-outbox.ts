@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { JobResultBody } from '../protocol/schemas/ws.js';
 import type { JobJournal } from '../store/journal.js';
-import type { JobSend } from './job-engine-api.js';
+import type { NodeMessageSender } from './job-engine-api.js';
 
 interface Pending {
   result: JobResultBody;
@@ -19,7 +19,7 @@ export class ResultOutbox {
   private closed = false;
 
   constructor(
-    private readonly send: JobSend,
+    private readonly link: NodeMessageSender,
     private readonly journal: JobJournal,
     private readonly clock: Clock,
   ) {}
@@ -84,7 +84,7 @@ export class ResultOutbox {
     p.sentAt = this.clock.now();
     let ok: boolean;
     try {
-      ok = await this.send('job_result', p.result);
+      ok = await this.link.send('job_result', p.result);
     } catch {
       ok = false;
     }

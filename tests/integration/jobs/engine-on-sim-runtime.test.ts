@@ -55,9 +55,11 @@ beforeEach(async () => {
   engine = new JobEngine({
     runtime,
     journal,
-    send: (type, body) => {
-      sent.push({ type, body: body as Record<string, unknown> });
-      return true;
+    link: {
+      send: (type, body) => {
+        sent.push({ type, body: body as Record<string, unknown> });
+        return true;
+      },
     },
     partialIntervalMs: 50,
   });

@@ -102,12 +102,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       runtime,
       journal: h.journal,
       clock,
-      send: (type, body) => {
-        if (!link.up || generation !== current) return false;
-        const s = { type, body: body as Record<string, unknown> };
-        h.onSend?.(s);
-        sent.push(s);
-        return true;
+      link: {
+        send: (type, body) => {
+          if (!link.up || generation !== current) return false;
+          const s = { type, body: body as Record<string, unknown> };
+          h.onSend?.(s);
+          sent.push(s);
+          return true;
+        },
       },
       ...opts.engine,
     });

@@ -1,5 +1,6 @@
 import { Agent, type AgentOptions } from '../../../../src-main/core/agent/agent.js';
 import { localProfile } from '../../../../src-main/core/config/network-profiles.js';
+import { LinkSession } from '../../../../src-main/core/agent/link-session.js';
 import { SnapshotStore } from '../../../../src-main/core/config/snapshot-store.js';
 import { NodeIdentity } from '../../../../src-main/core/identity/node-identity.js';
 import { createLogger, type LogEntry } from '../../../../src-main/core/logger.js';
@@ -39,21 +40,29 @@ export async function makeAgent(
   const clock = new ManualClock(Date.now());
   const logs: LogEntry[] = [];
   const links: FakeLink[] = [];
+  const logger = createLogger([(e) => logs.push(e)], { minLevel: 'debug' });
   const agent = new Agent({
     profile: localProfile('http://127.0.0.1:9', issuer.key.address),
     dirs,
     identity,
     createIo: () => io,
-    createLink: (opts) => {
-      const link = new FakeLink(opts, () => io.served?.config_digest ?? `sha256:${'0'.repeat(64)}`);
-      links.push(link);
-      return link;
-    },
+    link: new LinkSession(
+      (opts) => {
+        const link = new FakeLink(
+          opts,
+          () => io.served?.config_digest ?? `sha256:${'0'.repeat(64)}`,
+        );
+        links.push(link);
+        return link;
+      },
+      clock,
+      logger,
+    ),
     runtime,
     jobEngine: jobs,
     configStore: new SnapshotStore(dirs),
     clock,
-    logger: createLogger([(e) => logs.push(e)], { minLevel: 'debug' }),
+    logger,
     gpuSampler: nullGpuSampler,
     hardware: async () => ({
       os: 'linux 6.1',
