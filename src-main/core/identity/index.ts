@@ -3,6 +3,7 @@ export {
   InvalidPrivateKeyError,
   type KeystoreEncryptOptions,
 } from './node-identity.js';
+export { personalMessageDigest } from './personal-message.js';
 export {
   KeystoreError,
   KeystoreMissingError,

@@ -1,5 +1,4 @@
 import { inspect } from 'node:util';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import {
   SigningKey,
   computeAddress,
@@ -10,6 +9,7 @@ import {
 } from 'ethers';
 import { signRecoverable } from 'tiny-secp256k1';
 import './native-scrypt.js';
+import { personalMessageDigest } from './personal-message.js';
 
 /** secp256k1 group order: a private key must be in [1, n-1]. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -88,10 +88,7 @@ export class NodeIdentity {
   signMessage(message: string): string {
     // libsecp256k1 (WASM) signs every job result and accept: ~5x faster than ethers' JS signer,
     // with the very same bytes (RFC 6979 nonces, low S, v = 27 + recovery id).
-    const text = Buffer.from(message, 'utf8');
-    const prefix = Buffer.from(`\x19Ethereum Signed Message:\n${text.length}`, 'utf8');
-    const digest = keccak_256(Buffer.concat([prefix, text]));
-    const { signature, recoveryId } = signRecoverable(digest, this.#secret);
+    const { signature, recoveryId } = signRecoverable(personalMessageDigest(message), this.#secret);
     return `${hexlify(signature)}${(27 + recoveryId).toString(16)}`;
   }
 
