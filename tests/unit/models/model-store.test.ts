@@ -220,6 +220,20 @@ describe('ModelStore', () => {
     expect(await s.isInstalled(model)).toBe(true);
   });
 
+  it('stops a file that is larger than the configuration says, keeps none of it and does not retry', async () => {
+    const path_ = `/${REPO}/resolve/main/model.safetensors`;
+    server.corrupt.set(path_, Buffer.concat([weights, Buffer.alloc(4096)]));
+    const s = store();
+    const err = await s.install(model).catch((e) => e);
+    expect(err).toBeInstanceOf(ModelError);
+    expect(err).toMatchObject({ code: 'download_failed' });
+    expect(err.detail).toMatch(/sent more than the expected 614400 bytes/);
+    expect(server.requests.filter((r) => r.path === path_)).toHaveLength(1);
+    expect(existsSync(path.join(snapshot, 'model.safetensors'))).toBe(false);
+    expect(existsSync(path.join(snapshot, 'model.safetensors.partial'))).toBe(false);
+    expect(await s.isInstalled(model)).toBe(false);
+  });
+
   it('catches a file changed after install when verified again', async () => {
     const s = store();
     await s.install(model);

@@ -10,7 +10,7 @@ import type { TransferProgress } from '../docker/transfer-progress.js';
 import { sha256File } from './file-hash.js';
 import { isCommitHash, refFile, snapshotDir, snapshotFile } from './hf-layout.js';
 import { ModelError } from './model-errors.js';
-import { downloadResumable, HttpStatusError } from './resumable-download.js';
+import { downloadResumable, HttpStatusError, OversizeError } from './resumable-download.js';
 import { ModelProgress } from './model-progress.js';
 import { dirSize, fileSize, unapprovedFolders } from './model-files.js';
 
@@ -238,11 +238,13 @@ export class ModelStore {
       try {
         return await fn();
       } catch (err) {
+        // A server that sends more than the configuration says would only do it again.
         const permanent =
-          err instanceof HttpStatusError &&
-          err.status >= 400 &&
-          err.status < 500 &&
-          err.status !== 429;
+          err instanceof OversizeError ||
+          (err instanceof HttpStatusError &&
+            err.status >= 400 &&
+            err.status < 500 &&
+            err.status !== 429);
         if (signal?.aborted || permanent || attempt >= this.#o.attempts) throw err;
         const wait = this.#o.retryBaseMs * 2 ** (attempt - 1);
         this.#o.logger.warn(

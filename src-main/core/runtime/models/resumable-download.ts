@@ -1,7 +1,5 @@
-import { mkdir, open, rename, stat, truncate } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 
 export interface DownloadFileOptions {
   url: string;
@@ -12,6 +10,19 @@ export interface DownloadFileOptions {
   expectedSize?: number;
   /** Called with every chunk written (bytes), for progress. */
   onBytes?: (bytes: number) => void;
+}
+
+/** The server sent more than the configuration promised: nothing of it is kept. */
+export class OversizeError extends Error {
+  override readonly name = 'OversizeError';
+  constructor(
+    readonly file: string,
+    readonly expected: number,
+  ) {
+    super(
+      `${file}: the server sent more than the expected ${expected} bytes; the download was stopped and discarded`,
+    );
+  }
 }
 
 export class HttpStatusError extends Error {
@@ -70,21 +81,46 @@ export async function downloadResumable(o: DownloadFileOptions): Promise<void> {
     if (start !== undefined && Number(start) !== have) append = false;
   }
   if (!append && have > 0) o.onBytes?.(-have); // starting over: what we counted is gone
+  let size = append ? have : 0;
+  const limit = o.expectedSize;
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (limit !== undefined && Number.isFinite(declared) && size + declared > limit) {
+    await res.body?.cancel();
+    if (size > 0) o.onBytes?.(-size);
+    return discard(partial, new OversizeError(path.basename(o.target), limit));
+  }
   const file = await open(partial, append ? 'a' : 'w');
+  let oversize = false;
   try {
-    if (res.body) {
-      for await (const chunk of Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>)) {
-        const buf = chunk as Buffer;
-        await file.write(buf);
-        o.onBytes?.(buf.byteLength);
+    const reader = res.body?.getReader();
+    for (;;) {
+      const chunk = reader ? await reader.read() : { done: true as const };
+      if (chunk.done) break;
+      // Stop reading as soon as the body passes the promised size: never write past it.
+      if (limit !== undefined && size + chunk.value.byteLength > limit) {
+        oversize = true;
+        await reader?.cancel().catch(() => undefined);
+        break;
       }
+      await file.write(chunk.value);
+      size += chunk.value.byteLength;
+      o.onBytes?.(chunk.value.byteLength);
     }
   } finally {
     await file.close();
   }
-  const size = await sizeOf(partial);
+  if (oversize) {
+    if (size > 0) o.onBytes?.(-size); // what we counted is gone
+    return discard(partial, new OversizeError(path.basename(o.target), limit!));
+  }
   if (o.expectedSize !== undefined && size !== o.expectedSize) {
     throw new Error(`${path.basename(o.target)}: got ${size} bytes, expected ${o.expectedSize}`);
   }
   await rename(partial, o.target);
+}
+
+/** Removes the partial file (a server that sends too much is not trusted to resume) and throws. */
+async function discard(partial: string, err: Error): Promise<never> {
+  await rm(partial, { force: true });
+  throw err;
 }
