@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       void finish(`stopped by ${signal}`, 0);
     });
   }
-  // The node may stop on its own (the network's drain, or a failure).
+  // The node stops on its own only after a failure (a network drain pauses it, never exits).
   void node.node.agent.stopped.then((state) => finish(state.reason, exitCodeFor(state)));
 }
 

@@ -14,6 +14,7 @@ import { buildHeartbeat } from './heartbeat-body.js';
 import { heartbeatOnce } from './heartbeat-task.js';
 import { routeNetworkMessage } from './link-router.js';
 import { settleWithin, uploadLogs } from './log-uploader.js';
+import { NetworkPause } from './network-pause.js';
 import { configProblem, runtimeCondition } from './problem-text.js';
 import { registerWithRetry } from './register-node.js';
 import { RegistrationStore } from './registration.js';
@@ -41,6 +42,7 @@ export class Agent {
   private readonly logFlush: Repeater;
   private readonly abort = new AbortController();
   private readonly cleanups: (() => void)[] = [];
+  private readonly pause: NetworkPause;
   private phase: Phase = 'idle';
   private wsPath = '/v1/ws';
   /** What the current job session announced as `accepting`. */
@@ -75,6 +77,13 @@ export class Agent {
       planContext: () => ({ driverMajor: deps.driverMajor?.() ?? null }),
     });
     const ttl = () => this.config.snapshot()?.snapshot.ttl;
+    this.pause = new NetworkPause({
+      jobs: deps.jobEngine,
+      link: deps.link,
+      showPaused: (reason) => this.health.setPaused(reason),
+      resumeAfterMs: () => ttl()?.retry_max_ms ?? 30_000,
+      log: this.log,
+    });
     this.heartbeats = new Repeater(
       clock,
       () => ttl()?.heartbeat_interval_ms ?? deps.options?.defaultHeartbeatMs ?? 10_000,
@@ -136,24 +145,20 @@ export class Agent {
       await this.config.loadSaved();
       await jobEngine.resume();
     } catch (err) {
-      await this.shutdown(`could not restore local state: ${(err as Error).message}`, 0, false);
+      await this.shutdown(`could not restore local state: ${(err as Error).message}`, 0);
       throw err;
     }
     void this.config.ensureRuntime();
     void this.bringOnline().catch((err: unknown) => {
       if (this.abort.signal.aborted) return;
       this.log.error(`The node could not come online: ${(err as Error).message}`);
-      void this.shutdown(`could not come online: ${(err as Error).message}`, 0, false);
+      void this.shutdown(`could not come online: ${(err as Error).message}`, 0);
     });
   }
 
   /** Stop = drain: stop accepting, let in-flight jobs finish, flush logs, close sessions. */
   stop(reason = 'stopped by the operator', drainTimeoutMs?: number): Promise<void> {
-    return this.shutdown(
-      reason,
-      drainTimeoutMs ?? this.deps.options?.drainTimeoutMs ?? 60_000,
-      false,
-    );
+    return this.shutdown(reason, drainTimeoutMs ?? this.deps.options?.drainTimeoutMs ?? 60_000);
   }
 
   /** Uploads one log batch through the signed HTTP client (for a LogStore's uploader). */
@@ -258,12 +263,8 @@ export class Agent {
             logger: this.log,
             configAdvertised: (digest, why) => void this.config.advertised(digest, why),
             nodeStatus: (status, why) => this.health.setNodeStatus(status, why),
-            drain: (why, deadline) =>
-              void this.shutdown(
-                `the network asked this node to stop: ${why}`,
-                deadline ?? drainDefault,
-                true,
-              ),
+            // A pause, never an exit: only the operator stops the process.
+            drain: (why, deadline) => this.pause.begin(why, deadline ?? drainDefault),
             notRegistered: () => void this.reRegister(),
           }),
       },
@@ -275,6 +276,7 @@ export class Agent {
     const snap = this.config.snapshot()?.snapshot;
     return (
       this.phase === 'online' &&
+      !this.pause.holding &&
       (snap?.participation.accepting_jobs ?? false) &&
       this.deps.runtime.status().state === 'ready'
     );
@@ -301,6 +303,7 @@ export class Agent {
 
   private onLinkUp(session: SessionInfo): void {
     this.health.clear('clock');
+    this.pause.sessionUp();
     // The runtime became ready while this session was opening as "not accepting": reopen now.
     if (this.reannounce()) return;
     this.health.setNodeStatus(session.status);
@@ -403,7 +406,7 @@ export class Agent {
     this.reannounce();
   }
 
-  private shutdown(reason: string, drainTimeoutMs: number, ackNetwork: boolean): Promise<void> {
+  private shutdown(reason: string, drainTimeoutMs: number): Promise<void> {
     if (this.stopping) return this.stopping;
     this.stopping = (async () => {
       const wasStarted = this.machine.name !== 'not_initialised';
@@ -416,11 +419,6 @@ export class Agent {
           .catch((err: unknown) =>
             this.log.error(`Draining jobs failed: ${(err as Error).message}`),
           );
-        if (ackNetwork) {
-          this.deps.link.send('drain_ack', {
-            in_flight: this.deps.jobEngine.counters().in_flight,
-          });
-        }
         await this.heartbeats.stop();
         await this.logFlush.stop();
         await this.finalLogFlush();

@@ -1,11 +1,13 @@
 import type { AgentStateName, NodeStatus } from '../protocol/index.js';
 
 /** Things that make a registered node `degraded`, each with a reason in plain words. */
-export type Problem = 'runtime' | 'link' | 'heartbeat' | 'config' | 'node_status' | 'clock';
+export type Problem =
+  'runtime' | 'link' | 'heartbeat' | 'config' | 'node_status' | 'clock' | 'journal';
 
 /** Order in which problems are named when several are present (most actionable first). */
 const PRIORITY: readonly Problem[] = [
   'clock',
+  'journal',
   'node_status',
   'heartbeat',
   'link',
@@ -49,13 +51,16 @@ export class Conditions {
 
 /**
  * The state a registered, running node should be in, given the network's view, the problems,
- * and a runtime still warming up (which an active node cannot serve through).
+ * a runtime still warming up (which an active node cannot serve through), and a pause the
+ * network asked for (drain: the node serves nothing until it reconnects).
  */
 export function onlineState(
   status: NodeStatus | null,
   conditions: Conditions,
   warmup: string | null = null,
+  paused: string | null = null,
 ): { name: AgentStateName; reason: string } {
+  if (paused) return { name: 'draining', reason: paused };
   const problem = conditions.headline();
   if (problem) return { name: 'degraded', reason: problem };
   if (status === 'active') {

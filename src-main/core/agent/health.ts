@@ -12,6 +12,7 @@ export class NodeHealth {
   private readonly conditions = new Conditions();
   private status: NodeStatus | null = null;
   private warmup: string | null = null;
+  private paused: string | null = null;
 
   constructor(
     private readonly machine: AgentStateMachine,
@@ -41,6 +42,12 @@ export class NodeHealth {
     this.recompute();
   }
 
+  /** The network drained the node (serving nothing until it reconnects), or null when over. */
+  setPaused(reason: string | null): void {
+    this.paused = reason;
+    this.recompute();
+  }
+
   /** Records the status without deriving a state (restored from disk before going online). */
   restore(status: NodeStatus): void {
     this.status = status;
@@ -64,7 +71,7 @@ export class NodeHealth {
 
   recompute(): void {
     if (!this.online()) return;
-    const next = onlineState(this.status, this.conditions, this.warmup);
+    const next = onlineState(this.status, this.conditions, this.warmup, this.paused);
     this.machine.transition(next.name, next.reason);
   }
 }

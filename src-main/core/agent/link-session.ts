@@ -81,6 +81,11 @@ export class LinkSession implements NodeMessageSender {
     this.link?.reconnect();
   }
 
+  /** Closes the session and opens a new one after `ms` (the network's drain; a no-op before start). */
+  pause(ms: number, reason: string): void {
+    this.link?.pause(ms, reason);
+  }
+
   setRetry(baseMs: number, maxMs: number): void {
     this.link?.setRetry(baseMs, maxMs);
   }

@@ -12,7 +12,8 @@ export const TRANSITIONS: Readonly<Record<AgentStateName, readonly AgentStateNam
   testing: ['active', 'degraded', 'registering', 'draining'],
   active: ['degraded', 'testing', 'registering', 'draining'],
   degraded: ['active', 'testing', 'registering', 'draining'],
-  draining: ['stopped'],
+  // The network's drain pauses the node; a new session resumes it (docs/PROTOCOL.md).
+  draining: ['active', 'degraded', 'testing', 'stopped'],
   stopped: [],
 };
 

@@ -51,6 +51,8 @@ export interface JobEngineApi {
   resume(): Promise<void>;
   /** Stops accepting; waits for in-flight jobs (at most `timeoutMs`). */
   drain(timeoutMs: number): Promise<void>;
+  /** Accepts jobs again after a drain (the network's pause is over). */
+  undrain(): void;
   counters(): { in_flight: number; completed_total: number; failed_total: number };
   /** Job updates for the UI; returns the unsubscribe function. */
   onEvent(listener: (e: JobEvent) => void): () => void;

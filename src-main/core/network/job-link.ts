@@ -69,6 +69,8 @@ export interface JobLinkApi {
   stop(reason?: string): Promise<void>;
   /** Closes the current connection and connects again at once (e.g. after re-registering). */
   reconnect(): void;
+  /** Closes the session (code 1000) and opens a new one after `ms` (the network's drain). */
+  pause(ms: number, reason: string): void;
   send<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): boolean;
   setRetry(baseMs: number, maxMs: number): void;
   readonly state: JobLinkState;
@@ -92,6 +94,8 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
   private reconnectTimer: TimerHandle | null = null;
   private alive = false;
   private immediate = false;
+  /** Set by pause(): the next close reconnects after this long instead of the backoff. */
+  private resumeInMs: number | null = null;
   private closeNote: string | null = null;
   private closed: Promise<void> = Promise.resolve();
   private session: SessionInfo | null = null;
@@ -146,6 +150,19 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
     } else {
       this.cancel('reconnect');
       this.connect();
+    }
+  }
+
+  pause(ms: number, reason: string): void {
+    if (this.current === 'stopped') return;
+    this.resumeInMs = Math.max(0, ms);
+    if (this.ws) {
+      this.closeNote = reason;
+      this.ws.close(1000, reason.slice(0, 120));
+    } else {
+      this.cancel('reconnect');
+      this.scheduleConnect(this.resumeInMs);
+      this.resumeInMs = null;
     }
   }
 
@@ -251,8 +268,18 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
     }
     if (msg.type === 'challenge') return this.openSession(ws, msg.challenge);
     if (msg.type === 'session_ready') return this.onReady(ws, msg);
-    if (msg.type === 'ping' && this.current === 'ready')
-      this.send('pong', { ping_id: msg.ping_id });
+    if (this.current !== 'ready') {
+      // Only an authenticated session may control the node (a drain or a job before
+      // session_ready could come from anyone who can reach the socket).
+      if (msg.type === 'error') {
+        this.log.warn(`The network refused the session: ${msg.code}: ${msg.message}`);
+      } else {
+        this.droppedFrames += 1;
+        this.log.warn(`Ignored a ${msg.type} frame sent before the session was authenticated.`);
+      }
+      return;
+    }
+    if (msg.type === 'ping') this.send('pong', { ping_id: msg.ping_id });
     if (msg.type === 'error') this.log.warn(`The network reported ${msg.code}: ${msg.message}`);
     this.emit('message', msg);
   }
@@ -309,17 +336,28 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
     this.backoff.markDisconnected();
     const reason = this.closeNote ?? describeClose(code, wireReason);
     const willReconnect = this.current !== 'stopped' && code !== CLOSE_VERSION;
-    const requested = this.immediate;
-    const retryInMs = !willReconnect ? null : requested ? 0 : this.backoff.next();
+    const paused = this.resumeInMs;
+    const requested = this.immediate || paused !== null;
+    const retryInMs = !willReconnect
+      ? null
+      : paused !== null
+        ? paused
+        : this.immediate
+          ? 0
+          : this.backoff.next();
     this.immediate = false;
+    this.resumeInMs = null;
     if (this.current !== 'stopped') this.current = willReconnect ? 'connecting' : 'stopped';
-    if (willReconnect && retryInMs !== null) {
-      this.reconnectTimer = this.opts.clock.setTimeout(() => {
-        this.reconnectTimer = null;
-        this.connect();
-      }, retryInMs);
-    }
+    if (willReconnect && retryInMs !== null) this.scheduleConnect(retryInMs);
     this.emit('disconnected', { code, reason, willReconnect, retryInMs, requested });
+  }
+
+  private scheduleConnect(delayMs: number): void {
+    this.current = 'connecting';
+    this.reconnectTimer = this.opts.clock.setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delayMs);
   }
 
   private cancel(which: 'handshake' | 'ping' | 'reconnect'): void {

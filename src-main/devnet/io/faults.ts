@@ -40,6 +40,8 @@ export const FaultsInput = z.strictObject({
     .optional(),
   /** Answer registrations with 403 registration_refused. */
   refuse_registration: Toggle.optional(),
+  /** After each challenge, send drain, node_status and job_assign before session_ready. */
+  control_before_auth: Toggle.optional(),
 });
 export type FaultsInput = z.infer<typeof FaultsInput>;
 
@@ -52,6 +54,7 @@ export interface FaultState {
   replay_old_snapshot: { serial: number | null } | null;
   clock_skew_ms: number;
   refuse_registration: boolean;
+  control_before_auth: boolean;
 }
 
 function none(): FaultState {
@@ -64,6 +67,7 @@ function none(): FaultState {
     replay_old_snapshot: null,
     clock_skew_ms: 0,
     refuse_registration: false,
+    control_before_auth: false,
   };
 }
 
@@ -116,6 +120,8 @@ export class Faults {
     }
     if (input.refuse_registration !== undefined) s.refuse_registration = input.refuse_registration;
     flag('refuse_registration', input.refuse_registration);
+    if (input.control_before_auth !== undefined) s.control_before_auth = input.control_before_auth;
+    flag('control_before_auth', input.control_before_auth);
     return on;
   }
 

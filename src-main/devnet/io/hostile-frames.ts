@@ -14,6 +14,35 @@ export function malformedFrames(): string[] {
   ];
 }
 
+/**
+ * Control frames sent on a connection that is not authenticated yet (after the challenge,
+ * before session_ready): a node must act on none of them.
+ */
+export function controlFramesBeforeAuth(now: number): string[] {
+  return [
+    JSON.stringify({ v: PROTOCOL_VERSION, type: 'drain', reason: 'unauthenticated drain' }),
+    JSON.stringify({
+      v: PROTOCOL_VERSION,
+      type: 'node_status',
+      status: 'suspended',
+      reason: 'unauthenticated status',
+    }),
+    JSON.stringify({
+      v: PROTOCOL_VERSION,
+      type: 'job_assign',
+      job: {
+        job_id: `pre-auth-${now}`,
+        model: 'sim-chat-1b',
+        kind: 'completion',
+        prompt: 'unauthenticated job',
+        max_tokens: 1,
+        assigned_at: now,
+        deadline_at: now + 60_000,
+      },
+    }),
+  ];
+}
+
 /** One syntactically valid job_assign frame of about `bytes` bytes (over MAX_FRAME_BYTES). */
 export function oversizedFrame(bytes: number, now: number): string {
   const prompt = 'a'.repeat(Math.max(0, bytes));

@@ -19,7 +19,7 @@ import type { Control } from './control.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EnvelopeGate } from './envelope-gate.js';
 import type { Faults } from './faults.js';
-import { malformedFrames, oversizedFrame } from './hostile-frames.js';
+import { controlFramesBeforeAuth, malformedFrames, oversizedFrame } from './hostile-frames.js';
 import type { JobLedger } from './ledger.js';
 import type { NodeLink } from './link.js';
 import type { ResolvedOptions } from './options.js';
@@ -130,6 +130,9 @@ export class SessionServer {
         server_time: this.d.gate.serverTime(),
       }),
     );
+    if (this.d.faults.state.control_before_auth) {
+      for (const frame of controlFramesBeforeAuth(this.d.gate.serverTime())) ws.send(frame);
+    }
     conn.openTimer = this.d.opts.clock.setTimeout(() => {
       conn.openTimer = null;
       if (!conn.link && !this.d.faults.silent) {

@@ -214,17 +214,24 @@ describe('Agent lifecycle', () => {
     expect(h.io.calls).toContain(`snapshot:${s2.config_digest}`);
   });
 
-  it('honours a drain frame: stops accepting, waits for jobs, acknowledges, and stops', async () => {
+  it('pauses on a drain frame: finishes jobs, acknowledges, reconnects later, never stops', async () => {
     const h = await started();
     h.link().open('active');
+    await until(() => h.agent.state().name === 'active', 'active');
     h.jobs.inFlight = 2;
     h.link().deliver({ type: 'drain', reason: 'maintenance', deadline_ms: 1234 });
-    await h.agent.stopped;
+    await until(() => h.link().calls.some((c) => c.startsWith('pause:')), 'the session paused');
     expect(h.jobs.calls).toContain('drain:1234');
     expect(h.link().sent).toContainEqual({ type: 'drain_ack', body: { in_flight: 0 } });
-    expect(h.link().calls.at(-1)).toBe('stop');
-    expect(h.states.slice(-2)).toEqual(['draining', 'stopped']);
-    expect(h.agent.state().reason).toBe('the network asked this node to stop: maintenance');
+    expect(h.link().calls).not.toContain('stop');
+    expect(h.agent.state().name).toBe('draining');
+    expect(h.agent.state().reason).toMatch(/^paused by the network: maintenance; reconnecting in/);
+
+    // The pause ends with the next session: jobs are taken again, the process never stopped.
+    h.link().open('active');
+    await until(() => h.agent.state().name === 'active', 'active again');
+    expect(h.jobs.calls).toContain('undrain');
+    expect(h.states).not.toContain('stopped');
   });
 
   it('stops cleanly while still trying to register', async () => {

@@ -13,6 +13,8 @@ export interface FakeWsServerOptions {
   port?: number;
   /** false: never answer transport pings (a dead peer). */
   autoPong?: boolean;
+  /** Frames sent right after the challenge, before session_open is answered (hostile). */
+  beforeReady?: NetworkMessageDraft[];
 }
 
 /**
@@ -25,7 +27,10 @@ export class FakeWsServer {
   sessions = 0;
   private readonly nonces = new NonceCache(60_000);
 
-  private constructor(readonly wss: WebSocketServer) {
+  private constructor(
+    readonly wss: WebSocketServer,
+    private readonly beforeReady: NetworkMessageDraft[] = [],
+  ) {
     wss.on('connection', (ws) => this.onConnection(ws));
   }
 
@@ -37,7 +42,7 @@ export class FakeWsServer {
         autoPong: opts.autoPong ?? true,
         maxPayload: 4 * 1024 * 1024,
       });
-      wss.once('listening', () => resolve(new FakeWsServer(wss)));
+      wss.once('listening', () => resolve(new FakeWsServer(wss, opts.beforeReady)));
       wss.once('error', reject);
     });
   }
@@ -80,6 +85,7 @@ export class FakeWsServer {
     ws.on('close', () => this.sockets.delete(ws));
     const challenge = randomBytes(32).toString('hex');
     ws.send(networkFrame({ type: 'challenge', challenge, server_time: Date.now() }));
+    for (const frame of this.beforeReady) ws.send(networkFrame(frame));
     ws.on('message', (data) => {
       let env: Envelope;
       try {

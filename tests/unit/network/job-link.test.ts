@@ -71,6 +71,68 @@ describe('JobLink', () => {
     expect(pong?.body).toEqual({ ping_id: 'p-7' });
   });
 
+  it('acts on no control frame before session_ready (an unauthenticated drain or job is dropped)', async () => {
+    const now = Date.now();
+    const server = await startServer({
+      beforeReady: [
+        { type: 'drain', reason: 'not authenticated yet' },
+        { type: 'node_status', status: 'suspended', reason: 'forged' },
+        {
+          type: 'job_assign',
+          job: {
+            job_id: 'pre-auth',
+            model: 'm',
+            kind: 'completion',
+            prompt: 'x',
+            max_tokens: 1,
+            assigned_at: now,
+            deadline_at: now + 60_000,
+          },
+        },
+      ],
+    });
+    const messages: string[] = [];
+    const logs: LogEntry[] = [];
+    const link = new JobLink({
+      url: server.url,
+      signer: testSigner(),
+      clock: systemClock,
+      logger: createLogger([(e) => logs.push(e)], { minLevel: 'debug' }),
+      agentVersion: '0.1.0-test',
+      sessionParams: () => ({ accepting: true, max_concurrency: 4 }),
+    });
+    cleanups.push(() => link.stop());
+    link.on('message', (m) => messages.push(m.type));
+    const connected = once(link, 'connected');
+    link.start();
+    await connected;
+    server.broadcast({ type: 'ping', ping_id: 'after', server_time: Date.now() });
+    await server.waitFor('pong');
+    expect(messages).toEqual(['ping']);
+    expect(link.droppedFrames).toBe(3);
+    const ignored = logs.filter((l) => /before the session was authenticated/.test(l.message));
+    expect(ignored.map((l) => l.message)).toEqual([
+      'Ignored a drain frame sent before the session was authenticated.',
+      'Ignored a node_status frame sent before the session was authenticated.',
+      'Ignored a job_assign frame sent before the session was authenticated.',
+    ]);
+  });
+
+  it('pause() closes the session normally and opens a new one after the given time', async () => {
+    const server = await startServer();
+    const { link } = await setup(server);
+    const down = once<{ code: number; requested: boolean; retryInMs: number }>(
+      link,
+      'disconnected',
+    );
+    const t0 = Date.now();
+    link.pause(300, 'paused by the network (drain)');
+    expect(await down).toMatchObject({ code: 1000, requested: true, retryInMs: 300 });
+    await once(link, 'connected');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(server.sessions).toBe(2);
+  });
+
   it('drops malformed frames, logs them, and keeps the same session alive', async () => {
     const server = await startServer();
     const { link, logs } = await setup(server);

@@ -36,6 +36,9 @@ export class FakeJobEngine implements JobEngineApi {
     this.calls.push(`drain:${timeoutMs}`);
     this.inFlight = 0;
   }
+  undrain(): void {
+    this.calls.push('undrain');
+  }
   counters() {
     return { in_flight: this.inFlight, completed_total: 7, failed_total: 1 };
   }

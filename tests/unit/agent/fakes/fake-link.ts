@@ -38,6 +38,10 @@ export class FakeLink extends EventEmitter<JobLinkEvents> implements JobLinkApi 
   reconnect(): void {
     this.calls.push('reconnect');
   }
+  pause(ms: number): void {
+    this.calls.push(`pause:${ms}`);
+    this.drop('paused', 1000);
+  }
   setRetry(baseMs: number, maxMs: number): void {
     this.calls.push(`retry:${baseMs}:${maxMs}`);
   }
