@@ -1,5 +1,5 @@
 import { ConfigSync } from '../config/config-sync.js';
-import { wsUrlFor } from '../config/network-profiles.js';
+import { requiresTls, wsUrlFor } from '../config/network-profiles.js';
 import type { JobEvent } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
 import type { IoApi } from '../network/io-http-client.js';
@@ -64,7 +64,12 @@ export class Agent {
     this.machine.subscribe((next, prev) => {
       if (next.name !== prev.name && this.phase === 'online') void this.heartbeats.trigger();
     });
-    this.io = deps.createIo({ baseUrl: profile.ioUrl, signer: identity, clock });
+    this.io = deps.createIo({
+      baseUrl: profile.ioUrl,
+      signer: identity,
+      clock,
+      requireHttps: requiresTls(profile),
+    });
     this.registrations = new RegistrationStore(deps.dirs);
     this.config = new ConfigSync({
       store: deps.configStore,

@@ -51,9 +51,23 @@ export function localProfile(ioUrl: string, pinnedSigner: string, wsUrl?: string
   };
 }
 
+/** Public networks are reached over TLS only; plain HTTP/WS is for the local devnet. */
+export function requiresTls(profile: NetworkProfile): boolean {
+  return profile.network !== 'local';
+}
+
 /** ws(s)://host/path for the job link, from the IO base URL and the registration's ws_path. */
 export function wsUrlFor(profile: NetworkProfile, wsPath: string): string {
-  if (profile.wsUrl) return profile.wsUrl;
+  const chosen = profile.wsUrl ?? wsUrlFromIo(profile, wsPath);
+  if (requiresTls(profile) && !/^wss:\/\//i.test(chosen)) {
+    throw new Error(
+      `The ${profile.network} job connection ${chosen} is not wss://; public networks are only reached over TLS.`,
+    );
+  }
+  return chosen;
+}
+
+function wsUrlFromIo(profile: NetworkProfile, wsPath: string): string {
   const url = new URL(wsPath, profile.ioUrl);
   if (url.host !== new URL(profile.ioUrl).host) {
     throw new Error(

@@ -10,6 +10,9 @@ export type IoErrorCode =
   | 'clock_skew'
   | 'rate_limited'
   | 'invalid_response'
+  | 'redirected'
+  | 'too_large'
+  | 'insecure_url'
   | 'rejected';
 
 export class IoError extends Error {
@@ -83,6 +86,36 @@ export class IoInvalidResponseError extends IoError {
     super(
       'invalid_response',
       `The network sent an unexpected answer to ${what} (${detail}). If this persists, update Resultity Node.`,
+    );
+  }
+}
+
+/** The network answered with a redirect: never followed (a signed body is not re-sent elsewhere). */
+export class IoRedirectError extends IoError {
+  constructor(url: string, status: number, location: string | null) {
+    super(
+      'redirected',
+      `The network at ${url} answered HTTP ${status}, a redirect${location ? ` to ${location}` : ''}; redirects are never followed. If the network moved, update Resultity Node.`,
+    );
+  }
+}
+
+/** An answer larger than the endpoint's cap: refused while reading, so memory stays bounded. */
+export class IoResponseTooLargeError extends IoError {
+  constructor(url: string, capBytes: number) {
+    super(
+      'too_large',
+      `The network's answer from ${url} is larger than the ${Math.round(capBytes / 1024)} KiB this request allows; it was refused.`,
+    );
+  }
+}
+
+/** A public network reached over plain HTTP: refused before any request. */
+export class IoInsecureUrlError extends IoError {
+  constructor(url: string) {
+    super(
+      'insecure_url',
+      `The network address ${url} is not https://; public networks are only reached over HTTPS.`,
     );
   }
 }

@@ -18,7 +18,11 @@ import {
 } from '../protocol/index.js';
 import {
   IoClockSkewError,
+  IoError,
+  IoInsecureUrlError,
   IoInvalidResponseError,
+  IoRedirectError,
+  IoResponseTooLargeError,
   IoNotRegisteredError,
   IoRateLimitedError,
   IoRegistrationRefusedError,
@@ -37,7 +41,19 @@ export interface IoHttpClientOptions {
   fetch?: FetchFn;
   /** Per-request timeout. Default 15 s. */
   timeoutMs?: number;
+  /** Refuse a base URL that is not https:// (public networks). */
+  requireHttps?: boolean;
 }
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Largest answer read from each endpoint (docs/PROTOCOL.md, HTTP). */
+export const ANSWER_CAPS = {
+  register: 4 * MiB,
+  snapshot: 4 * MiB,
+  small: 64 * KiB,
+} as const;
 
 /** The HTTP calls the agent makes; an interface so the agent can be tested with fakes. */
 export interface IoApi {
@@ -62,31 +78,52 @@ export class IoHttpClient implements IoApi {
     this.fetchFn = opts.fetch ?? fetch;
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    if (opts.requireHttps && !/^https:\/\//i.test(this.baseUrl)) {
+      throw new IoInsecureUrlError(this.baseUrl);
+    }
   }
 
   register(body: RegisterBody): Promise<RegisterResponse> {
-    return this.post(HttpPaths.register, HttpMessageTypes.register, body, RegisterResponse);
+    return this.post(
+      HttpPaths.register,
+      HttpMessageTypes.register,
+      body,
+      RegisterResponse,
+      ANSWER_CAPS.register,
+    );
   }
 
   heartbeat(body: HeartbeatBody): Promise<HeartbeatResponse> {
-    return this.post(HttpPaths.heartbeat, HttpMessageTypes.heartbeat, body, HeartbeatResponse);
+    return this.post(
+      HttpPaths.heartbeat,
+      HttpMessageTypes.heartbeat,
+      body,
+      HeartbeatResponse,
+      ANSWER_CAPS.small,
+    );
   }
 
   uploadLogs(body: LogBatchBody): Promise<z.infer<typeof LogBatchResponse>> {
-    return this.post(HttpPaths.logs, HttpMessageTypes.logs, body, LogBatchResponse);
+    return this.post(
+      HttpPaths.logs,
+      HttpMessageTypes.logs,
+      body,
+      LogBatchResponse,
+      ANSWER_CAPS.small,
+    );
   }
 
   configDigest(): Promise<ConfigDigestResponse> {
-    return this.get(HttpPaths.configDigest, ConfigDigestResponse);
+    return this.get(HttpPaths.configDigest, ConfigDigestResponse, ANSWER_CAPS.small);
   }
 
   snapshot(digest?: string): Promise<SignedSnapshot> {
     const query = digest ? `?digest=${encodeURIComponent(digest)}` : '';
-    return this.get(`${HttpPaths.configSnapshot}${query}`, SignedSnapshot);
+    return this.get(`${HttpPaths.configSnapshot}${query}`, SignedSnapshot, ANSWER_CAPS.snapshot);
   }
 
   time(): Promise<{ server_time: number }> {
-    return this.get(HttpPaths.time, TimeResponse);
+    return this.get(HttpPaths.time, TimeResponse, ANSWER_CAPS.small);
   }
 
   /** Local clock minus network clock, in ms (positive: this machine is ahead). */
@@ -102,22 +139,24 @@ export class IoHttpClient implements IoApi {
     type: string,
     body: unknown,
     schema: S,
+    capBytes: number,
   ): Promise<z.infer<S>> {
     const envelope = signEnvelope(this.opts.signer, type, body, this.opts.clock);
-    return this.request(path, schema, {
+    return this.request(path, schema, capBytes, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(envelope),
     });
   }
 
-  private get<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
-    return this.request(path, schema, { method: 'GET' });
+  private get<S extends z.ZodType>(path: string, schema: S, capBytes: number): Promise<z.infer<S>> {
+    return this.request(path, schema, capBytes, { method: 'GET' });
   }
 
   private async request<S extends z.ZodType>(
     path: string,
     schema: S,
+    capBytes: number,
     init: RequestInit,
   ): Promise<z.infer<S>> {
     const url = `${this.baseUrl}${path}`;
@@ -126,10 +165,17 @@ export class IoHttpClient implements IoApi {
     try {
       response = await this.fetchFn(url, {
         ...init,
+        // Never follow: a 307 would re-send the signed body to wherever the answer points.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      text = await response.text();
+      if (isRedirect(response)) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new IoRedirectError(url, response.status, response.headers.get('location'));
+      }
+      text = await readCapped(response, capBytes, url);
     } catch (err) {
+      if (err instanceof IoError) throw err;
       throw this.transportError(url, err);
     }
     const json = parseMaybeJson(text);
@@ -172,6 +218,34 @@ export class IoHttpClient implements IoApi {
     }
     return new IoRejectedError(response.status, code, message);
   }
+}
+
+function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+}
+
+/** The body as text, read as a stream and refused past `capBytes` (memory stays bounded). */
+async function readCapped(response: Response, capBytes: number, url: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > capBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new IoResponseTooLargeError(url, capBytes);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > capBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new IoResponseTooLargeError(url, capBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseMaybeJson(text: string): unknown {

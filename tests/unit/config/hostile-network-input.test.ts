@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { localProfile, wsUrlFor } from '../../../src-main/core/config/network-profiles.js';
+import {
+  PUBLIC_PROFILES,
+  localProfile,
+  wsUrlFor,
+} from '../../../src-main/core/config/network-profiles.js';
 import { parseOrThrow } from '../../../src-main/core/protocol/parse.js';
 import { RegisterResponse } from '../../../src-main/core/protocol/schemas/http.js';
 import { ApprovedModel } from '../../../src-main/core/protocol/schemas/snapshot.js';
@@ -8,6 +12,17 @@ import { repoFolder, snapshotFile } from '../../../src-main/core/runtime/models/
 const profile = localProfile('http://127.0.0.1:4000', '0x' + '1'.repeat(40));
 
 describe('network input that would lead the node elsewhere', () => {
+  it('reaches public networks over TLS only (wss:// job link)', () => {
+    const testnet = PUBLIC_PROFILES.testnet;
+    expect(wsUrlFor(testnet, '/v1/ws')).toBe('wss://io.testnet.resultity.com/v1/ws');
+    expect(() => wsUrlFor({ ...testnet, ioUrl: 'http://io.example' }, '/v1/ws')).toThrow(
+      /not wss:\/\//,
+    );
+    expect(() => wsUrlFor({ ...testnet, wsUrl: 'ws://io.example/v1/ws' }, '/v1/ws')).toThrow(
+      /only reached over TLS/,
+    );
+  });
+
   it('keeps the job connection on the IO service host', () => {
     expect(wsUrlFor(profile, '/v1/ws')).toBe('ws://127.0.0.1:4000/v1/ws');
     expect(() => wsUrlFor(profile, '//evil.example/x')).toThrow(/another host/);

@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   IoClockSkewError,
+  IoInsecureUrlError,
   IoInvalidResponseError,
   IoNotRegisteredError,
+  IoRedirectError,
+  IoResponseTooLargeError,
   IoRateLimitedError,
   IoRejectedError,
   IoTimeoutError,
@@ -137,5 +140,80 @@ describe('IoHttpClient', () => {
     const err = await client.time().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IoUnreachableError);
     expect((err as Error).message).toContain('ECONNREFUSED');
+  });
+
+  it('never follows a redirect: a 307 is an error and the signed body goes nowhere else', async () => {
+    let elsewhere = 0;
+    const other = await serve((_req, _body, res) => {
+      elsewhere += 1;
+      json(res, 200, heartbeatAnswer);
+    });
+    for (const status of [301, 302, 307, 308]) {
+      const url = await serve((_req, _body, res) => {
+        res.writeHead(status, { location: `${other}/v1/nodes/heartbeat` });
+        res.end();
+      });
+      const client = new IoHttpClient({ baseUrl: url, signer: testSigner(), clock: Date });
+      const err = await client.heartbeat({ any: 'body' } as never).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IoRedirectError);
+      expect((err as Error).message).toContain(`HTTP ${status}`);
+      expect((err as Error).message).toContain(other);
+    }
+    expect(elsewhere).toBe(0);
+  });
+
+  it('refuses an answer over the endpoint cap, announced or streamed, without reading it all', async () => {
+    const announced = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100_000_000 });
+      res.write('{');
+    });
+    const client = new IoHttpClient({ baseUrl: announced, signer: testSigner(), clock: Date });
+    await expect(client.time()).rejects.toBeInstanceOf(IoResponseTooLargeError);
+
+    // 100 MB streamed without a length: the client stops at the cap and drops the connection.
+    const total = 100 * 1024 * 1024;
+    let written = 0;
+    const streamed = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (written < total && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => (written = Math.min(written, total)));
+      pump();
+    });
+    const rssBefore = process.memoryUsage().rss;
+    const c2 = new IoHttpClient({ baseUrl: streamed, signer: testSigner(), clock: Date });
+    const err = await c2.heartbeat({ any: 'body' } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IoResponseTooLargeError);
+    expect((err as Error).message).toContain('64 KiB');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(written).toBeLessThan(total / 4);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('refuses a plain http:// network where https is required (public profiles)', () => {
+    expect(
+      () =>
+        new IoHttpClient({
+          baseUrl: 'http://io.testnet.resultity.com',
+          signer: testSigner(),
+          clock: Date,
+          requireHttps: true,
+        }),
+    ).toThrow(IoInsecureUrlError);
+    expect(
+      () =>
+        new IoHttpClient({
+          baseUrl: 'https://io.testnet.resultity.com',
+          signer: testSigner(),
+          clock: Date,
+          requireHttps: true,
+        }),
+    ).not.toThrow();
   });
 });
