@@ -2,7 +2,7 @@
 // the choices this project depends on (per-user NSIS, hardened runtime, update feed, no natives).
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -106,6 +106,13 @@ describe('electron-builder.yml', () => {
       .map(([name]) => name.replace(/^.*node_modules\//, ''))
       .sort();
     expect(withInstallScript).toEqual(Object.keys(reviewed).sort());
+    // Native code can also come without an install script (a prebuilt .node, a binding.gyp).
+    const native = Object.entries(lock.packages)
+      .filter(([name, p]) => name.startsWith('node_modules/') && !p.dev)
+      .filter(([name]) => hasNativeCode(path.join(root, name)))
+      .map(([name]) => name.replace(/^.*node_modules\//, ''))
+      .sort();
+    expect(native).toEqual(['cpu-features', 'ssh2']);
     expect(filePatterns()).toEqual(
       expect.arrayContaining([
         '!**/node_modules/cpu-features/**',
@@ -114,3 +121,19 @@ describe('electron-builder.yml', () => {
     );
   });
 });
+
+/** A binding.gyp, `gypfile: true` or a compiled .node file in the package (not its deps). */
+function hasNativeCode(dir: string): boolean {
+  if (!existsSync(path.join(dir, 'package.json'))) return false;
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+    gypfile?: boolean;
+  };
+  if (pkg.gypfile || existsSync(path.join(dir, 'binding.gyp'))) return true;
+  const walk = (d: string): boolean =>
+    readdirSync(d, { withFileTypes: true }).some((e) =>
+      e.isDirectory()
+        ? e.name !== 'node_modules' && walk(path.join(d, e.name))
+        : e.name.endsWith('.node') || e.name === 'binding.gyp',
+    );
+  return walk(dir);
+}

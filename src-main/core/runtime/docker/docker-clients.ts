@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { createRequire } from 'node:module';
 import type { DockerEndpoint } from './engine-endpoint.js';
 
@@ -25,7 +26,36 @@ function loadDockerode(): typeof Docker {
   // no import.meta but a real `require` (in ESM bundles esbuild's `require` shim only throws).
   const url = (import.meta as { url?: string }).url;
   const load = url ? createRequire(url) : require;
-  return (dockerode ??= load('dockerode') as typeof Docker);
+  if (dockerode) return dockerode;
+  const guard = refuseNativeAddons();
+  try {
+    return (dockerode = load('dockerode') as typeof Docker);
+  } finally {
+    guard?.deregister();
+  }
+}
+
+/**
+ * ssh2 (under docker-modem) loads two optional native addons when an install script managed to
+ * compile them: its crypto binding and cpu-features. Both sit in try/catch with a JavaScript
+ * fallback, and the node never dials Docker over ssh:// at all, so refuse them while dockerode
+ * loads: no compiled code from npm runs in the node, from a checkout or from the installed app
+ * (which does not ship them). `module.registerHooks` exists from Node 22.15; an older runtime
+ * skips the guard.
+ */
+const NATIVE_OPTIONALS = /^(cpu-features|\.\/crypto\/build\/Release\/sshcrypto\.node)$/;
+function refuseNativeAddons(): { deregister(): void } | undefined {
+  const register = (nodeModule as Partial<typeof nodeModule>).registerHooks;
+  return register?.({
+    resolve(specifier, context, next) {
+      if (NATIVE_OPTIONALS.test(specifier)) {
+        throw Object.assign(new Error(`${specifier} is not loaded by the node`), {
+          code: 'MODULE_NOT_FOUND',
+        });
+      }
+      return next(specifier, context);
+    },
+  });
 }
 
 export function createDockerClients(
