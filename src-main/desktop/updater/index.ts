@@ -6,6 +6,8 @@ import { systemClock, type Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { updateBlockedReason } from './signing-check.js';
 import type { AutoUpdaterLike, UpdateStatus } from './types.js';
+import { UPDATE_PUBLIC_KEY } from './update-key.js';
+import { releaseVerifier } from './release-verifier.js';
 import { UpdateController } from './update-controller.js';
 
 export type { UpdateStatus, UpdateState } from './types.js';
@@ -38,8 +40,9 @@ export interface UpdaterHandle {
 /**
  * Starts update checks (30 s after start, then every 4 hours). Downloaded updates install when
  * the app quits: the `before-quit` listener added here holds the quit, awaits drainAgent(),
- * then runs the installer. Signature checks stay electron-updater's defaults: we never set
- * `verifyUpdateCodeSignature`, and an unsigned Windows copy does not update at all.
+ * then runs the installer. electron-updater's signature checks stay as they are (we never set
+ * `verifyUpdateCodeSignature`; an unsigned Windows copy does not update at all), and every
+ * update must also carry our release signature by the key pinned in update-key.ts.
  */
 export async function startUpdater(opts: StartUpdaterOptions): Promise<UpdaterHandle> {
   const { autoUpdater } = electronUpdater;
@@ -50,11 +53,13 @@ export async function startUpdater(opts: StartUpdaterOptions): Promise<UpdaterHa
     error: (m?: unknown) => logger.debug(String(m)),
     debug: (m: string) => logger.debug(m),
   };
+  const verifier = releaseVerifier(UPDATE_PUBLIC_KEY);
   const blockedReason = opts.app.isPackaged
-    ? await updateBlockedReason({
+    ? (verifier.unavailableReason ??
+      (await updateBlockedReason({
         platform: process.platform,
         resourcesPath: process.resourcesPath,
-      })
+      })))
     : null;
   const controller = new UpdateController({
     updater: autoUpdater as unknown as AutoUpdaterLike,
@@ -63,6 +68,7 @@ export async function startUpdater(opts: StartUpdaterOptions): Promise<UpdaterHa
     currentVersion: opts.app.getVersion(),
     isPackaged: opts.app.isPackaged,
     blockedReason,
+    verifier,
     enabled: opts.settings.autoUpdate,
     drainAgent: opts.drainAgent,
     quitApp: () => opts.app.quit(),

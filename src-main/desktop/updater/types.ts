@@ -20,6 +20,19 @@ export interface AutoUpdaterLike {
 /** The parts of electron-updater's event payloads the controller reads. */
 export interface UpdateInfoLike {
   version: string;
+  /** The manifest's files (url, sha512 and our `signature`); checked by UpdateVerifier. */
+  files?: unknown;
+  /** On `update-downloaded`: where electron-updater put the file. */
+  downloadedFile?: string;
+}
+
+/** The outcome of a signature check (update-signature.ts). */
+export type SignatureCheckLike = { ok: true } | { ok: false; reason: string };
+
+/** Checks our release signature: the manifest before downloading, the file before installing. */
+export interface UpdateVerifier {
+  checkManifest(info: UpdateInfoLike): SignatureCheckLike;
+  checkDownload(info: UpdateInfoLike): Promise<SignatureCheckLike>;
 }
 export interface ProgressInfoLike {
   percent: number;

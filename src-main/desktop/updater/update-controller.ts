@@ -7,6 +7,7 @@ import type {
   UpdateInfoLike,
   UpdateState,
   UpdateStatus,
+  UpdateVerifier,
 } from './types.js';
 import { describeUpdateError } from './update-errors.js';
 
@@ -22,6 +23,8 @@ export interface UpdateControllerDeps {
   isPackaged: boolean;
   /** Null when this copy may install signed updates; otherwise the plain reason it cannot. */
   blockedReason: string | null;
+  /** Our release signature: checked before each download and again before each install. */
+  verifier: UpdateVerifier;
   /** The `autoUpdate` setting at start; later changes arrive through setEnabled(). */
   enabled: boolean;
   /** Stops taking jobs and waits for running ones; must be safe to call more than once. */
@@ -38,7 +41,10 @@ export interface UpdateControllerDeps {
 /**
  * Checks at start and every few hours, downloads in the background, and installs only when the
  * app quits (or the operator asks to restart) after the agent has drained. It never installs
- * from a development run, and leaves electron-updater's signature checks as they are.
+ * from a development run, and leaves electron-updater's signature checks as they are. On top of
+ * them, an update must carry our release signature (update-signature.ts): checked on the
+ * manifest before the download starts (so macOS's Squirrel never receives an unsigned update),
+ * on the downloaded file, and on the file again right before the installer runs.
  */
 export class UpdateController {
   private readonly d: UpdateControllerDeps;
@@ -51,6 +57,8 @@ export class UpdateController {
   /** Set once the app may quit without being held again. */
   private letQuitThrough = false;
   private installViaQuit = false;
+  /** The downloaded update whose signature was checked (its file is checked again at install). */
+  private downloaded: UpdateInfoLike | null = null;
   private readonly listeners: Array<[string, (...args: unknown[]) => void]> = [];
   private current: UpdateStatus;
 
@@ -97,7 +105,7 @@ export class UpdateController {
     this.listen('update-available', (info: UpdateInfoLike) => this.onAvailable(info));
     this.listen('update-not-available', () => this.onNotAvailable());
     this.listen('download-progress', (p: ProgressInfoLike) => this.onProgress(p));
-    this.listen('update-downloaded', (info: UpdateInfoLike) => this.onDownloaded(info));
+    this.listen('update-downloaded', (info: UpdateInfoLike) => void this.onDownloaded(info));
     this.listen('update-cancelled', () => this.set('idle', 'The update download was cancelled.'));
     this.listen('error', (error: unknown) => this.onError(error));
     this.applyAvailability(this.firstDelay);
@@ -199,6 +207,11 @@ export class UpdateController {
   }
 
   private onAvailable(info: UpdateInfoLike): void {
+    const check = this.d.verifier.checkManifest(info);
+    if (!check.ok) {
+      this.refuse(info.version, check.reason);
+      return;
+    }
     this.current.availableVersion = info.version;
     this.current.progressPercent = 0;
     this.set('downloading', `Downloading version ${info.version} in the background.`);
@@ -220,7 +233,14 @@ export class UpdateController {
     this.emit();
   }
 
-  private onDownloaded(info: UpdateInfoLike): void {
+  private async onDownloaded(info: UpdateInfoLike): Promise<void> {
+    const check = await this.d.verifier.checkDownload(info);
+    if (!check.ok) {
+      this.downloaded = null;
+      this.refuse(info.version, check.reason);
+      return;
+    }
+    this.downloaded = info;
     this.current.availableVersion = info.version;
     this.current.progressPercent = 100;
     this.set(
@@ -269,12 +289,35 @@ export class UpdateController {
       return false;
     }
     if (!this.d.isPackaged) return false; // belt and braces: never install from a dev run
+    // The file waited on disk since the download: check it once more, right before it runs.
+    const check = this.downloaded
+      ? await this.d.verifier.checkDownload(this.downloaded)
+      : ({ ok: false, reason: 'no checked download is waiting' } as const);
+    if (!check.ok) {
+      this.refuse(version, check.reason);
+      if (viaQuit) this.quitWithoutInstalling();
+      return false;
+    }
     this.d.logger.info('installing update', { version, relaunch: !viaQuit });
     this.letQuitThrough = true;
     this.d.updater.autoRunAppAfterInstall = !viaQuit;
     // isSilent: the NSIS installer runs without a wizard; relaunch only on "Restart to update".
     this.d.updater.quitAndInstall(true, !viaQuit);
     return true;
+  }
+
+  /** An update without a valid release signature: never downloaded further, never installed. */
+  private refuse(version: string, reason: string): void {
+    this.d.logger.warn('update refused: bad or missing release signature', { version, reason });
+    this.downloaded = null;
+    this.current.availableVersion = null;
+    this.current.progressPercent = null;
+    this.set(
+      'error',
+      `Version ${version} was refused and will not be installed: ${reason}. It may have been ` +
+        'tampered with. Nothing was changed; install new versions from the release page, and ' +
+        'tell the Resultity team if this keeps happening.',
+    );
   }
 
   private quitWithoutInstalling(): void {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { TimerHandle } from '../../../src-main/core/clock.js';
-import type { AutoUpdaterLike } from '../../../src-main/desktop/updater/types.js';
+import type { AutoUpdaterLike, UpdateVerifier } from '../../../src-main/desktop/updater/types.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 
 /** Stands in for electron-updater's autoUpdater: records calls, emits what the test says. */
@@ -54,3 +54,13 @@ export class StepClock extends ManualClock {
 
 /** Lets pending promise callbacks run. */
 export const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * For tests of everything but the release signature (scheduling, draining, quitting): every
+ * update passes. The signature itself is tested with real keys and files in
+ * update-signature.test.ts.
+ */
+export const acceptAllVerifier: UpdateVerifier = {
+  checkManifest: () => ({ ok: true }),
+  checkDownload: async () => ({ ok: true }),
+};

@@ -7,7 +7,7 @@ import {
   UpdateController,
   type UpdateControllerDeps,
 } from '../../../src-main/desktop/updater/update-controller.js';
-import { FakeUpdater, flush, StepClock } from './fake-updater.js';
+import { acceptAllVerifier, FakeUpdater, flush, StepClock } from './fake-updater.js';
 
 const FIRST = DEFAULT_FIRST_CHECK_DELAY_MS;
 const EVERY = DEFAULT_CHECK_INTERVAL_MS;
@@ -36,6 +36,7 @@ function setup(over: Partial<UpdateControllerDeps> = {}) {
     currentVersion: '0.1.0',
     isPackaged: true,
     blockedReason: null,
+    verifier: acceptAllVerifier,
     enabled: true,
     drainAgent: async () => {
       drains++;

@@ -5,7 +5,7 @@ import { silentLogger } from '../../../src-main/core/logger.js';
 import type { AppLike, PreventableEvent } from '../../../src-main/desktop/electron-like.js';
 import { installQuitFlow } from '../../../src-main/desktop/quit-flow.js';
 import { UpdateController } from '../../../src-main/desktop/updater/update-controller.js';
-import { FakeUpdater, flush, StepClock } from './fake-updater.js';
+import { acceptAllVerifier, FakeUpdater, flush, StepClock } from './fake-updater.js';
 
 const DRAIN_TIMEOUT_MS = 60_000;
 
@@ -54,6 +54,7 @@ function setup() {
     currentVersion: '0.1.0',
     isPackaged: true,
     blockedReason: null,
+    verifier: acceptAllVerifier,
     enabled: true,
     drainAgent: drain,
     quitApp: () => app.quit(),
