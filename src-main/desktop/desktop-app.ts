@@ -1,7 +1,7 @@
 import { APP_INDEX_URL } from './app-protocol.js';
 import type { NodeStateDto, SettingsDto } from '../contract/index.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../core/logger.js';
+import type { Clock } from '../service/host-api.js';
+import type { Logger } from '../service/host-api.js';
 import { COMMAND_NAMES } from '../service/command-args.js';
 import type { EventListener } from '../service/event-hub.js';
 import type {

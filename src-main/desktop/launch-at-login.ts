@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/store/atomic-file.js';
+import { writeFileAtomic } from '../service/host-api.js';
 import type { AppLike } from './electron-like.js';
 
 /** Started at login, the app stays in the tray instead of opening its window. */

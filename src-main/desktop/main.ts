@@ -13,18 +13,8 @@ import {
   shell,
 } from 'electron';
 import type { SettingsDto } from '../contract/index.js';
-import { systemClock } from '../core/clock.js';
-import { SafeStorageVault } from '../core/identity/vaults/safe-storage-vault.js';
-import { createLogger } from '../core/logger.js';
-import { ensureDataDirs, resolveDataDirs } from '../core/store/data-dirs.js';
-import { LogStore } from '../core/store/log-store.js';
-import { identityPaths } from '../core/identity/identity-store.js';
-import { JsonFileSettingsStore, UiService } from '../service/index.js';
-import { GpuSource } from '../service/gpu-source.js';
-import { LogHub } from '../service/log-hub.js';
-import { nodeLocateHost, nodeRun, nodeSpawn } from '../core/runtime/gpu/node-host.js';
-import { createDesktopAgent } from './agent-boot.js';
-import type { DesktopRunState } from './desktop-run.js';
+import { systemClock } from '../service/host-api.js';
+import { composeDesktopNode } from './desktop-node.js';
 import { startDesktopApp, type DesktopApp } from './desktop-app.js';
 import { desktopIpcMain } from './ipc/electron-ipc.js';
 import { HIDDEN_FLAG, applyLaunchAtLogin } from './launch-at-login.js';
@@ -52,76 +42,22 @@ async function boot(): Promise<void> {
     platform: process.platform,
     env: process.env,
   });
-  const defaults: SettingsDto = {
-    network: 'testnet',
-    dataDir: paths.dataRoot,
-    launchAtLogin: false,
-    keepAwake: false,
-    autoUpdate: true,
-    maxConcurrentJobs: null,
-    gpuMemoryHeadroomMb: 1024,
-    theme: 'system',
-  };
-  const settingsStore = new JsonFileSettingsStore(paths.settingsFile, defaults);
-  const settings = await settingsStore.load();
-  let currentSettings = settings;
-  const dirs = resolveDataDirs(settings.dataDir, settings.network);
-  await ensureDataDirs(dirs);
-  // Local log files: what "Open logs folder" shows; uploaded through the agent once online.
-  let upload: DesktopRunState['upload'] = null;
-  const logStore = new LogStore({
-    dir: dirs.logs,
-    upload: (batch) => (upload ? upload(batch) : Promise.reject(new Error('not online yet'))),
-    onWarning: (m) => console.warn(m),
-  });
-  await logStore.start();
-  app.on('will-quit', () => void logStore.close());
-  const logs = new LogHub();
-  const logger = createLogger(
-    [logs.sink, logStore.sink, (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`)],
-    { source: 'app' },
-  );
-  const gpu = new GpuSource({
-    host: nodeLocateHost(),
-    run: nodeRun,
-    spawn: nodeSpawn,
-    clock: systemClock,
-    logger,
-  });
-  app.on('will-quit', () => gpu.stop());
-  // The node key's secret is protected by the OS keychain (async safeStorage API).
-  const vault = new SafeStorageVault(safeStorage, identityPaths(dirs).safeStorageFile);
-  const agent = await createDesktopAgent({
-    settings: () => currentSettings,
-    dirs,
-    vault,
-    logs,
-    logger,
-    clock: systemClock,
-    agentVersion: app.getVersion(),
+  // The node kit (service/node-kit.ts), shared with the headless node; the OS keychain keeps
+  // the node key's secret (async safeStorage API).
+  const { kit, service } = await composeDesktopNode({
+    paths,
+    safeStorage,
     env: process.env,
-    logStore,
-    setLogUpload: (fn) => (upload = fn),
-    gpu,
-  });
-
-  const service = await UiService.create({
-    agent,
-    host: {
-      kind: 'desktop',
-      appVersion: app.getVersion(),
-      exportDir: paths.exportDir,
-      logsDir: dirs.logs,
-      openFolder: async (path) => {
-        const problem = await shell.openPath(path);
-        if (problem) throw new Error(`Could not open ${path}: ${problem}`);
-      },
+    appVersion: app.getVersion(),
+    openFolder: async (path) => {
+      const problem = await shell.openPath(path);
+      if (problem) throw new Error(`Could not open ${path}: ${problem}`);
     },
-    settingsStore,
-    clock: systemClock,
-    logger,
     drainTimeoutMs: DRAIN_TIMEOUT_MS,
+    logSink: (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`),
   });
+  app.on('will-quit', () => void kit.close());
+  const { dirs, logger, settings } = kit;
 
   desktop = startDesktopApp({
     electron: {
@@ -169,8 +105,7 @@ async function boot(): Promise<void> {
   });
   service.subscribe((event, payload) => {
     if (event !== 'settings') return;
-    currentSettings = payload as SettingsDto;
-    updater.setEnabled(currentSettings.autoUpdate);
+    updater.setEnabled((payload as SettingsDto).autoUpdate);
   });
   logger.info(`Resultity Node ${app.getVersion()} started; data in ${join(dirs.base)}.`);
 }

@@ -1,5 +1,5 @@
 import type { NodeStateDto, SetupCheckDto } from '../contract/index.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../service/host-api.js';
 import type { NotificationCtor } from './electron-like.js';
 
 export interface NotifierOptions {

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { defaultDataRoot } from '../core/store/data-dirs.js';
+import { defaultDataRoot } from '../service/host-api.js';
 
 /** The built renderer, served as app://renderer/ (app-protocol.ts). */
 export function rendererDir(appPath: string): string {
@@ -19,7 +19,6 @@ export function desktopPaths(opts: {
   return {
     dataRoot,
     settingsFile: join(dataRoot, 'settings.json'),
-    exportDir: join(homedir(), 'Documents', 'Resultity Node'),
     preload: join(opts.appPath, 'dist', 'main', 'preload.cjs'),
     indexHtml: join(rendererDir(opts.appPath), 'index.html'),
     // electron-builder copies assets/tray into resources (extraResources) in a packaged app.

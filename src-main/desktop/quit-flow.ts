@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../service/host-api.js';
 import type { AppLike } from './electron-like.js';
 
 export interface QuitFlowOptions {

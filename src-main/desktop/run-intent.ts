@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../core/store/atomic-file.js';
+import { writeFileAtomic } from '../service/host-api.js';
 
 /**
  * Whether the operator last left the node running. A node that was serving when the app quit

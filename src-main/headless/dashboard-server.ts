@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { WS_BRIDGE_PATH, WS_CLOSE, WS_MAX_CLIENT_FRAME } from '../contract/ws-frames.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../service/host-api.js';
 import { setSecurityHeaders } from './dashboard/security-headers.js';
 import { serveStatic } from './dashboard/static-files.js';
 import { createDashboardToken } from './dashboard/token.js';

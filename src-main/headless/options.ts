@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { NetworkName } from '../core/protocol/index.js';
-import { describeIssues } from '../core/protocol/index.js';
-import { LogLevel } from '../core/protocol/index.js';
-import { RawAddress } from '../core/protocol/schemas/common.js';
 import {
   EXTRA_RUNTIME_IMAGES_ENV,
+  LogLevelSchema,
+  NetworkName,
+  RawAddress,
+  describeIssues,
   parseExtraRuntimeImages,
-} from '../core/runtime/docker/image-allow-list.js';
+} from '../service/host-api.js';
 
 /** What the headless node can be told, from flags or a JSON config file (flags win). */
 export const HeadlessConfig = z.strictObject({
@@ -25,7 +25,7 @@ export const HeadlessConfig = z.strictObject({
   runtimeApiKey: z.string().min(1).optional(),
   /** With runtime 'docker': image repositories allowed besides vLLM's (the operator's call). */
   allowRuntimeImages: z.array(z.string().min(1)).optional(),
-  logLevel: LogLevel.default('info'),
+  logLevel: LogLevelSchema.default('info'),
   json: z.boolean().default(false),
   /** local only: join a devnet that already runs (its URL) instead of starting one in-process. */
   ioUrl: z.url().optional(),

@@ -1,6 +1,4 @@
-import type { AgentState } from '../core/agent/state-machine.js';
-import type { JobEvent } from '../core/jobs/job-engine-api.js';
-import type { LogEntry, LogLevel } from '../core/logger.js';
+import type { AgentState, JobEvent, LogEntry, LogLevel } from '../service/host-api.js';
 
 export interface StartInfo {
   nodeId: string;

@@ -1,34 +1,26 @@
 import os from 'node:os';
-import type { AgentState } from '../core/agent/state-machine.js';
-import { composeNode, type ComposedNode } from '../core/agent/compose-node.js';
-import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
-import {
-  PUBLIC_PROFILES,
-  localProfile,
-  type NetworkProfile,
-} from '../core/config/network-profiles.js';
+import { join, resolve } from 'node:path';
 import {
   EnvVault,
   KEY_PASSPHRASE_ENV,
+  PUBLIC_PROFILES,
   PassphraseFileVault,
-  identityPaths,
-  loadOrCreateIdentity,
-} from '../core/identity/index.js';
-import { createLogger, type Logger } from '../core/logger.js';
-import { ExternalRuntime } from '../core/runtime/external-runtime.js';
-import { nodeLocateHost, nodeRun, nodeSpawn } from '../core/runtime/gpu/node-host.js';
-import { driverMajor } from '../core/runtime/gpu/nvidia-smi-query.js';
-import type { Runtime } from '../core/runtime/runtime.js';
-import { samplerFromReadings } from '../core/system/gpu-status.js';
-import { defaultDataRoot, ensureDataDirs, resolveDataDirs } from '../core/store/data-dirs.js';
-import { LogStore } from '../core/store/log-store.js';
-import { GpuSource } from '../service/gpu-source.js';
-import { LogHub } from '../service/log-hub.js';
+  defaultDataRoot,
+  localProfile,
+  resolveDataDirs,
+  systemClock,
+  type AgentState,
+  type Clock,
+  type ComposedNode,
+  type Logger,
+  type TimerHandle,
+} from '../service/host-api.js';
+import { composeNodeKit, type NodeChoice, type NodeKit } from '../service/node-kit.js';
+import type { UiService } from '../service/ui-service.js';
 import {
   startHeadlessDashboard,
   type HeadlessDashboard,
 } from './dashboard/start-headless-dashboard.js';
-import { createHeadlessDockerRuntime, ProgressRelay } from './docker-runtime.js';
 import { startLocalNetwork, type LocalNetwork } from './local-network.js';
 import { UsageError, type HeadlessConfig } from './options.js';
 import type { Reporter } from './reporter.js';
@@ -37,22 +29,15 @@ import { AGENT_VERSION } from './version.js';
 
 export interface HeadlessNode {
   node: ComposedNode;
+  kit: NodeKit;
+  service: UiService;
   /** Drains and shuts everything down (idempotent). */
   stop(reason: string): Promise<void>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-interface RuntimeChoice {
-  profile: NetworkProfile;
-  /** 'docker' (--runtime docker): the node runs vLLM in Docker itself; else an endpoint. */
-  url: string;
-  apiKey: string | null;
-  simulated: boolean;
-  docker?: true;
-}
-
-/** Starts a headless node per `cfg`: identity, network profile, runtime, agent. */
+/** Starts a headless node per `cfg` through the node kit: identity, network, runtime, agent. */
 export async function runHeadless(
   cfg: HeadlessConfig,
   env: Env,
@@ -62,171 +47,132 @@ export async function runHeadless(
   // Refuse an unusable runtime before anything is written (no key for a node that cannot run).
   if (cfg.profile !== 'local') await checkPublicRuntime(cfg);
   const root = cfg.dataDir ?? defaultDataRoot(process.platform, env, os.homedir());
-  const dirs = resolveDataDirs(root, cfg.profile);
-  await ensureDataDirs(dirs);
-  // Local log files, uploaded through the agent's signed client once it is registered.
-  let uploadVia:
-    ((b: Parameters<ComposedNode['agent']['uploadLogBatch']>[0]) => Promise<void>) | null = null;
-  const logStore = new LogStore({
-    dir: dirs.logs,
-    clock,
-    upload: (batch) => (uploadVia ? uploadVia(batch) : Promise.reject(new Error('not online yet'))),
-    onWarning: (message) =>
-      reporter.log({ ts: clock.now(), level: 'warn', source: 'logs', message }),
-  });
-  await logStore.start();
-  // The dashboard's Logs page subscribes here.
-  const logs = new LogHub();
-  const logger = createLogger([reporter.log, logStore.sink, logs.sink], {
-    minLevel: 'debug',
-    now: () => clock.now(),
-  });
   const passphrase = env[KEY_PASSPHRASE_ENV];
   // Only the vault keeps the passphrase: child processes (nvidia-smi, …) must not inherit it.
   if (passphrase !== undefined) delete process.env[KEY_PASSPHRASE_ENV];
-  const vault = passphrase
-    ? new EnvVault({ [KEY_PASSPHRASE_ENV]: passphrase })
-    : new PassphraseFileVault(identityPaths(dirs).passphraseFile);
-  const { identity, created, protection } = await loadOrCreateIdentity({ dirs, vault });
-  logger.info(
-    `${created ? 'Created' : 'Loaded'} node key ${identity.nodeId}, protected by ${protection.source}.`,
-  );
-  if (protection.warning) logger.warn(protection.warning);
 
+  let choice: NodeChoice | null = null;
+  let node: ComposedNode | null = null;
   let local: LocalNetwork | null = null;
-  let runtime: Runtime | null = null;
-  let dashboard: HeadlessDashboard | null = null;
-  // This machine's GPUs for the dashboard, heartbeats and the Docker runtime's memory share.
-  const gpu = new GpuSource({
-    host: nodeLocateHost(),
-    run: nodeRun,
-    spawn: nodeSpawn,
+  const kit = await composeNodeKit({
+    host: 'headless',
+    dataRoot: root,
+    settingsFile: join(resolveDataDirs(root, cfg.profile).settings, 'dashboard-settings.json'),
+    // The command line decides network and data folder; there is no updater on a headless node.
+    pinned: { network: cfg.profile, dataDir: resolve(root), autoUpdate: false },
+    vault: (paths) =>
+      passphrase
+        ? new EnvVault({ [KEY_PASSPHRASE_ENV]: passphrase })
+        : new PassphraseFileVault(paths.passphraseFile),
+    choose: () => {
+      if (!choice) throw new Error('The headless node chose no network yet.');
+      return choice;
+    },
+    // The dashboard shows one bar per transfer, without the per-layer detail.
+    mapProgress: ({ layers: _layers, ...p }) => p,
+    logSinks: [reporter.log],
+    // The reporter filters by --log-level; the log files and the dashboard keep debug lines.
+    minLevel: 'debug',
     clock,
-    logger,
+    agentVersion: AGENT_VERSION,
+    env,
+    singleRun:
+      'The headless node was stopped from the dashboard. Start it again from its terminal or ' +
+      'service manager (for example "systemctl restart resultity-node").',
+    onRun: (composed, chosen) => {
+      node = composed;
+      composed.agent.subscribe((s) => reporter.state(s));
+      composed.jobEngine.onEvent((e) => reporter.job(e));
+      reporter.started({
+        nodeId: composed.agent.nodeId,
+        network: chosen.profile.network,
+        ioUrl: chosen.profile.ioUrl,
+        dataDir: kit.dirs.base,
+        runtime: chosen.runtime.kind === 'docker' ? 'docker' : chosen.runtime.url,
+        simulated: chosen.runtime.kind === 'external' && chosen.runtime.simulated,
+        ...(local
+          ? { devnetAdmin: { url: local.devnet.url, token: local.devnet.adminToken } }
+          : {}),
+      });
+    },
   });
-  const progress = new ProgressRelay();
+
+  let service: UiService | null = null;
+  let dashboard: HeadlessDashboard | null = null;
   try {
-    let choice: RuntimeChoice;
-    ({ choice, local } = await chooseRuntime(cfg, root, logger));
-    runtime = choice.docker
-      ? await createHeadlessDockerRuntime({
-          dirs,
-          clock,
-          logger,
-          gpu,
-          onProgress: progress.report,
-          env,
-          extraImages: cfg.allowRuntimeImages,
-        })
-      : new ExternalRuntime({
-          url: choice.url,
-          apiKey: choice.apiKey,
-          simulated: choice.simulated,
-          clock,
-          logger,
-          // The simulator warms up in a second; a real vLLM takes minutes, so look less often.
-          healthIntervalMs: choice.simulated ? 1000 : 5000,
-        });
-    const node = composeNode({
-      profile: choice.profile,
-      dirs,
-      identity,
-      runtime,
-      logger,
-      clock,
-      agentVersion: AGENT_VERSION,
-      logStore,
-      gpuSampler: samplerFromReadings(gpu),
-      driverMajor: () => driverMajor(gpu.state().gpus[0]?.driverVersion),
-    });
-    uploadVia = (batch) => node.agent.uploadLogBatch(batch);
-    node.agent.subscribe((s) => reporter.state(s));
-    node.jobEngine.onEvent((e) => reporter.job(e));
-    reporter.started({
-      nodeId: identity.nodeId,
-      network: choice.profile.network,
-      ioUrl: choice.profile.ioUrl,
-      dataDir: dirs.base,
-      runtime: choice.url,
-      simulated: choice.simulated,
-      ...(local ? { devnetAdmin: { url: local.devnet.url, token: local.devnet.adminToken } } : {}),
-    });
-    const rt = runtime;
-    await node.agent.start();
-    // Started once the agent runs (it adopts the run); the page fetches the state on connect.
-    dashboard = await startHeadlessDashboard({
-      run: {
-        agent: node.agent,
-        runtime: rt,
-        close: async (reason, drainTimeoutMs) => {
-          await node.agent.stop(reason, drainTimeoutMs);
-          await node.close(reason);
-        },
-      },
-      dirs,
-      protection,
-      logs,
-      logger,
-      clock,
+    ({ choice, local } = await chooseNetwork(cfg, root, kit.logger));
+    // The service exists before the run, so image pulls at start reach the Models page.
+    service = await kit.createService({
       appVersion: AGENT_VERSION,
+      // No file manager on a headless rig: the reply carries the path.
+      openFolder: async () => undefined,
+      fixedSettings: {
+        keys: ['network'],
+        reason:
+          'a headless node takes its network from the command line (--profile); restart it with ' +
+          'the network you want.',
+      },
+    });
+    await kit.agent.start();
+    const started = node as ComposedNode | null;
+    if (!started) throw new Error('The node did not start.');
+    dashboard = await startHeadlessDashboard({
+      service,
+      logger: kit.logger,
       port: cfg.dashboardPort ?? 0,
       ...(cfg.dashboardDir ? { staticDir: cfg.dashboardDir } : {}),
-      gpu,
     });
-    progress.attach(dashboard.reportProgress);
     reporter.dashboard(dashboard.url);
     const summary: TimerHandle = clock.setInterval(
-      () => reporter.summary(node.agent.counters()),
+      () => reporter.summary(started.agent.counters()),
       60_000,
     );
     const net = local;
     const dash = dashboard;
+    const ui = service;
     let stopping: Promise<void> | null = null;
     return {
-      node,
+      node: started,
+      kit,
+      service: ui,
       stop: (reason) =>
         (stopping ??= (async () => {
           clock.clearInterval(summary);
-          await node.close(reason);
-          await rt.stop();
+          await kit.agent.stop(undefined, reason);
           await net?.close();
           await dash.close();
-          gpu.stop();
-          await logStore.close();
+          ui.dispose();
+          await kit.close();
         })()),
     };
   } catch (err) {
     await dashboard?.close().catch(() => undefined);
-    await runtime?.stop().catch(() => undefined);
+    await kit.agent.stop(undefined, 'could not start').catch(() => undefined);
+    service?.dispose();
     await local?.close().catch(() => undefined);
-    gpu.stop();
-    await logStore.close().catch(() => undefined);
+    await kit.close().catch(() => undefined);
     throw err;
   }
 }
 
-async function chooseRuntime(
+/** The network profile and runtime from the flags; `--profile local` starts the devnet here. */
+async function chooseNetwork(
   cfg: HeadlessConfig,
   root: string,
   logger: Logger,
-): Promise<{ choice: RuntimeChoice; local: LocalNetwork | null }> {
+): Promise<{ choice: NodeChoice; local: LocalNetwork | null }> {
   const docker = cfg.runtime === 'docker';
-  const dockerChoice = (profile: NetworkProfile): RuntimeChoice => ({
-    profile,
-    url: 'docker',
-    apiKey: null,
-    simulated: false,
-    docker: true,
-  });
+  const dockerRuntime = {
+    kind: 'docker',
+    ...(cfg.allowRuntimeImages ? { extraImages: cfg.allowRuntimeImages } : {}),
+  } as const;
+  const given = (url: string) =>
+    ({ kind: 'external', url, apiKey: cfg.runtimeApiKey ?? null, simulated: false }) as const;
   if (cfg.profile === 'local' && cfg.ioUrl && cfg.networkSigner && (cfg.runtimeUrl || docker)) {
     // A devnet that runs elsewhere (checked by parseOptions: signer and runtime given).
     const profile = localProfile(cfg.ioUrl, cfg.networkSigner);
-    if (docker) return { local: null, choice: dockerChoice(profile) };
-    const url = cfg.runtimeUrl as string;
-    return {
-      local: null,
-      choice: { profile, url, apiKey: cfg.runtimeApiKey ?? null, simulated: false },
-    };
+    const runtime = docker ? dockerRuntime : given(cfg.runtimeUrl as string);
+    return { local: null, choice: { profile, runtime } };
   }
   if (cfg.profile === 'local') {
     const local = await startLocalNetwork(root, !cfg.runtimeUrl && !docker, logger);
@@ -235,22 +181,20 @@ async function chooseRuntime(
       logger.warn(
         'Using the SIMULATED runtime: jobs get made-up text, not real inference. It runs only on the local network.',
       );
-      return {
-        local,
-        choice: { profile, url: local.sim.url, apiKey: local.sim.apiKey, simulated: true },
-      };
+      const runtime = {
+        kind: 'external',
+        url: local.sim.url,
+        apiKey: local.sim.apiKey,
+        simulated: true,
+      } as const;
+      return { local, choice: { profile, runtime } };
     }
-    if (docker) return { local, choice: dockerChoice(profile) };
-    const url = cfg.runtimeUrl as string;
-    return { local, choice: { profile, url, apiKey: cfg.runtimeApiKey ?? null, simulated: false } };
+    const runtime = docker ? dockerRuntime : given(cfg.runtimeUrl as string);
+    return { local, choice: { profile, runtime } };
   }
   const profile = PUBLIC_PROFILES[cfg.profile];
-  if (docker) return { local: null, choice: dockerChoice(profile) };
-  const url = await checkPublicRuntime(cfg);
-  return {
-    local: null,
-    choice: { profile, url, apiKey: cfg.runtimeApiKey ?? null, simulated: false },
-  };
+  if (docker) return { local: null, choice: { profile, runtime: dockerRuntime } };
+  return { local: null, choice: { profile, runtime: given(await checkPublicRuntime(cfg)) } };
 }
 
 /** testnet/mainnet: a real runtime is required; the simulated one is refused. */

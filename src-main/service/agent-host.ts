@@ -100,11 +100,12 @@ export class AgentHost implements AgentFacade {
     return this.starting;
   }
 
-  async stop(drainTimeoutMs: number): Promise<void> {
+  /** Drains the current run (`drainTimeoutMs` absent: the agent's own deadline). */
+  async stop(drainTimeoutMs?: number, reason = 'stopped by the operator'): Promise<void> {
     await this.starting?.catch(() => undefined);
     const run = this.run;
     if (!run) return;
-    await run.close('stopped by the operator', drainTimeoutMs);
+    await run.close(reason, drainTimeoutMs);
     this.publish(run);
   }
 
@@ -206,16 +207,6 @@ export class AgentHost implements AgentFacade {
     } finally {
       this.publish(run);
     }
-  }
-
-  /**
-   * Takes over a run the host already composed and started (the headless CLI starts its node
-   * before the dashboard exists). Stop works as usual; a later Start calls `createRun`.
-   */
-  adopt(run: NodeRun): void {
-    if (this.run) throw new Error('A node run is already attached.');
-    this.attach(run);
-    this.publish(run);
   }
 
   private attach(run: NodeRun): void {

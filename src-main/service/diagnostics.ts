@@ -18,7 +18,8 @@ export async function writeDiagnostics(
   now: Date = new Date(),
   redaction: RedactorOptions = {},
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  // The exports folder is private like the rest of the data folder (the node kit makes it 0700).
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const path = join(dir, `resultity-diagnostics-${stamp}.json`);
   const nodeId = snapshot.node.nodeId;

@@ -24,9 +24,32 @@ export const SettingsSchema = z.object({
  */
 export const SettingsPatchSchema = SettingsSchema.omit({ dataDir: true }).partial().strict();
 
+/**
+ * The settings both hosts start from. Only `dataDir` is the host's: where its data lives
+ * (the desktop's default folder, or the headless `--data-dir`).
+ */
+export const DEFAULT_SETTINGS: Readonly<Omit<SettingsDto, 'dataDir'>> = Object.freeze({
+  network: 'testnet',
+  launchAtLogin: false,
+  keepAwake: false,
+  autoUpdate: true,
+  maxConcurrentJobs: null,
+  gpuMemoryHeadroomMb: 1024,
+  theme: 'system',
+});
+
+export function defaultSettings(dataDir: string): SettingsDto {
+  return { ...DEFAULT_SETTINGS, dataDir };
+}
+
 export interface SettingsStore {
   load(): Promise<SettingsDto>;
   save(settings: SettingsDto): Promise<void>;
+  /**
+   * Set by `load` when the stored file could not be used and defaults were loaded instead; the
+   * UI service logs it as a warning so a reset never goes unnoticed.
+   */
+  readonly lastProblem: string | null;
 }
 
 /** Settings in one small JSON file, written atomically. A broken file falls back to defaults. */
@@ -62,11 +85,35 @@ export class JsonFileSettingsStore implements SettingsStore {
 
 /** Keeps settings in memory only (tests, one-off runs). */
 export class MemorySettingsStore implements SettingsStore {
+  readonly lastProblem = null;
   constructor(private settings: SettingsDto) {}
   async load(): Promise<SettingsDto> {
     return { ...this.settings };
   }
   async save(settings: SettingsDto): Promise<void> {
     this.settings = { ...settings };
+  }
+}
+
+/**
+ * A store whose `fixed` fields the host decides (headless: network and data folder come from
+ * the command line); a UI cannot move them, and `lastProblem` still reaches the service.
+ */
+export class PinnedSettingsStore implements SettingsStore {
+  constructor(
+    private readonly store: SettingsStore,
+    readonly fixed: Partial<SettingsDto>,
+  ) {}
+
+  get lastProblem(): string | null {
+    return this.store.lastProblem;
+  }
+
+  async load(): Promise<SettingsDto> {
+    return { ...(await this.store.load()), ...this.fixed };
+  }
+
+  save(settings: SettingsDto): Promise<void> {
+    return this.store.save({ ...settings, ...this.fixed });
   }
 }

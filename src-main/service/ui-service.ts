@@ -97,7 +97,7 @@ export class UiService {
 
   static async create(opts: UiServiceOptions): Promise<UiService> {
     const settings = await opts.settingsStore.load();
-    const problem = (opts.settingsStore as { lastProblem?: string | null }).lastProblem;
+    const problem = opts.settingsStore.lastProblem;
     if (problem) opts.logger.warn(problem);
     await opts.agent.applySettings(settings);
     opts.host.onSettingsChanged?.(settings);

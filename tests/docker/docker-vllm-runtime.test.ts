@@ -34,9 +34,9 @@ import { ensureDataDirs, resolveDataDirs } from '../../src-main/core/store/data-
 import { DEVNET_MODEL, defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
 import { startDevnet } from '../../src-main/devnet/io/devnet.js';
 import { ImageAllowList } from '../../src-main/core/runtime/docker/image-allow-list.js';
-import { createHeadlessDockerRuntime } from '../../src-main/headless/docker-runtime.js';
 import { parseOptions } from '../../src-main/headless/options.js';
 import { operatorImages } from '../../src-main/service/nvidia-docker-runtime.js';
+import { createRuntime } from '../../src-main/service/runtime-choice.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
 import { probeInside } from './container-probe.js';
 import { pushToRegistry, startLocalRegistry, type LocalRegistry } from './local-registry.js';
@@ -425,14 +425,18 @@ describe.skipIf(!docker.available)(
           ['--profile', 'testnet', '--runtime', 'docker', ...argv],
           env,
         );
-        const rt = await createHeadlessDockerRuntime({
+        // The node kit's runtime factory, with the choice the headless flags make.
+        const choice = {
+          kind: 'docker',
+          ...(cfg!.allowRuntimeImages ? { extraImages: cfg!.allowRuntimeImages } : {}),
+        } as const;
+        const rt = await createRuntime(choice, {
           dirs,
           clock: systemClock,
           logger,
           gpu: { latest: () => [] },
           onProgress: (p) => progress.push(p),
           env,
-          extraImages: cfg!.allowRuntimeImages,
         });
         runtimes.push(rt as DockerVllmRuntime);
         return rt;

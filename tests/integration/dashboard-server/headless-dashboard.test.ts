@@ -1,50 +1,47 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+// The headless node's dashboard as `npm start` composes it (runHeadless → node kit → UI
+// service → dashboard server), against the in-process devnet with the simulated runtime.
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { systemClock } from '../../../src-main/core/clock.js';
-import { createLogger } from '../../../src-main/core/logger.js';
-import { ensureDataDirs, resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
-import {
-  findRendererDir,
-  startHeadlessDashboard,
-  type HeadlessDashboard,
-} from '../../../src-main/headless/dashboard/start-headless-dashboard.js';
-import { LogHub } from '../../../src-main/service/log-hub.js';
-import { FakeRun } from '../../unit/service/fake-run.js';
+import type { LogEntry } from '../../../src-main/core/logger.js';
+import { findRendererDir } from '../../../src-main/headless/dashboard/start-headless-dashboard.js';
+import { HeadlessConfig } from '../../../src-main/headless/options.js';
+import type { Reporter } from '../../../src-main/headless/reporter.js';
+import { runHeadless, type HeadlessNode } from '../../../src-main/headless/run-headless.js';
 
 let root: string;
-let run: FakeRun;
-let logs: LogHub;
-let dash: HeadlessDashboard;
+let node: HeadlessNode;
+let dash: { url: string; port: number; token: string };
+const reported: LogEntry[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'headless-dash-'));
   const staticDir = join(root, 'renderer');
   await mkdir(staticDir);
   await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>Resultity Node</title>');
-  const dirs = resolveDataDirs(join(root, 'data'), 'local');
-  await ensureDataDirs(dirs);
-  run = new FakeRun();
-  await run.agent.start();
-  logs = new LogHub();
-  // Logged by the CLI before any dashboard exists: the page must still show it.
-  createLogger([logs.sink], { source: 'headless' }).info('Created node key 0xNODE.');
-  dash = await startHeadlessDashboard({
-    run,
-    dirs,
-    protection: { kind: 'passphrase-file', protection: 'file', source: 'the passphrase file' },
-    logs,
-    logger: createLogger([logs.sink]),
-    clock: systemClock,
-    appVersion: '0.1.0-test',
-    staticDir,
+  // A damaged dashboard settings file: reset to defaults, and said so (not silently).
+  const settingsDir = join(root, 'data', 'local', 'settings');
+  await mkdir(settingsDir, { recursive: true });
+  await writeFile(join(settingsDir, 'dashboard-settings.json'), '{ not json');
+  let url = '';
+  const reporter = new Proxy({} as Reporter, {
+    get: (_t, name) =>
+      name === 'dashboard'
+        ? (u: string) => (url = u)
+        : name === 'log'
+          ? (e: LogEntry) => reported.push(e)
+          : () => undefined,
   });
-});
+  const cfg = HeadlessConfig.parse({ dataDir: join(root, 'data'), dashboardDir: staticDir });
+  node = await runHeadless(cfg, {}, reporter);
+  const parsed = new URL(url);
+  dash = { url, port: Number(parsed.port), token: parsed.hash.replace('#token=', '') };
+}, 60_000);
 
 afterAll(async () => {
-  await dash?.close();
+  await node?.stop('test over');
   await rm(root, { recursive: true, force: true });
 });
 
@@ -74,35 +71,63 @@ async function client() {
   return { ws, frames, call, until };
 }
 
-describe('startHeadlessDashboard', () => {
+describe('headless dashboard over runHeadless', () => {
   it('prints a 127.0.0.1 URL with the token in the fragment', () => {
     expect(dash.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}$/);
+  });
+
+  it('warns that a damaged settings file was reset (the desktop does the same)', () => {
+    expect(reported).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: expect.stringMatching(/default settings/),
+      }),
+    );
+  });
+
+  it('backs the key up where the desktop does (folder 0700, file 0600) and saves an owner binding', async () => {
+    const c = await client();
+    const backup = (await c.call('backupKey')) as { result: { path: string } };
+    expect(dirname(backup.result.path)).toBe(join(root, 'data', 'local', 'exports'));
+    if (process.platform !== 'win32') {
+      expect((await stat(dirname(backup.result.path))).mode & 0o777).toBe(0o700);
+      expect((await stat(backup.result.path)).mode & 0o777).toBe(0o600);
+    }
+    const owner = { kind: 'email', email: 'op@example.com' };
+    const bound = (await c.call('bindAccount', owner)) as { result: { owner: unknown } };
+    expect(bound.result.owner).toEqual(owner);
+    c.ws.close();
   });
 
   it('shows the running node, its logs, and stops it from the dashboard', async () => {
     const c = await client();
     const snap = (await c.call('getSnapshot')) as { result: Record<string, unknown> };
-    expect(snap.result.node).toMatchObject({
-      state: 'registering',
-      nodeId: '0xNODE',
+    expect(snap.result.node).toMatchObject({ nodeId: node.node.agent.nodeId, network: 'local' });
+    expect(snap.result.settings).toMatchObject({
       network: 'local',
+      dataDir: join(root, 'data'),
+      autoUpdate: false,
     });
-    expect(snap.result.settings).toMatchObject({ network: 'local', dataDir: join(root, 'data') });
     expect(snap.result.host).toBe('headless');
-    const early = snap.result.logs as { message: string; source: string }[];
+    // Logged before the dashboard existed: the page still shows it.
+    const early = snap.result.logs as { message: string }[];
     expect(early).toContainEqual(
-      expect.objectContaining({ source: 'headless', message: 'Created node key 0xNODE.' }),
+      expect.objectContaining({ message: expect.stringMatching(/^Created node key 0x/) }),
     );
-    // No GPU source passed: "no information", not a verdict on the machine.
-    expect(snap.result.gpu).toMatchObject({ available: false, probe: 'unknown' });
+    // No nvidia-smi on this machine: the GPU page says so.
+    expect(snap.result.gpu).toMatchObject({ available: false });
 
-    createLogger([logs.sink], { source: 'agent' }).info('registered');
-    const batch = (await c.until((f) => f.event === 'logs')) as { payload: { message: string }[] };
-    expect(batch.payload.map((l) => l.message)).toContain('registered');
+    node.kit.logger.info('a line after the page connected');
+    await c.until(
+      (f) =>
+        f.event === 'logs' &&
+        (f.payload as { message: string }[]).some(
+          (l) => l.message === 'a line after the page connected',
+        ),
+    );
 
-    const stopped = (await c.call('stop')) as { result: { state: string } };
-    expect(stopped.result.state).toBe('stopped');
-    expect(run.closed[0]).toBe('stopped by the operator');
+    const stopped = (await c.call('stop')) as { result: { state: string; reason: string } };
+    expect(stopped.result).toMatchObject({ state: 'stopped', reason: 'Stopped by the operator' });
     const again = (await c.call('start')) as { error: { message: string } };
     expect(again.error.message).toMatch(/Start it again from its terminal/);
 

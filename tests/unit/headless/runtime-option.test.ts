@@ -4,8 +4,6 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProgressDto } from '../../../src-main/contract/index.js';
-import { ProgressRelay } from '../../../src-main/headless/docker-runtime.js';
 import { parseOptions, USAGE, UsageError } from '../../../src-main/headless/options.js';
 import type { Reporter } from '../../../src-main/headless/reporter.js';
 import { runHeadless } from '../../../src-main/headless/run-headless.js';
@@ -105,29 +103,5 @@ describe('--runtime', () => {
       /pass --runtime docker .* or --runtime-url/,
     );
     await expect(readdir(dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
-  });
-});
-
-describe('ProgressRelay', () => {
-  const p = (id: string, bytesDone: number): ProgressDto => ({
-    id,
-    kind: 'image_pull',
-    label: 'vllm/vllm-openai',
-    bytesDone,
-    bytesTotal: 100,
-    etaSeconds: null,
-    state: 'running',
-  });
-
-  it('keeps the latest report per transfer until the dashboard attaches, then passes through', () => {
-    const relay = new ProgressRelay();
-    relay.report(p('a', 1));
-    relay.report(p('a', 5));
-    relay.report(p('b', 2));
-    const seen: string[] = [];
-    relay.attach((x) => seen.push(`${x.id}:${x.bytesDone}`));
-    expect(seen).toEqual(['a:5', 'b:2']);
-    relay.report(p('a', 9));
-    expect(seen).toEqual(['a:5', 'b:2', 'a:9']);
   });
 });

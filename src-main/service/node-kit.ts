@@ -1,0 +1,266 @@
+import { chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SettingsDto, SetupCheckDto } from '../contract/index.js';
+import { composeNode, type ComposedNode } from '../core/agent/compose-node.js';
+import type { Clock } from '../core/clock.js';
+import type { NetworkProfile } from '../core/config/network-profiles.js';
+import {
+  clearAccountBinding,
+  exportKeystoreBackup,
+  identityPaths,
+  loadAccountBinding,
+  loadOrCreateIdentity,
+  readStoredNodeId,
+  saveAccountBinding,
+} from '../core/identity/index.js';
+import type { SecretVault } from '../core/identity/vaults/secret-vault.js';
+import { createLogger, type LogLevel, type LogSink, type Logger } from '../core/logger.js';
+import type { LogBatchBody } from '../core/protocol/schemas/http.js';
+import { nodeDiscoveryHost } from '../core/runtime/docker/discovery-host.js';
+import { nodeLocateHost, nodeRun, nodeSpawn } from '../core/runtime/gpu/node-host.js';
+import { driverMajor } from '../core/runtime/gpu/nvidia-smi-query.js';
+import { ensureDataDirs, resolveDataDirs, type DataDirs } from '../core/store/data-dirs.js';
+import { LogStore } from '../core/store/log-store.js';
+import { samplerFromReadings } from '../core/system/gpu-status.js';
+import type { HostActions } from './agent-facade.js';
+import { AgentHost, type NodeRun } from './agent-host.js';
+import { GpuSource } from './gpu-source.js';
+import { LogHub } from './log-hub.js';
+import { createRuntime, type RuntimeChoice, type RuntimeContext } from './runtime-choice.js';
+import {
+  JsonFileSettingsStore,
+  PinnedSettingsStore,
+  defaultSettings,
+  type SettingsStore,
+} from './settings-store.js';
+import { setupChecks } from './setup-source.js';
+import { UiService, type UiServiceOptions } from './ui-service.js';
+
+/** The network to join and the runtime to serve it with, decided by the host at each Start. */
+export interface NodeChoice {
+  profile: NetworkProfile;
+  runtime: RuntimeChoice;
+}
+
+export interface NodeKitOptions {
+  host: HostActions['kind'];
+  /** The data folder when the settings name none (the desktop default, or `--data-dir`). */
+  dataRoot: string;
+  settingsFile: string;
+  /** Settings the host decides, which a UI cannot change (headless: network, data folder). */
+  pinned?: Partial<SettingsDto>;
+  /** Keeps the node key's secret (desktop: OS keychain; headless: env or passphrase file). */
+  vault: (paths: ReturnType<typeof identityPaths>) => SecretVault;
+  /** Network profile and runtime for a Start. Throwing refuses the Start with that message. */
+  choose: (dirs: DataDirs, logger: Logger) => NodeChoice | Promise<NodeChoice>;
+  mapProgress?: RuntimeContext['mapProgress'];
+  /** Where log lines go besides the log files and the dashboard (console, CLI reporter). */
+  logSinks: LogSink[];
+  logSource?: string;
+  minLevel?: LogLevel;
+  clock: Clock;
+  agentVersion: string;
+  /** The operator's environment, read by the runtime (extra image repositories). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Set: the process serves one run, a later Start is refused with this text (headless). */
+  singleRun?: string;
+  /** Sees each composed node before it starts (the headless CLI reports its events). */
+  onRun?: (node: ComposedNode, choice: NodeChoice) => void;
+  /** Tests: a GPU source that reads no real nvidia-smi, a fixed setup doctor. */
+  gpu?: GpuSource;
+  setupChecks?: () => Promise<SetupCheckDto[]>;
+}
+
+/** What a host gets: the node behind the UI facade, and the process-wide parts it may show. */
+export interface NodeKit {
+  readonly dirs: DataDirs;
+  /** As loaded at start; the UI service holds the live ones. */
+  readonly settings: SettingsDto;
+  readonly settingsStore: SettingsStore;
+  readonly logger: Logger;
+  readonly logs: LogHub;
+  readonly gpu: GpuSource;
+  readonly vault: SecretVault;
+  readonly agent: AgentHost;
+  /** Key backups and diagnostics bundles: `<data>/<network>/exports`, private (0700). */
+  readonly exportDir: string;
+  /** The UI service over this node; call once, after the host is ready to serve commands. */
+  createService(o: ServiceHostOptions): Promise<UiService>;
+  /** Stops the GPU sampler and closes the log files (after the agent stopped). */
+  close(): Promise<void>;
+}
+
+export type ServiceHostOptions = Pick<HostActions, 'appVersion' | 'openFolder'> &
+  Pick<UiServiceOptions, 'drainTimeoutMs' | 'fixedSettings'>;
+
+/**
+ * The one composition root of both hosts (desktop app and headless CLI): settings, data folders,
+ * log files and hub, GPU source, identity and vault, the AgentHost with its per-Start runs
+ * (runtime + composeNode), key backup and the UI service. Hosts pass only what differs.
+ */
+export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
+  const { clock } = o;
+  const file = new JsonFileSettingsStore(o.settingsFile, defaultSettings(o.dataRoot));
+  const settingsStore = o.pinned ? new PinnedSettingsStore(file, o.pinned) : file;
+  const settings = await settingsStore.load();
+  let settingsNow = settings;
+  const dirs = resolveDataDirs(settings.dataDir, settings.network);
+  await ensureDataDirs(dirs);
+  const exportDir = join(dirs.base, 'exports');
+  await ensurePrivateDir(exportDir);
+
+  // Local log files, uploaded through the running agent's signed client once it is online.
+  let upload: ((batch: LogBatchBody) => Promise<void>) | null = null;
+  const logStore = new LogStore({
+    dir: dirs.logs,
+    clock,
+    upload: (batch) => (upload ? upload(batch) : Promise.reject(new Error('not online yet'))),
+    // Not through the logger: it writes to these very files.
+    onWarning: (message) => {
+      for (const sink of o.logSinks)
+        sink({ ts: clock.now(), level: 'warn', source: 'logs', message });
+    },
+  });
+  await logStore.start();
+  const logs = new LogHub();
+  const logger = createLogger([...o.logSinks, logStore.sink, logs.sink], {
+    ...(o.logSource ? { source: o.logSource } : {}),
+    ...(o.minLevel ? { minLevel: o.minLevel } : {}),
+    now: () => clock.now(),
+  });
+  const gpu =
+    o.gpu ??
+    new GpuSource({ host: nodeLocateHost(), run: nodeRun, spawn: nodeSpawn, clock, logger });
+  const vault = o.vault(identityPaths(dirs));
+
+  let current: ComposedNode | null = null;
+  let runs = 0;
+  const createRun = async (): Promise<NodeRun> => {
+    if (o.singleRun && runs > 0) throw new Error(o.singleRun);
+    const choice = await o.choose(dirs, logger);
+    await ensureDataDirs(dirs);
+    const runtime = await createRuntime(choice.runtime, {
+      dirs,
+      clock,
+      logger,
+      gpu,
+      env: o.env,
+      onProgress: (p) => agent.reportProgress(p),
+      ...(o.mapProgress ? { mapProgress: o.mapProgress } : {}),
+    });
+    try {
+      const { identity, created, protection } = await loadOrCreateIdentity({ dirs, vault });
+      logger.info(
+        `${created ? 'Created' : 'Loaded'} node key ${identity.nodeId}, protected by ${protection.source}.`,
+      );
+      if (protection.warning) logger.warn(protection.warning);
+      // Read at each Start: the concurrency cap applies from the next Start.
+      const cap = settingsNow.maxConcurrentJobs;
+      const node = composeNode({
+        profile: choice.profile,
+        dirs,
+        identity,
+        runtime,
+        logger,
+        clock,
+        agentVersion: o.agentVersion,
+        logStore,
+        gpuSampler: samplerFromReadings(gpu),
+        driverMajor: () => driverMajor(gpu.state().gpus[0]?.driverVersion),
+        ...(cap ? { agentOptions: { maxConcurrency: cap } } : {}),
+      });
+      runs += 1;
+      current = node;
+      upload = (batch) => node.agent.uploadLogBatch(batch);
+      o.onRun?.(node, choice);
+      return {
+        agent: node.agent,
+        runtime,
+        close: async (reason, drainTimeoutMs) => {
+          await node.agent.stop(reason, drainTimeoutMs);
+          await node.close(reason);
+          await runtime.stop();
+        },
+      };
+    } catch (err) {
+      await runtime.stop().catch(() => undefined);
+      throw err;
+    }
+  };
+
+  const agent: AgentHost = new AgentHost({
+    network: dirs.network,
+    clock,
+    logs,
+    keyProtection: () => vault.describe(),
+    gpu,
+    storedNodeId: () => readStoredNodeId(dirs),
+    owner: {
+      load: async () => (await loadAccountBinding(dirs)) ?? null,
+      save: async (binding) => {
+        // The folders may be gone (a fresh or cleaned data folder): never lose the binding.
+        await ensureDataDirs(dirs);
+        if (binding) await saveAccountBinding(dirs, binding);
+        else await clearAccountBinding(dirs);
+      },
+    },
+    exportKeyBackup: (dir) => exportKeyBackup(dirs, dir, clock),
+    setupChecks:
+      o.setupChecks ??
+      setupChecks({
+        host: nodeDiscoveryHost(),
+        probeGpu: () => gpu.probeAgain(),
+        snapshot: () => current?.agent.config.snapshot()?.snapshot ?? null,
+        dataDir: () => dirs.base,
+        headroomMb: () => settingsNow.gpuMemoryHeadroomMb,
+      }),
+    onSettings: (next) => (settingsNow = next),
+    createRun,
+  });
+  await agent.init();
+
+  return {
+    dirs,
+    settings,
+    settingsStore,
+    logger,
+    logs,
+    gpu,
+    vault,
+    agent,
+    exportDir,
+    createService: (h) =>
+      UiService.create({
+        agent,
+        host: {
+          kind: o.host,
+          appVersion: h.appVersion,
+          exportDir,
+          logsDir: dirs.logs,
+          openFolder: h.openFolder,
+        },
+        settingsStore,
+        clock,
+        logger,
+        ...(h.drainTimeoutMs !== undefined ? { drainTimeoutMs: h.drainTimeoutMs } : {}),
+        ...(h.fixedSettings ? { fixedSettings: h.fixedSettings } : {}),
+      }),
+    close: async () => {
+      gpu.stop();
+      await logStore.close();
+    },
+  };
+}
+
+/** The encrypted key file, copied to `dir` (0700) as a 0600 file named for network and time. */
+async function exportKeyBackup(dirs: DataDirs, dir: string, clock: Clock): Promise<string> {
+  await ensurePrivateDir(dir);
+  const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
+  const dest = join(dir, `resultity-node-key-${dirs.network}-${stamp}.json`);
+  return (await exportKeystoreBackup(dirs, dest)).path;
+}
+
+async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+}

@@ -1,0 +1,58 @@
+import type { ProgressDto } from '../contract/index.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { ExternalRuntime } from '../core/runtime/external-runtime.js';
+import type { TransferProgress } from '../core/runtime/docker/transfer-progress.js';
+import type { Runtime } from '../core/runtime/runtime.js';
+import type { DataDirs } from '../core/store/data-dirs.js';
+import type { GpuSource } from './gpu-source.js';
+import { createNvidiaDockerRuntime } from './nvidia-docker-runtime.js';
+
+/**
+ * Which runtime serves jobs. The host decides (desktop: Docker unless RESULTITY_RUNTIME_URL;
+ * headless: its flags); the node kit builds it, the same way for both.
+ */
+export type RuntimeChoice =
+  /** `extraImages`: repositories the operator allows besides vLLM's (headless flag). */
+  | { kind: 'docker'; extraImages?: readonly string[] }
+  | { kind: 'external'; url: string; apiKey: string | null; simulated: boolean };
+
+export interface RuntimeContext {
+  dirs: DataDirs;
+  clock: Clock;
+  logger: Logger;
+  gpu: Pick<GpuSource, 'latest'>;
+  /** The operator's environment (RESULTITY_EXTRA_RUNTIME_IMAGES extends the image allow-list). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Image pulls and model downloads, mapped by the host and shown on the Models page. */
+  onProgress: (p: ProgressDto) => void;
+  /** How the host shows a transfer (the headless dashboard leaves out the per-layer detail). */
+  mapProgress?: (p: TransferProgress) => ProgressDto;
+}
+
+/** Builds the chosen runtime. Throws a DockerEngineError that says what to do without Docker. */
+export function createRuntime(choice: RuntimeChoice, ctx: RuntimeContext): Promise<Runtime> {
+  if (choice.kind === 'external') {
+    return Promise.resolve(
+      new ExternalRuntime({
+        url: choice.url,
+        apiKey: choice.apiKey,
+        simulated: choice.simulated,
+        clock: ctx.clock,
+        logger: ctx.logger,
+        // The simulator warms up in a second; a real vLLM takes minutes, so look less often.
+        healthIntervalMs: choice.simulated ? 1000 : 5000,
+      }),
+    );
+  }
+  const map = ctx.mapProgress ?? ((p: TransferProgress): ProgressDto => ({ ...p }));
+  return createNvidiaDockerRuntime({
+    dirs: ctx.dirs,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    gpu: ctx.gpu,
+    onProgress: (p) => ctx.onProgress(map(p)),
+    env: ctx.env,
+    ...(choice.extraImages ? { extraImages: choice.extraImages } : {}),
+  });
+}

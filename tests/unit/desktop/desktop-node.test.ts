@@ -1,0 +1,88 @@
+// The desktop app's node, composed as main.ts does it (composeDesktopNode → node kit), with a
+// fake keychain and no GPU.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { identityPaths } from '../../../src-main/core/identity/index.js';
+import type { LogEntry } from '../../../src-main/core/logger.js';
+import { composeDesktopNode } from '../../../src-main/desktop/desktop-node.js';
+import type { NodeKit } from '../../../src-main/service/node-kit.js';
+import { fakeSafeStorage, noGpuSource } from '../../helpers/no-gpu.js';
+
+let root: string;
+const kits: NodeKit[] = [];
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'desktop-node-'));
+});
+afterEach(async () => {
+  for (const kit of kits.splice(0)) await kit.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function boot(network?: 'testnet' | 'local', env: Record<string, string> = {}) {
+  const settingsFile = join(root, 'settings.json');
+  if (network) await writeFile(settingsFile, JSON.stringify({ network }));
+  const logged: LogEntry[] = [];
+  const { kit, service } = await composeDesktopNode({
+    paths: { dataRoot: root, settingsFile },
+    safeStorage: fakeSafeStorage,
+    env,
+    appVersion: '0.1.0-test',
+    openFolder: async () => undefined,
+    drainTimeoutMs: 1_000,
+    logSink: (e) => logged.push(e),
+    testSeams: { gpu: noGpuSource() },
+  });
+  kits.push(kit);
+  return { agent: kit.agent, dirs: kit.dirs, kit, service, logged };
+}
+
+describe('composeDesktopNode', () => {
+  it('starts stopped on testnet behind the keychain; the setup doctor runs without a GPU', async () => {
+    const { agent, dirs, service } = await boot();
+    expect(service.currentSettings()).toMatchObject({ network: 'testnet', dataDir: root });
+    expect(agent.state()).toMatchObject({
+      state: 'stopped',
+      nodeId: null,
+      network: 'testnet',
+      keyProtection: { kind: 'os-keychain' },
+    });
+    const checks = await agent.checkSetup();
+    expect(checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['docker', 'nvidia_driver', 'vram', 'disk']),
+    );
+    expect(checks.find((c) => c.id === 'nvidia_driver')).toMatchObject({ state: 'fail' });
+    // Nothing was created for a node that never started.
+    await expect(readFile(identityPaths(dirs).keystore)).rejects.toThrow();
+  });
+
+  it('refuses the local devnet with a pointer to the headless node', async () => {
+    const { agent } = await boot('local', { RESULTITY_RUNTIME_URL: 'http://127.0.0.1:9' });
+    await expect(agent.start()).rejects.toThrow(/headless node/);
+    expect(agent.state()).toMatchObject({ state: 'stopped' });
+  });
+
+  it('persists the owner binding per network', async () => {
+    const { agent, dirs } = await boot('testnet');
+    await agent.bindAccount({ kind: 'email', email: 'op@example.com' });
+    expect(agent.state().owner).toEqual({ kind: 'email', email: 'op@example.com' });
+    const again = await boot('testnet');
+    expect(again.agent.state().owner).toEqual({ kind: 'email', email: 'op@example.com' });
+    await agent.bindAccount(null);
+    expect((await boot('testnet')).agent.state().owner).toBeNull();
+    expect(dirs.network).toBe('testnet');
+  });
+
+  it('warns when its settings file is damaged and starts from the defaults', async () => {
+    await writeFile(join(root, 'settings.json'), '{ not json');
+    const { service, logged } = await boot();
+    expect(service.currentSettings()).toMatchObject({ network: 'testnet', autoUpdate: true });
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: expect.stringMatching(/default settings/),
+      }),
+    );
+  });
+});
