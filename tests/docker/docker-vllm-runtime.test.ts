@@ -477,6 +477,75 @@ describe.skipIf(!docker.available)(
       }
     }, 60_000);
 
+    it("a node whose operator did not allow the network's image refuses it, pulls nothing and reports apply_failed to the network", async () => {
+      const base = defaultSnapshot('local');
+      const devnet = await startDevnet({
+        stateDir: path.join(work, 'devnet-refuse'),
+        wsPingIntervalMs: 2000,
+        initialSnapshot: {
+          ...base,
+          runtime: {
+            engine: 'vllm',
+            images: [{ id: 'sim', repository, tag: 'v1', digest }],
+            max_num_seqs: 16,
+            gpu_memory_headroom_mb: 1024,
+          },
+          ttl: { ...base.ttl, heartbeat_interval_ms: 300 },
+        },
+      });
+      const dirs = resolveDataDirs(path.join(work, 'node-refuse'), 'local');
+      await ensureDataDirs(dirs);
+      const progress: TransferProgress[] = [];
+      const { runtime: rt } = await createDockerVllmRuntime({
+        networkBase: dirs.base,
+        network: 'refuse',
+        clock: systemClock,
+        logger,
+        gpu: 'none',
+        simulated: true,
+        onProgress: (p) => progress.push(p),
+      });
+      runtimes.push(rt);
+      const identity = NodeIdentity.generate();
+      const node = composeNode({
+        profile: localProfile(devnet.url, devnet.signerAddress),
+        dirs,
+        identity,
+        runtime: rt,
+        logger,
+        agentVersion: '0.1.0-docker-it',
+        agentOptions: { drainTimeoutMs: 2000, pingIntervalMs: 2000 },
+      });
+      try {
+        await node.agent.start();
+        const reported = () =>
+          devnet.core.registry.get(identity.nodeId)?.lastHeartbeat?.config_status;
+        const end = Date.now() + 30_000;
+        while (reported()?.state !== 'apply_failed') {
+          if (Date.now() > end)
+            throw new Error(`no apply_failed reported: ${JSON.stringify(reported() ?? null)}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(reported()?.detail).toMatch(
+          new RegExp(
+            `^runtime: The network asked for the runtime image ${repository}, which this node does not run`,
+          ),
+        );
+        expect(node.agent.configStatus()).toMatchObject({ state: 'apply_failed' });
+        expect(rt.status()).toMatchObject({ state: 'failed' });
+        expect(progress).toHaveLength(0);
+        const list = await engine.listContainers({
+          all: true,
+          filters: { label: [`${NETWORK_LABEL}=refuse`] },
+        });
+        expect(list).toHaveLength(0);
+      } finally {
+        await node.close('test over');
+        await rt.stop();
+        await devnet.close();
+      }
+    }, 60_000);
+
     it("maps the engine's answer to a GPU request into a fix (no NVIDIA runtime here)", async () => {
       const info = (await engine.info()) as { Runtimes?: Record<string, unknown> };
       const hasNvidia = Object.keys(info.Runtimes ?? {}).includes('nvidia');
