@@ -51,6 +51,10 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
   /** The applied snapshot could not be recorded on disk (reported until a record succeeds). */
   private unrecorded = false;
   private chain: Promise<unknown> = Promise.resolve();
+  /** The latest advertised digest not fetched yet (newer advertisements replace it). */
+  private wanted: { digest: string; reason: string } | null = null;
+  /** The one fetch loop in flight for advertised digests. */
+  private fetching: Promise<void> | null = null;
   private timer: TimerHandle | null = null;
   private running = false;
   private readonly log: Logger;
@@ -110,17 +114,31 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
     });
   }
 
-  /** A digest the network advertised (config_changed push, heartbeat answer, session_ready). */
+  /**
+   * A digest the network advertised (config_changed push, heartbeat answer, session_ready).
+   * One fetch at a time: digests advertised meanwhile replace each other and only the latest
+   * is fetched next, so a flood of pushes costs at most two downloads.
+   */
   advertised(digest: string, reason: string): Promise<void> {
-    if (digest === this.applied?.digest) return Promise.resolve();
-    return this.exclusive(async () => {
-      try {
-        await this.follow(digest, reason);
-      } catch (err) {
-        this.setStatus(statusForError(err));
-        this.log.warn(`Could not fetch the configuration (${reason}): ${(err as Error).message}`);
-      }
-    });
+    if (digest === this.applied?.digest && this.fetching === null) return Promise.resolve();
+    this.wanted = { digest, reason };
+    this.fetching ??= this.fetchWanted().finally(() => (this.fetching = null));
+    return this.fetching;
+  }
+
+  private async fetchWanted(): Promise<void> {
+    for (let next = this.wanted; next !== null; next = this.wanted) {
+      this.wanted = null;
+      const { digest, reason } = next;
+      await this.exclusive(async () => {
+        try {
+          await this.follow(digest, reason);
+        } catch (err) {
+          this.setStatus(statusForError(err));
+          this.log.warn(`Could not fetch the configuration (${reason}): ${(err as Error).message}`);
+        }
+      });
+    }
   }
 
   /** Brings the runtime to the applied snapshot's plan; resolves when the attempt is over. */
@@ -215,7 +233,7 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
     try {
       verified = verifySignedSnapshot(raw, {
         ...this.opts.trust,
-        ...(this.record ? { appliedSerial: this.record.highest_serial } : {}),
+        ...(this.record ? this.replayFloor(this.record) : {}),
       });
     } catch (err) {
       const refused = digestOf(raw);
@@ -259,7 +277,7 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
       digest: next.digest,
       serial: next.snapshot.serial,
       applied_at: clock.now(),
-      highest_serial: Math.max(this.record?.highest_serial ?? 0, next.snapshot.serial),
+      ...highestAfter(this.record, next),
       held_back: heldBack,
     };
     const recorded = await this.recordApplied();
@@ -345,6 +363,11 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
     }
   }
 
+  private replayFloor(r: AppliedRecord): { appliedSerial: number; appliedDigest?: string } {
+    const digest = r.highest_digest ?? (r.serial === r.highest_serial ? r.digest : undefined);
+    return { appliedSerial: r.highest_serial, ...(digest ? { appliedDigest: digest } : {}) };
+  }
+
   private unrecordedStatus(): ConfigStatus {
     return {
       state: 'apply_failed',
@@ -367,4 +390,17 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
     this.chain = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The replay floor after applying `next`: the highest serial and the digest it carried. */
+function highestAfter(
+  record: AppliedRecord | null,
+  next: VerifiedSnapshot,
+): Pick<AppliedRecord, 'highest_serial' | 'highest_digest'> {
+  if (!record || next.snapshot.serial > record.highest_serial) {
+    return { highest_serial: next.snapshot.serial, highest_digest: next.digest };
+  }
+  const digest =
+    record.highest_digest ?? (record.serial === record.highest_serial ? record.digest : undefined);
+  return { highest_serial: record.highest_serial, ...(digest ? { highest_digest: digest } : {}) };
 }

@@ -47,6 +47,7 @@ export async function loadSavedConfig(
         serial: verified.snapshot.serial,
         applied_at: now,
         highest_serial: verified.snapshot.serial,
+        highest_digest: verified.digest,
         held_back: [],
       };
       return {

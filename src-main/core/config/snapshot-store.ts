@@ -18,6 +18,8 @@ export const AppliedRecord = z.object({
   serial: z.number().int().positive(),
   applied_at: z.number().int().nonnegative(),
   highest_serial: z.number().int().positive(),
+  /** The digest applied under highest_serial (a reused serial with other content is refused). */
+  highest_digest: Digest.optional(),
   /** Digests the operator rolled back from: not re-applied until a newer serial appears. */
   held_back: z.array(Digest).default([]),
 });

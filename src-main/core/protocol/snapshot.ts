@@ -1,6 +1,7 @@
 import { canonicalDigest } from './canonical.js';
 import {
   BadDigestError,
+  MalformedMessageError,
   StaleSnapshotError,
   WrongNetworkError,
   WrongSignerError,
@@ -33,8 +34,10 @@ export interface SnapshotTrust {
   /** The network signer pinned in this node's network profile. */
   pinnedSigner: string;
   network: NetworkName;
-  /** Serial of the snapshot applied now; anything older is a replay. */
+  /** Highest serial applied so far; anything older is a replay. */
   appliedSerial?: number;
+  /** The digest applied under `appliedSerial`: the same serial with other content is refused. */
+  appliedDigest?: string;
 }
 
 export interface VerifiedSnapshot {
@@ -62,6 +65,11 @@ export function verifySignedSnapshot(raw: unknown, trust: SnapshotTrust): Verifi
     );
   }
   const snapshot = parseOrThrow(ConfigSnapshot, signed.snapshot, 'config snapshot');
+  if (snapshot.participation.mode !== snapshot.network) {
+    throw new MalformedMessageError(
+      `config snapshot: participation.mode "${snapshot.participation.mode}" contradicts network "${snapshot.network}"`,
+    );
+  }
   if (snapshot.network !== trust.network) {
     throw new WrongNetworkError(
       `snapshot is for ${snapshot.network}, this node is on ${trust.network}`,
@@ -70,6 +78,15 @@ export function verifySignedSnapshot(raw: unknown, trust: SnapshotTrust): Verifi
   if (trust.appliedSerial !== undefined && snapshot.serial < trust.appliedSerial) {
     throw new StaleSnapshotError(
       `snapshot serial ${snapshot.serial} is older than the applied ${trust.appliedSerial}: refusing a replayed configuration`,
+    );
+  }
+  if (
+    snapshot.serial === trust.appliedSerial &&
+    trust.appliedDigest !== undefined &&
+    digest !== trust.appliedDigest
+  ) {
+    throw new StaleSnapshotError(
+      `snapshot serial ${snapshot.serial} was already applied with other content (${trust.appliedDigest}): serials must increase`,
     );
   }
   return { snapshot, digest, signed };

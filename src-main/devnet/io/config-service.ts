@@ -1,5 +1,6 @@
 import type { ConfigSnapshot, SignedSnapshot } from '../../core/protocol/schemas/snapshot.js';
 import { signSnapshot } from '../../core/protocol/snapshot.js';
+import { mergePatch } from './merge-patch.js';
 import type { ConfigHistory, HistoryEntry } from './config-history.js';
 import type { Faults } from './faults.js';
 import { networkKeyFrom, type NetworkKey } from './network-key.js';
@@ -16,8 +17,12 @@ export class ConfigService {
   constructor(
     readonly history: ConfigHistory,
     private readonly faults: Faults,
-    private readonly networkAddress: string,
+    private readonly networkKey: NetworkKey,
   ) {}
+
+  private get networkAddress(): string {
+    return this.networkKey.address;
+  }
 
   get effective(): ConfigSnapshot {
     return this.history.current.snapshot;
@@ -25,6 +30,8 @@ export class ConfigService {
 
   /** The history entry nodes are offered now. */
   served(): HistoryEntry {
+    const tamper = this.faults.state.tampered_snapshot;
+    if (tamper) return this.tampered(tamper.merge);
     const replay = this.faults.state.replay_old_snapshot;
     if (replay) return this.history.previous(replay.serial ?? undefined) ?? this.history.current;
     return this.history.current;
@@ -46,6 +53,16 @@ export class ConfigService {
       this.forged.set(key, forged);
     }
     return forged;
+  }
+
+  /** The current snapshot changed by `merge`, validly signed (the schema is not checked). */
+  private tampered(merge: Record<string, unknown>): HistoryEntry {
+    const snapshot = mergePatch(this.history.current.snapshot, merge) as ConfigSnapshot;
+    return {
+      signed: signSnapshot(this.networkKey, snapshot),
+      snapshot,
+      serial: snapshot.serial,
+    };
   }
 
   get rogueAddress(): string {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { networkFrame } from '../../core/protocol/network-message.js';
 import type { ConfigSnapshot, SignedSnapshot } from '../../core/protocol/schemas/snapshot.js';
 import type { SubmitJobsInput } from './admin-schemas.js';
@@ -59,7 +60,7 @@ export class DevnetCore {
     this.ledger.restoreCounters(restored.counters);
     this.registry = new NodeRegistry(restored.nodes, (n) => sink.node(n));
     this.history = new ConfigHistory(key, restored.snapshots, initial, (e) => sink.snapshot(e));
-    this.config = new ConfigService(this.history, this.faults, key.address);
+    this.config = new ConfigService(this.history, this.faults, key);
     this.gate = new EnvelopeGate(this.config, this.faults, this.ledger, opts.clock);
     this.dispatcher = new Dispatcher({
       ledger: this.ledger,
@@ -112,14 +113,35 @@ export class DevnetCore {
     this.opts.logger.info('faults changed', { faults: this.faults.state });
     if (on.includes('malformed_frames') || on.includes('oversized_frames'))
       this.sessions?.injectHostile();
-    if (on.includes('replay_old_snapshot') || input.replay_old_snapshot === false)
+    if (
+      on.includes('replay_old_snapshot') ||
+      input.replay_old_snapshot === false ||
+      input.tampered_snapshot !== undefined
+    )
       this.pushConfigChanged();
+    if (input.config_changed_flood) this.floodConfigChanged(input.config_changed_flood.count);
     if (input.stop_answering === false) this.dispatcher.kick();
     return this.faults.state;
   }
 
+  /** config_changed frames with made-up digests: a node must not fetch once per frame. */
+  private floodConfigChanged(count: number): void {
+    const serial = this.history.current.serial;
+    for (let i = 0; i < count; i++) {
+      this.sessions?.broadcast(
+        networkFrame({
+          type: 'config_changed',
+          config_digest: `sha256:${randomBytes(32).toString('hex')}`,
+          serial: serial + 1 + i,
+        }),
+      );
+    }
+  }
+
   clearFaults(): FaultState {
-    const replaying = this.faults.state.replay_old_snapshot !== null;
+    const replaying =
+      this.faults.state.replay_old_snapshot !== null ||
+      this.faults.state.tampered_snapshot !== null;
     this.faults.clear();
     if (replaying) this.pushConfigChanged();
     this.dispatcher.kick();

@@ -61,6 +61,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     faults: core.faults,
     dispatcher: core.dispatcher,
     logs: core.logs,
+    ledger: core.ledger,
     logger: opts.logger,
   });
   addAdminRoutes(router, core);

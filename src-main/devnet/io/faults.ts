@@ -42,6 +42,17 @@ export const FaultsInput = z.strictObject({
   refuse_registration: Toggle.optional(),
   /** After each challenge, send drain, node_status and job_assign before session_ready. */
   control_before_auth: Toggle.optional(),
+  /**
+   * Serve (and push) the current snapshot changed by this JSON merge patch, signed with the
+   * REAL network key: a same-serial rewrite, a contradicting participation.mode, a bad revision.
+   */
+  tampered_snapshot: z
+    .union([z.literal(false), z.strictObject({ merge: z.record(z.string(), z.unknown()) })])
+    .optional(),
+  /** Push this many config_changed frames with made-up digests to every session, at once. */
+  config_changed_flood: z
+    .strictObject({ count: z.number().int().positive().max(10_000) })
+    .optional(),
 });
 export type FaultsInput = z.infer<typeof FaultsInput>;
 
@@ -55,6 +66,7 @@ export interface FaultState {
   clock_skew_ms: number;
   refuse_registration: boolean;
   control_before_auth: boolean;
+  tampered_snapshot: { merge: Record<string, unknown> } | null;
 }
 
 function none(): FaultState {
@@ -68,6 +80,7 @@ function none(): FaultState {
     clock_skew_ms: 0,
     refuse_registration: false,
     control_before_auth: false,
+    tampered_snapshot: null,
   };
 }
 
@@ -122,6 +135,12 @@ export class Faults {
     flag('refuse_registration', input.refuse_registration);
     if (input.control_before_auth !== undefined) s.control_before_auth = input.control_before_auth;
     flag('control_before_auth', input.control_before_auth);
+    if (input.tampered_snapshot !== undefined) {
+      s.tampered_snapshot = input.tampered_snapshot === false ? null : input.tampered_snapshot;
+    }
+    flag('tampered_snapshot', input.tampered_snapshot);
+    // A one-off action, not a state: the caller sends the frames.
+    flag('config_changed_flood', input.config_changed_flood);
     return on;
   }
 

@@ -20,6 +20,8 @@ export interface Counters {
   unknown_results_rejected: number;
   signatures_rejected: number;
   envelopes_rejected: number;
+  /** GET /v1/config/snapshot requests (a node should not fetch once per config_changed). */
+  snapshot_requests: number;
   tests_assigned: number;
   tests_passed: number;
   tests_failed: number;
@@ -60,6 +62,7 @@ function zeroCounters(): Counters {
     unknown_results_rejected: 0,
     signatures_rejected: 0,
     envelopes_rejected: 0,
+    snapshot_requests: 0,
     tests_assigned: 0,
     tests_passed: 0,
     tests_failed: 0,

@@ -16,6 +16,7 @@ import type { Dispatcher } from './dispatcher.js';
 import type { EnvelopeGate } from './envelope-gate.js';
 import type { Faults } from './faults.js';
 import { HttpError } from './http-util.js';
+import type { JobLedger } from './ledger.js';
 import type { LogStore } from './log-store.js';
 import type { NodeRecord, NodeRegistry } from './registry.js';
 import type { Router } from './router.js';
@@ -28,6 +29,7 @@ export interface NodeApiDeps {
   faults: Faults;
   dispatcher: Dispatcher;
   logs: LogStore;
+  ledger: Pick<JobLedger, 'counters'>;
   logger: Logger;
 }
 
@@ -110,6 +112,7 @@ export function addNodeRoutes(router: Router, d: NodeApiDeps): void {
   });
 
   router.add('GET', HttpPaths.configSnapshot, (ctx) => {
+    d.ledger.counters.snapshot_requests++;
     const digest = ctx.url.searchParams.get('digest');
     if (!digest) return d.config.signedFor();
     const served = d.config.served();

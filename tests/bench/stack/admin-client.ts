@@ -38,6 +38,7 @@ export interface DevnetStats {
   accept_timeouts: number;
   deadline_misses: number;
   envelopes_rejected: number;
+  snapshot_requests: number;
   signatures_rejected: number;
   sessions_open: number;
   active_nodes: number;

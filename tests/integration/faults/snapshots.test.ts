@@ -80,4 +80,69 @@ describe('signed snapshots under attack', () => {
     expect(later.config_digest).toBe(current.config_digest);
     await admin.clearFaults();
   }, 60_000);
+
+  it('refuses validly signed snapshots that reuse a serial, contradict the network or escape the cache', async () => {
+    const { admin } = stack;
+    await admin.clearFaults();
+    const current = (await admin.stats()).config;
+    await heartbeatWhere(
+      'the node on the current snapshot',
+      (h) => h.config_digest === current.config_digest && h.config_status.state === 'ok',
+    );
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ jobs: { max_output_tokens: 77 } }, 'stale', /already applied with other content/],
+      [
+        { serial: current.serial + 1, participation: { mode: 'mainnet' } },
+        'invalid_schema',
+        /contradicts network/,
+      ],
+      [
+        {
+          serial: current.serial + 1,
+          models: [{ ...(await currentModel()), revision: '../../x' }],
+        },
+        'invalid_schema',
+        /revision/,
+      ],
+    ];
+    for (const [merge, state, detail] of cases) {
+      await admin.setFaults({ tampered_snapshot: { merge } });
+      const hb = await heartbeatWhere(
+        `the node to refuse ${JSON.stringify(merge).slice(0, 60)}`,
+        (h) => h.config_status.state === state && detail.test(h.config_status.detail ?? ''),
+      );
+      expect(hb.config_digest).toBe(current.config_digest);
+      await admin.clearFaults();
+      await heartbeatWhere(
+        'the node back on the honest snapshot',
+        (h) => h.config_status.state === 'ok',
+      );
+    }
+  }, 90_000);
+
+  it('fetches a flood of 150 config_changed digests a few times, not 150 times', async () => {
+    const { admin } = stack;
+    const before = (await admin.stats()).snapshot_requests;
+    const honest = await admin.publish({ jobs: { max_output_tokens: 700 } });
+    await admin.setFaults({ config_changed_flood: { count: 150 } });
+    await heartbeatWhere(
+      'the node on the newest snapshot',
+      (h) => h.config_digest === honest.config_digest,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const fetched = (await admin.stats()).snapshot_requests - before;
+    console.log(`config_changed flood: 150 made-up digests → ${fetched} snapshot requests`);
+    expect(fetched).toBeLessThanOrEqual(5);
+    expect(stack.agent.proc.alive).toBe(true);
+  }, 60_000);
 });
+
+async function currentModel(): Promise<Record<string, unknown>> {
+  type Listed = { snapshot: { serial: number; models: Record<string, unknown>[] } };
+  const { snapshots } = await stack.admin.call<{ snapshots: Listed[] }>(
+    'GET',
+    '/v1/admin/snapshots',
+  );
+  const newest = snapshots.reduce((a, b) => (b.snapshot.serial > a.snapshot.serial ? b : a));
+  return newest.snapshot.models[0]!;
+}

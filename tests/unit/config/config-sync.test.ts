@@ -282,4 +282,64 @@ describe('ConfigSync', () => {
     expect(files).toHaveLength(10);
     expect(files.sort().at(-1)).toContain('0000000014-');
   });
+
+  it('refuses a validly signed snapshot that reuses the applied serial with other content', async () => {
+    const { sync } = await makeSync();
+    const s2 = issuer.issue(2);
+    expect(await sync.offer(s2, 'registration')).toBe(true);
+    const same = issuer.issue(2, { issued_at: 1_800_000_000_001 });
+    expect(same.config_digest).not.toBe(s2.config_digest);
+    expect(await sync.offer(same, 'push')).toBe(false);
+    expect(sync.snapshot()?.digest).toBe(s2.config_digest);
+    expect(sync.status()).toMatchObject({ state: 'stale', refused_digest: same.config_digest });
+    expect(sync.status().detail).toMatch(/serial 2 was already applied with other content/);
+    // The very same snapshot again is fine, and a higher serial is taken.
+    expect(await sync.offer(s2, 'push')).toBe(true);
+    expect(await sync.offer(issuer.issue(3), 'push')).toBe(true);
+    await sync.idle();
+  });
+
+  it('refuses participation.mode contradicting network, and a revision that leaves the cache', async () => {
+    const { sync } = await makeSync();
+    expect(await sync.offer(issuer.issue(1), 'registration')).toBe(true);
+    const base = defaultSnapshot('local', { serial: 2 }, 1_800_000_000_000);
+    const mode = signSnapshot(issuer.key, {
+      ...base,
+      participation: { ...base.participation, mode: 'mainnet' },
+    });
+    expect(await sync.offer(mode, 'push')).toBe(false);
+    expect(sync.status().state).toBe('invalid_schema');
+    expect(sync.status().detail).toMatch(
+      /participation.mode "mainnet" contradicts network "local"/,
+    );
+
+    const escape = signSnapshot(issuer.key, {
+      ...base,
+      serial: 3,
+      models: base.models.map((m) => ({ ...m, revision: '../../x' })),
+    });
+    expect(await sync.offer(escape, 'push')).toBe(false);
+    expect(sync.status().state).toBe('invalid_schema');
+    expect(sync.status().detail).toMatch(/revision/);
+    expect(sync.snapshot()?.snapshot.serial).toBe(1);
+    await sync.idle();
+  });
+
+  it('fetches once per burst of config_changed digests: one in flight, the latest wins', async () => {
+    const { sync, io } = await makeSync();
+    expect(await sync.offer(issuer.issue(1), 'registration')).toBe(true);
+    const latest = issuer.issue(2);
+    io.served = latest;
+    const pushes: Promise<void>[] = [];
+    for (let i = 0; i < 150; i++) {
+      pushes.push(sync.advertised(`sha256:${i.toString(16).padStart(64, '0')}`, 'flood'));
+    }
+    pushes.push(sync.advertised(latest.config_digest, 'config_changed push (serial 2)'));
+    await Promise.all(pushes);
+    await sync.idle();
+    const fetches = io.calls.filter((c) => c.startsWith('snapshot:'));
+    expect(fetches.length).toBeLessThanOrEqual(2);
+    expect(fetches.at(-1)).toBe(`snapshot:${latest.config_digest}`);
+    expect(sync.snapshot()?.digest).toBe(latest.config_digest);
+  });
 });
