@@ -15,7 +15,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { outputHash } from '../../src-main/core/jobs/job-result.js';
 import type { Job, JobResultBody } from '../../src-main/core/protocol/schemas/ws.js';
 import { FileJobJournal } from '../../src-main/core/store/journal-file.js';
-import { SqliteJobJournal } from '../../src-main/core/store/journal-sqlite.js';
+import { SqliteJobJournal } from './journal-sqlite.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const PROMPT = 'Summarise the following text in two sentences. '.repeat(10); // ~500 bytes
@@ -111,7 +111,7 @@ async function runOnce(
       ]);
       await journal.transition(j.job_id, 'running', Date.now());
       await journal.resultReady(j.job_id, result(j.job_id, now), Date.now());
-      await journal.transition(j.job_id, 'acked', Date.now(), 'accepted');
+      await journal.acked(j.job_id, 'completed', Date.now(), 'accepted');
     }
     done++;
   };

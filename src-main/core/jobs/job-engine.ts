@@ -8,12 +8,13 @@ import type {
   NodeMessageType,
 } from '../protocol/schemas/ws.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { JobJournal, JournalRecord } from '../store/journal.js';
+import type { JobJournal } from '../store/journal.js';
 import type { JobEngineApi, JobEvent, NodeMessageSender } from './job-engine-api.js';
 import { tokensPerSecond } from './job-result.js';
 import { ActiveJobs, newActiveJob, type ActiveJob } from './active-jobs.js';
 import { runJob } from './job-runner.js';
 import { PartialSender } from './partial-sender.js';
+import { ackedOutcome, classifyAssignment, type Assignment } from './reassignment.js';
 import { interruptedResult, planResume } from './resume-plan.js';
 import { ResultOutbox } from './result-outbox.js';
 import { validateAssignment, type Rejection } from './validate-job.js';
@@ -38,21 +39,6 @@ export interface JobEngineOptions {
   housekeepingMs?: number;
 }
 
-/** Failed job ids remembered for a re-run when the network hands them back. */
-const MAX_RETRIABLE = 10_000;
-const FAILED_ATTEMPT = ' (failed attempt)';
-
-/**
- * True only when this node delivered a completed result and the network took it: the one case
- * in which a job offered again is a duplicate. A refusal, a failed attempt or a result the
- * network rejected leaves the job open to a fresh attempt here.
- */
-function deliveredCompleted(record: JournalRecord): boolean {
-  if (record.state !== 'acked') return false; // refused, or an attempt cut short here
-  const detail = record.detail ?? '';
-  return !detail.startsWith('rejected') && !detail.includes(FAILED_ATTEMPT);
-}
-
 /**
  * Runs the network's jobs: validates each assignment against the applied snapshot, journals
  * every step before acting on it, runs accepted jobs concurrently (up to max_queue_size; vLLM
@@ -67,7 +53,6 @@ export class JobEngine implements JobEngineApi {
   private draining = false;
   private closed = false;
   private readonly active: ActiveJobs;
-  private readonly retriable = new Set<string>();
   private readonly outbox: ResultOutbox;
   private completedTotal = 0;
   private failedTotal = 0;
@@ -96,10 +81,12 @@ export class JobEngine implements JobEngineApi {
     const now = this.clock.now();
     const id = job.job_id;
     this.emit({ kind: 'received', jobId: id, model: job.model, at: now, test: job.test ?? false });
-    if (this.active.has(id) || this.outbox.has(id) || this.journal.has(id)) {
-      this.handleReassigned(job);
-      return;
-    }
+    const seen = classifyAssignment(
+      this.journal.get(id),
+      this.active.has(id) || this.outbox.has(id),
+    );
+    if (seen.kind === 'held') return this.takeBackHeld(job);
+    if (seen.kind === 'again') this.logHandedBack(id, seen);
     const rejection = this.closed
       ? { reason: 'not_accepting' as const, detail: 'The node is shutting down.' }
       : validateAssignment(job, {
@@ -109,7 +96,7 @@ export class JobEngine implements JobEngineApi {
           runtime: this.options.runtime.status(),
           now,
         });
-    const received = this.journal.received(job, now, this.digest);
+    const received = this.journal.received(job, now, this.digest, seen.attempt);
     if (rejection) {
       const rejected = this.journal.transition(id, 'rejected', now, rejection.reason);
       void Promise.all([received, rejected])
@@ -149,45 +136,32 @@ export class JobEngine implements JobEngineApi {
   }
 
   /**
-   * The network gave back a job this node already holds (it reassigned it while the node was
-   * away, and the node is its only taker): take it again instead of refusing it, so the work
-   * already done is delivered rather than failed. Not journaled: the first record stays.
+   * A duplicate assignment: the node still holds the job (the network reassigned it while the
+   * node was away, and the node is its only taker). Accepted again so the work already done is
+   * delivered, never run twice; a pending result goes out again. Not journaled: the record stays.
    */
-  private handleReassigned(job: Job): void {
+  private takeBackHeld(job: Job): void {
     const id = job.job_id;
+    this.sendSafe('job_accept', { job_id: id });
+    if (this.active.has(id)) return;
     const record = this.journal.get(id);
-    if (this.active.has(id)) {
-      this.sendSafe('job_accept', { job_id: id });
-      return;
-    }
-    const result = record?.state === 'result_ready' ? record.result : null;
-    if (this.outbox.has(id) || result) {
-      if (result) this.outbox.hold(result);
-      this.sendSafe('job_accept', { job_id: id });
-      void this.outbox.resend(id);
-      return;
-    }
-    if (this.retriable.delete(id) || (record && !deliveredCompleted(record))) {
-      // Its last attempt here failed (e.g. the runtime died mid-job), or this node refused it
-      // earlier (it was starting, draining, full): judge it afresh as a new attempt.
-      void this.journal.remove([id]).then(
-        () => this.handleAssign(job),
-        () =>
-          this.reject(job, {
-            reason: 'not_accepting',
-            detail: 'The node cannot write its job journal.',
-          }),
-      );
-      return;
-    }
-    this.reject(job, { reason: 'duplicate_job', detail: `The node already finished job ${id}.` });
+    if (record?.state === 'result_ready' && record.result) this.outbox.hold(record.result);
+    void this.outbox.resend(id);
   }
 
-  /** Remembers (boundedly) that this node's last attempt at a job failed, so a re-assignment runs it again. */
-  private markRetriable(jobId: string): void {
-    this.retriable.add(jobId);
-    if (this.retriable.size > MAX_RETRIABLE) {
-      this.retriable.delete(this.retriable.values().next().value as string);
+  /** A finished job handed back is a new attempt (the network is authoritative): say so. */
+  private logHandedBack(id: string, seen: Extract<Assignment, { kind: 'again' }>): void {
+    const fields = { job_id: id, attempt: seen.attempt, previous: seen.previous };
+    if (seen.previous === 'completed') {
+      this.log.warn(
+        `The network handed back job ${id} after acknowledging its completed result (it lost it): running it again as attempt ${seen.attempt}.`,
+        fields,
+      );
+    } else {
+      this.log.info(
+        `The network handed back job ${id}, which finished here before: judging it afresh as attempt ${seen.attempt}.`,
+        fields,
+      );
     }
   }
 
@@ -213,23 +187,20 @@ export class JobEngine implements JobEngineApi {
   }
 
   handleAck(jobId: string, outcome: 'accepted' | 'duplicate' | 'rejected', reason?: string): void {
-    if (!this.outbox.has(jobId) && (this.active.has(jobId) || !this.journal.has(jobId))) {
-      this.log.debug('Acknowledgement for a result this node has not sent; ignored.', {
+    const record = this.journal.get(jobId);
+    const result =
+      this.outbox.ack(jobId) ?? (record?.state === 'result_ready' ? record.result : null);
+    if (!result) {
+      this.log.debug('Acknowledgement for a result this node is not waiting on; ignored.', {
         job_id: jobId,
       });
       return;
     }
-    const result = this.outbox.ack(jobId);
-    if (result?.status === 'failed' && result.finish_reason !== 'cancelled')
-      this.markRetriable(jobId);
-    // The record keeps whether a failed attempt was acknowledged (the body is dropped at ack).
-    const failed = result?.status === 'failed' ? FAILED_ATTEMPT : '';
-    const detail = (reason ? `${outcome}${failed}: ${reason}` : `${outcome}${failed}`).slice(
-      0,
-      500,
-    );
+    // Typed: what decides later is the enum and the result's status, never the reason text.
+    const finished = ackedOutcome(outcome, result.status);
+    const detail = (reason ? `${outcome}: ${reason}` : outcome).slice(0, 500);
     const now = this.clock.now();
-    void this.journal.transition(jobId, 'acked', now, detail).catch((err) =>
+    void this.journal.acked(jobId, finished, now, detail).catch((err) =>
       this.log.warn('Could not record an acknowledgement.', {
         job_id: jobId,
         error: String(err),
@@ -244,7 +215,7 @@ export class JobEngine implements JobEngineApi {
     this.emit({
       kind: 'acked',
       jobId,
-      model: result?.model ?? '',
+      model: result.model,
       at: now,
       outcome,
       ...(reason ? { detail: reason } : {}),

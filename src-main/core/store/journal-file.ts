@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Job, JobResultBody } from '../protocol/schemas/ws.js';
-import type { JobJournal, JournalRecord } from './journal.js';
+import type { JobJournal, JobOutcome, JournalRecord } from './journal.js';
 import { applyLine, isFinished, parseLine, type JournalLine } from './journal-file-lines.js';
 
 export interface FileJournalOptions {
@@ -65,21 +65,41 @@ export class FileJobJournal implements JobJournal {
     this.fd = fs.openSync(options.path, 'a', 0o600);
   }
 
-  received(job: Job, receivedAt: number, configDigest: string | null): Promise<void> {
-    if (this.records.has(job.job_id) && !this.closed)
-      return Promise.reject(new Error(`The journal already has job ${job.job_id}.`));
-    return this.write({ o: 'r', id: job.job_id, t: receivedAt, d: configDigest, j: job });
+  received(job: Job, receivedAt: number, configDigest: string | null, attempt = 1): Promise<void> {
+    const kept = this.records.get(job.job_id);
+    if (kept && attempt <= kept.attempt && !this.closed)
+      return Promise.reject(
+        new Error(`The journal already has attempt ${kept.attempt} of job ${job.job_id}.`),
+      );
+    const line: JournalLine = { o: 'r', id: job.job_id, t: receivedAt, d: configDigest, j: job };
+    if (attempt !== 1) line.a = attempt;
+    return this.write(line);
   }
 
   transition(
     jobId: string,
-    state: 'accepted' | 'rejected' | 'running' | 'acked',
+    state: 'accepted' | 'rejected' | 'running',
     at: number,
     detail?: string,
+  ): Promise<void> {
+    return this.step(jobId, state, at, detail, state === 'rejected' ? 'refused' : undefined);
+  }
+
+  acked(jobId: string, outcome: JobOutcome, at: number, detail?: string): Promise<void> {
+    return this.step(jobId, 'acked', at, detail, outcome);
+  }
+
+  private step(
+    jobId: string,
+    state: 'accepted' | 'rejected' | 'running' | 'acked',
+    at: number,
+    detail: string | undefined,
+    outcome: JobOutcome | undefined,
   ): Promise<void> {
     if (!this.records.has(jobId) && !this.closed) return Promise.resolve();
     const line: JournalLine = { o: 's', id: jobId, s: state, t: at };
     if (detail !== undefined) line.x = detail;
+    if (outcome !== undefined) line.out = outcome;
     return this.write(line);
   }
 

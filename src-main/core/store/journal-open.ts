@@ -2,15 +2,8 @@ import path from 'node:path';
 import type { Logger } from '../logger.js';
 import type { JobJournal } from './journal.js';
 import { FileJobJournal } from './journal-file.js';
-import { SqliteJobJournal } from './journal-sqlite.js';
 
 export interface OpenJournalOptions {
-  /**
-   * 'file' (default): append-only JSON lines with group commit; all disk I/O (and the fsync)
-   * on the thread pool — measured ~10× less event-loop time than SQLite at 1,000 jobs/s
-   * (tests/bench/journal.ts). 'sqlite': node:sqlite in WAL mode, commits on the event loop.
-   */
-  kind?: 'file' | 'sqlite';
   /**
    * true: every commit waits for fdatasync (survives a power cut; ~7 ms per commit here).
    * false: no fsync at all. Default: the OS has every record before the node acts on it (a
@@ -22,17 +15,15 @@ export interface OpenJournalOptions {
   logger?: Logger;
 }
 
-/** Opens the job journal in the network's journal folder (DataDirs.journal). */
+/**
+ * Opens the job journal in the network's journal folder (DataDirs.journal): append-only JSON
+ * lines with group commit, all disk I/O (and the fsync) on the thread pool — measured ~10× less
+ * event-loop time than a node:sqlite journal at 1,000 jobs/s (tests/bench/journal.ts keeps that
+ * SQLite journal as its comparison baseline).
+ */
 export function openJobJournal(dir: string, options: OpenJournalOptions = {}): JobJournal {
   const fsync = options.fsync;
   const logger = options.logger ? { logger: options.logger } : {};
-  if (options.kind === 'sqlite') {
-    return new SqliteJobJournal({
-      path: path.join(dir, 'jobs.sqlite'),
-      synchronous: fsync === true ? 'FULL' : 'NORMAL',
-      ...logger,
-    });
-  }
   return new FileJobJournal({
     path: path.join(dir, 'jobs.jsonl'),
     sync: fsync === true ? 'fsync' : fsync === false ? 'none' : 'background',

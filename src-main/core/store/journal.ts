@@ -10,6 +10,17 @@ export type JournalState =
 
 export const FINISHED_STATES: readonly JournalState[] = ['rejected', 'acked'];
 
+/**
+ * How a finished job ended on this node, as data (never read out of `detail`, whose text can
+ * come from the network):
+ * - `refused`: this node answered `job_reject`;
+ * - `completed`: the network acknowledged a completed result (`accepted` or `duplicate`);
+ * - `failed`: the network acknowledged a failed attempt (error, interrupted, cancelled);
+ * - `result_rejected`: the network acknowledged the result as `rejected`.
+ */
+export const JOB_OUTCOMES = ['refused', 'completed', 'failed', 'result_rejected'] as const;
+export type JobOutcome = (typeof JOB_OUTCOMES)[number];
+
 export interface JournalRecord {
   jobId: string;
   state: JournalState;
@@ -22,7 +33,11 @@ export interface JournalRecord {
   updatedAt: number;
   /** The result as sent (set at result_ready; dropped once acknowledged). */
   result: JobResultBody | null;
-  /** Reject reason, or the ack outcome. */
+  /** Which run of this job on this node: 1, then +1 each time the network hands it back after it finished here. */
+  attempt: number;
+  /** Set when the job finishes; null while open, and in records written before outcomes were typed. */
+  outcome: JobOutcome | null;
+  /** Free text for people (reject reason, the network's ack reason); never decides anything. */
   detail: string | null;
 }
 
@@ -32,14 +47,25 @@ export interface JournalRecord {
  * depends on it. Reads see every write queued so far.
  */
 export interface JobJournal {
-  received(job: Job, receivedAt: number, configDigest: string | null): Promise<void>;
-  /** A step without a payload. Finishing steps (rejected, acked) drop the stored payloads. */
+  /**
+   * A new assignment. `attempt` (default 1) must be higher than the attempt of a record already
+   * kept for this job id, which it then replaces (the network handed a finished job back).
+   */
+  received(
+    job: Job,
+    receivedAt: number,
+    configDigest: string | null,
+    attempt?: number,
+  ): Promise<void>;
+  /** A step without a payload. Refusing (rejected) finishes the record with outcome `refused`. */
   transition(
     jobId: string,
-    state: 'accepted' | 'rejected' | 'running' | 'acked',
+    state: 'accepted' | 'rejected' | 'running',
     at: number,
     detail?: string,
   ): Promise<void>;
+  /** The network acknowledged the result: finishes the record and drops its payloads. */
+  acked(jobId: string, outcome: JobOutcome, at: number, detail?: string): Promise<void>;
   resultReady(jobId: string, result: JobResultBody, at: number): Promise<void>;
   remove(jobIds: readonly string[]): Promise<void>;
   /** True if the journal knows this job id (in any state). */

@@ -8,7 +8,6 @@ import type { ConfigSnapshot } from '../../../src-main/core/protocol/schemas/sna
 import type { Job, NodeMessageType } from '../../../src-main/core/protocol/schemas/ws.js';
 import { ExternalRuntime } from '../../../src-main/core/runtime/external-runtime.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
 import type { JobJournal, JournalRecord } from '../../../src-main/core/store/journal.js';
 import { applyLine, parseLine } from '../../../src-main/core/store/journal-file-lines.js';
 import { openJobJournal } from '../../../src-main/core/store/journal-open.js';
@@ -27,13 +26,12 @@ export interface Sent {
   body: Record<string, unknown>;
 }
 
-/** A job engine wired to a real local OpenAI server, a real SQLite journal and a fake link. */
+/** A job engine wired to a real local OpenAI server, the real file journal and a fake link. */
 export interface Harness {
   server: FakeOpenAIServer;
   runtime: ExternalRuntime;
   clock: ManualClock;
   dir: string;
-  journalKind: 'file' | 'sqlite';
   journal: JobJournal;
   /** The state another process would read from the journal file right now. */
   durableState(jobId: string): string | undefined;
@@ -57,7 +55,6 @@ export interface HarnessOptions {
   server?: FakeOpenAIOptions;
   config?: (c: ConfigSnapshot) => ConfigSnapshot;
   engine?: Partial<JobEngineOptions>;
-  journal?: 'file' | 'sqlite';
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -74,7 +71,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const config = opts.config ? opts.config(base) : base;
   const digest = snapshotDigest(config);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rn-jobs-'));
-  const journalKind = opts.journal ?? 'file';
   const sent: Sent[] = [];
   const events: JobEvent[] = [];
   const link = { up: true };
@@ -83,21 +79,17 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     runtime,
     clock,
     dir,
-    journalKind,
     config,
     digest,
     sent,
     events,
     link,
   } as Harness;
-  h.durableState = (jobId) =>
-    journalKind === 'file'
-      ? fileState(path.join(dir, 'jobs.jsonl'), jobId)
-      : sqliteState(path.join(dir, 'jobs.sqlite'), jobId);
+  h.durableState = (jobId) => fileState(path.join(dir, 'jobs.jsonl'), jobId);
   let current = 0;
   const make = () => {
     const generation = ++current;
-    h.journal = openJobJournal(dir, { kind: journalKind });
+    h.journal = openJobJournal(dir);
     h.engine = new JobEngine({
       runtime,
       journal: h.journal,
@@ -165,15 +157,4 @@ function fileState(file: string, jobId: string): string | undefined {
     if (line) applyLine(records, line);
   }
   return records.get(jobId)?.state;
-}
-
-function sqliteState(file: string, jobId: string): string | undefined {
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
-    const row = db.prepare('SELECT state FROM jobs WHERE job_id = ?').get(jobId) as
-      { state: string } | undefined;
-    return row?.state;
-  } finally {
-    db.close();
-  }
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { outputHash } from '../../../src-main/core/jobs/job-result.js';
+import { createLogger, type LogEntry } from '../../../src-main/core/logger.js';
 import { NodeMessageBodies } from '../../../src-main/core/protocol/schemas/ws.js';
 import { makeJob, startHarness, type Harness } from './harness.js';
 
@@ -68,7 +69,7 @@ describe('JobEngine', () => {
     });
   });
 
-  it('takes back a job it still holds when the network reassigns it, and refuses one it delivered', async () => {
+  it('takes back a job it still holds when the network reassigns it, and runs again one handed back after its ack', async () => {
     h = await startHarness({ server: { tokens: 2 } });
     const job = makeJob(h.clock);
     h.engine.handleAssign(job);
@@ -78,12 +79,47 @@ describe('JobEngine', () => {
     h.engine.handleAssign(job); // result not yet acknowledged: accepted, and the result re-sent
     await expect.poll(() => resultsOf(h!).length).toBe(2);
     await expect.poll(() => h!.sentOf('job_accept').length).toBe(3);
-    h.engine.handleAck(job.job_id, 'accepted');
-    h.engine.handleAssign(job); // delivered and acknowledged: refused
-    await expect.poll(() => h!.sentOf('job_reject').length).toBe(1);
-    expect(h.sentOf('job_reject').map((r) => r.reason)).toEqual(['duplicate_job']);
-    expect(h.engine.counters().completed_total).toBe(1);
     expect(h.server.requests.filter((r) => r.path.includes('completions')).length).toBe(1); // ran once
+    h.engine.handleAck(job.job_id, 'accepted');
+    await h.journal.flush();
+    expect(h.journal.get(job.job_id)).toMatchObject({
+      state: 'acked',
+      attempt: 1,
+      outcome: 'completed',
+    });
+    // The network lost the acknowledged result (it crashed before saving it) and hands the job
+    // back: the network is authoritative, so this is a re-assignment, run again — not refused.
+    h.clock.advance(1_000);
+    h.engine.handleAssign({ ...job, assigned_at: h.clock.now() });
+    await expect.poll(() => resultsOf(h!).length).toBe(3);
+    expect(h.sentOf('job_accept').length).toBe(4);
+    expect(h.sentOf('job_reject')).toEqual([]);
+    expect(h.server.requests.filter((r) => r.path.includes('completions')).length).toBe(2);
+    expect(h.journal.get(job.job_id)).toMatchObject({ state: 'result_ready', attempt: 2 });
+    expect(h.engine.counters().completed_total).toBe(2);
+  });
+
+  it('decides from the typed ack outcome: a network reason quoting the old marker cannot flip it', async () => {
+    const logs: LogEntry[] = [];
+    h = await startHarness({
+      server: { tokens: 2 },
+      engine: { logger: createLogger([(e) => logs.push(e)], { minLevel: 'debug' }) },
+    });
+    const job = makeJob(h.clock);
+    h.engine.handleAssign(job);
+    await expect.poll(() => resultsOf(h!).length).toBe(1);
+    // The old engine matched ' (failed attempt)' and a leading 'rejected' in its free-text
+    // detail, which carries the network's reason: this reason would have flipped it.
+    h.engine.handleAck(job.job_id, 'accepted', 'rejected (failed attempt)');
+    await h.journal.flush();
+    expect(h.journal.get(job.job_id)).toMatchObject({ state: 'acked', outcome: 'completed' });
+    h.engine.handleAssign(job);
+    await expect.poll(() => resultsOf(h!).length).toBe(2);
+    const handedBack = logs.filter((l) => /handed back job/.test(l.message));
+    expect(handedBack).toHaveLength(1);
+    expect(handedBack[0]).toMatchObject({ level: 'warn' });
+    expect(handedBack[0]!.message).toContain('after acknowledging its completed result');
+    expect(h.sentOf('job_reject')).toEqual([]);
   });
 
   it('runs up to max_queue_size jobs at once and refuses the rest with queue_full', async () => {
@@ -174,14 +210,17 @@ describe('JobEngine', () => {
     await expect.poll(() => resultsOf(h!).length).toBe(1);
     expect((resultsOf(h)[0] as { status: string }).status).toBe('failed');
     h.engine.handleAck(job.job_id, 'accepted');
+    await h.journal.flush();
+    expect(h.journal.get(job.job_id)).toMatchObject({ attempt: 1, outcome: 'failed' });
     h.server.options.failWith = null; // the runtime is back
     h.engine.handleAssign(job); // the network reassigns the failed job to this node
     await expect.poll(() => resultsOf(h!).length).toBe(2);
     expect((resultsOf(h)[1] as { status: string }).status).toBe('completed');
     expect(h.sentOf('job_reject')).toEqual([]);
+    expect(h.journal.get(job.job_id)).toMatchObject({ attempt: 2 });
     h.engine.handleAck(job.job_id, 'accepted');
-    h.engine.handleAssign(job); // delivered now: refused
-    await expect.poll(() => h!.sentOf('job_reject').length).toBe(1);
+    await h.journal.flush();
+    expect(h.journal.get(job.job_id)).toMatchObject({ attempt: 2, outcome: 'completed' });
   });
 
   it('judges afresh a job it refused before when the network offers it again', async () => {
@@ -271,6 +310,8 @@ describe('JobEngine', () => {
     await expect.poll(() => h!.sentOf('job_reject').length).toBe(1);
     expect(h.journal.get(job.job_id)).toMatchObject({
       state: 'rejected',
+      outcome: 'refused',
+      attempt: 1,
       detail: 'model_not_approved',
     });
     expect(h.events.map((e) => e.kind)).toEqual(['received', 'rejected']);

@@ -11,10 +11,9 @@ afterEach(async () => {
 const MIN = 60_000;
 const resultIds = (x: Harness) => x.sentOf('job_result').map((r) => String(r.job_id));
 
-describe.each(['file', 'sqlite'] as const)('JobEngine after a crash (%s journal)', (journal) => {
+describe('JobEngine after a crash', () => {
   it('re-sends unacked results, re-runs or fails in-TTL jobs, drops expired ones, never duplicates', async () => {
     h = await startHarness({
-      journal,
       server: { tokens: 100_000, intervalMs: 5 },
       config: (c) => ({
         ...c,
@@ -83,7 +82,7 @@ describe.each(['file', 'sqlite'] as const)('JobEngine after a crash (%s journal)
   });
 
   it('reports in-TTL jobs failed when the runtime cannot run them after the restart', async () => {
-    h = await startHarness({ journal, server: { tokens: 100_000, intervalMs: 5 } });
+    h = await startHarness({ server: { tokens: 100_000, intervalMs: 5 } });
     const job = makeJob(h.clock, { max_tokens: 1000 });
     h.engine.handleAssign(job);
     await h.server.waitForActive(1);
@@ -99,7 +98,7 @@ describe.each(['file', 'sqlite'] as const)('JobEngine after a crash (%s journal)
   });
 
   it('keeps a result that was made durable but not sent when the crash came right after', async () => {
-    h = await startHarness({ journal, server: { tokens: 2 } });
+    h = await startHarness({ server: { tokens: 2 } });
     h.link.up = false;
     const job = makeJob(h.clock);
     h.engine.handleAssign(job);

@@ -9,7 +9,7 @@ import type { Job, JobResultBody } from '../../../src-main/core/protocol/schemas
 import type { JobJournal, JournalRecord } from '../../../src-main/core/store/journal.js';
 import { FileJobJournal } from '../../../src-main/core/store/journal-file.js';
 import { applyLine, parseLine } from '../../../src-main/core/store/journal-file-lines.js';
-import { SqliteJobJournal } from '../../../src-main/core/store/journal-sqlite.js';
+import { SqliteJobJournal } from '../../bench/journal-sqlite.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -129,7 +129,7 @@ describe.each(kinds)('$name', (kind) => {
     expect(open?.job?.prompt).toHaveLength(100);
     expect(open?.result).toEqual(result('a'));
     expect(journal.openRecords().map((r) => r.jobId)).toEqual(['a']);
-    await journal.transition('a', 'acked', 1_004, 'duplicate');
+    await journal.acked('a', 'completed', 1_004, 'duplicate');
     expect(journal.get('a')).toMatchObject({
       state: 'acked',
       job: null,
@@ -141,13 +141,13 @@ describe.each(kinds)('$name', (kind) => {
 
   it('prunes finished records by age, never open ones', async () => {
     await journal.received(job('old'), 1_000, D1);
-    await journal.transition('old', 'acked', 2_000);
+    await journal.acked('old', 'completed', 2_000);
     await journal.received(job('open'), 1_000, D1);
     expect(journal.pruneFinished(5_000)).toBe(1);
     await journal.received(job('r'), 6_000, D1);
     await journal.transition('r', 'rejected', 6_000, 'queue_full');
     await journal.received(job('young'), 9_000, D1);
-    await journal.transition('young', 'acked', 9_000);
+    await journal.acked('young', 'completed', 9_000);
     expect(journal.pruneFinished(7_000)).toBe(1);
     await journal.flush();
     expect(journal.has('old')).toBe(false);
@@ -158,13 +158,13 @@ describe.each(kinds)('$name', (kind) => {
 
   it('deletes finished records of other snapshots and keeps unacknowledged ones', async () => {
     await journal.received(job('acked-old'), 1, D1);
-    await journal.transition('acked-old', 'acked', 2);
+    await journal.acked('acked-old', 'completed', 2);
     await journal.received(job('rejected-old'), 1, D1);
     await journal.transition('rejected-old', 'rejected', 2, 'token_limit');
     await journal.received(job('unacked-old'), 1, D1);
     await journal.resultReady('unacked-old', result('unacked-old'), 2);
     await journal.received(job('acked-new'), 1, D2);
-    await journal.transition('acked-new', 'acked', 2);
+    await journal.acked('acked-new', 'completed', 2);
     expect(journal.deleteFinishedOutside(D2)).toBe(2);
     expect(journal.has('acked-old')).toBe(false);
     expect(journal.has('rejected-old')).toBe(false);
@@ -180,12 +180,42 @@ describe.each(kinds)('$name', (kind) => {
     await journal.received(job('a'), 1_000, D1);
     await journal.resultReady('a', result('a'), 1_001);
     await journal.received(job('b'), 1_000, D1);
-    await journal.transition('b', 'acked', 1_002, 'accepted');
+    await journal.acked('b', 'completed', 1_002, 'accepted');
     await journal.close();
-    await expect(journal.transition('a', 'acked', 1)).rejects.toThrow(/closed/);
+    await expect(journal.acked('a', 'completed', 1)).rejects.toThrow(/closed/);
     journal = kind.open(file);
     expect(journal.get('a')).toMatchObject({ state: 'result_ready', result: result('a') });
     expect(journal.get('b')).toMatchObject({ state: 'acked', detail: 'accepted', job: null });
+  });
+
+  it('keeps attempt and outcome as typed fields, whatever the free-text detail says', async () => {
+    await journal.received(job('a'), 1, D1);
+    await journal.transition('a', 'rejected', 2, 'queue_full');
+    await journal.received(job('b'), 1, D1);
+    await journal.resultReady('b', result('b'), 2);
+    await journal.acked('b', 'completed', 3, 'accepted: rejected (failed attempt)');
+    expect(journal.get('a')).toMatchObject({
+      attempt: 1,
+      outcome: 'refused',
+      detail: 'queue_full',
+    });
+    expect(journal.get('b')).toMatchObject({ attempt: 1, outcome: 'completed' });
+    // The network hands b back: attempt 2 replaces the finished record; attempt 2 again is refused.
+    await journal.received(job('b'), 10, D2, 2);
+    await expect(journal.received(job('b'), 11, D2, 2)).rejects.toThrow();
+    await journal.close();
+    journal = kind.open(file);
+    expect(journal.get('a')).toMatchObject({ state: 'rejected', attempt: 1, outcome: 'refused' });
+    expect(journal.get('b')).toMatchObject({
+      state: 'received',
+      attempt: 2,
+      outcome: null,
+      detail: null,
+      configDigest: D2,
+      receivedAt: 10,
+    });
+    expect(journal.get('b')?.job?.job_id).toBe('b');
+    expect(journal.openRecords().map((r) => r.jobId)).toEqual(['b']);
   });
 
   it('rejects only the failing write of a batch (a duplicate insert), the rest commit', async () => {
@@ -234,6 +264,53 @@ describe('FileJobJournal specifics', () => {
     await j.close();
   });
 
+  it('replays a file written before attempts and outcomes were typed (attempt 1, outcome unknown, detail kept as text)', async () => {
+    const file = path.join(dir, 'j.jsonl');
+    const legacy = [
+      { o: 'r', id: 'done', t: 1, d: D1, j: job('done') },
+      { o: 's', id: 'done', s: 'accepted', t: 2 },
+      { o: 'R', id: 'done', t: 3, r: result('done') },
+      // The old engine wrote the ack outcome and a marker into this free text.
+      { o: 's', id: 'done', s: 'acked', t: 4, x: 'accepted (failed attempt): rejected' },
+      { o: 'r', id: 'refused', t: 1, d: D1, j: job('refused') },
+      { o: 's', id: 'refused', s: 'rejected', t: 2, x: 'queue_full' },
+      // A compaction snapshot of an open record, without the typed fields.
+      {
+        o: 'p',
+        rec: {
+          jobId: 'open',
+          state: 'result_ready',
+          job: job('open'),
+          configDigest: D1,
+          receivedAt: 1,
+          deadlineAt: 61_000,
+          updatedAt: 3,
+          result: result('open'),
+          detail: null,
+        },
+      },
+    ];
+    await writeFile(file, legacy.map((l) => JSON.stringify(l) + '\n').join(''));
+    const j = new FileJobJournal({ path: file });
+    expect(j.get('done')).toMatchObject({
+      state: 'acked',
+      attempt: 1,
+      outcome: null,
+      detail: 'accepted (failed attempt): rejected',
+    });
+    expect(j.get('refused')).toMatchObject({ state: 'rejected', attempt: 1, outcome: null });
+    expect(j.get('open')).toMatchObject({
+      state: 'result_ready',
+      attempt: 1,
+      outcome: null,
+      result: result('open'),
+    });
+    // A legacy record is superseded by the next attempt like any other.
+    await j.received(job('done'), 10, D1, 2);
+    expect(j.get('done')).toMatchObject({ state: 'received', attempt: 2 });
+    await j.close();
+  });
+
   it('compacts: the file shrinks to the live records, which survive a reopen', async () => {
     const file = path.join(dir, 'j.jsonl');
     let j = new FileJobJournal({ path: file, compactAtBytes: 64 * 1024 });
@@ -241,7 +318,7 @@ describe('FileJobJournal specifics', () => {
       const id = `j${i}`;
       await j.received(job(id), i, D1);
       await j.resultReady(id, result(id), i);
-      if (i < 295) await j.transition(id, 'acked', i);
+      if (i < 295) await j.acked(id, 'completed', i);
     }
     j.pruneFinished(1_000);
     for (let i = 300; i < 330; i++) await j.received(job(`j${i}`), i, D1);
