@@ -16,6 +16,7 @@ import type { NetworkKey } from './network-key.js';
 import type { ResolvedOptions } from './options.js';
 import { NodeRegistry, type NodeRecord, type StoredNode } from './registry.js';
 import { ResultDesk } from './result-desk.js';
+import { SaveGate, type Saver } from './save-gate.js';
 import type { SessionServer } from './session-server.js';
 import { Workload } from './workload.js';
 import { MAX_FRAME_BYTES } from '../../core/protocol/schemas/ws.js';
@@ -28,7 +29,7 @@ export interface Restored {
 }
 
 /** Change hooks for persistence. */
-export interface ChangeSink {
+export interface ChangeSink extends Saver {
   node(node: NodeRecord): void;
   snapshot(entry: HistoryEntry): void;
   job(job: JobRecord): void;
@@ -47,6 +48,8 @@ export class DevnetCore {
   readonly control: Control;
   readonly logs: LogStore;
   readonly workload: Workload;
+  /** Result acks and submissions are answered only once saved (with --state-dir). */
+  readonly saves: SaveGate;
   sessions: SessionServer | null = null;
 
   constructor(
@@ -56,6 +59,7 @@ export class DevnetCore {
     restored: Restored,
     sink: ChangeSink,
   ) {
+    this.saves = new SaveGate(sink, opts.logger);
     this.ledger = new JobLedger(opts.maxRetainedJobs, (j) => sink.job(j));
     this.ledger.restoreCounters(restored.counters);
     this.registry = new NodeRegistry(restored.nodes, (n) => sink.node(n));
@@ -148,8 +152,15 @@ export class DevnetCore {
     return this.faults.state;
   }
 
+  /** Queues the jobs and saves them before the caller answers the submitter. */
   submitJobs(input: SubmitJobsInput): string[] {
-    return this.dispatcher.submit(ordersFrom(input, this.config.effective));
+    const ids = this.dispatcher.submit(ordersFrom(input, this.config.effective));
+    if (!this.saves.saveNow()) {
+      throw new Error(
+        `the ${ids.length} jobs were queued but could not be saved to the state folder (see the devnet log): they are lost if the devnet stops`,
+      );
+    }
+    return ids;
   }
 
   /** Operator override of a node's status (suspend, exclude, re-test, activate); the node is told. */

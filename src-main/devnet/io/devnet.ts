@@ -46,7 +46,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     ? openStateStore(opts.stateDir, opts.logger)
     : null;
   const restored: Restored = store?.load() ?? { nodes: [], snapshots: [], jobs: [], counters: {} };
-  const sink: ChangeSink = store ?? { node() {}, snapshot() {}, job() {} };
+  const sink: ChangeSink = store ?? { node() {}, snapshot() {}, job() {}, commit: () => true };
   const initial = opts.initialSnapshot ?? defaultSnapshot(opts.network, {}, opts.clock.now());
   const core = new DevnetCore(opts, key, initial, restored, sink);
   store?.attach(core);

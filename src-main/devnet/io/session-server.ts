@@ -24,6 +24,7 @@ import type { JobLedger } from './ledger.js';
 import type { NodeLink } from './link.js';
 import type { ResolvedOptions } from './options.js';
 import type { NodeRecord, NodeRegistry } from './registry.js';
+import type { SaveGate } from './save-gate.js';
 import type { ResultDesk } from './result-desk.js';
 
 export interface SessionDeps {
@@ -35,6 +36,7 @@ export interface SessionDeps {
   desk: ResultDesk;
   control: Control;
   ledger: JobLedger;
+  saves: SaveGate;
   opts: ResolvedOptions;
 }
 
@@ -306,8 +308,11 @@ export class SessionServer {
         const r = body as NodeMessageBodyOf<'job_result'>;
         const ack = this.d.desk.judge(link.nodeKey, r, receivedPerf);
         const reason = ack.reason === undefined ? {} : { reason: ack.reason.slice(0, 500) };
-        link.send(
-          networkFrame({ type: 'result_ack', job_id: r.job_id, outcome: ack.outcome, ...reason }),
+        // Saved before acknowledged: a crash after the ack cannot lose a result the node dropped.
+        this.d.saves.whenSaved(() =>
+          link.send(
+            networkFrame({ type: 'result_ack', job_id: r.job_id, outcome: ack.outcome, ...reason }),
+          ),
         );
         return;
       }

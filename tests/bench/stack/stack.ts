@@ -72,9 +72,17 @@ export class Stack {
     });
   }
 
-  /** Restarts the devnet on the same port and state folder (nodes and ledger kept). */
-  async restartDevnet(): Promise<void> {
-    await this.devnet.proc.stop();
+  /**
+   * Restarts the devnet on the same port and state folder (nodes and ledger kept). `kill`: end
+   * the old one with SIGKILL (no chance to save anything on the way out) instead of SIGTERM.
+   */
+  async restartDevnet(o: { kill?: boolean } = {}): Promise<void> {
+    if (o.kill) {
+      this.devnet.proc.kill('SIGKILL');
+      await this.devnet.proc.exited;
+    } else {
+      await this.devnet.proc.stop();
+    }
     this.devnet = await startDevnetProcess({
       stateDir: path.join(this.root, 'devnet'),
       port: this.devnet.port,

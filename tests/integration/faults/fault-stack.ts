@@ -25,12 +25,13 @@ export const FAST_JOBS = { accept_timeout_ms: 2000, execution_timeout_ms: 8000 }
 export async function startFaultStack(
   prefix: string,
   runtime: RuntimeStart = { ttftMs: 20, tokensPerSecond: 200 },
+  agent: { keepJobLines?: boolean } = {},
 ): Promise<Stack> {
   const stack = await Stack.start({
     prefix: `resultity-fault-${prefix}-`,
     runtime,
     deferAgent: true,
-    agent: { json: true, logLevel: 'debug' },
+    agent: { json: true, logLevel: 'debug', ...agent },
   });
   try {
     await stack.admin.publish({ ttl: FAST_TTL, jobs: FAST_JOBS });

@@ -17,7 +17,7 @@ function setup(o: { maxAttempts?: number } = {}) {
   snap.jobs.accept_timeout_ms = 1000;
   snap.jobs.execution_timeout_ms = 5000;
   const opts = resolveOptions({ clock, sweepIntervalMs: 100, deprioritizeMs: 10_000, ...o });
-  const sink = { node() {}, snapshot() {}, job() {} };
+  const sink = { node() {}, snapshot() {}, job() {}, commit: () => true };
   const core = new DevnetCore(
     opts,
     networkKeyFrom(),
