@@ -53,8 +53,7 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)
     await node?.stop(15_000);
     await rm(rendererDir, { recursive: true, force: true });
     await rm(dataDir, { recursive: true, force: true });
-    if (bundle)
-      await Promise.all([rm(bundle, { force: true }), rm(`${bundle}.map`, { force: true })]);
+    if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
   }, 30_000);
 
   it('opens the printed link, drops the token from the URL and shows the node becoming active', async () => {

@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { headlessOptions } from '../../scripts/build-options.mjs';
 
 /** The repository root (this file is tests/helpers/processes.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -163,25 +163,20 @@ export function tsxArgs(entry: string, ...args: string[]): string[] {
 }
 
 /**
- * Bundles a TypeScript entry like the product's build does (esbuild, node_modules external) into
- * node_modules/.cache so bare imports resolve from the repository; returns the file path.
+ * The headless CLI built exactly as `npm run build:headless` builds it (same esbuild options,
+ * code-split: the devnet in chunks of its own), into a private folder under node_modules/.cache
+ * so bare imports resolve; returns `<folder>/cli.mjs`. Remove the folder (`dirname`) when done.
  */
-export async function bundleEntry(entry: string, name: string): Promise<string> {
-  const outDir = path.join(REPO_ROOT, 'node_modules', '.cache', 'resultity-tests');
-  await mkdir(outDir, { recursive: true });
-  const outfile = path.join(outDir, `${name}-${process.pid}.mjs`);
-  await build({
-    entryPoints: [path.resolve(REPO_ROOT, entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    packages: 'external',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-  });
-  return outfile;
+export async function bundleHeadlessCli(name: string): Promise<string> {
+  const outDir = path.join(
+    REPO_ROOT,
+    'node_modules',
+    '.cache',
+    'resultity-tests',
+    `${name}-${process.pid}`,
+  );
+  await build({ ...headlessOptions(outDir), absWorkingDir: REPO_ROOT });
+  return path.join(outDir, 'cli.mjs');
 }
 
 let ticksPerSecond: number | null = null;

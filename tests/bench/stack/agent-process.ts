@@ -1,4 +1,4 @@
-import { bundleEntry, startProcess, type ManagedProcess } from '../../helpers/processes.js';
+import { bundleHeadlessCli, startProcess, type ManagedProcess } from '../../helpers/processes.js';
 
 /** One `--json` line of the headless node (type started | state | log | job | jobs | exit). */
 export interface AgentLine {
@@ -44,7 +44,7 @@ export interface AgentStart {
 
 /** The headless node exactly as an operator runs it (`resultity-node`), bundled like `npm start`. */
 export function bundleAgent(): Promise<string> {
-  return bundleEntry('src-main/headless/cli.ts', 'headless-cli');
+  return bundleHeadlessCli('headless-cli');
 }
 
 /**

@@ -114,8 +114,8 @@ export class Stack {
     await this.devnet?.proc.stop();
     await stopAll();
     await rm(this.root, { recursive: true, force: true });
-    await rm(this.bundle, { force: true });
-    await rm(`${this.bundle}.map`, { force: true });
+    // The bundle's folder: the entry, its chunks and source maps.
+    await rm(path.dirname(this.bundle), { recursive: true, force: true });
   }
 }
 

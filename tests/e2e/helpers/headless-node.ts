@@ -1,6 +1,6 @@
 import { AdminClient } from '../../bench/stack/admin-client.js';
 import {
-  bundleEntry,
+  bundleHeadlessCli as bundleCli,
   startProcess,
   type ExitInfo,
   type ManagedProcess,
@@ -28,11 +28,11 @@ export interface HeadlessNodeProcess {
 }
 
 /**
- * The headless CLI bundled exactly like `npm run build:headless` (esbuild, node_modules
- * external), into a private file: other suites rebuild dist/ while this one runs.
+ * The headless CLI bundled exactly like `npm run build:headless` (same esbuild options), into a
+ * private folder: other suites rebuild dist/ while this one runs. Remove `dirname(bundle)` after.
  */
 export function bundleHeadlessCli(): Promise<string> {
-  return bundleEntry('src-main/headless/cli.ts', 'headless-cli-e2e');
+  return bundleCli('headless-cli-e2e');
 }
 
 const parse = (line: string): NodeEvent | null => {
