@@ -15,6 +15,7 @@ import { heartbeatOnce } from './heartbeat-task.js';
 import { routeNetworkMessage } from './link-router.js';
 import { settleWithin, uploadLogs } from './log-uploader.js';
 import { NetworkPause } from './network-pause.js';
+import { NetworkClock } from '../network/network-clock.js';
 import { configProblem, runtimeCondition } from './problem-text.js';
 import { registerWithRetry } from './register-node.js';
 import { RegistrationStore } from './registration.js';
@@ -43,6 +44,7 @@ export class Agent {
   private readonly abort = new AbortController();
   private readonly cleanups: (() => void)[] = [];
   private readonly pause: NetworkPause;
+  private readonly networkClock: NetworkClock;
   private phase: Phase = 'idle';
   private wsPath = '/v1/ws';
   /** What the current job session announced as `accepting`. */
@@ -64,7 +66,12 @@ export class Agent {
     this.machine.subscribe((next, prev) => {
       if (next.name !== prev.name && this.phase === 'online') void this.heartbeats.trigger();
     });
+    this.networkClock = new NetworkClock(
+      this.log,
+      () => (this.config?.snapshot()?.snapshot.ttl.clock_skew_ms ?? 60_000) / 2,
+    );
     this.io = deps.createIo({
+      onServerTime: (t, sent, received) => this.networkClock.observe(t, sent, received),
       baseUrl: profile.ioUrl,
       signer: identity,
       clock,
@@ -253,6 +260,7 @@ export class Agent {
         logger,
         agentVersion,
         sessionParams: () => this.sessionParams(),
+        onServerTime: (t, at) => this.networkClock.observe(t, at),
         ...(ttl ? { retry: { baseMs: ttl.retry_base_ms, maxMs: ttl.retry_max_ms } } : {}),
         ...(options?.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
       },
@@ -265,6 +273,7 @@ export class Agent {
         message: (msg) =>
           routeNetworkMessage(msg, {
             jobs: this.deps.jobEngine,
+            localJob: (job) => this.networkClock.toLocal(job),
             logger: this.log,
             configAdvertised: (digest, why) => void this.config.advertised(digest, why),
             nodeStatus: (status, why) => this.health.setNodeStatus(status, why),

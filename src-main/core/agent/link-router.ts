@@ -1,6 +1,6 @@
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
-import type { NetworkMessage, NodeStatus } from '../protocol/index.js';
+import type { Job, NetworkMessage, NodeStatus } from '../protocol/index.js';
 
 export interface LinkHandlers {
   jobs: Pick<JobEngineApi, 'handleAssign' | 'handleCancel' | 'handleAck'>;
@@ -8,6 +8,8 @@ export interface LinkHandlers {
   nodeStatus(status: NodeStatus, reason: string): void;
   drain(reason: string, deadlineMs: number | undefined): void;
   notRegistered(detail: string): void;
+  /** The job with its network-clock times read on the local clock (docs/PROTOCOL.md, Clocks). */
+  localJob(job: Job): Job;
   logger: Logger;
 }
 
@@ -16,7 +18,7 @@ export function routeNetworkMessage(msg: NetworkMessage, h: LinkHandlers): void 
   try {
     switch (msg.type) {
       case 'job_assign':
-        return h.jobs.handleAssign(msg.job);
+        return h.jobs.handleAssign(h.localJob(msg.job));
       case 'job_cancel':
         return h.jobs.handleCancel(msg.job_id, msg.reason);
       case 'result_ack':

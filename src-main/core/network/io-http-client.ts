@@ -43,6 +43,8 @@ export interface IoHttpClientOptions {
   timeoutMs?: number;
   /** Refuse a base URL that is not https:// (public networks). */
   requireHttps?: boolean;
+  /** Every answer's `server_time`, with when its request was sent and answered (local clock). */
+  onServerTime?: (serverTime: number, sentAt: number, receivedAt: number) => void;
 }
 
 const KiB = 1024;
@@ -160,6 +162,7 @@ export class IoHttpClient implements IoApi {
     init: RequestInit,
   ): Promise<z.infer<S>> {
     const url = `${this.baseUrl}${path}`;
+    const sentAt = this.opts.clock.now();
     let response: Response;
     let text: string;
     try {
@@ -183,6 +186,10 @@ export class IoHttpClient implements IoApi {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new IoInvalidResponseError(path, describeIssues(parsed.error));
+    }
+    const serverTime = (parsed.data as { server_time?: unknown }).server_time;
+    if (typeof serverTime === 'number') {
+      this.opts.onServerTime?.(serverTime, sentAt, this.opts.clock.now());
     }
     return parsed.data;
   }

@@ -25,6 +25,8 @@ export interface JobLinkOptions {
   clock: Clock;
   logger: Logger;
   agentVersion: string;
+  /** The network's `server_time` from a challenge or ping, with its arrival (local clock). */
+  onServerTime?: (serverTime: number, receivedAt: number) => void;
   /** What the session announces when it opens. */
   sessionParams: () => { accepting: boolean; max_concurrency: number };
   retry?: { baseMs: number; maxMs: number };
@@ -265,6 +267,9 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
       this.droppedFrames += 1;
       this.log.warn(`Dropped a bad frame from the network: ${(err as Error).message}`);
       return;
+    }
+    if (msg.type === 'challenge' || msg.type === 'ping') {
+      this.opts.onServerTime?.(msg.server_time, this.opts.clock.now());
     }
     if (msg.type === 'challenge') return this.openSession(ws, msg.challenge);
     if (msg.type === 'session_ready') return this.onReady(ws, msg);
