@@ -159,7 +159,7 @@ export class JobEngine implements JobEngineApi {
       );
     } else {
       this.log.info(
-        `The network handed back job ${id}, which finished here before: judging it afresh as attempt ${seen.attempt}.`,
+        `The network handed back job ${id}, which this node no longer holds: judging it afresh as attempt ${seen.attempt}.`,
         fields,
       );
     }
