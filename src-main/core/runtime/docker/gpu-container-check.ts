@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { confinedHostConfig, containerUser } from './container-confinement.js';
 import { classifyGpuError, type GpuContainerProblem } from './gpu-errors.js';
 import { OWNER_LABEL, ROLE_LABEL } from './labels.js';
 import { demuxToText } from './log-stream.js';
@@ -36,13 +37,20 @@ export async function checkGpuInContainer(
     },
   });
   let container: Docker.Container | null = null;
+  const user = containerUser();
   try {
+    // Confined like the runtime container, so a pass proves the GPU works under the same rules.
     container = await docker.createContainer({
       Image: opts.image,
       Entrypoint: ['nvidia-smi'],
       Cmd: ['-L'],
+      User: `${user.uid}:${user.gid}`,
       Labels: { [OWNER_LABEL]: '1', [ROLE_LABEL]: 'gpu-check' },
-      HostConfig: { DeviceRequests: ALL_GPUS, NetworkMode: 'none' },
+      HostConfig: {
+        ...confinedHostConfig({ shmBytes: 64 * 1024 ** 2 }),
+        DeviceRequests: ALL_GPUS,
+        NetworkMode: 'none',
+      },
     });
     await container.start();
     const timeoutMs = opts.timeoutMs ?? 60_000;
