@@ -50,6 +50,8 @@ export const WS_CLOSE = {
   badFrame: 4400,
   /** The server is shutting down. Reconnect with backoff. */
   goingAway: 1001,
+  /** As many dashboards are open as the server allows; close one and reconnect. */
+  tooManyClients: 4429,
 } as const;
 
 /** Largest frame the server accepts from a client, in bytes. */

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { WS_BRIDGE_PATH, WS_CLOSE, WS_MAX_CLIENT_FRAME } from '../contract/ws-frames.js';
 import { silentLogger, type Logger } from '../service/host-api.js';
 import { setSecurityHeaders } from './dashboard/security-headers.js';
@@ -16,7 +16,11 @@ export interface DashboardServerOptions {
   /** 0 picks a free port. The server always binds 127.0.0.1 only. */
   port?: number;
   logger?: Logger;
+  /** Authenticated dashboards at once. Default 16. */
   maxClients?: number;
+  /** Sockets still waiting for their token; beyond it the oldest is closed. Default 32. */
+  maxPending?: number;
+  /** How long a socket may take to send its token. Default 2 s. */
   authTimeoutMs?: number;
   pingIntervalMs?: number;
 }
@@ -74,20 +78,39 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     if (!allowedHosts.has(req.headers.host ?? '')) return refuse(421, 'Misdirected Request');
     // Browsers always send Origin; only pages served by this very server may connect.
     if (!allowedOrigins.has(req.headers.origin ?? '')) return refuse(403, 'Forbidden');
-    if (wss.clients.size >= (opts.maxClients ?? 16)) return refuse(503, 'Service Unavailable');
+    // Only authenticated clients count: idle sockets cannot lock the dashboard out.
+    if (admitted.size >= maxClients) return refuse(503, 'Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  const maxClients = opts.maxClients ?? 16;
+  const maxPending = opts.maxPending ?? 32;
+  const admitted = new Set<WebSocket>();
+  /** Sockets waiting for their token, oldest first. */
+  const pending = new Set<WebSocket>();
   const alive = new WeakSet<object>();
   wss.on('connection', (ws) => {
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
+    pending.add(ws);
+    if (pending.size > maxPending) {
+      const oldest = pending.values().next().value as WebSocket;
+      pending.delete(oldest);
+      oldest.close(WS_CLOSE.authTimeout, 'no token');
+    }
+    ws.on('close', () => admitted.delete(ws));
     serveBridgeClient(ws, {
       service: opts.service,
       token,
       logger,
-      authTimeoutMs: opts.authTimeoutMs ?? 5_000,
+      authTimeoutMs: opts.authTimeoutMs ?? 2_000,
       maxBufferedBytes: 16 * 1024 * 1024,
+      settled: () => pending.delete(ws),
+      admit: () => {
+        if (admitted.size >= maxClients) return false;
+        admitted.add(ws);
+        return true;
+      },
     });
   });
   // A browser tab that vanished without closing its socket is found by ping/pong.

@@ -21,6 +21,13 @@ export interface BridgeOptions {
   authTimeoutMs: number;
   /** A client this far behind on reading is cut off rather than buffered without bound. */
   maxBufferedBytes: number;
+  /**
+   * Called when the token checks out; false (the authenticated-client limit is reached) closes
+   * the socket instead. Unauthenticated sockets never count against that limit.
+   */
+  admit?: () => boolean;
+  /** The socket is authenticated or closed: it no longer waits for its token. */
+  settled?: () => void;
 }
 
 /** One WebSocket client: waits for the token, then runs commands and receives every event. */
@@ -57,8 +64,13 @@ export function serveBridgeClient(socket: WebSocket, opts: BridgeOptions): void 
         socket.close(WS_CLOSE.unauthorized, 'unauthorized');
         return;
       }
-      authed = true;
       clearTimeout(authTimer);
+      opts.settled?.();
+      if (opts.admit && !opts.admit()) {
+        socket.close(WS_CLOSE.tooManyClients, 'too many dashboards are open: close one');
+        return;
+      }
+      authed = true;
       unsubscribe = opts.service.subscribe(onEvent);
       send(encodeFrame({ ready: true, host: 'headless' }));
       return;
@@ -77,6 +89,7 @@ export function serveBridgeClient(socket: WebSocket, opts: BridgeOptions): void 
 
   socket.on('close', () => {
     clearTimeout(authTimer);
+    opts.settled?.();
     unsubscribe?.();
     unsubscribe = null;
   });

@@ -193,6 +193,64 @@ describe('dashboard WebSocket bridge', () => {
     expect((await silent.closed).code).toBe(4408);
   });
 
+  it('idle sockets never lock the dashboard out: not counted, closed within the auth timeout', async () => {
+    const idle = Array.from({ length: 40 }, () => open());
+    await Promise.all(idle.map((c) => c.opened.catch(() => undefined)));
+    // More idle sockets than the client limit (16) and the waiting limit (32): a real
+    // dashboard still gets in at once.
+    const c = await authed();
+    c.ws.send(JSON.stringify({ id: 1, command: 'getSnapshot' }));
+    await c.next((f) => 'id' in f && f.id === 1);
+    const codes = await Promise.all(idle.map((i) => i.closed));
+    expect(codes.every((x) => x.code === 4408)).toBe(true);
+    c.ws.close();
+  });
+
+  it('limits authenticated dashboards only, closing the extra one with 4429', async () => {
+    const small = await startDashboardServer({
+      service,
+      staticDir: join(dir, 'renderer'),
+      port: 0,
+      maxClients: 2,
+    });
+    const url = `ws://127.0.0.1:${small.port}/bridge`;
+    const origin2 = `http://127.0.0.1:${small.port}`;
+    const connect = async (auth = true) => {
+      const ws = new WebSocket(url, { headers: { origin: origin2 }, perMessageDeflate: false });
+      const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+      const first = new Promise<string>((r) => ws.once('message', (d) => r(String(d))));
+      const refused = new Promise<string>((r) =>
+        ws.once('unexpected-response', (_q, res) => r(String(res.statusCode))),
+      );
+      await Promise.race([new Promise<void>((r) => ws.on('open', () => r())), refused]);
+      const login = () => ws.send(JSON.stringify({ auth: small.token }));
+      if (auth) login();
+      return { ws, closed, first, refused, login };
+    };
+    try {
+      // Three sockets open while none is authenticated: all are let in to present a token.
+      const [a, b, c] = [await connect(false), await connect(false), await connect(false)];
+      for (const x of [a, b, c]) x.login();
+      expect(await a.first).toContain('ready');
+      expect(await b.first).toContain('ready');
+      expect(await c.closed).toBe(4429);
+      // At the limit, a new socket is refused at the upgrade; after one closes, it gets in.
+      const d = new WebSocket(url, { headers: { origin: origin2 }, perMessageDeflate: false });
+      const status = await new Promise<number>((r) =>
+        d.once('unexpected-response', (_q, res) => r(res.statusCode ?? 0)),
+      );
+      expect(status).toBe(503);
+      a.ws.close();
+      await a.closed;
+      const again = await connect();
+      expect(await again.first).toContain('ready');
+      again.ws.close();
+      b.ws.close();
+    } finally {
+      await small.close();
+    }
+  });
+
   it('runs commands and returns results and errors as values', async () => {
     const c = await authed();
     c.ws.send(JSON.stringify({ id: 7, command: 'getSnapshot' }));
