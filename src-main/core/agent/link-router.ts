@@ -1,9 +1,9 @@
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
-import type { Job, NetworkMessage, NodeStatus } from '../protocol/index.js';
+import type { Job, LinkMessage, NodeStatus } from '../protocol/index.js';
 
 export interface LinkHandlers {
-  jobs: Pick<JobEngineApi, 'handleAssign' | 'handleCancel' | 'handleAck'>;
+  jobs: Pick<JobEngineApi, 'handleAssign' | 'handleInvalidAssign' | 'handleCancel' | 'handleAck'>;
   configAdvertised(digest: string, reason: string): void;
   nodeStatus(status: NodeStatus, reason: string): void;
   drain(reason: string, deadlineMs: number | undefined): void;
@@ -14,11 +14,13 @@ export interface LinkHandlers {
 }
 
 /** Hands each network → node message to the part of the node that owns it. Never throws. */
-export function routeNetworkMessage(msg: NetworkMessage, h: LinkHandlers): void {
+export function routeNetworkMessage(msg: LinkMessage, h: LinkHandlers): void {
   try {
     switch (msg.type) {
       case 'job_assign':
         return h.jobs.handleAssign(h.localJob(msg.job));
+      case 'job_assign_invalid':
+        return h.jobs.handleInvalidAssign(msg.job_id, msg.detail);
       case 'job_cancel':
         return h.jobs.handleCancel(msg.job_id, msg.reason);
       case 'result_ack':

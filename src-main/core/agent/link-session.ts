@@ -9,7 +9,7 @@ import type {
   JobLinkState,
   SessionInfo,
 } from '../network/job-link.js';
-import type { NetworkMessage, NodeMessageBody, NodeMessageType } from '../protocol/index.js';
+import type { LinkMessage, NodeMessageBody, NodeMessageType } from '../protocol/index.js';
 
 export interface LinkSessionHooks {
   up(session: SessionInfo): void;
@@ -18,7 +18,7 @@ export interface LinkSessionHooks {
   notRegistered(): void;
   /** The network refused the session signature (often a skewed clock). */
   unauthorised(): void;
-  message(msg: NetworkMessage): void;
+  message(msg: LinkMessage): void;
 }
 
 export interface LinkSessionStart {

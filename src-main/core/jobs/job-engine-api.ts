@@ -39,6 +39,8 @@ export interface NodeMessageSender {
 export interface JobEngineApi {
   /** Validate → accept/reject → run → result. */
   handleAssign(job: Job): void;
+  /** A job_assign that failed the schema but names its job: refused as `invalid_job`. */
+  handleInvalidAssign(jobId: string, detail: string): void;
   handleCancel(jobId: string, reason: string): void;
   handleAck(jobId: string, outcome: 'accepted' | 'duplicate' | 'rejected', reason?: string): void;
   /** Re-sends unacknowledged results from the journal. */

@@ -10,7 +10,7 @@ import type {
 import type { Runtime } from '../runtime/runtime.js';
 import type { JobJournal } from '../store/journal.js';
 import type { JobEngineApi, JobEvent, NodeMessageSender } from './job-engine-api.js';
-import { tokensPerSecond } from './job-result.js';
+import { buildResult, tokensPerSecond } from './job-result.js';
 import { ActiveJobs, newActiveJob, type ActiveJob } from './active-jobs.js';
 import { runJob } from './job-runner.js';
 import { PartialSender } from './partial-sender.js';
@@ -63,7 +63,7 @@ export class JobEngine implements JobEngineApi {
     this.clock = options.clock ?? systemClock;
     this.log = (options.logger ?? silentLogger).child('jobs');
     this.journal = options.journal;
-    this.outbox = new ResultOutbox(options.link, options.journal, this.clock);
+    this.outbox = new ResultOutbox(options.link, options.journal, this.clock, this.log);
     this.active = new ActiveJobs(this.clock);
     this.housekeeping = this.clock.setInterval(
       () => this.sweep(),
@@ -136,6 +136,23 @@ export class JobEngine implements JobEngineApi {
   }
 
   /**
+   * The network assigned a job that fails the protocol's schema (a field missing, out of range,
+   * too long): refuse it at once, naming the field, so the network need not wait for an answer.
+   * Not journaled: the node never held it.
+   */
+  handleInvalidAssign(jobId: string, detail: string): void {
+    const now = this.clock.now();
+    this.emit({ kind: 'received', jobId, model: '', at: now, test: false });
+    this.log.warn('Refused an invalid job assignment.', { job_id: jobId, detail });
+    this.sendSafe('job_reject', {
+      job_id: jobId,
+      reason: 'invalid_job',
+      detail: `The job does not follow the protocol: ${detail}`.slice(0, 500),
+    });
+    this.emit({ kind: 'rejected', jobId, model: '', at: now, detail: `invalid_job: ${detail}` });
+  }
+
+  /**
    * A duplicate assignment: the node still holds the job (the network reassigned it while the
    * node was away, and the node is its only taker). Accepted again so the work already done is
    * delivered, never run twice; a pending result goes out again. Not journaled: the record stays.
@@ -165,13 +182,41 @@ export class JobEngine implements JobEngineApi {
     }
   }
 
-  /** A bug inside one job must not crash the node nor hold a slot for ever. */
+  /**
+   * A bug inside one job must not crash the node nor hold a slot for ever, and the job must not
+   * end without an answer: it is reported failed like any other failure (sent until acked).
+   */
   private executeSafely(entry: ActiveJob): Promise<void> {
-    return this.execute(entry).catch((err: unknown) => {
-      this.active.remove(entry.job.job_id);
-      this.log.error('A job stopped on an internal error; the network will reassign it.', {
-        job_id: entry.job.job_id,
+    const id = entry.job.job_id;
+    return this.execute(entry).catch(async (err: unknown) => {
+      this.log.error('A job stopped on an internal error; reporting it failed.', {
+        job_id: id,
         error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+      if (this.outbox.has(id) || entry.stop.cause?.kind === 'shutdown') {
+        this.active.remove(id);
+        return;
+      }
+      const now = this.clock.now();
+      const failed = buildResult({
+        jobId: id,
+        model: entry.job.model,
+        configDigest: this.digest,
+        output: '',
+        usage: { prompt_tokens: 0, completion_tokens: 0 },
+        receivedAt: entry.receivedAt,
+        startedAt: null,
+        firstTokenAt: null,
+        finishedAt: now,
+        finishReason: 'error',
+        error: { code: 'failed', message: `The node failed internally: ${String(err)}` },
+      });
+      await this.deliver(failed, entry).catch((again: unknown) => {
+        this.active.remove(id);
+        this.log.error('Could not report a failed job; the network will reassign it.', {
+          job_id: id,
+          error: String(again),
+        });
       });
     });
   }

@@ -1,9 +1,23 @@
 import { createHash } from 'node:crypto';
+import { normaliseOutput } from '../protocol/output.js';
 import type { JobResultBody, Usage } from '../protocol/schemas/ws.js';
 
 /** sha256 hex of the UTF-8 output, as the network recomputes it. */
 export function outputHash(output: string): string {
   return createHash('sha256').update(output, 'utf8').digest('hex');
+}
+
+/**
+ * Largest output a result carries, measured as its JSON string (quotes and escapes included),
+ * so the signed job_result always fits a 1 MiB frame (64 KiB left for the other fields).
+ */
+export const MAX_RESULT_OUTPUT_JSON_BYTES = 960 * 1024;
+
+function outputTooLarge(output: string): number | null {
+  // Cheap bound first: a JSON string is never shorter than its UTF-16 length.
+  if (output.length <= MAX_RESULT_OUTPUT_JSON_BYTES / 6) return null;
+  const bytes = Buffer.byteLength(JSON.stringify(output));
+  return bytes > MAX_RESULT_OUTPUT_JSON_BYTES ? bytes : null;
 }
 
 export type FailureCode =
@@ -13,6 +27,7 @@ export type FailureCode =
   | 'interrupted'
   | 'unavailable'
   | 'bad_request'
+  | 'output_too_large'
   | 'failed';
 
 export interface ResultInput {
@@ -29,7 +44,21 @@ export interface ResultInput {
   error?: { code: FailureCode; message: string };
 }
 
-export function buildResult(input: ResultInput): JobResultBody {
+/**
+ * The job_result body: output normalised (lone surrogates → U+FFFD) and hashed; an output too
+ * large for one frame is replaced by a failed result with an empty output.
+ */
+export function buildResult(raw: ResultInput): JobResultBody {
+  const input = { ...raw, output: normaliseOutput(raw.output) };
+  const tooLarge = outputTooLarge(input.output);
+  if (tooLarge !== null) {
+    input.output = '';
+    input.finishReason = 'error';
+    input.error = {
+      code: 'output_too_large',
+      message: `The output is ${tooLarge} bytes as JSON, above the ${MAX_RESULT_OUTPUT_JSON_BYTES}-byte limit of a result; it was not sent.`,
+    };
+  }
   const failed =
     input.error !== undefined ||
     input.finishReason === 'cancelled' ||
@@ -55,7 +84,10 @@ export function buildResult(input: ResultInput): JobResultBody {
     config_digest: input.configDigest,
   };
   if (input.error)
-    body.error = { code: input.error.code, message: input.error.message.slice(0, 2000) };
+    body.error = {
+      code: input.error.code,
+      message: normaliseOutput(input.error.message.slice(0, 2000)),
+    };
   return body;
 }
 

@@ -3,6 +3,12 @@ import type { Job, JobResultBody } from '../protocol/schemas/ws.js';
 import { RuntimeError, type Runtime } from '../runtime/runtime.js';
 import { buildResult, type FailureCode } from './job-result.js';
 
+/**
+ * A job is stopped this long before its `deadline_at`, so that its failed result (signed, sent,
+ * journaled) reaches the network before the deadline rather than just after it.
+ */
+export const DEADLINE_MARGIN_MS = 1_000;
+
 /** Why a running job was stopped before the runtime finished it. */
 export type StopCause =
   | { kind: 'cancelled'; reason: string }
@@ -43,7 +49,7 @@ export async function runJob(ctx: RunContext): Promise<JobResultBody | null> {
   );
   const deadlineTimer = clock.setTimeout(
     () => stopWith({ kind: 'deadline' }),
-    Math.max(0, job.deadline_at - startedAt),
+    Math.max(0, job.deadline_at - DEADLINE_MARGIN_MS - startedAt),
   );
   const base = {
     jobId: job.job_id,
@@ -86,7 +92,8 @@ export async function runJob(ctx: RunContext): Promise<JobResultBody | null> {
     return buildResult({
       ...base,
       output: text,
-      usage: { prompt_tokens: 0, completion_tokens: deltas },
+      // Honest usage: what was read, and never more than the job allowed.
+      usage: { prompt_tokens: 0, completion_tokens: Math.min(deltas, job.max_tokens) },
       firstTokenAt,
       finishedAt: clock.now(),
       finishReason: cause?.kind === 'cancelled' ? 'cancelled' : 'error',
@@ -116,7 +123,7 @@ function describeFailure(
   if (cause?.kind === 'deadline')
     return {
       code: 'deadline_exceeded',
-      message: "The job's deadline passed before the runtime finished; it was stopped.",
+      message: `The runtime had not finished ${DEADLINE_MARGIN_MS} ms before the job's deadline; it was stopped so this report arrives in time.`,
     };
   if (err instanceof RuntimeError) {
     const code: FailureCode = err.code === 'cancelled' ? 'failed' : err.code;

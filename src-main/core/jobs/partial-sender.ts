@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import type { NodeMessageSender } from './job-engine-api.js';
+import { normaliseOutput } from '../protocol/output.js';
 
 /**
  * Sends a job's streamed text as `job_partial` frames, at most one per `intervalMs`: a vLLM
@@ -29,15 +30,21 @@ export class PartialSender {
     }, this.intervalMs);
   }
 
-  /** Sends what is buffered now (before the result, so partials never trail it). */
-  flush(): void {
+  /**
+   * Sends what is buffered now (before the result, so partials never trail it), normalised like
+   * the result's output. A trailing high surrogate waits for its pair unless this is the last.
+   */
+  flush(last = false): void {
     if (this.timer !== null) {
       this.clock.clearTimeout(this.timer);
       this.timer = null;
     }
     if (this.stopped || this.buffer === '') return;
-    const text = this.buffer;
-    this.buffer = '';
+    const end = this.buffer.charCodeAt(this.buffer.length - 1);
+    const hold = !last && end >= 0xd800 && end <= 0xdbff ? 1 : 0;
+    const text = normaliseOutput(this.buffer.slice(0, this.buffer.length - hold));
+    this.buffer = this.buffer.slice(this.buffer.length - hold);
+    if (text === '') return;
     const seq = this.seq++;
     try {
       void Promise.resolve(this.link.send('job_partial', { job_id: this.jobId, seq, text })).catch(
@@ -49,7 +56,7 @@ export class PartialSender {
   }
 
   stop(): void {
-    this.flush();
+    this.flush(true);
     this.stopped = true;
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { JobResultBody } from '../protocol/schemas/ws.js';
 import type { JobJournal } from '../store/journal.js';
 import type { NodeMessageSender } from './job-engine-api.js';
@@ -7,6 +8,8 @@ interface Pending {
   result: JobResultBody;
   /** When it was last handed to the link; null when the link refused it. */
   sentAt: number | null;
+  /** Sending it threw (it could not be built, signed or framed); logged once per result. */
+  failed: boolean;
 }
 
 /**
@@ -22,6 +25,7 @@ export class ResultOutbox {
     private readonly link: NodeMessageSender,
     private readonly journal: JobJournal,
     private readonly clock: Clock,
+    private readonly log: Logger,
   ) {}
 
   get size(): number {
@@ -34,12 +38,13 @@ export class ResultOutbox {
 
   /** Adds a durable result without sending it (resume: sent on the next link up). */
   hold(result: JobResultBody): void {
-    if (!this.pending.has(result.job_id)) this.pending.set(result.job_id, { result, sentAt: null });
+    if (!this.pending.has(result.job_id))
+      this.pending.set(result.job_id, { result, sentAt: null, failed: false });
   }
 
   /** Adds a durable result and sends it now. */
   async post(result: JobResultBody): Promise<void> {
-    this.pending.set(result.job_id, { result, sentAt: null });
+    this.pending.set(result.job_id, { result, sentAt: null, failed: false });
     await this.sendOne(result.job_id);
   }
 
@@ -85,7 +90,15 @@ export class ResultOutbox {
     let ok: boolean;
     try {
       ok = await this.link.send('job_result', p.result);
-    } catch {
+    } catch (err) {
+      // Not a link that is down: this result cannot go out as it is. Say so (once), keep it,
+      // and try again at the next sweep and link up.
+      if (!p.failed)
+        this.log.error('Could not send a job result; it stays pending and is retried.', {
+          job_id: jobId,
+          error: String(err),
+        });
+      p.failed = true;
       ok = false;
     }
     // Link down: the result stays in the journal and goes out again on the next link up.

@@ -1,6 +1,7 @@
 import type { ConfigSnapshot } from '../protocol/schemas/snapshot.js';
 import type { Job, RejectReason } from '../protocol/schemas/ws.js';
 import type { RuntimeStatus } from '../runtime/runtime.js';
+import { DEADLINE_MARGIN_MS } from './job-runner.js';
 import { estimatePromptTokens } from './prompt-estimate.js';
 
 export interface ValidationContext {
@@ -46,6 +47,12 @@ export function validateAssignment(job: Job, ctx: ValidationContext): Rejection 
     return {
       reason: 'deadline_passed',
       detail: `The job's deadline passed ${ctx.now - job.deadline_at} ms before it arrived.`,
+    };
+  }
+  if (job.deadline_at - DEADLINE_MARGIN_MS <= ctx.now) {
+    return {
+      reason: 'deadline_passed',
+      detail: `The job arrived ${job.deadline_at - ctx.now} ms before its deadline, less than the ${DEADLINE_MARGIN_MS} ms the node keeps to report in time.`,
     };
   }
   const model = config.models.find((m) => m.served_name === job.model);

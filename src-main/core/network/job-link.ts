@@ -5,9 +5,10 @@ import type { Logger } from '../logger.js';
 import {
   MAX_FRAME_BYTES,
   NodeMessageBodies,
-  decodeNetworkFrame,
+  decodeLinkFrame,
   describeIssues,
   signEnvelope,
+  type LinkMessage,
   type MessageSigner,
   type NetworkMessage,
   type NodeMessageBody,
@@ -62,7 +63,8 @@ export type JobLinkState = 'idle' | 'connecting' | 'opening' | 'ready' | 'stoppe
 export interface JobLinkEvents {
   connected: [SessionInfo];
   disconnected: [DisconnectInfo];
-  message: [NetworkMessage];
+  /** A decoded frame, or an invalid job_assign the node must refuse (`job_assign_invalid`). */
+  message: [LinkMessage];
 }
 
 /** What the agent needs from the job link (fakes implement it in tests). */
@@ -260,9 +262,9 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
   private onFrame(ws: WebSocket, data: WebSocket.RawData): void {
     if (ws !== this.ws) return;
     this.alive = true;
-    let msg: NetworkMessage;
+    let msg: LinkMessage;
     try {
-      msg = decodeNetworkFrame(toBuffer(data));
+      msg = decodeLinkFrame(toBuffer(data));
     } catch (err) {
       this.droppedFrames += 1;
       this.log.warn(`Dropped a bad frame from the network: ${(err as Error).message}`);
@@ -286,6 +288,8 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
     }
     if (msg.type === 'ping') this.send('pong', { ping_id: msg.ping_id });
     if (msg.type === 'error') this.log.warn(`The network reported ${msg.code}: ${msg.message}`);
+    if (msg.type === 'job_assign_invalid')
+      this.log.warn(`The network assigned an invalid job ${msg.job_id}: ${msg.detail}`);
     this.emit('message', msg);
   }
 

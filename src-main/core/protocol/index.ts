@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './network-message.js';
 export * from './networks.js';
 export * from './nonce-cache.js';
+export * from './output.js';
 export * from './parse.js';
 export * from './schemas/common.js';
 export * from './schemas/hardware.js';

@@ -115,7 +115,11 @@ export class DevnetCore {
   setFaults(input: FaultsInput): FaultState {
     const on = this.faults.apply(input, MAX_FRAME_BYTES + 64 * 1024);
     this.opts.logger.info('faults changed', { faults: this.faults.state });
-    if (on.includes('malformed_frames') || on.includes('oversized_frames'))
+    if (
+      on.includes('malformed_frames') ||
+      on.includes('oversized_frames') ||
+      on.includes('invalid_jobs')
+    )
       this.sessions?.injectHostile();
     if (
       on.includes('replay_old_snapshot') ||

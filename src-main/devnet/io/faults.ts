@@ -53,6 +53,8 @@ export const FaultsInput = z.strictObject({
   config_changed_flood: z
     .strictObject({ count: z.number().int().positive().max(10_000) })
     .optional(),
+  /** Send schema-breaking job_assign frames with readable job ids; record the node's answers. */
+  invalid_jobs: Toggle.optional(),
 });
 export type FaultsInput = z.infer<typeof FaultsInput>;
 
@@ -67,6 +69,8 @@ export interface FaultState {
   refuse_registration: boolean;
   control_before_auth: boolean;
   tampered_snapshot: { merge: Record<string, unknown> } | null;
+  /** The node's job_reject answers to the invalid job_assign frames, by job_id. */
+  invalid_jobs: { answers: Record<string, { reason: string; detail: string }> } | null;
 }
 
 function none(): FaultState {
@@ -81,6 +85,7 @@ function none(): FaultState {
     refuse_registration: false,
     control_before_auth: false,
     tampered_snapshot: null,
+    invalid_jobs: null,
   };
 }
 
@@ -141,6 +146,9 @@ export class Faults {
     flag('tampered_snapshot', input.tampered_snapshot);
     // A one-off action, not a state: the caller sends the frames.
     flag('config_changed_flood', input.config_changed_flood);
+    if (input.invalid_jobs !== undefined)
+      s.invalid_jobs = input.invalid_jobs ? { answers: {} } : null;
+    flag('invalid_jobs', input.invalid_jobs);
     return on;
   }
 

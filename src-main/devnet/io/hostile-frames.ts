@@ -60,3 +60,40 @@ export function oversizedFrame(bytes: number, now: number): string {
     },
   });
 }
+
+/**
+ * job_assign frames whose job breaks the schema but names a readable job_id (each id says what
+ * is wrong), plus one legal job for a model served as `org/name` that this network has not
+ * approved. The node must answer every one with job_reject: `invalid_job`, naming the field,
+ * and `model_not_approved` for the last.
+ */
+export function invalidJobFrames(now: number, model: string): string[] {
+  const base = {
+    model,
+    kind: 'chat',
+    messages: [{ role: 'user', content: 'Say hello.' }],
+    max_tokens: 16,
+    assigned_at: now,
+    deadline_at: now + 60_000,
+  };
+  const jobs: Record<string, unknown>[] = [
+    { ...base, job_id: 'invalid-max-tokens-zero', max_tokens: 0 },
+    { ...base, job_id: 'invalid-max-tokens-negative', max_tokens: -3 },
+    { ...base, job_id: 'invalid-chat-without-messages', messages: undefined },
+    { ...base, job_id: 'invalid-unknown-kind', kind: 'embedding' },
+    {
+      ...base,
+      job_id: 'invalid-prompt-too-long',
+      kind: 'completion',
+      messages: undefined,
+      prompt: 'a'.repeat(500_000),
+    },
+    {
+      ...base,
+      job_id: 'invalid-too-many-messages',
+      messages: Array.from({ length: 300 }, () => ({ role: 'user', content: 'hi' })),
+    },
+    { ...base, job_id: 'invalid-served-name-org-slash-name', model: 'someorg/unlisted-model' },
+  ];
+  return jobs.map((job) => JSON.stringify({ v: PROTOCOL_VERSION, type: 'job_assign', job }));
+}

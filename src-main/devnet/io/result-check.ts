@@ -1,4 +1,5 @@
 import { sha256Hex } from '../../core/protocol/canonical.js';
+import { isNormalisedOutput } from '../../core/protocol/output.js';
 import type { JobResultBody } from '../../core/protocol/schemas/ws.js';
 // Direct modules, not sim-runtime/index.js: index re-exports load.ts, whose run-if-main guard
 // fires inside the headless bundle.
@@ -9,6 +10,8 @@ import type { JobRecord } from './job-record.js';
 /** Returns why a result is not acceptable for `job`, or null when it is. */
 export function resultProblem(job: JobRecord, r: JobResultBody): string | null {
   if (r.model !== job.spec.model) return `model "${r.model}" is not the job's "${job.spec.model}"`;
+  // A lone surrogate would be hashed as U+FFFD by UTF-8 encoding; the node must send it so.
+  if (!isNormalisedOutput(r.output)) return 'the output holds a lone UTF-16 surrogate';
   if (sha256Hex(r.output) !== r.output_hash) return 'output_hash is not the sha256 of the output';
   if (r.usage.completion_tokens > job.spec.max_tokens) {
     return `completion_tokens ${r.usage.completion_tokens} exceeds max_tokens ${job.spec.max_tokens}`;

@@ -15,11 +15,17 @@ import {
 import { Id } from '../../core/protocol/schemas/common.js';
 import { assertSupportedVersion } from '../../core/protocol/version.js';
 import type { ConfigService } from './config-service.js';
+import { DEVNET_MODEL } from './default-snapshot.js';
 import type { Control } from './control.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EnvelopeGate } from './envelope-gate.js';
 import type { Faults } from './faults.js';
-import { controlFramesBeforeAuth, malformedFrames, oversizedFrame } from './hostile-frames.js';
+import {
+  controlFramesBeforeAuth,
+  invalidJobFrames,
+  malformedFrames,
+  oversizedFrame,
+} from './hostile-frames.js';
 import type { JobLedger } from './ledger.js';
 import type { NodeLink } from './link.js';
 import type { ResolvedOptions } from './options.js';
@@ -299,9 +305,14 @@ export class SessionServer {
       case 'job_accept':
         this.d.dispatcher.onAccept(link.nodeKey, (body as NodeMessageBodyOf<'job_accept'>).job_id);
         return;
-      case 'job_reject':
-        this.d.dispatcher.onReject(link.nodeKey, body as NodeMessageBodyOf<'job_reject'>);
+      case 'job_reject': {
+        const reject = body as NodeMessageBodyOf<'job_reject'>;
+        if (this.d.dispatcher.onReject(link.nodeKey, reject)) return;
+        const probe = this.d.faults.state.invalid_jobs;
+        if (probe && reject.job_id.startsWith('invalid-'))
+          probe.answers[reject.job_id] = { reason: reject.reason, detail: reject.detail };
         return;
+      }
       case 'job_partial':
         return;
       case 'job_result': {
@@ -336,6 +347,9 @@ export class SessionServer {
     if (f.malformed_frames) for (const frame of malformedFrames()) link.send(frame);
     if (f.oversized_frames)
       link.send(oversizedFrame(f.oversized_frames.bytes, this.d.gate.serverTime()));
+    if (f.invalid_jobs)
+      for (const frame of invalidJobFrames(this.d.gate.serverTime(), DEVNET_MODEL.served_name))
+        link.send(frame);
   }
 
   private sendError(conn: Conn, code: string, message: string): void {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decodeLinkFrame,
   decodeNetworkFrame,
   HeartbeatBody,
+  JOB_LIMITS,
+  MAX_FRAME_BYTES,
   MalformedMessageError,
   networkFrame,
   NodeMessageBodies,
@@ -36,6 +39,66 @@ describe('wire schemas reject malformed input readably', () => {
       job: { ...job, messages: undefined },
     } as never);
     expect(() => decodeNetworkFrame(noMessages)).toThrow(/needs messages/);
+  });
+
+  it('accepts served names as vLLM names them, org/name included', () => {
+    const msg = decodeNetworkFrame(
+      networkFrame({ type: 'job_assign', job: { ...job, model: 'Qwen/Qwen3-0.6B' } } as never),
+    );
+    expect(msg.type === 'job_assign' && msg.job.model).toBe('Qwen/Qwen3-0.6B');
+    const result = NodeMessageBodies.job_result.shape.model.safeParse('org/name:v1.5');
+    expect(result.success).toBe(true);
+    expect(NodeMessageBodies.job_result.shape.model.safeParse('../x').success).toBe(false);
+  });
+
+  it('turns an invalid job with a readable job_id into an answerable invalid assignment', () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ max_tokens: 0 }, /job\.max_tokens/],
+      [{ max_tokens: -5 }, /job\.max_tokens/],
+      [{ messages: undefined }, /job\.messages: a chat job needs messages/],
+      [{ messages: [] }, /job\.messages/],
+      [{ kind: 'embedding' }, /job\.kind/],
+      [{ model: 'org/../x' }, /job\.model/],
+      [{ kind: 'completion', messages: undefined, prompt: 'a'.repeat(500_000) }, /job\.prompt/],
+      [
+        { messages: Array.from({ length: JOB_LIMITS.messages + 1 }, () => job.messages[0]) },
+        /job\.messages/,
+      ],
+      [
+        {
+          messages: Array.from({ length: 3 }, () => ({
+            role: 'user',
+            content: 'b'.repeat(150_000),
+          })),
+        },
+        /job\.messages: the messages hold 450000 characters/,
+      ],
+    ];
+    for (const [change, detail] of cases) {
+      const frame = networkFrame({ type: 'job_assign', job: { ...job, ...change } } as never);
+      expect(Buffer.byteLength(frame)).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+      const msg = decodeLinkFrame(frame);
+      expect(msg).toMatchObject({ type: 'job_assign_invalid', job_id: 'job-1' });
+      expect(msg.type === 'job_assign_invalid' && msg.detail).toMatch(detail);
+      expect(() => decodeNetworkFrame(frame)).toThrow(MalformedMessageError);
+    }
+    // Without a readable job_id there is nobody to answer: the frame is dropped as malformed.
+    const anonymous = networkFrame({ type: 'job_assign', job: { ...job, job_id: 'x y' } } as never);
+    expect(() => decodeLinkFrame(anonymous)).toThrow(MalformedMessageError);
+  });
+
+  it('fits a maximal ASCII prompt inside one frame', () => {
+    const frame = networkFrame({
+      type: 'job_assign',
+      job: {
+        ...job,
+        kind: 'completion',
+        messages: undefined,
+        prompt: 'a'.repeat(JOB_LIMITS.promptChars),
+      },
+    } as never);
+    expect(Buffer.byteLength(frame)).toBeLessThan(MAX_FRAME_BYTES);
+    expect(decodeLinkFrame(frame).type).toBe('job_assign');
   });
 
   it('refuses non-JSON, unknown types, oversized frames and unknown major versions', () => {

@@ -23,6 +23,22 @@ export const Id = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'must be 1–128 of A-Z a-z 0-9 . _ : -');
+/**
+ * A model's served name as vLLM serves it (`--served-model-name`), `org/name` included: 1–128
+ * of A-Z a-z 0-9 . _ : / -, starting with a letter or digit, without "..".
+ */
+export const ServedModelName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
+    'must be 1–128 of A-Z a-z 0-9 . _ : / -, starting with a letter or digit',
+  )
+  .refine((s) => !s.includes('..'), 'must not contain ".."')
+  .describe(
+    'served model name as vLLM serves it, org/name allowed: 1–128 of A-Z a-z 0-9 . _ : / -, first a letter or digit, no ".."',
+  );
 export const EpochMs = z.number().int().nonnegative().describe('Unix epoch milliseconds');
 export const NonNegInt = z.number().int().nonnegative();
 

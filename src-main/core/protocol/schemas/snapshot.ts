@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { NetworkName } from '../networks.js';
-import { Digest, EpochMs, HexSignature, Id, NonNegInt, RawAddress, Sha256Hex } from './common.js';
+import {
+  Digest,
+  EpochMs,
+  HexSignature,
+  Id,
+  NonNegInt,
+  RawAddress,
+  ServedModelName,
+  Sha256Hex,
+} from './common.js';
 
 const PositiveMs = z.number().int().positive();
 
@@ -38,7 +47,7 @@ export const ApprovedModel = z.looseObject({
     .regex(/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/, 'must be a Hugging Face repo id "org/name"')
     .refine((n) => !n.includes('..'), 'must not contain ".."')
     .describe('Hugging Face repo id "org/name", no ".."'),
-  served_name: Id.describe('the name jobs use and the runtime serves'),
+  served_name: ServedModelName.describe('the name jobs use and the runtime serves'),
   revision: ModelRevision,
   files: z.array(ModelFile).max(1000),
   max_model_len: z.number().int().positive(),

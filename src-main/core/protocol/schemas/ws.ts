@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Digest, EpochMs, Id, NonNegInt, Sha256Hex } from './common.js';
+import { Digest, EpochMs, Id, NonNegInt, ServedModelName, Sha256Hex } from './common.js';
 import { NodeStatus } from './http.js';
 
 /** Largest frame either side accepts; bigger frames are refused by the transport. */
@@ -7,20 +7,34 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 
 const Versioned = { v: z.string() };
 
+/**
+ * Limits of an assigned job. A maximal ASCII prompt (400,000 characters) fits a 1 MiB frame with
+ * room for the other fields; a frame over MAX_FRAME_BYTES is refused by the transport whatever
+ * it carries.
+ */
+export const JOB_LIMITS = {
+  /** Characters (UTF-16 code units) of a completion prompt. */
+  promptChars: 400_000,
+  /** Messages of a chat job. */
+  messages: 256,
+  /** Characters of all chat messages' contents together (and so of any one of them). */
+  messageChars: 400_000,
+} as const;
+
 export const ChatMessage = z.looseObject({
   role: z.enum(['system', 'user', 'assistant']),
-  content: z.string().max(200_000),
+  content: z.string().max(JOB_LIMITS.messageChars),
 });
 
 /** A job exactly as the network assigns it. */
 export const Job = z
   .looseObject({
     job_id: Id,
-    /** Served model name (the config's `served_name`). */
-    model: Id,
+    /** Served model name (the config's `served_name`), e.g. "Qwen/Qwen3-0.6B". */
+    model: ServedModelName,
     kind: z.enum(['chat', 'completion']),
-    messages: z.array(ChatMessage).min(1).max(256).optional(),
-    prompt: z.string().max(400_000).optional(),
+    messages: z.array(ChatMessage).min(1).max(JOB_LIMITS.messages).optional(),
+    prompt: z.string().max(JOB_LIMITS.promptChars).optional(),
     max_tokens: z.number().int().positive(),
     temperature: z.number().min(0).max(2).optional(),
     seed: z.number().int().nonnegative().optional(),
@@ -32,8 +46,22 @@ export const Job = z
     /** The network's registration test task. */
     test: z.boolean().optional(),
   })
-  .refine((j) => (j.kind === 'chat' ? !!j.messages : j.prompt !== undefined), {
-    message: 'a chat job needs messages, a completion job needs a prompt',
+  .superRefine((j, ctx) => {
+    if (j.kind === 'chat' && !j.messages)
+      ctx.addIssue({ code: 'custom', path: ['messages'], message: 'a chat job needs messages' });
+    if (j.kind === 'completion' && j.prompt === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prompt'],
+        message: 'a completion job needs a prompt',
+      });
+    const chars = j.messages?.reduce((n, m) => n + m.content.length, 0) ?? 0;
+    if (chars > JOB_LIMITS.messageChars)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['messages'],
+        message: `the messages hold ${chars} characters, above the limit of ${JOB_LIMITS.messageChars}`,
+      });
   });
 export type Job = z.infer<typeof Job>;
 
@@ -148,7 +176,7 @@ export const NodeMessageBodies = {
   job_partial: z.looseObject({ job_id: Id, seq: NonNegInt, text: z.string().max(200_000) }),
   job_result: z.looseObject({
     job_id: Id,
-    model: Id,
+    model: ServedModelName,
     status: z.enum(['completed', 'failed']),
     output: z.string().max(2_000_000),
     /** sha256 of the UTF-8 output, hex. */

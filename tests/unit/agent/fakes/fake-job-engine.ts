@@ -14,6 +14,9 @@ export class FakeJobEngine implements JobEngineApi {
     this.calls.push(`assign:${job.job_id}`);
     this.assigned.push(job);
   }
+  handleInvalidAssign(jobId: string): void {
+    this.calls.push(`invalid:${jobId}`);
+  }
   handleCancel(jobId: string): void {
     this.calls.push(`cancel:${jobId}`);
   }
