@@ -19,6 +19,16 @@ export interface FakeOpenAIOptions {
   metricsText?: string;
   /** Send no usage chunk (older servers). */
   omitUsage?: boolean;
+  /** Text of the i-th streamed chunk (default `w<i> `). */
+  chunkText?: (i: number) => string;
+  /** A runaway runtime: stream `tokens` chunks whatever max_tokens says. */
+  ignoreMaxTokens?: boolean;
+  /** A stalled runtime: after this many chunks, send nothing more and keep the stream open. */
+  stallAfter?: number;
+  /** Answer /metrics only after this long. */
+  metricsDelayMs?: number;
+  /** Listen on this port (default: a free one). */
+  port?: number;
 }
 
 export interface FakeOpenAIServer {
@@ -68,7 +78,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         return;
       }
       if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end(options.metricsText ?? '');
+        const answer = () =>
+          res.writeHead(200, { 'content-type': 'text/plain' }).end(options.metricsText ?? '');
+        if (options.metricsDelayMs) setTimeout(answer, options.metricsDelayMs);
+        else answer();
         return;
       }
       if (path !== '/v1/chat/completions' && path !== '/v1/completions') {
@@ -89,8 +102,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   function stream(isChat: boolean, body: Record<string, unknown>, res: http.ServerResponse) {
     const maxTokens = Number(body.max_tokens ?? 16);
     const planned = options.tokens ?? 8;
-    const count = Math.min(planned, maxTokens);
-    const finish = planned > maxTokens ? 'length' : 'stop';
+    const count = options.ignoreMaxTokens ? planned : Math.min(planned, maxTokens);
+    const finish = planned > maxTokens && !options.ignoreMaxTokens ? 'length' : 'stop';
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     active++;
     maxConcurrent = Math.max(maxConcurrent, active);
@@ -112,10 +125,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       isChat
         ? { choices: [{ index: 0, delta: { content: text }, finish_reason: finishReason }] }
         : { choices: [{ index: 0, text, finish_reason: finishReason }] };
+    const text = options.chunkText ?? ((i: number) => `w${i} `);
     const timer = setInterval(() => {
+      if (options.stallAfter !== undefined && sent >= options.stallAfter) return;
       if (sent < count) {
         const last = sent === count - 1;
-        res.write(`data: ${JSON.stringify(chunk(`w${sent} `, last ? finish : null))}\n\n`);
+        res.write(`data: ${JSON.stringify(chunk(text(sent), last ? finish : null))}\n\n`);
         sent++;
         return;
       }
@@ -129,7 +144,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }, options.intervalMs ?? 5);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -10,7 +10,7 @@ import { osMemory } from '../system/memory.js';
 import type { AgentDeps } from './agent-deps.js';
 import { clockSkewProblem } from './clock-check.js';
 import { NodeHealth } from './health.js';
-import { buildHeartbeat } from './heartbeat-body.js';
+import { buildHeartbeat, readRuntimeMetrics } from './heartbeat-body.js';
 import { heartbeatOnce } from './heartbeat-task.js';
 import { routeNetworkMessage } from './link-router.js';
 import { settleWithin, uploadLogs } from './log-uploader.js';
@@ -332,26 +332,30 @@ export class Agent {
   private sendHeartbeat(): Promise<void> {
     if (this.phase !== 'online' && this.phase !== 'draining') return Promise.resolve();
     const { clock, runtime, gpuSampler, jobEngine, agentVersion } = this.deps;
-    const applied = this.config.snapshot();
     return heartbeatOnce({
       io: this.io,
       health: this.health,
       config: this.config,
       log: this.log,
       notRegistered: () => void this.reRegister(),
-      body: () =>
-        buildHeartbeat({
+      // Metrics first (bounded), then the state as it is after the wait.
+      body: async () => {
+        const metrics = await readRuntimeMetrics(runtime, clock);
+        const applied = this.config.snapshot();
+        return buildHeartbeat({
           agentVersion,
           startedAt: this.startedAt,
           now: clock.now(),
           state: this.machine.state,
           runtime,
+          metrics,
           gpuSampler,
           memory: this.deps.memory ?? osMemory,
           config: applied ? { snapshot: applied.snapshot, digest: applied.digest } : null,
           configStatus: this.config.status(),
           jobs: jobEngine,
-        }),
+        });
+      },
     });
   }
 

@@ -5,7 +5,9 @@ import {
   type HeartbeatBody,
 } from '../protocol/index.js';
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { Runtime, RuntimeMetrics } from '../runtime/runtime.js';
+import { METRICS_TIMEOUT_MS } from '../runtime/vllm-metrics.js';
 import type { GpuStatusSampler } from '../system/gpu-status.js';
 import type { MemoryReader } from '../system/memory.js';
 import type { AgentState } from './state-machine.js';
@@ -23,6 +25,11 @@ export interface HeartbeatSources {
   jobs: Pick<JobEngineApi, 'counters'>;
   /** Models on disk (name + revision); defaults to the ones the runtime serves. */
   installedModels?: () => { name: string; revision: string }[];
+  /**
+   * Metrics read before the other sources (see `readRuntimeMetrics`); when absent they are
+   * read here, first, and everything else after them.
+   */
+  metrics?: RuntimeMetrics;
 }
 
 const NO_METRICS: RuntimeMetrics = {
@@ -35,10 +42,32 @@ const NO_METRICS: RuntimeMetrics = {
 
 const count = (n: number | null) => (n === null ? null : Math.max(0, Math.round(n)));
 
-/** Every field of a heartbeat, read from the node's parts (metrics failures become nulls). */
+/**
+ * The runtime's metrics, or nulls when they fail or take longer than `timeoutMs`: a hung
+ * /metrics must not hold the heartbeat past its window.
+ */
+export function readRuntimeMetrics(
+  runtime: Pick<Runtime, 'metrics'>,
+  clock: Clock = systemClock,
+  timeoutMs = METRICS_TIMEOUT_MS,
+): Promise<RuntimeMetrics> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => resolve(NO_METRICS), timeoutMs);
+    const done = (m: RuntimeMetrics) => {
+      clock.clearTimeout(timer);
+      resolve(m);
+    };
+    runtime.metrics().then(done, () => done(NO_METRICS));
+  });
+}
+
+/**
+ * Every field of a heartbeat, read from the node's parts (metrics failures become nulls). The
+ * metrics are awaited first so the state reported is the one after the wait.
+ */
 export async function buildHeartbeat(src: HeartbeatSources): Promise<HeartbeatBody> {
+  const metrics = src.metrics ?? (await readRuntimeMetrics(src.runtime));
   const status = src.runtime.status();
-  const metrics = await src.runtime.metrics().catch(() => NO_METRICS);
   const served = new Set(status.servedModels);
   const approved = src.config?.snapshot.models ?? [];
   const active = approved

@@ -12,7 +12,8 @@ import type {
   RuntimeStatus,
 } from './runtime.js';
 import { RuntimeError } from './runtime.js';
-import { EMPTY_METRICS, parseVllmMetrics } from './vllm-metrics.js';
+import { StreamHealth } from './stream-health.js';
+import { EMPTY_METRICS, METRICS_TIMEOUT_MS, parseVllmMetrics } from './vllm-metrics.js';
 
 export interface ExternalRuntimeOptions {
   /** Server root of a running OpenAI-compatible endpoint, e.g. `http://127.0.0.1:8000`. */
@@ -27,6 +28,10 @@ export interface ExternalRuntimeOptions {
   healthIntervalMs?: number;
   /** How long `apply` waits for the endpoint to serve the model. Default 10 min (cold start). */
   applyTimeoutMs?: number;
+  /** Silence mid-answer that counts as a stalled stream. Default 30 s. */
+  stallTimeoutMs?: number;
+  /** How long runaway/stalled streams keep the runtime unhealthy. Default 60 s. */
+  streamFaultHoldMs?: number;
 }
 
 /**
@@ -49,6 +54,7 @@ export class ExternalRuntime implements Runtime {
   private everReady = false;
   private versionChecked = false;
   private readonly listeners = new Set<(s: RuntimeStatus) => void>();
+  private readonly streams: StreamHealth;
 
   constructor(private readonly options: ExternalRuntimeOptions) {
     this.kind = options.simulated ? 'simulated' : 'external';
@@ -61,6 +67,12 @@ export class ExternalRuntime implements Runtime {
       apiKey: options.apiKey ?? null,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       now: () => this.clock.now(),
+      clock: this.clock,
+      ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+    });
+    this.streams = new StreamHealth({
+      clock: this.clock,
+      ...(options.streamFaultHoldMs ? { holdMs: options.streamFaultHoldMs } : {}),
     });
     this.current = {
       kind: this.kind,
@@ -117,14 +129,25 @@ export class ExternalRuntime implements Runtime {
 
   async metrics(): Promise<RuntimeMetrics> {
     try {
-      return parseVllmMetrics(await this.client.getText('/metrics'));
+      return parseVllmMetrics(await this.client.getText('/metrics', METRICS_TIMEOUT_MS));
     } catch {
       return EMPTY_METRICS;
     }
   }
 
-  infer(request: InferenceRequest): Promise<InferenceResult> {
-    return this.client.stream(request);
+  async infer(request: InferenceRequest): Promise<InferenceResult> {
+    try {
+      const result = await this.client.stream(request);
+      this.streams.record(null);
+      return result;
+    } catch (err) {
+      const verdict = this.streams.record(err);
+      // A refused connection proves the runtime is down now: stop taking jobs at once rather
+      // than failing every job until the next health check.
+      if (verdict.kind !== 'fine' && this.running && this.current.state === 'ready')
+        this.setStatus('unhealthy', verdict.detail);
+      throw err;
+    }
   }
 
   /** Runs one health check now (the loop also runs them). */
@@ -150,6 +173,8 @@ export class ExternalRuntime implements Runtime {
   }
 
   private async runCheck(): Promise<void> {
+    const held = this.streams.held();
+    if (held !== null) return this.setStatus('unhealthy', held);
     let served: string[];
     try {
       await this.client.getText('/health');
@@ -180,6 +205,9 @@ export class ExternalRuntime implements Runtime {
       );
     }
     this.everReady = true;
+    // Streams went bad while this check was under way: they outweigh /health answering.
+    const heldNow = this.streams.held();
+    if (heldNow !== null) return this.setStatus('unhealthy', heldNow, served);
     this.setStatus('ready', `Serving ${served.join(', ')} at ${this.client.baseUrl}.`, served);
   }
 

@@ -1,10 +1,17 @@
+import { systemClock, type Clock } from '../clock.js';
 import type { InferenceRequest, InferenceResult } from './runtime.js';
 import { RuntimeError } from './runtime.js';
 import { httpError, isAbortError, transportError } from './openai-errors.js';
 import { SseParser } from './sse.js';
 
-/** The job result schema caps output at 2,000,000 characters; stop reading well before a frame breaks. */
-export const MAX_OUTPUT_CHARS = 2_000_000;
+/**
+ * A result carries at most 960 KiB of output as JSON (so it fits a 1 MiB frame); an output of
+ * more characters than that can never be sent, so reading stops there.
+ */
+export const MAX_OUTPUT_CHARS = 960 * 1024;
+
+/** Silence in the middle of an answer (after its first token) after which a stream is stalled. */
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 
 export interface OpenAIClientOptions {
   /** Server root, e.g. `http://127.0.0.1:8000` (the `/v1/...` paths are added here). */
@@ -13,6 +20,10 @@ export interface OpenAIClientOptions {
   apiKey?: string | null;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Timers for the stall watch (defaults to the system clock). */
+  clock?: Clock;
+  /** See DEFAULT_STALL_TIMEOUT_MS. */
+  stallTimeoutMs?: number;
 }
 
 interface StreamChunk {
@@ -103,7 +114,7 @@ export class OpenAIClient {
     const own = new AbortController();
     const signal = AbortSignal.any([request.signal, own.signal]);
     const startedAt = this.now();
-    const state = new StreamState(isChat, this.now, request.onDelta);
+    const state = new StreamState(isChat, this.now, request.maxTokens, request.onDelta);
     try {
       const res = await this.fetch(url, {
         method: 'POST',
@@ -116,9 +127,17 @@ export class OpenAIClient {
       const parser = new SseParser((e) => state.onData(e.data));
       const reader = res.body.getReader();
       for (;;) {
-        const { done, value } = await reader.read();
+        // Before the first token the request may wait in vLLM's queue; after it, silence is a stall.
+        const { done, value } = await this.read(reader, state.firstTokenAt !== null);
         if (done) break;
         parser.push(value);
+        if (state.runaway) {
+          throw new RuntimeError(
+            `The runtime kept generating past max_tokens (${request.maxTokens}); the node stopped reading and closed the stream.`,
+            'failed',
+            'runaway',
+          );
+        }
         if (state.text.length > MAX_OUTPUT_CHARS) {
           throw new RuntimeError(
             `The output grew beyond ${MAX_OUTPUT_CHARS} characters; the node stopped reading it.`,
@@ -139,24 +158,63 @@ export class OpenAIClient {
     }
     return state.finish(startedAt, this.now());
   }
+
+  /** One read of the stream; with `watch`, silence longer than the stall timeout fails it. */
+  private read(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    watch: boolean,
+  ): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if (!watch) return reader.read();
+    const clock = this.options.clock ?? systemClock;
+    const ms = this.options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      const timer = clock.setTimeout(() => {
+        reject(
+          new RuntimeError(
+            `The runtime sent nothing for ${Math.round(ms / 1000)} s in the middle of an answer (stalled); the node closed the stream.`,
+            'failed',
+            'stalled',
+          ),
+        );
+      }, ms);
+      reader.read().then(
+        (r) => {
+          clock.clearTimeout(timer);
+          resolve(r);
+        },
+        (err: unknown) => {
+          clock.clearTimeout(timer);
+          reject(err as Error);
+        },
+      );
+    });
+  }
 }
 
 /** Accumulates the chunks of one streamed answer. */
 class StreamState {
   text = '';
   done = false;
+  /** A content chunk came after max_tokens of them without a finish: the runtime ran away. */
+  runaway = false;
   private finishReason: string | null = null;
   private usage: StreamChunk['usage'] = null;
-  private firstTokenAt: number | null = null;
+  private firstToken: number | null = null;
   private chunks = 0;
 
   constructor(
     private readonly isChat: boolean,
     private readonly now: () => number,
+    private readonly maxTokens: number,
     private readonly onDelta?: (text: string) => void,
   ) {}
 
+  get firstTokenAt(): number | null {
+    return this.firstToken;
+  }
+
   onData(data: string): void {
+    if (this.runaway) return;
     if (data === '[DONE]') {
       this.done = true;
       return;
@@ -179,7 +237,13 @@ class StreamState {
     if (!choice) return;
     const delta = this.isChat ? choice.delta?.content : choice.text;
     if (delta) {
-      if (this.firstTokenAt === null) this.firstTokenAt = this.now();
+      // vLLM sends at least one token per content chunk: one chunk more than max_tokens is
+      // generation the job did not ask for. It is not read (nor counted in usage).
+      if (this.chunks >= this.maxTokens) {
+        this.runaway = true;
+        return;
+      }
+      if (this.firstToken === null) this.firstToken = this.now();
       this.chunks++;
       this.text += delta;
       this.onDelta?.(delta);
@@ -197,6 +261,14 @@ class StreamState {
     if (this.finishReason === 'abort') {
       throw new RuntimeError('The runtime aborted the request.', 'failed');
     }
+    const reported = this.usage?.completion_tokens;
+    if (reported !== undefined && reported > this.maxTokens) {
+      throw new RuntimeError(
+        `The runtime reports ${reported} completion tokens for max_tokens ${this.maxTokens}; the answer was not used.`,
+        'failed',
+        'runaway',
+      );
+    }
     return {
       text: this.text,
       finishReason: this.finishReason === 'length' ? 'length' : 'stop',
@@ -206,7 +278,7 @@ class StreamState {
         completion_tokens: this.usage?.completion_tokens ?? this.chunks,
       },
       startedAt,
-      firstTokenAt: this.firstTokenAt,
+      firstTokenAt: this.firstToken,
       finishedAt,
     };
   }

@@ -82,6 +82,7 @@ export function transportError(err: unknown, url: string): RuntimeError {
     return new RuntimeError(
       `Nothing answers at ${url} (connection refused). Start the runtime or check its address.`,
       'unavailable',
+      'refused',
     );
   }
   return new RuntimeError(

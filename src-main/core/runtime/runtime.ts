@@ -56,11 +56,19 @@ export interface InferenceResult {
   finishedAt: number;
 }
 
+/**
+ * A stream fault that says the runtime itself is unwell (counted against its health):
+ * `refused` nothing listens; `runaway` it kept generating past max_tokens; `stalled` it went
+ * silent mid-answer.
+ */
+export type StreamFault = 'refused' | 'runaway' | 'stalled';
+
 /** Error from the runtime, with whether retrying on another attempt may help. */
 export class RuntimeError extends Error {
   constructor(
     message: string,
     readonly code: 'unavailable' | 'bad_request' | 'timeout' | 'cancelled' | 'failed',
+    readonly fault: StreamFault | null = null,
   ) {
     super(message);
     this.name = 'RuntimeError';

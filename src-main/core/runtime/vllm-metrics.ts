@@ -1,5 +1,11 @@
 import type { RuntimeMetrics } from './runtime.js';
 
+/**
+ * How long a heartbeat waits for the runtime's /metrics: a hung endpoint must not hold the
+ * heartbeat past its window (the heartbeat then reports nulls for the metrics).
+ */
+export const METRICS_TIMEOUT_MS = 1_000;
+
 export interface PromSample {
   labels: Record<string, string>;
   value: number;

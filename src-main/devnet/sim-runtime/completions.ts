@@ -123,13 +123,16 @@ function plan(
   if (ctx.faults.nextRequestFails()) {
     return { status: 500, body: errorBody(500, 'InternalServerError', 'Internal Server Error') };
   }
-  const sim = simulateCompletion({
-    model: opts.servedModelName,
-    prompt: promptText,
-    seed: body.seed ?? opts.seed,
-    maxTokens: requested ?? L - promptTokens,
-    ignoreEos: body.ignore_eos ?? false,
-  });
+  const sim = brokenBy(
+    ctx.faults,
+    simulateCompletion({
+      model: opts.servedModelName,
+      prompt: promptText,
+      seed: body.seed ?? opts.seed,
+      maxTokens: requested ?? L - promptTokens,
+      ignoreEos: body.ignore_eos ?? false,
+    }),
+  );
   return {
     promptTokens,
     sim,
@@ -137,6 +140,24 @@ function plan(
     includeUsage: body.stream_options?.include_usage ?? false,
     continuousUsage: body.stream_options?.continuous_usage_stats ?? false,
   };
+}
+
+/** Tokens a runaway answer streams: at any simulated speed, longer than any job's deadline. */
+const RUNAWAY_TOKENS = 200_000;
+
+/** The answer as the `lone-surrogate` and `runaway` faults break it. */
+function brokenBy(faults: FaultState, sim: SimulatedCompletion): SimulatedCompletion {
+  let out = sim;
+  if (faults.loneSurrogate && out.tokens.length > 0) {
+    const tokens = [out.tokens[0] + '\uD800', ...out.tokens.slice(1)];
+    out = { ...out, tokens, text: tokens.join('') };
+  }
+  if (faults.runaway) {
+    // Past max_tokens and without end (one shared string: the array costs 1.6 MB).
+    const tokens = new Array<string>(RUNAWAY_TOKENS).fill(' again');
+    out = { ...out, tokens, text: '', completionTokens: RUNAWAY_TOKENS, finishReason: 'length' };
+  }
+  return out;
 }
 
 interface ParsedBody {

@@ -3,7 +3,10 @@ import { z } from 'zod';
 /**
  * Failure injection. At launch through `--fault name[=value]` flags; at run time through
  * `POST /_sim/fault` with the control token. A dead engine stays dead (as in vLLM): `clear`
- * only lifts `hang` and `error-rate`.
+ * lifts the others (`hang`, `error-rate`, `lone-surrogate`, `runaway`, `metrics-hang`).
+ * Not vLLM behaviours but broken runtimes a node must survive: `lone-surrogate` puts a lone
+ * UTF-16 surrogate in every answer, `runaway` streams past max_tokens without end,
+ * `metrics-hang` never answers /metrics.
  */
 export const FaultCommand = z.discriminatedUnion('fault', [
   z.object({ fault: z.literal('crash') }),
@@ -14,6 +17,9 @@ export const FaultCommand = z.discriminatedUnion('fault', [
   }),
   z.object({ fault: z.literal('oom-at-start') }),
   z.object({ fault: z.literal('error-rate'), rate: z.number().min(0).max(1) }),
+  z.object({ fault: z.literal('lone-surrogate') }),
+  z.object({ fault: z.literal('runaway') }),
+  z.object({ fault: z.literal('metrics-hang') }),
   z.object({ fault: z.literal('clear') }),
 ]);
 export type FaultCommand = z.infer<typeof FaultCommand>;
@@ -72,6 +78,9 @@ export function parseFaultFlag(flag: string, into: StartupFaults = {}): StartupF
 /** The faults that change how requests are answered. */
 export class FaultState {
   hang = false;
+  loneSurrogate = false;
+  runaway = false;
+  metricsHang = false;
   private rate = 0;
   private seen = 0;
 
@@ -94,6 +103,9 @@ export class FaultState {
 
   clear(): void {
     this.hang = false;
+    this.loneSurrogate = false;
+    this.runaway = false;
+    this.metricsHang = false;
     this.errorRate = 0;
   }
 }

@@ -63,6 +63,15 @@ export class SimLifecycle {
       case 'error-rate':
         this.faults.errorRate = cmd.rate;
         return;
+      case 'lone-surrogate':
+        this.faults.loneSurrogate = true;
+        return;
+      case 'runaway':
+        this.faults.runaway = true;
+        return;
+      case 'metrics-hang':
+        this.faults.metricsHang = true;
+        return;
       case 'clear': {
         this.faults.clear();
         this.engine.resume();

@@ -106,6 +106,7 @@ export async function startSimRuntime(options: SimRuntimeOptions = {}): Promise<
       case '/version':
         return sendJson(res, 200, { version: SIM_VLLM_VERSION, simulated: true });
       case '/metrics':
+        if (life.faults.metricsHang) return life.park(() => void dispatch(req, res, path));
         return sendText(
           res,
           200,
@@ -129,6 +130,9 @@ export async function startSimRuntime(options: SimRuntimeOptions = {}): Promise<
       phase: life.phase,
       hang: life.faults.hang,
       errorRate: life.faults.errorRate,
+      loneSurrogate: life.faults.loneSurrogate,
+      runaway: life.faults.runaway,
+      metricsHang: life.faults.metricsHang,
     });
     if (req.method === 'GET') return sendJson(res, 200, state());
     if (req.method !== 'POST') return sendJson(res, 405, { detail: 'Method Not Allowed' });
@@ -142,7 +146,7 @@ export async function startSimRuntime(options: SimRuntimeOptions = {}): Promise<
       return sendJson(res, 400, {
         error:
           'Unknown fault. Send {"fault": "crash" | "hang" | "slow-start" (durationMs) | ' +
-          '"error-rate" (rate 0..1) | "clear"}.',
+          '"error-rate" (rate 0..1) | "lone-surrogate" | "runaway" | "metrics-hang" | "clear"}.',
       });
     }
     try {

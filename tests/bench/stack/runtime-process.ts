@@ -7,6 +7,8 @@ export interface RuntimeProcess {
   url: string;
   port: number;
   apiKey: string;
+  /** Applies a simulator fault (`POST /_sim/fault`), e.g. `{ fault: 'runaway' }`. */
+  fault(command: Record<string, unknown>): Promise<void>;
 }
 
 export interface RuntimeStart {
@@ -21,7 +23,10 @@ export interface RuntimeStart {
 /** The simulated vLLM runtime's own CLI in a separate process, serving the devnet's model. */
 export async function startRuntimeProcess(o: RuntimeStart = {}): Promise<RuntimeProcess> {
   const apiKey = o.apiKey ?? randomBytes(12).toString('hex');
+  const controlToken = randomBytes(12).toString('hex');
   const args = [
+    '--control-token',
+    controlToken,
     '--model',
     DEVNET_MODEL.name,
     '--served-model-name',
@@ -45,5 +50,14 @@ export async function startRuntimeProcess(o: RuntimeStart = {}): Promise<Runtime
   });
   const line = await proc.waitForLine(/Starting vLLM API server 0 on http:\/\/\S+/, 30_000);
   const url = /on (http:\/\/\S+)/.exec(line)![1]!;
-  return { proc, url, port: Number(new URL(url).port), apiKey };
+  const fault = async (command: Record<string, unknown>) => {
+    const res = await fetch(`${url}/_sim/fault`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${controlToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(command),
+    });
+    if (!res.ok)
+      throw new Error(`fault ${JSON.stringify(command)} → ${res.status}: ${await res.text()}`);
+  };
+  return { proc, url, port: Number(new URL(url).port), apiKey, fault };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeartbeat } from '../../../src-main/core/agent/heartbeat-body.js';
+import { buildHeartbeat, readRuntimeMetrics } from '../../../src-main/core/agent/heartbeat-body.js';
+import { METRICS_TIMEOUT_MS } from '../../../src-main/core/runtime/vllm-metrics.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { HeartbeatBody, PROTOCOL_VERSION } from '../../../src-main/core/protocol/index.js';
 import { defaultSnapshot } from '../../../src-main/devnet/io/default-snapshot.js';
 import { FakeJobEngine } from './fakes/fake-job-engine.js';
@@ -91,5 +93,45 @@ describe('buildHeartbeat', () => {
       kv_cache_usage: null,
     });
     expect(HeartbeatBody.safeParse(hb).success).toBe(true);
+  });
+
+  it('gives up on a hung /metrics after its short timeout, then reads the runtime state', async () => {
+    const clock = new ManualClock();
+    const runtime = new FakeRuntime();
+    runtime.metrics = () => new Promise(() => undefined); // never answers
+    const reading = readRuntimeMetrics(runtime, clock);
+    let done = false;
+    void reading.then(() => (done = true));
+    clock.advance(METRICS_TIMEOUT_MS - 1);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    clock.advance(1);
+    expect(await reading).toMatchObject({ running: null, waiting: null, kvCacheUsage: null });
+    expect(METRICS_TIMEOUT_MS).toBeLessThanOrEqual(1_000);
+  });
+
+  it('reports the runtime state as it is after the metrics wait, not before', async () => {
+    const runtime = new FakeRuntime();
+    runtime.setStatus({ state: 'ready', servedModels: ['sim-chat-1b'], detail: 'serving' });
+    runtime.metrics = async () => {
+      runtime.setStatus({ state: 'unhealthy', detail: 'went away while metrics were read' });
+      return runtime.metricsValue;
+    };
+    const hb = await buildHeartbeat({
+      agentVersion: '0.1.0',
+      startedAt: 0,
+      now: 1_000,
+      state: { name: 'active', reason: 'serving jobs', since: 5 },
+      runtime,
+      gpuSampler: { sample: () => [] },
+      memory: () => ({ total_mb: 1, free_mb: 1 }),
+      config: null,
+      configStatus: { state: 'ok' },
+      jobs: new FakeJobEngine(),
+    });
+    expect(hb.runtime).toMatchObject({
+      healthy: false,
+      detail: 'went away while metrics were read',
+    });
   });
 });

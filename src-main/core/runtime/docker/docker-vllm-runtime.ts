@@ -16,7 +16,8 @@ import {
   type RuntimeState,
   type RuntimeStatus,
 } from '../runtime.js';
-import { EMPTY_METRICS, parseVllmMetrics } from '../vllm-metrics.js';
+import { StreamHealth } from '../stream-health.js';
+import { EMPTY_METRICS, METRICS_TIMEOUT_MS, parseVllmMetrics } from '../vllm-metrics.js';
 import { containerUser, type ContainerUser } from './container-confinement.js';
 import { ContainerSupervisor, type ContainerSupervisorOptions } from './container-supervisor.js';
 import type { VllmContainerSpec } from './container-spec.js';
@@ -27,6 +28,11 @@ import type { ImagePuller } from './image-puller.js';
 import type { OwnedImages } from './owned-images.js';
 import type { SupervisorStatus } from './supervisor-status.js';
 import type { TransferProgress } from './transfer-progress.js';
+
+/** After a refused connection, when the supervisor's health probe is asked again. */
+const REFUSED_RECHECK_MS = 5_000;
+/** How long runaway or stalled streams keep the runtime unhealthy. */
+const STREAM_FAULT_HOLD_MS = 60_000;
 
 /** Free VRAM of the GPU the runtime will use (the sampler's latest reading, or a probe). */
 export interface GpuMemoryReading {
@@ -78,6 +84,7 @@ export class DockerVllmRuntime implements Runtime {
   #pull: AbortController | null = null;
   #client: { key: string; client: OpenAIClient } | null = null;
   #version: string | null = null;
+  readonly #streams: StreamHealth;
 
   constructor(opts: DockerVllmRuntimeOptions) {
     this.#o = opts;
@@ -91,6 +98,7 @@ export class DockerVllmRuntime implements Runtime {
       ...opts.supervisor,
     });
     this.#status = this.#make('stopped', 'The runtime is stopped.');
+    this.#streams = new StreamHealth({ clock: opts.clock, holdMs: STREAM_FAULT_HOLD_MS });
     this.#sup.onStatus((s) => this.#fromSupervisor(s));
   }
 
@@ -162,20 +170,35 @@ export class DockerVllmRuntime implements Runtime {
     const client = this.#currentClient();
     if (!client) return EMPTY_METRICS;
     try {
-      return parseVllmMetrics(await client.getText('/metrics'));
+      return parseVllmMetrics(await client.getText('/metrics', METRICS_TIMEOUT_MS));
     } catch {
       return EMPTY_METRICS;
     }
   }
 
-  infer(request: InferenceRequest): Promise<InferenceResult> {
+  async infer(request: InferenceRequest): Promise<InferenceResult> {
     const client = this.#currentClient();
     if (!client || this.#status.state !== 'ready') {
-      return Promise.reject(
-        new RuntimeError(`The runtime is not ready: ${this.#status.detail}`, 'unavailable'),
-      );
+      throw new RuntimeError(`The runtime is not ready: ${this.#status.detail}`, 'unavailable');
     }
-    return client.stream(request);
+    try {
+      const result = await client.stream(request);
+      this.#streams.record(null);
+      return result;
+    } catch (err) {
+      const verdict = this.#streams.record(err);
+      if (verdict.kind !== 'fine' && this.#status.state === 'ready') {
+        // Refused: unhealthy now, and the supervisor's own probe decides again shortly.
+        // Runaway/stalled: unhealthy for the hold period whatever the probe says.
+        this.#set('unhealthy', verdict.detail);
+        const again = this.#o.clock.setTimeout(
+          () => this.#fromSupervisor(this.#sup.status()),
+          verdict.kind === 'refused' ? REFUSED_RECHECK_MS : STREAM_FAULT_HOLD_MS,
+        );
+        if (typeof again === 'object') again.unref?.();
+      }
+      throw err;
+    }
   }
 
   /**
@@ -276,6 +299,7 @@ export class DockerVllmRuntime implements Runtime {
         apiKey: ep.apiKey,
         ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
         now: () => this.#o.clock.now(),
+        clock: this.#o.clock,
       });
       this.#client = { key, client };
     }
@@ -293,6 +317,8 @@ export class DockerVllmRuntime implements Runtime {
       restarting: 'unhealthy',
       failed: 'failed',
     };
+    const held = map[s.state] === 'ready' ? this.#streams.held() : null;
+    if (held !== null) return this.#set('unhealthy', held);
     this.#set(map[s.state], s.fix ? `${s.detail} ${s.fix}` : s.detail);
   }
 
