@@ -35,6 +35,12 @@ export const HeadlessConfig = z.strictObject({
   dashboardPort: z.coerce.number().int().min(0).max(65535).optional(),
   /** The built renderer to serve (default: dist/renderer beside the bundle or in the checkout). */
   dashboardDir: z.string().min(1).optional(),
+  /** The health and metrics server's port ('off': none; 0: any free port; default 9464). */
+  opsPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
+  /** Its address (default 127.0.0.1); any other needs an ops token. */
+  opsBind: z.string().min(1).optional(),
+  /** A file holding the bearer token for /metrics (or RESULTITY_OPS_TOKEN). */
+  opsTokenFile: z.string().min(1).optional(),
 });
 export type HeadlessConfig = z.infer<typeof HeadlessConfig>;
 
@@ -51,7 +57,8 @@ Runs the Resultity node without a window.
   --config <file.json>               read these options from a JSON file
                                      (keys: profile, dataDir, runtime, runtimeUrl,
                                      runtimeApiKey, allowRuntimeImages, logLevel, json,
-                                     ioUrl, networkSigner, dashboardPort, dashboardDir)
+                                     ioUrl, networkSigner, dashboardPort, dashboardDir,
+                                     opsPort, opsBind, opsTokenFile)
   --data-dir <dir>                   where keys, snapshots and journals live
                                      (default: RESULTITY_DATA_DIR or the user data folder)
   --runtime <docker|simulated>       docker: run vLLM in Docker on this machine's NVIDIA GPU
@@ -72,6 +79,12 @@ Runs the Resultity node without a window.
   --dashboard-port <port>            the dashboard's port on 127.0.0.1 (default: a free one);
                                      its address, with the access token, is printed at start
   --dashboard-dir <dir>              the built dashboard (default: dist/renderer)
+  --ops-port <port|off>              health (/livez, /readyz) and Prometheus metrics (/metrics)
+                                     (default: 9464; 0: a free one; off: none)
+  --ops-bind <address>               their address (default: 127.0.0.1); any other address
+                                     needs an ops token
+  --ops-token-file <file>            bearer token for /metrics (or RESULTITY_OPS_TOKEN);
+                                     health answers without it and shows nothing secret
   --help
 
 The node key is encrypted with RESULTITY_KEY_PASSPHRASE when set, else with a passphrase
@@ -101,6 +114,9 @@ export async function parseOptions(
         'network-signer': { type: 'string' },
         'dashboard-port': { type: 'string' },
         'dashboard-dir': { type: 'string' },
+        'ops-port': { type: 'string' },
+        'ops-bind': { type: 'string' },
+        'ops-token-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -125,6 +141,9 @@ export async function parseOptions(
     ...(v['network-signer'] !== undefined ? { networkSigner: v['network-signer'] } : {}),
     ...(v['dashboard-port'] !== undefined ? { dashboardPort: v['dashboard-port'] } : {}),
     ...(v['dashboard-dir'] !== undefined ? { dashboardDir: v['dashboard-dir'] } : {}),
+    ...(v['ops-port'] !== undefined ? { opsPort: v['ops-port'] } : {}),
+    ...(v['ops-bind'] !== undefined ? { opsBind: v['ops-bind'] } : {}),
+    ...(v['ops-token-file'] !== undefined ? { opsTokenFile: v['ops-token-file'] } : {}),
   };
   const envKey = env.RESULTITY_RUNTIME_API_KEY;
   const merged = { ...(envKey ? { runtimeApiKey: envKey } : {}), ...fromFile, ...fromFlags };

@@ -16,6 +16,8 @@ export interface Reporter {
   started(info: StartInfo): void;
   /** The dashboard's address; the access token is in its fragment (`#token=…`). */
   dashboard(url: string): void;
+  /** The health and metrics server's address (no token in it). */
+  ops(url: string): void;
   state(s: AgentState): void;
   log(entry: LogEntry): void;
   job(e: JobEvent): void;
@@ -34,6 +36,7 @@ export function jsonReporter(write: Write, minLevel: LogLevel, now: () => number
   return {
     started: (i) => out('started', { ...i }),
     dashboard: (url) => out('dashboard', { url }),
+    ops: (url) => out('ops', { url }),
     state: (s) => out('state', { state: s.name, reason: s.reason }),
     log: (e) => {
       if (RANK[e.level] >= RANK[minLevel]) out('log', { ...e });
@@ -64,6 +67,7 @@ export function statusLineReporter(write: Write, minLevel: LogLevel, now: () => 
       write(
         `${time()}  dashboard: ${url}  (open it in a browser on this machine; the link carries the access token, keep it private)\n`,
       ),
+    ops: (url) => write(`${time()}  health and metrics: ${url}/readyz, ${url}/metrics\n`),
     state: (s) => write(`${time()}  ${s.name.toUpperCase().padEnd(9)} ${s.reason}  [${tag}]\n`),
     log: (e) => {
       if (RANK[e.level] >= RANK[minLevel]) {

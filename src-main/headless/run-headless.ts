@@ -22,6 +22,7 @@ import {
   type HeadlessDashboard,
 } from './dashboard/start-headless-dashboard.js';
 import { startLocalNetwork, type LocalNetwork } from './local-network.js';
+import { opsConfigFrom } from './ops-config.js';
 import { UsageError, type HeadlessConfig } from './options.js';
 import type { Reporter } from './reporter.js';
 import { assertRealRuntime } from './runtime-guard.js';
@@ -46,6 +47,7 @@ export async function runHeadless(
 ): Promise<HeadlessNode> {
   // Refuse an unusable runtime before anything is written (no key for a node that cannot run).
   if (cfg.profile !== 'local') await checkPublicRuntime(cfg);
+  const ops = await opsConfigFrom(cfg, env);
   const root = cfg.dataDir ?? defaultDataRoot(process.platform, env, os.homedir());
   const passphrase = env[KEY_PASSPHRASE_ENV];
   // Only the vault keeps the passphrase: child processes (nvidia-smi, …) must not inherit it.
@@ -76,6 +78,7 @@ export async function runHeadless(
     clock,
     agentVersion: AGENT_VERSION,
     env,
+    ...(ops ? { ops } : {}),
     singleRun:
       'The headless node was stopped from the dashboard. Start it again from its terminal or ' +
       'service manager (for example "systemctl restart resultity-node").',
@@ -123,6 +126,7 @@ export async function runHeadless(
       ...(cfg.dashboardDir ? { staticDir: cfg.dashboardDir } : {}),
     });
     reporter.dashboard(dashboard.url);
+    if (kit.ops) reporter.ops(kit.ops.url);
     const summary: TimerHandle = clock.setInterval(
       () => reporter.summary(started.agent.counters()),
       60_000,

@@ -18,6 +18,7 @@ import { createLogger, type LogLevel, type LogSink, type Logger } from '../core/
 import type { LogBatchBody } from '../core/protocol/schemas/http.js';
 import { nodeDiscoveryHost } from '../core/runtime/docker/discovery-host.js';
 import { nodeLocateHost, nodeRun, nodeSpawn } from '../core/runtime/gpu/node-host.js';
+import type { Runtime } from '../core/runtime/runtime.js';
 import { driverMajor } from '../core/runtime/gpu/nvidia-smi-query.js';
 import { ensureDataDirs, resolveDataDirs, type DataDirs } from '../core/store/data-dirs.js';
 import { LogStore } from '../core/store/log-store.js';
@@ -26,6 +27,8 @@ import type { HostActions } from './agent-facade.js';
 import { AgentHost, type NodeRun } from './agent-host.js';
 import { GpuSource } from './gpu-source.js';
 import { LogHub } from './log-hub.js';
+import { startNodeOps } from './ops/node-ops.js';
+import type { OpsConfig, OpsServer } from './ops/ops-server.js';
 import { createRuntime, type RuntimeChoice, type RuntimeContext } from './runtime-choice.js';
 import {
   JsonFileSettingsStore,
@@ -69,6 +72,8 @@ export interface NodeKitOptions {
   /** Tests: a GPU source that reads no real nvidia-smi, a fixed setup doctor. */
   gpu?: GpuSource;
   setupChecks?: () => Promise<SetupCheckDto[]>;
+  /** The health and metrics server (headless: on by default; desktop: off). */
+  ops?: OpsConfig;
 }
 
 /** What a host gets: the node behind the UI facade, and the process-wide parts it may show. */
@@ -84,6 +89,8 @@ export interface NodeKit {
   readonly agent: AgentHost;
   /** Key backups and diagnostics bundles: `<data>/<network>/exports`, private (0700). */
   readonly exportDir: string;
+  /** The health and metrics server, when asked for and started. */
+  readonly ops: OpsServer | null;
   /** The UI service over this node; call once, after the host is ready to serve commands. */
   createService(o: ServiceHostOptions): Promise<UiService>;
   /** Stops the GPU sampler and closes the log files (after the agent stopped). */
@@ -134,6 +141,7 @@ export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
   const vault = o.vault(identityPaths(dirs));
 
   let current: ComposedNode | null = null;
+  let currentRuntime: Pick<Runtime, 'status' | 'metrics'> | null = null;
   let runs = 0;
   const createRun = async (): Promise<NodeRun> => {
     if (o.singleRun && runs > 0) throw new Error(o.singleRun);
@@ -171,6 +179,7 @@ export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
       });
       runs += 1;
       current = node;
+      currentRuntime = runtime;
       upload = (batch) => node.agent.uploadLogBatch(batch);
       o.onRun?.(node, choice);
       return {
@@ -218,6 +227,26 @@ export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
     createRun,
   });
   await agent.init();
+  let ops: Awaited<ReturnType<typeof startNodeOps>> = null;
+  try {
+    if (o.ops) {
+      ops = await startNodeOps(o.ops, {
+        clock,
+        logger,
+        agent,
+        gpu,
+        heartbeatAt: () => current?.agent.heartbeatAt() ?? null,
+        runtimeMetrics: async () =>
+          currentRuntime && currentRuntime.status().state !== 'stopped'
+            ? currentRuntime.metrics()
+            : null,
+      });
+    }
+  } catch (err) {
+    gpu.stop();
+    await logStore.close();
+    throw err;
+  }
 
   return {
     dirs,
@@ -229,6 +258,7 @@ export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
     vault,
     agent,
     exportDir,
+    ops: ops?.server ?? null,
     createService: (h) =>
       UiService.create({
         agent,
@@ -246,6 +276,7 @@ export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
         ...(h.fixedSettings ? { fixedSettings: h.fixedSettings } : {}),
       }),
     close: async () => {
+      await ops?.close();
       gpu.stop();
       await logStore.close();
     },

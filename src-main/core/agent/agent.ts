@@ -55,6 +55,7 @@ export class Agent {
   private resolveStopped: (s: AgentState) => void = () => {};
   /** Resolves with the final state once the node has stopped (for whatever reason). */
   readonly stopped: Promise<AgentState>;
+  private lastHeartbeatAt: number | null = null;
 
   constructor(private readonly deps: AgentDeps) {
     const { clock, identity, profile } = deps;
@@ -120,6 +121,10 @@ export class Agent {
     return this.machine.subscribe(listener);
   }
 
+  /** When the network last answered a heartbeat of this run (null: not yet). */
+  heartbeatAt(): number | null {
+    return this.lastHeartbeatAt;
+  }
   configStatus(): ConfigStatus {
     return this.config.status();
   }
@@ -338,6 +343,7 @@ export class Agent {
       config: this.config,
       log: this.log,
       notRegistered: () => void this.reRegister(),
+      delivered: () => (this.lastHeartbeatAt = clock.now()),
       // Metrics first (bounded), then the state as it is after the wait.
       body: async () => {
         const metrics = await readRuntimeMetrics(runtime, clock);

@@ -11,6 +11,8 @@ export interface HeartbeatTask {
   health: NodeHealth;
   config: Pick<ConfigSync, 'advertised'>;
   notRegistered: () => void;
+  /** Called when the network answered (the metrics' heartbeat age). */
+  delivered?: () => void;
   log: Logger;
 }
 
@@ -22,6 +24,7 @@ export async function heartbeatOnce(t: HeartbeatTask): Promise<void> {
   try {
     // Inside the try: a failure to gather the body must show, not silently stop heartbeats.
     const answer = await t.io.heartbeat(await t.body());
+    t.delivered?.();
     t.health.clear('heartbeat', 'clock');
     t.health.setNodeStatus(answer.status);
     void t.config.advertised(answer.config_digest, 'heartbeat');

@@ -16,6 +16,8 @@ export interface JobEvent {
   promptTokens?: number;
   completionTokens?: number;
   durationMs?: number;
+  /** From the runtime's start on the job to its result (absent when it never started). */
+  runtimeMs?: number;
   tokensPerSecond?: number;
   /** For `acked`: accepted | duplicate | rejected. */
   outcome?: 'accepted' | 'duplicate' | 'rejected';

@@ -403,6 +403,7 @@ export class JobEngine implements JobEngineApi {
       promptTokens: result.usage.prompt_tokens,
       completionTokens: result.usage.completion_tokens,
       durationMs: t.finished_at - t.received_at,
+      ...(t.started_at !== null ? { runtimeMs: t.finished_at - t.started_at } : {}),
       ...(tps !== undefined ? { tokensPerSecond: tps } : {}),
       ...(result.error ? { detail: result.error.message } : {}),
     });
