@@ -2,6 +2,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SettingsDto, SetupCheckDto } from '../contract/index.js';
 import { composeNode, type ComposedNode } from '../core/agent/compose-node.js';
+import { readRuntimeMetrics } from '../core/agent/heartbeat-body.js';
 import type { Clock } from '../core/clock.js';
 import type { NetworkProfile } from '../core/config/network-profiles.js';
 import {
@@ -238,7 +239,7 @@ export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
         heartbeatAt: () => current?.agent.heartbeatAt() ?? null,
         runtimeMetrics: async () =>
           currentRuntime && currentRuntime.status().state !== 'stopped'
-            ? currentRuntime.metrics()
+            ? readRuntimeMetrics(currentRuntime, clock)
             : null,
       });
     }
