@@ -7,6 +7,7 @@ import type { IoApi, IoHttpClientOptions } from '../network/io-http-client.js';
 import type { HardwareProfile, MessageSigner, RegisterBody } from '../protocol/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DataDirs } from '../store/data-dirs.js';
+import type { JournalHealth } from '../store/journal-health.js';
 import type { GpuStatusSampler } from '../system/gpu-status.js';
 import type { MemoryReader } from '../system/memory.js';
 import type { LinkSession } from './link-session.js';
@@ -61,4 +62,6 @@ export interface AgentDeps {
   /** NVIDIA driver major for the runtime image choice; null without a GPU. */
   driverMajor?: () => number | null;
   options?: AgentOptions;
+  /** The job journal's writability: a node that cannot record jobs announces it takes none. */
+  journal?: JournalHealth;
 }

@@ -153,6 +153,9 @@ export class Agent {
       );
     }
     this.cleanups.push(runtime.onStatus((s) => this.onRuntimeStatus(s)));
+    if (this.deps.journal) {
+      this.cleanups.push(this.deps.journal.onWriteProblem((p) => this.onJournalProblem(p)));
+    }
     this.onRuntimeStatus(runtime.status());
     const onStatus = (s: ConfigStatus) => this.onConfigStatus(s);
     const onApplied = () => this.onConfigApplied();
@@ -296,6 +299,7 @@ export class Agent {
     return (
       this.phase === 'online' &&
       !this.pause.holding &&
+      !this.deps.journal?.writeProblem &&
       (snap?.participation.accepting_jobs ?? false) &&
       this.deps.runtime.status().state === 'ready'
     );
@@ -312,12 +316,36 @@ export class Agent {
   }
 
   /** The session said "not accepting" (runtime loading, say) and now it could: open a new one. */
+  /**
+   * Reopens the session when what it announced is wrong: ready for jobs now after announcing
+   * "not accepting" (runtime loading, say), or unable to record jobs (disk full) after
+   * announcing "accepting" — the only way to tell the network to leave it out of the rotation.
+   */
   private reannounce(): boolean {
     const link = this.deps.link;
-    if (link.state !== 'ready' || this.announcedAccepting || !this.wantsJobs()) return false;
+    if (link.state !== 'ready') return false;
+    const journalProblem = this.deps.journal?.writeProblem ?? null;
+    if (this.announcedAccepting && journalProblem) {
+      this.log.warn(
+        `Cannot record jobs (${journalProblem}): reopening the job session as not accepting.`,
+      );
+      link.reconnect();
+      return true;
+    }
+    if (this.announcedAccepting || !this.wantsJobs()) return false;
     this.log.info('Ready for jobs now: reopening the job session to say so.');
     link.reconnect();
     return true;
+  }
+
+  private onJournalProblem(problem: string | null): void {
+    this.health.set(
+      'journal',
+      problem
+        ? `cannot record jobs: ${problem}; free some disk space for the data folder — the node takes jobs again as soon as it can write`
+        : null,
+    );
+    this.reannounce();
   }
 
   private onLinkUp(session: SessionInfo): void {
@@ -334,8 +362,10 @@ export class Agent {
       );
   }
 
-  private sendHeartbeat(): Promise<void> {
-    if (this.phase !== 'online' && this.phase !== 'draining') return Promise.resolve();
+  private async sendHeartbeat(): Promise<void> {
+    if (this.phase !== 'online' && this.phase !== 'draining') return;
+    // Not accepting for want of disk space: each heartbeat period checks whether it is back.
+    if (this.deps.journal?.writeProblem) await this.deps.journal.probe();
     const { clock, runtime, gpuSampler, jobEngine, agentVersion } = this.deps;
     return heartbeatOnce({
       io: this.io,

@@ -73,6 +73,7 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     ...(o.logStore ? { logStore: o.logStore } : {}),
     ...(o.driverMajor ? { driverMajor: o.driverMajor } : {}),
     ...(o.agentOptions ? { options: o.agentOptions } : {}),
+    journal,
   });
   let closing: Promise<void> | null = null;
   return {

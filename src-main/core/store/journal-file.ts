@@ -3,6 +3,7 @@ import path from 'node:path';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Job, JobResultBody } from '../protocol/schemas/ws.js';
 import type { JobJournal, JobOutcome, JournalRecord } from './journal.js';
+import type { JournalHealth } from './journal-health.js';
 import { applyLine, isFinished, parseLine, type JournalLine } from './journal-file-lines.js';
 
 export interface FileJournalOptions {
@@ -21,6 +22,8 @@ export interface FileJournalOptions {
   syncEveryMs?: number;
   /** Rewrite the file with only the live records once it grows past this. Default 16 MiB. */
   compactAtBytes?: number;
+  /** Also compact (when the file holds more than 64 KiB) once free disk space drops below this. Default 64 MiB. */
+  lowFreeBytes?: number;
   logger?: Logger;
 }
 
@@ -36,7 +39,7 @@ interface Waiter {
  * on libuv's thread pool: the event loop only serialises lines. The file is replayed on open
  * and compacted (rewritten with the live records, then renamed over) as it grows.
  */
-export class FileJobJournal implements JobJournal {
+export class FileJobJournal implements JobJournal, JournalHealth {
   private readonly log: Logger;
   private readonly records = new Map<string, JournalRecord>();
   /** Ids of the records not finished: what compaction keeps and resume reads. */
@@ -49,6 +52,10 @@ export class FileJobJournal implements JobJournal {
   private waiters: Waiter[] = [];
   private writing: Promise<void> | null = null;
   private failing = false;
+  private problem: string | null = null;
+  private readonly problemListeners = new Set<(problem: string | null) => void>();
+  /** File size at the last free-space check (one check per 64 KiB appended). */
+  private spaceCheckedAt = 0;
   private closed = false;
   private syncTimer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
@@ -63,6 +70,37 @@ export class FileJobJournal implements JobJournal {
     fs.rmSync(`${options.path}.compact`, { force: true }); // an interrupted compaction
     this.replay();
     this.fd = fs.openSync(options.path, 'a', 0o600);
+  }
+
+  get writeProblem(): string | null {
+    return this.problem;
+  }
+
+  onWriteProblem(listener: (problem: string | null) => void): () => void {
+    this.problemListeners.add(listener);
+    return () => this.problemListeners.delete(listener);
+  }
+
+  async probe(): Promise<boolean> {
+    if (this.problem === null) return true;
+    const file = `${this.options.path}.probe`;
+    try {
+      // Room for a few dozen records: a disk with this much takes jobs again.
+      await fs.promises.writeFile(file, Buffer.alloc(64 * 1024, 0x20), { mode: 0o600 });
+      await fs.promises.rm(file, { force: true });
+    } catch {
+      await fs.promises.rm(file, { force: true }).catch(() => undefined);
+      return false;
+    }
+    this.log.info('The job journal can be written again.');
+    this.setProblem(null);
+    return true;
+  }
+
+  private setProblem(problem: string | null): void {
+    if (problem === this.problem) return;
+    this.problem = problem;
+    for (const listener of this.problemListeners) listener(problem);
   }
 
   received(job: Job, receivedAt: number, configDigest: string | null, attempt = 1): Promise<void> {
@@ -250,6 +288,9 @@ export class FileJobJournal implements JobJournal {
         );
       }
       for (const w of waiters) w.reject(err);
+      this.setProblem(describeWriteError(err));
+      // Finished records leave the file at compaction: that may be the room the next job needs.
+      if (this.fileBytes > 0) await this.compact();
       return;
     }
     this.failing = false;
@@ -259,7 +300,20 @@ export class FileJobJournal implements JobJournal {
     this.stats.commits++;
     if (took > this.stats.maxCommitMs) this.stats.maxCommitMs = took;
     for (const w of waiters) w.resolve();
-    if (this.fileBytes >= this.compactAt) await this.compact();
+    if (this.fileBytes >= this.compactAt || (await this.lowOnSpace())) await this.compact();
+  }
+
+  /** Free space below `lowFreeBytes`, checked once per 64 KiB appended (statfs is cheap). */
+  private async lowOnSpace(): Promise<boolean> {
+    if (this.fileBytes < this.spaceCheckedAt) this.spaceCheckedAt = 0; // compacted meanwhile
+    if (this.fileBytes - this.spaceCheckedAt < 64 * 1024) return false;
+    this.spaceCheckedAt = this.fileBytes;
+    try {
+      const s = await fs.promises.statfs(path.dirname(this.options.path));
+      return s.bavail * s.bsize < (this.options.lowFreeBytes ?? 64 * 1024 * 1024);
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -366,4 +420,13 @@ function openFile(file: string, flags: string): Promise<number> {
   return new Promise((resolve, reject) =>
     fs.open(file, flags, 0o600, (err, fd) => (err ? reject(err) : resolve(fd))),
   );
+}
+
+/** Plain words for a failed journal write. */
+function describeWriteError(err: unknown): string {
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full';
+  if (code === 'EROFS') return 'the disk is read-only';
+  if (code === 'EACCES' || code === 'EPERM') return 'the journal file is not writable';
+  return err instanceof Error ? err.message : String(err);
 }

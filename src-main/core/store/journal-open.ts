@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from '../logger.js';
 import type { JobJournal } from './journal.js';
+import type { JournalHealth } from './journal-health.js';
 import { FileJobJournal } from './journal-file.js';
 
 export interface OpenJournalOptions {
@@ -21,7 +22,10 @@ export interface OpenJournalOptions {
  * event-loop time than a node:sqlite journal at 1,000 jobs/s (tests/bench/journal.ts keeps that
  * SQLite journal as its comparison baseline).
  */
-export function openJobJournal(dir: string, options: OpenJournalOptions = {}): JobJournal {
+export function openJobJournal(
+  dir: string,
+  options: OpenJournalOptions = {},
+): JobJournal & JournalHealth {
   const fsync = options.fsync;
   const logger = options.logger ? { logger: options.logger } : {};
   return new FileJobJournal({

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -333,5 +333,41 @@ describe('FileJobJournal specifics', () => {
     ]);
     expect(j.get('j299')?.result).toEqual(result('j299'));
     await j.close();
+  });
+
+  it('compacts on low free disk space, long before the size threshold', async () => {
+    const file = path.join(dir, 'j.jsonl');
+    // Every disk is "low" below this: the size threshold (16 MiB) is never reached here.
+    const j = new FileJobJournal({ path: file, lowFreeBytes: Number.MAX_SAFE_INTEGER });
+    for (let i = 0; i < 300; i++) {
+      const id = `j${i}`;
+      await j.received(job(id), i, D1);
+      await j.resultReady(id, result(id), i);
+      await j.acked(id, 'completed', i);
+    }
+    j.pruneFinished(1_000);
+    await j.received(job('live'), 400, D1);
+    await j.flush();
+    // Without the low-space rule this workload leaves ~180 KiB; here at most one 64 KiB step.
+    expect((await readFile(file)).length).toBeLessThan(70 * 1024);
+    expect(j.openRecords().map((r) => r.jobId)).toEqual(['live']);
+    await j.close();
+  });
+
+  it('reports a write problem until a probe finds room again, and tells its listeners', async () => {
+    const file = path.join(dir, 'j.jsonl');
+    const j = new FileJobJournal({ path: file });
+    const seen: (string | null)[] = [];
+    j.onWriteProblem((p) => seen.push(p));
+    expect(await j.probe()).toBe(true);
+    // The journal's file can no longer be written (its descriptor is gone under it).
+    closeSync((j as unknown as { fd: number }).fd);
+    await expect(j.received(job('a'), 1, D1)).rejects.toBeTruthy();
+    expect(j.writeProblem).toMatch(/EBADF/);
+    expect(seen).toHaveLength(1);
+    // The disk works again (here: it always did): the probe clears the problem.
+    expect(await j.probe()).toBe(true);
+    expect(j.writeProblem).toBeNull();
+    expect(seen.at(-1)).toBeNull();
   });
 });
