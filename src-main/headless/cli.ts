@@ -18,9 +18,11 @@ async function main(): Promise<void> {
     return;
   }
   const now = () => Date.now();
+  // The dashboard token is printed only to a terminal, never into a log (journald, a pipe).
+  const output = { terminal: process.stdout.isTTY === true };
   const reporter: Reporter = cfg.json
-    ? jsonReporter(write, cfg.logLevel, now)
-    : statusLineReporter(write, cfg.logLevel, now);
+    ? jsonReporter(write, cfg.logLevel, now, output)
+    : statusLineReporter(write, cfg.logLevel, now, output);
 
   let node: HeadlessNode;
   try {

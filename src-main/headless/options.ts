@@ -77,7 +77,9 @@ Runs the Resultity node without a window.
                                      --network-signer and --runtime-url or --runtime docker
   --network-signer <0x…>             the signer address that devnet prints; pinned
   --dashboard-port <port>            the dashboard's port on 127.0.0.1 (default: a free one);
-                                     its address, with the access token, is printed at start
+                                     the link with its access token is written to
+                                     <data-dir>/<profile>/dashboard-link (0600), printed in full
+                                     only when the output is a terminal
   --dashboard-dir <dir>              the built dashboard (default: dist/renderer)
   --ops-port <port|off>              health (/livez, /readyz) and Prometheus metrics (/metrics)
                                      (default: 9464; 0: a free one; off: none)
@@ -87,8 +89,10 @@ Runs the Resultity node without a window.
                                      health answers without it and shows nothing secret
   --help
 
-The node key is encrypted with RESULTITY_KEY_PASSPHRASE when set, else with a passphrase
-file (0600) kept in the data folder.`;
+The node key is encrypted with a passphrase from, first found: the systemd credential
+resultity-key-passphrase (LoadCredential=), the file named by RESULTITY_KEY_PASSPHRASE_FILE,
+RESULTITY_KEY_PASSPHRASE (works, but stays readable in /proc/<pid>/environ), else a passphrase
+file (0600) the node keeps in the data folder.`;
 
 /** Parses argv (and the --config file it names); null means --help was asked. */
 export async function parseOptions(

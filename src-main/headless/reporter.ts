@@ -1,4 +1,5 @@
 import type { AgentState, JobEvent, LogEntry, LogLevel } from '../service/host-api.js';
+import { withoutToken, type DashboardLink } from './dashboard/link-file.js';
 
 export interface StartInfo {
   nodeId: string;
@@ -14,8 +15,12 @@ export interface StartInfo {
 /** Where the headless node tells the operator what it does: a status line or JSON lines. */
 export interface Reporter {
   started(info: StartInfo): void;
-  /** The dashboard's address; the access token is in its fragment (`#token=…`). */
-  dashboard(url: string): void;
+  /**
+   * The dashboard's link (access token in the fragment, `#token=…`) and the 0600 file holding
+   * it. The token is printed only to a terminal; elsewhere (journald, a pipe) only the file's
+   * path is.
+   */
+  dashboard(link: DashboardLink): void;
   /** The health and metrics server's address (no token in it). */
   ops(url: string): void;
   state(s: AgentState): void;
@@ -29,13 +34,27 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 type Write = (line: string) => void;
 
+/** How the output is seen: `terminal` only when stdout is a TTY (then secrets may be shown). */
+export interface ReporterOutput {
+  terminal: boolean;
+}
+
 /** One JSON object per line, each with a `type`. */
-export function jsonReporter(write: Write, minLevel: LogLevel, now: () => number): Reporter {
+export function jsonReporter(
+  write: Write,
+  minLevel: LogLevel,
+  now: () => number,
+  output: ReporterOutput = { terminal: false },
+): Reporter {
   const out = (type: string, fields: Record<string, unknown>) =>
     write(`${JSON.stringify({ type, ts: now(), ...fields })}\n`);
   return {
     started: (i) => out('started', { ...i }),
-    dashboard: (url) => out('dashboard', { url }),
+    dashboard: (link) =>
+      out('dashboard', {
+        url: output.terminal ? link.url : withoutToken(link.url),
+        linkFile: link.file,
+      }),
     ops: (url) => out('ops', { url }),
     state: (s) => out('state', { state: s.name, reason: s.reason }),
     log: (e) => {
@@ -48,7 +67,12 @@ export function jsonReporter(write: Write, minLevel: LogLevel, now: () => number
 }
 
 /** Human-readable lines: every state change, logs at or above the level, a periodic summary. */
-export function statusLineReporter(write: Write, minLevel: LogLevel, now: () => number): Reporter {
+export function statusLineReporter(
+  write: Write,
+  minLevel: LogLevel,
+  now: () => number,
+  output: ReporterOutput = { terminal: false },
+): Reporter {
   const time = () => new Date(now()).toISOString().slice(11, 19);
   let tag = '';
   return {
@@ -63,9 +87,11 @@ export function statusLineReporter(write: Write, minLevel: LogLevel, now: () => 
             : ''),
       );
     },
-    dashboard: (url) =>
+    dashboard: (link) =>
       write(
-        `${time()}  dashboard: ${url}  (open it in a browser on this machine; the link carries the access token, keep it private)\n`,
+        output.terminal
+          ? `${time()}  dashboard: ${link.url}  (open it in a browser on this machine; the link carries the access token, keep it private; also in ${link.file})\n`
+          : `${time()}  dashboard: ${withoutToken(link.url)}  (the link with its access token is in ${link.file}, readable only by this user; open that link in a browser on this machine)\n`,
       ),
     ops: (url) => write(`${time()}  health and metrics: ${url}/readyz, ${url}/metrics\n`),
     state: (s) => write(`${time()}  ${s.name.toUpperCase().padEnd(9)} ${s.reason}  [${tag}]\n`),

@@ -1,10 +1,8 @@
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  EnvVault,
-  KEY_PASSPHRASE_ENV,
   PUBLIC_PROFILES,
-  PassphraseFileVault,
+  chooseKeyVault,
   defaultDataRoot,
   localProfile,
   resolveDataDirs,
@@ -21,6 +19,7 @@ import {
   startHeadlessDashboard,
   type HeadlessDashboard,
 } from './dashboard/start-headless-dashboard.js';
+import { removeDashboardLink, writeDashboardLink } from './dashboard/link-file.js';
 import { startLocalNetwork, type LocalNetwork } from './local-network.js';
 import { opsConfigFrom } from './ops-config.js';
 import { UsageError, type HeadlessConfig } from './options.js';
@@ -49,9 +48,10 @@ export async function runHeadless(
   if (cfg.profile !== 'local') await checkPublicRuntime(cfg);
   const ops = await opsConfigFrom(cfg, env);
   const root = cfg.dataDir ?? defaultDataRoot(process.platform, env, os.homedir());
-  const passphrase = env[KEY_PASSPHRASE_ENV];
-  // Only the vault keeps the passphrase: child processes (nvidia-smi, …) must not inherit it.
-  if (passphrase !== undefined) delete process.env[KEY_PASSPHRASE_ENV];
+  // A systemd credential, RESULTITY_KEY_PASSPHRASE_FILE, the variable, or the data folder's
+  // own file. Only the vault keeps the passphrase: child processes (nvidia-smi, …) must not
+  // inherit the variable.
+  const keyVault = await chooseKeyVault(env, (name) => delete process.env[name]);
 
   let choice: NodeChoice | null = null;
   let node: ComposedNode | null = null;
@@ -62,10 +62,7 @@ export async function runHeadless(
     settingsFile: join(resolveDataDirs(root, cfg.profile).settings, 'dashboard-settings.json'),
     // The command line decides network and data folder; there is no updater on a headless node.
     pinned: { network: cfg.profile, dataDir: resolve(root), autoUpdate: false },
-    vault: (paths) =>
-      passphrase
-        ? new EnvVault({ [KEY_PASSPHRASE_ENV]: passphrase })
-        : new PassphraseFileVault(paths.passphraseFile),
+    vault: keyVault.vault,
     choose: () => {
       if (!choice) throw new Error('The headless node chose no network yet.');
       return choice;
@@ -125,7 +122,8 @@ export async function runHeadless(
       port: cfg.dashboardPort ?? 0,
       ...(cfg.dashboardDir ? { staticDir: cfg.dashboardDir } : {}),
     });
-    reporter.dashboard(dashboard.url);
+    const link = await writeDashboardLink(kit.dirs.base, dashboard.url);
+    reporter.dashboard(link);
     if (kit.ops) reporter.ops(kit.ops.url);
     const summary: TimerHandle = clock.setInterval(
       () => reporter.summary(started.agent.counters()),
@@ -145,6 +143,7 @@ export async function runHeadless(
           await kit.agent.stop(undefined, reason);
           await net?.close();
           await dash.close();
+          await removeDashboardLink(link);
           ui.dispose();
           await kit.close();
         })()),

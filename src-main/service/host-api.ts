@@ -5,7 +5,12 @@ export type { AgentState } from '../core/agent/state-machine.js';
 export type { ComposedNode } from '../core/agent/compose-node.js';
 export { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 export { PUBLIC_PROFILES, localProfile } from '../core/config/network-profiles.js';
-export { EnvVault, KEY_PASSPHRASE_ENV, PassphraseFileVault } from '../core/identity/index.js';
+export {
+  EnvVault,
+  KEY_PASSPHRASE_ENV,
+  PassphraseFileVault,
+  chooseKeyVault,
+} from '../core/identity/index.js';
 export {
   SafeStorageVault,
   type AsyncSafeStorage,

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 // The dashboard in real headless Chromium against the REAL headless node: the bundled CLI as a
 // child process on the local profile (in-process devnet + SIMULATED runtime), its printed
 // dashboard link opened as an operator would, jobs submitted through the devnet's admin API,
@@ -56,8 +57,14 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)
     if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
   }, 30_000);
 
-  it('opens the printed link, drops the token from the URL and shows the node becoming active', async () => {
+  it('opens the link from its 0600 file, drops the token from the URL and shows the node becoming active', async () => {
     expect(node.dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}$/);
+    // stdout is a pipe here (as under systemd): the token is not printed, the file is named.
+    expect(node.printedUrl).toBe(node.dashboardUrl.replace(/#token=.*$/, ''));
+    expect(node.events.map((e) => JSON.stringify(e)).join('\n')).not.toContain(
+      node.dashboardUrl.split('#token=')[1]!,
+    );
+    expect((await stat(node.linkFile)).mode & 0o777).toBe(0o600);
     await page.goto(node.dashboardUrl);
     await page.getByTestId('node-state').waitFor();
     const paint = await paintTimings(page);

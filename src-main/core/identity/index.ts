@@ -39,6 +39,13 @@ export {
 export { PassphraseFileVault } from './vaults/passphrase-file-vault.js';
 export { EnvVault, KEY_PASSPHRASE_ENV } from './vaults/env-vault.js';
 export {
+  chooseKeyVault,
+  KeyVaultChoiceError,
+  KEY_PASSPHRASE_CREDENTIAL,
+  KEY_PASSPHRASE_FILE_ENV,
+  type KeyVaultChoice,
+} from './vaults/choose-key-vault.js';
+export {
   SafeStorageVault,
   WEAK_KEYRING_WARNING,
   type AsyncSafeStorage,

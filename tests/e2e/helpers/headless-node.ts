@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { AdminClient } from '../../bench/stack/admin-client.js';
 import {
   bundleHeadlessCli as bundleCli,
@@ -15,8 +16,12 @@ export interface NodeEvent {
 
 export interface HeadlessNodeProcess {
   proc: ManagedProcess;
-  /** The printed dashboard link, `http://127.0.0.1:PORT/#token=…`. */
+  /** The dashboard link, `http://127.0.0.1:PORT/#token=…`, read from its 0600 link file. */
   dashboardUrl: string;
+  /** What the CLI printed as `url` (stdout is a pipe here: without the token). */
+  printedUrl: string;
+  /** Where the CLI said the link is kept. */
+  linkFile: string;
   /** The in-process devnet's admin API, from the `started` event. */
   admin: AdminClient;
   /** Every JSON event so far. */
@@ -89,9 +94,12 @@ export async function startHeadlessNode(o: {
     const devnet = started.devnetAdmin as { url: string; token: string } | undefined;
     if (!devnet) throw new Error('the started event has no devnetAdmin (not the local profile?)');
     const dashboard = await waitForEvent((e) => e.type === 'dashboard', 30_000);
+    const linkFile = String(dashboard.linkFile);
     return {
       proc,
-      dashboardUrl: String(dashboard.url),
+      dashboardUrl: (await readFile(linkFile, 'utf8')).trim(),
+      printedUrl: String(dashboard.url),
+      linkFile,
       admin: new AdminClient(devnet.url, devnet.token),
       events,
       waitForEvent,

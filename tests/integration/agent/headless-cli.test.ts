@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,10 +25,13 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function runCli(args: string[]): Run {
-  const env = { ...process.env };
+function runCli(args: string[], extraEnv: Record<string, string> = {}): Run {
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.RESULTITY_KEY_PASSPHRASE;
+  delete env.RESULTITY_KEY_PASSPHRASE_FILE;
+  delete env.CREDENTIALS_DIRECTORY;
   delete env.RESULTITY_DATA_DIR;
+  Object.assign(env, extraEnv);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/headless/cli.ts', ...args], {
     cwd: process.cwd(),
     env,
@@ -96,8 +99,23 @@ describe('headless CLI (real process)', () => {
       run.events.some((e) => e.type === 'log' && String(e.message).includes('SIMULATED runtime')),
     ).toBe(true);
 
+    // stdout is a pipe (as under systemd): the dashboard token is not printed, only where the
+    // 0600 link file is; the file holds the full link.
+    const dashboard = run.events.find((e) => e.type === 'dashboard')!;
+    expect(String(dashboard.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const linkFile = String(dashboard.linkFile);
+    expect(linkFile).toBe(join(dataDir(), 'local', 'dashboard-link'));
+    const link = (await readFile(linkFile, 'utf8')).trim();
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}$/);
+    expect(link.startsWith(String(dashboard.url))).toBe(true);
+    expect((await stat(linkFile)).mode & 0o777).toBe(0o600);
+    const token = link.split('#token=')[1]!;
+    expect(run.events.map((e) => JSON.stringify(e)).join('\n')).not.toContain(token);
+
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(0);
+    // The token dies with the node, and so does its file.
+    await expect(access(linkFile)).rejects.toThrow(/ENOENT/);
     expect(states(run).slice(-2)).toEqual(['draining', 'stopped']);
     expect(run.events.at(-1)).toMatchObject({ type: 'exit', code: 0, reason: 'stopped by SIGINT' });
   }, 60_000);
@@ -109,6 +127,37 @@ describe('headless CLI (real process)', () => {
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
   }, 60_000);
+
+  it('takes the key passphrase from a systemd credential, never creating a file of its own', async () => {
+    const creds = join(root, 'credentials');
+    await mkdir(creds, { recursive: true });
+    const credential = join(creds, 'resultity-key-passphrase');
+    await writeFile(credential, 'a long passphrase from LoadCredential\n');
+    await chmod(credential, 0o400); // as systemd provides it
+    const data = join(root, 'data-credential');
+    const run = runCli(['--json', '--data-dir', data], { CREDENTIALS_DIRECTORY: creds });
+    await run.waitFor((e) => e.type === 'dashboard', 'dashboard link');
+    const loaded = run.events.find(
+      (e) => e.type === 'log' && String(e.message).startsWith('Created node key'),
+    );
+    expect(String(loaded?.message)).toMatch(
+      /protected by the systemd credential resultity-key-passphrase\.$/,
+    );
+    await expect(access(join(data, 'local', 'keys', 'node-key.secret'))).rejects.toThrow(/ENOENT/);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  }, 60_000);
+
+  it('a RESULTITY_KEY_PASSPHRASE_FILE that does not exist stops the start with a clear error', async () => {
+    const missing = join(root, 'no-such-passphrase');
+    const run = runCli(['--json', '--data-dir', join(root, 'data-missing')], {
+      RESULTITY_KEY_PASSPHRASE_FILE: missing,
+    });
+    expect(await run.exit).toBe(1);
+    expect(String(run.events.at(-1)?.reason)).toContain(
+      `the passphrase file ${missing} (RESULTITY_KEY_PASSPHRASE_FILE) does not exist`,
+    );
+  }, 30_000);
 
   it('refuses testnet without a real runtime, and the simulated runtime on testnet', async () => {
     const none = runCli(['--json', '--profile', 'testnet', '--data-dir', dataDir()]);

@@ -83,6 +83,10 @@ describe('EnvVault', () => {
       kind: 'environment',
       protection: 'environment',
       source: 'the RESULTITY_KEY_PASSPHRASE environment variable',
+      // Always: the kernel keeps the variable in /proc/<pid>/environ.
+      warning: expect.stringMatching(
+        /^The passphrase in RESULTITY_KEY_PASSPHRASE stays readable in \/proc\/<pid>\/environ/,
+      ),
     });
   });
 

@@ -3,7 +3,12 @@ import { SecretVaultError, type SecretVault, type VaultDescription } from './sec
 export const KEY_PASSPHRASE_ENV = 'RESULTITY_KEY_PASSPHRASE';
 const SHORT_PASSPHRASE = 12;
 
-/** The secret comes from an environment variable the operator sets (headless rigs, CI). */
+/**
+ * The secret comes from an environment variable the operator sets (headless rigs, CI). Weaker
+ * than a file: the kernel keeps the process's initial environment in /proc/<pid>/environ for
+ * the life of the process (readable by the same user and root), and Node cannot erase it;
+ * deleting it from process.env only keeps it from child processes.
+ */
 export class EnvVault implements SecretVault {
   readonly kind = 'environment';
 
@@ -19,11 +24,16 @@ export class EnvVault implements SecretVault {
       protection: 'environment',
       source: `the ${this.variable} environment variable`,
     };
-    if (value && value.length < SHORT_PASSPHRASE) {
-      description.warning =
-        `The passphrase in ${this.variable} is short (${value.length} characters): anyone who ` +
-        `copies the key file could guess it. Use at least ${SHORT_PASSPHRASE} random characters.`;
-    }
+    const environ =
+      `The passphrase in ${this.variable} stays readable in /proc/<pid>/environ while the node ` +
+      'runs (by your user and root; the node cannot erase it there). Prefer a passphrase file: ' +
+      'RESULTITY_KEY_PASSPHRASE_FILE, or a systemd credential (docs/OPERATING.md).';
+    description.warning =
+      value && value.length < SHORT_PASSPHRASE
+        ? `The passphrase in ${this.variable} is short (${value.length} characters): anyone ` +
+          `who copies the key file could guess it. Use at least ${SHORT_PASSPHRASE} random ` +
+          `characters. ${environ}`
+        : environ;
     return description;
   }
 

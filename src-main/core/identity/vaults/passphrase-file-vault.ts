@@ -8,6 +8,16 @@ import {
 
 const WHAT = 'the key passphrase file';
 
+export interface PassphraseFileOptions {
+  /**
+   * false: the operator provides the file (RESULTITY_KEY_PASSPHRASE_FILE, a systemd
+   * credential), so a missing one is an error instead of being created. Default true.
+   */
+  create?: boolean;
+  /** How messages name the file (default "the key passphrase file <path>"). */
+  source?: string;
+}
+
 /**
  * The secret is a random 32-byte value in a file only the user can read (0600). This is the
  * default for a headless node without a system keychain. An operator may also provision the
@@ -16,10 +26,17 @@ const WHAT = 'the key passphrase file';
 export class PassphraseFileVault implements SecretVault {
   readonly kind = 'passphrase-file';
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly options: PassphraseFileOptions = {},
+  ) {}
 
   describe(): VaultDescription {
-    return { kind: this.kind, protection: 'file', source: `${WHAT} ${this.path}` };
+    return {
+      kind: this.kind,
+      protection: 'file',
+      source: this.options.source ?? `${WHAT} ${this.path}`,
+    };
   }
 
   async loadSecret(): Promise<string | undefined> {
@@ -39,6 +56,14 @@ export class PassphraseFileVault implements SecretVault {
   async loadOrCreateSecret(): Promise<string> {
     const existing = await this.loadSecret();
     if (existing !== undefined) return existing;
+    if (this.options.create === false) {
+      throw new SecretVaultError(
+        'missing',
+        `${this.describe().source} does not exist (${this.path}). Create it with the key's ` +
+          'passphrase (readable only by the user the node runs as), or unset the setting that ' +
+          'names it to let the node keep its own passphrase file in the data folder.',
+      );
+    }
     const secret = generateSecret();
     if (await createPrivateFile(this.path, `${secret}\n`)) return secret;
     // Another process created it between our read and our write: use theirs.
