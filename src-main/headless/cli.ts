@@ -24,19 +24,14 @@ async function main(): Promise<void> {
     ? jsonReporter(write, cfg.logLevel, now, output)
     : statusLineReporter(write, cfg.logLevel, now, output);
 
-  let node: HeadlessNode;
-  try {
-    node = await runHeadless(cfg, process.env, reporter);
-  } catch (err) {
-    const message = (err as Error).message;
-    if (!cfg.json) process.stderr.write(`${message}\n`);
-    reporter.exit(err instanceof UsageError ? 2 : 1, message);
-    process.exit(err instanceof UsageError ? 2 : 1);
-  }
-
+  // Signal handlers first: a SIGTERM during start-up (systemd stopping a slow start) must not
+  // kill the process before the node can drain. One arriving before the node exists is kept
+  // and acted on once start-up is done.
+  let node: HeadlessNode | null = null;
+  let pending: string | null = null;
   let exiting = false;
   const finish = async (reason: string, code: number) => {
-    if (exiting) return;
+    if (exiting || !node) return;
     exiting = true;
     await node.stop(reason).catch((err: unknown) => {
       reporter.log({
@@ -52,10 +47,27 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      // A second signal while draining means "now".
-      if (exiting) process.exit(130);
+      // A second signal while draining (or while starting) means "now".
+      if (exiting || pending) process.exit(130);
+      if (!node) {
+        pending = `stopped by ${signal}`;
+        return;
+      }
       void finish(`stopped by ${signal}`, 0);
     });
+  }
+
+  try {
+    node = await runHeadless(cfg, process.env, reporter);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (!cfg.json) process.stderr.write(`${message}\n`);
+    reporter.exit(err instanceof UsageError ? 2 : 1, message);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  }
+  if (pending) {
+    await finish(pending, 0);
+    return;
   }
   // The node stops on its own only after a failure (a network drain pauses it, never exits).
   void node.node.agent.stopped.then((state) => finish(state.reason, exitCodeFor(state)));
