@@ -29,7 +29,7 @@ beforeAll(async () => {
   const reporter = new Proxy({} as Reporter, {
     get: (_t, name) =>
       name === 'dashboard'
-        ? (u: string) => (url = u)
+        ? (link: { url: string }) => (url = link.url)
         : name === 'log'
           ? (e: LogEntry) => reported.push(e)
           : () => undefined,
