@@ -15,8 +15,8 @@ export interface SigningCheckOptions {
  * Windows build, and electron-updater skips the signature check of a downloaded installer when
  * that field is missing. An unsigned Windows copy would therefore accept unsigned updates: we
  * refuse to update it at all. macOS (Squirrel.Mac) itself rejects updates whose signature does
- * not match the running app; Linux has no code signatures (the sha512 in latest-linux.yml, served
- * over HTTPS, is the integrity check).
+ * not match the running app; Linux has no OS code signatures. On every OS, our own release
+ * signature is checked on top (update-signature.ts).
  */
 export async function updateBlockedReason(opts: SigningCheckOptions): Promise<string | null> {
   const readFile = opts.readFile ?? ((file: string) => fsReadFile(file, 'utf8'));
