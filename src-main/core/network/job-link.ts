@@ -288,8 +288,6 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
     }
     if (msg.type === 'ping') this.send('pong', { ping_id: msg.ping_id });
     if (msg.type === 'error') this.log.warn(`The network reported ${msg.code}: ${msg.message}`);
-    if (msg.type === 'job_assign_invalid')
-      this.log.warn(`The network assigned an invalid job ${msg.job_id}: ${msg.detail}`);
     this.emit('message', msg);
   }
 
