@@ -49,6 +49,21 @@ export const FaultsInput = z.strictObject({
   tampered_snapshot: z
     .union([z.literal(false), z.strictObject({ merge: z.record(z.string(), z.unknown()) })])
     .optional(),
+  /** Answer every node HTTP request with a 307 to this origin + the same path (never followed). */
+  http_redirect: z.union([z.literal(false), z.strictObject({ to: z.url() })]).optional(),
+  /** Answer every node HTTP request with 200 and a body of this many bytes, without a length. */
+  huge_answers: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        bytes: z
+          .number()
+          .int()
+          .positive()
+          .max(1024 * 1024 * 1024),
+      }),
+    ])
+    .optional(),
   /** Push this many config_changed frames with made-up digests to every session, at once. */
   config_changed_flood: z
     .strictObject({ count: z.number().int().positive().max(10_000) })
@@ -69,6 +84,8 @@ export interface FaultState {
   refuse_registration: boolean;
   control_before_auth: boolean;
   tampered_snapshot: { merge: Record<string, unknown> } | null;
+  http_redirect: { to: string } | null;
+  huge_answers: { bytes: number } | null;
   /** The node's job_reject answers to the invalid job_assign frames, by job_id. */
   invalid_jobs: { answers: Record<string, { reason: string; detail: string }> } | null;
 }
@@ -85,6 +102,8 @@ function none(): FaultState {
     refuse_registration: false,
     control_before_auth: false,
     tampered_snapshot: null,
+    http_redirect: null,
+    huge_answers: null,
     invalid_jobs: null,
   };
 }
@@ -144,6 +163,14 @@ export class Faults {
       s.tampered_snapshot = input.tampered_snapshot === false ? null : input.tampered_snapshot;
     }
     flag('tampered_snapshot', input.tampered_snapshot);
+    if (input.http_redirect !== undefined) {
+      s.http_redirect = input.http_redirect === false ? null : input.http_redirect;
+    }
+    flag('http_redirect', input.http_redirect);
+    if (input.huge_answers !== undefined) {
+      s.huge_answers = input.huge_answers === false ? null : input.huge_answers;
+    }
+    flag('huge_answers', input.huge_answers);
     // A one-off action, not a state: the caller sends the frames.
     flag('config_changed_flood', input.config_changed_flood);
     if (input.invalid_jobs !== undefined)

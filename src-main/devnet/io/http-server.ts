@@ -5,7 +5,7 @@ import { HttpPaths } from '../../core/protocol/schemas/http.js';
 import { MAX_FRAME_BYTES } from '../../core/protocol/schemas/ws.js';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../core/logger.js';
-import type { Faults } from './faults.js';
+import type { Faults, FaultState } from './faults.js';
 import { HttpError, parseJsonBody, readBody, sendError } from './http-util.js';
 import type { Router } from './router.js';
 import type { SessionServer } from './session-server.js';
@@ -50,6 +50,7 @@ export function createIoServer(d: HttpServerDeps): Server & { destroyHeld(): voi
       req.resume();
       return;
     }
+    if (!isAdmin && hostileAnswer(d.faults.state, url, req, res)) return;
     try {
       const match = d.router.match(req.method ?? 'GET', url.pathname);
       if (match === undefined) throw new HttpError(404, 'not_found', `no endpoint ${url.pathname}`);
@@ -128,6 +129,38 @@ export function createIoServer(d: HttpServerDeps): Server & { destroyHeld(): voi
       for (const s of held) s.destroy();
     },
   });
+}
+
+/** http_redirect / huge_answers: what a hostile or broken network answers instead. */
+function hostileAnswer(
+  f: FaultState,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
+  if (f.http_redirect) {
+    req.resume();
+    res.writeHead(307, { location: new URL(url.pathname, f.http_redirect.to).toString() });
+    res.end();
+    return true;
+  }
+  if (f.huge_answers) {
+    req.resume();
+    let left = f.huge_answers.bytes;
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+        left -= part.length;
+        if (!res.write(part)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+    return true;
+  }
+  return false;
 }
 
 function sha(s: string): Buffer {
