@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { JobEngine } from '../../../src-main/core/jobs/job-engine.js';
 import { outputHash } from '../../../src-main/core/jobs/job-result.js';
 import { normaliseOutput } from '../../../src-main/core/protocol/output.js';
 import { DEADLINE_MARGIN_MS } from '../../../src-main/core/jobs/job-runner.js';
@@ -99,6 +100,48 @@ describe('every job that ends here gets exactly one answer', () => {
     h.clock.advance(10_000); // the housekeeping sweep
     await expect.poll(() => resultsOf(h!).length).toBe(1);
     expect(logs.filter((l) => /Could not send a job result/.test(l.message))).toHaveLength(1);
+  });
+
+  it('reports a job that stops on an internal error as failed instead of leaving it unanswered', async () => {
+    const logs: LogEntry[] = [];
+    h = await startHarness({ server: { tokens: 2 } });
+    // A clock whose execution-timeout timer throws: a bug inside the job's own run.
+    const limit = h.config.jobs.execution_timeout_ms;
+    const clock = h.clock;
+    const broken = Object.create(clock) as typeof clock;
+    broken.setTimeout = (fn, ms) => {
+      if (ms === limit) throw new Error('timer table full');
+      return clock.setTimeout(fn, ms);
+    };
+    await h.restart();
+    const engine = new JobEngine({
+      runtime: h.runtime,
+      journal: h.journal,
+      clock: broken,
+      logger: createLogger([(e) => logs.push(e)], { minLevel: 'debug' }),
+      link: {
+        send: (type, body) => {
+          h!.sent.push({ type, body: body as Record<string, unknown> });
+          return true;
+        },
+      },
+    });
+    engine.setConfig(h.config, h.digest);
+    const job = makeJob(h.clock);
+    engine.handleAssign(job);
+    await expect.poll(() => resultsOf(h!).length).toBe(1);
+    expect(resultsOf(h)[0]).toMatchObject({
+      job_id: job.job_id,
+      status: 'failed',
+      finish_reason: 'error',
+      error: { code: 'failed' },
+    });
+    expect(String((resultsOf(h)[0] as { error: { message: string } }).error.message)).toContain(
+      'timer table full',
+    );
+    expect(engine.counters()).toMatchObject({ in_flight: 0, failed_total: 1 });
+    expect(logs.some((l) => /internal error; reporting it failed/.test(l.message))).toBe(true);
+    await engine.close();
   });
 
   it(`stops a job ${DEADLINE_MARGIN_MS} ms before its deadline so the failure arrives in time`, async () => {
