@@ -25,6 +25,17 @@ export const HeadlessConfig = z.strictObject({
   runtimeApiKey: z.string().min(1).optional(),
   /** With runtime 'docker': image repositories allowed besides vLLM's (the operator's call). */
   allowRuntimeImages: z.array(z.string().min(1)).optional(),
+  /**
+   * With runtime 'docker' when the node itself runs in a container (the agent image): the named
+   * Docker volume that holds the model caches, and where it is mounted in the node's container.
+   */
+  modelsVolume: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a Docker volume name (letters, digits, _ . -)')
+    .optional(),
+  modelsDir: z.string().startsWith('/', 'an absolute path').optional(),
+  /** With runtime 'docker': 'none' runs the devnet's simulated-runtime image without a GPU. */
+  runtimeGpu: z.enum(['nvidia', 'none']).optional(),
   logLevel: LogLevelSchema.default('info'),
   json: z.boolean().default(false),
   /** local only: join a devnet that already runs (its URL) instead of starting one in-process. */
@@ -56,9 +67,10 @@ Runs the Resultity node without a window.
                                      with a SIMULATED runtime)
   --config <file.json>               read these options from a JSON file
                                      (keys: profile, dataDir, runtime, runtimeUrl,
-                                     runtimeApiKey, allowRuntimeImages, logLevel, json,
-                                     ioUrl, networkSigner, dashboardPort, dashboardDir,
-                                     opsPort, opsBind, opsTokenFile)
+                                     runtimeApiKey, allowRuntimeImages, modelsVolume,
+                                     modelsDir, runtimeGpu, logLevel, json, ioUrl,
+                                     networkSigner, dashboardPort, dashboardDir, opsPort,
+                                     opsBind, opsTokenFile)
   --data-dir <dir>                   where keys, snapshots and journals live
                                      (default: RESULTITY_DATA_DIR or the user data folder)
   --runtime <docker|simulated>       docker: run vLLM in Docker on this machine's NVIDIA GPU
@@ -70,6 +82,13 @@ Runs the Resultity node without a window.
                                      repository (repeatable; or ${EXTRA_RUNTIME_IMAGES_ENV});
                                      by default only vllm/vllm-openai runs, whatever the
                                      network's configuration names
+  --models-volume <name>             with --runtime docker, when this node runs in a container:
+  --models-dir <dir>                 the Docker volume holding the model caches and where it
+                                     is mounted here (both or neither); the runtime containers
+                                     mount that volume (they cannot see this container's files)
+  --runtime-gpu <nvidia|none>        with --runtime docker: none runs the runtime container
+                                     without a GPU (local profile only: the devnet's
+                                     simulated-runtime image); default nvidia
   --log-level <debug|info|warn|error>
   --json                             one JSON event per line instead of the status line
   --io-url <url>                     local only: join a devnet already running at this URL
@@ -112,6 +131,9 @@ export async function parseOptions(
         'runtime-url': { type: 'string' },
         'runtime-api-key': { type: 'string' },
         'allow-runtime-image': { type: 'string', multiple: true },
+        'models-volume': { type: 'string' },
+        'models-dir': { type: 'string' },
+        'runtime-gpu': { type: 'string' },
         'log-level': { type: 'string' },
         json: { type: 'boolean' },
         'io-url': { type: 'string' },
@@ -139,6 +161,9 @@ export async function parseOptions(
     ...(v['allow-runtime-image'] !== undefined
       ? { allowRuntimeImages: v['allow-runtime-image'] }
       : {}),
+    ...(v['models-volume'] !== undefined ? { modelsVolume: v['models-volume'] } : {}),
+    ...(v['models-dir'] !== undefined ? { modelsDir: v['models-dir'] } : {}),
+    ...(v['runtime-gpu'] !== undefined ? { runtimeGpu: v['runtime-gpu'] } : {}),
     ...(v['log-level'] !== undefined ? { logLevel: v['log-level'] } : {}),
     ...(v.json !== undefined ? { json: v.json } : {}),
     ...(v['io-url'] !== undefined ? { ioUrl: v['io-url'] } : {}),
@@ -156,6 +181,7 @@ export async function parseOptions(
   checkRuntimeChoice(result.data);
   checkExternalDevnet(result.data);
   checkAllowedImages(result.data, env);
+  checkContainerOptions(result.data);
   return result.data;
 }
 
@@ -228,6 +254,27 @@ function checkAllowedImages(
   if (cfg.allowRuntimeImages !== undefined && cfg.runtime !== 'docker') {
     throw new UsageError(
       '--allow-runtime-image only applies with --runtime docker: the other runtimes run no image.',
+    );
+  }
+}
+
+/** The models volume and the GPU-less runtime only mean something to the Docker runtime. */
+function checkContainerOptions(cfg: HeadlessConfig): void {
+  if ((cfg.modelsVolume === undefined) !== (cfg.modelsDir === undefined)) {
+    throw new UsageError(
+      'Pass --models-volume and --models-dir together: the volume name for the runtime containers, and where that same volume is mounted in this container.',
+    );
+  }
+  const used = [
+    ...(cfg.modelsVolume !== undefined ? ['--models-volume'] : []),
+    ...(cfg.runtimeGpu !== undefined ? ['--runtime-gpu'] : []),
+  ];
+  if (used.length > 0 && cfg.runtime !== 'docker') {
+    throw new UsageError(`${used.join(' and ')} only apply with --runtime docker.`);
+  }
+  if (cfg.runtimeGpu === 'none' && cfg.profile !== 'local') {
+    throw new UsageError(
+      `--runtime-gpu none is refused on ${cfg.profile}: it only runs the devnet's simulated-runtime image. Remove it to run vLLM on this machine's NVIDIA GPU.`,
     );
   }
 }

@@ -168,6 +168,10 @@ async function chooseNetwork(
   const dockerRuntime = {
     kind: 'docker',
     ...(cfg.allowRuntimeImages ? { extraImages: cfg.allowRuntimeImages } : {}),
+    ...(cfg.modelsVolume && cfg.modelsDir
+      ? { modelsVolume: { name: cfg.modelsVolume, dir: cfg.modelsDir } }
+      : {}),
+    ...(cfg.runtimeGpu ? { gpuRequest: cfg.runtimeGpu } : {}),
   } as const;
   const given = (url: string) =>
     ({ kind: 'external', url, apiKey: cfg.runtimeApiKey ?? null, simulated: false }) as const;

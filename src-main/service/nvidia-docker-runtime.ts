@@ -1,6 +1,9 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { createDockerVllmRuntime } from '../core/runtime/docker/create-docker-runtime.js';
+import {
+  createDockerVllmRuntime,
+  type ModelsVolume,
+} from '../core/runtime/docker/create-docker-runtime.js';
 import {
   EXTRA_RUNTIME_IMAGES_ENV,
   parseExtraRuntimeImages,
@@ -21,6 +24,13 @@ export interface NvidiaDockerRuntimeOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** More repositories from the operator (the headless --allow-runtime-image flag). */
   extraImages?: readonly string[];
+  /** The node runs in a container: the runtime containers get the models through this volume. */
+  modelsVolume?: ModelsVolume;
+  /**
+   * 'none': no GPU request and no GPU probe, for the devnet's simulated-runtime image only
+   * (the headless CLI allows it on the local profile alone).
+   */
+  gpuRequest?: 'nvidia' | 'none';
 }
 
 /**
@@ -35,10 +45,12 @@ export async function createNvidiaDockerRuntime(o: NvidiaDockerRuntimeOptions): 
     network: o.dirs.network,
     clock: o.clock,
     logger: o.logger,
-    gpu: 'nvidia',
+    gpu: o.gpuRequest ?? 'nvidia',
     gpuReadings: () => o.gpu.latest(),
     onProgress: o.onProgress,
     extraImages: operatorImages(o),
+    ...(o.gpuRequest === 'none' ? { simulated: true } : {}),
+    ...(o.modelsVolume ? { modelsVolume: o.modelsVolume } : {}),
   });
   return runtime;
 }

@@ -2,6 +2,7 @@ import type { ProgressDto } from '../contract/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { ExternalRuntime } from '../core/runtime/external-runtime.js';
+import type { ModelsVolume } from '../core/runtime/docker/create-docker-runtime.js';
 import type { TransferProgress } from '../core/runtime/docker/transfer-progress.js';
 import type { Runtime } from '../core/runtime/runtime.js';
 import type { DataDirs } from '../core/store/data-dirs.js';
@@ -13,8 +14,17 @@ import { createNvidiaDockerRuntime } from './nvidia-docker-runtime.js';
  * headless: its flags); the node kit builds it, the same way for both.
  */
 export type RuntimeChoice =
-  /** `extraImages`: repositories the operator allows besides vLLM's (headless flag). */
-  | { kind: 'docker'; extraImages?: readonly string[] }
+  /**
+   * `extraImages`: repositories the operator allows besides vLLM's (headless flag);
+   * `modelsVolume`: the node runs in a container (agent image); `gpuRequest` 'none': the
+   * devnet's simulated-runtime image on a machine without a GPU (local profile only).
+   */
+  | {
+      kind: 'docker';
+      extraImages?: readonly string[];
+      modelsVolume?: ModelsVolume;
+      gpuRequest?: 'nvidia' | 'none';
+    }
   | { kind: 'external'; url: string; apiKey: string | null; simulated: boolean };
 
 export interface RuntimeContext {
@@ -54,5 +64,7 @@ export function createRuntime(choice: RuntimeChoice, ctx: RuntimeContext): Promi
     onProgress: (p) => ctx.onProgress(map(p)),
     env: ctx.env,
     ...(choice.extraImages ? { extraImages: choice.extraImages } : {}),
+    ...(choice.modelsVolume ? { modelsVolume: choice.modelsVolume } : {}),
+    ...(choice.gpuRequest ? { gpuRequest: choice.gpuRequest } : {}),
   });
 }

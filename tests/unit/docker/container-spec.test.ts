@@ -94,6 +94,18 @@ describe('container create options', () => {
     expect(h.Env).not.toContain('HF_HUB_OFFLINE=1');
   });
 
+  it('mounts the models volume at /cache instead of the folders when the node runs in a container', () => {
+    const h = buildCreateOptions({ ...spec, modelsVolume: 'resultity-models' }, instance);
+    expect(h.HostConfig?.Binds).toBeUndefined();
+    expect(h.HostConfig?.Mounts).toEqual([
+      { Type: 'volume', Source: 'resultity-models', Target: '/cache' },
+    ]);
+    expect(h.Env).toEqual(
+      expect.arrayContaining(['HF_HOME=/cache/huggingface', 'VLLM_CACHE_ROOT=/cache/vllm']),
+    );
+    expect(o.HostConfig?.Mounts).toBeUndefined();
+  });
+
   it('recognises "port taken" on Linux, Docker Desktop and Windows', () => {
     for (const m of [
       'driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:8000 failed: port is already allocated',

@@ -5,8 +5,11 @@ import { NETWORK_LABEL, OWNER_LABEL, PLAN_LABEL, ROLE_LABEL } from './labels.js'
 /** vLLM listens here inside the container; the host side is a free 127.0.0.1 port. */
 export const CONTAINER_PORT = 8000;
 /** Outside /root: the container's user is not root and could not traverse it. */
-export const HF_HOME = '/cache/huggingface';
-export const VLLM_CACHE = '/cache/vllm';
+export const CACHE_ROOT = '/cache';
+export const HF_HOME = `${CACHE_ROOT}/huggingface`;
+export const VLLM_CACHE = `${CACHE_ROOT}/vllm`;
+/** Sub-folders of a models volume, matching HF_HOME and VLLM_CACHE under CACHE_ROOT. */
+export const MODELS_VOLUME_DIRS = { hf: 'huggingface', compile: 'vllm' } as const;
 
 export interface VllmContainerSpec {
   /** Image reference, pinned: `repo@sha256:…`. */
@@ -21,6 +24,12 @@ export interface VllmContainerSpec {
   /** Host folders, under the node's data folder. Nothing else of the host is mounted. */
   hfCacheDir: string;
   compileCacheDir: string;
+  /**
+   * Set when the node itself runs in a container (the agent image): the named volume that holds
+   * both caches (as `huggingface/` and `vllm/`), mounted at /cache instead of the two folders,
+   * which a sibling container could not see.
+   */
+  modelsVolume?: string;
   /** Weights were installed and hash-checked by the node: forbid vLLM to fetch anything. */
   offline: boolean;
   /** The non-root user vLLM runs as (see containerUser). */
@@ -86,7 +95,8 @@ function cacheEnv(): string[] {
 
 /**
  * The full create request. Ports bind to 127.0.0.1 only; the only mounts are the two cache
- * folders (the Hugging Face one read-only once the node installed and verified the weights);
+ * folders (the Hugging Face one read-only once the node installed and verified the weights) or,
+ * for a node that runs in a container, the models volume that holds them;
  * the node's keys, settings and journal are never mounted or passed in. The container is
  * confined: a non-root user, no capabilities, no-new-privileges, a pids limit, a read-only
  * image with a /tmp tmpfs, and its own IPC namespace.
@@ -104,6 +114,15 @@ export function buildCreateOptions(
     ...(spec.offline ? ['HF_HUB_OFFLINE=1', 'TRANSFORMERS_OFFLINE=1'] : []),
   ];
   const hfMode = spec.offline ? 'ro' : 'rw';
+  const mounts: Pick<Docker.HostConfig, 'Binds' | 'Mounts'> = spec.modelsVolume
+    ? // One volume at /cache: Docker before 26 cannot mount a volume's subfolder read-only.
+      { Mounts: [{ Type: 'volume', Source: spec.modelsVolume, Target: CACHE_ROOT }] }
+    : {
+        Binds: [
+          `${spec.hfCacheDir}:${HF_HOME}:${hfMode}`,
+          `${spec.compileCacheDir}:${VLLM_CACHE}:rw`,
+        ],
+      };
   return {
     name: instance.name,
     Image: spec.image,
@@ -123,10 +142,7 @@ export function buildCreateOptions(
     HostConfig: {
       ...confinedHostConfig({ shmBytes: spec.shmSizeBytes }),
       PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: String(instance.hostPort) }] },
-      Binds: [
-        `${spec.hfCacheDir}:${HF_HOME}:${hfMode}`,
-        `${spec.compileCacheDir}:${VLLM_CACHE}:rw`,
-      ],
+      ...mounts,
       ...(spec.deviceRequests ? { DeviceRequests: spec.deviceRequests } : {}),
       // The node supervises restarts itself (with backoff and recreation).
       RestartPolicy: { Name: 'no' },

@@ -7,6 +7,7 @@ import { nodeLocateHost, nodeRun } from '../gpu/node-host.js';
 import { driverMajor as parseDriverMajor, type GpuReading } from '../gpu/nvidia-smi-query.js';
 import type { ModelStore } from '../models/model-store.js';
 import type { RuntimePlan } from '../runtime.js';
+import { MODELS_VOLUME_DIRS } from './container-spec.js';
 import { createDockerClients, type DockerClients } from './docker-clients.js';
 import { nodeDiscoveryHost, type DiscoveryHost } from './discovery-host.js';
 import { DockerVllmRuntime, type DockerVllmRuntimeOptions } from './docker-vllm-runtime.js';
@@ -31,6 +32,13 @@ export function runtimeDirs(networkBase: string) {
   };
 }
 
+export interface ModelsVolume {
+  /** The Docker volume's name, e.g. `resultity-models`. */
+  name: string;
+  /** Where that volume is mounted in the node's own container, e.g. `/models`. */
+  dir: string;
+}
+
 export interface CreateDockerRuntimeOptions {
   /** `DataDirs.base` of the network. */
   networkBase: string;
@@ -48,6 +56,11 @@ export interface CreateDockerRuntimeOptions {
   /** Repositories the operator allows besides vLLM's (parseExtraRuntimeImages). */
   extraImages?: readonly string[];
   simulated?: boolean;
+  /**
+   * The node runs in a container (the agent image): the runtime containers mount this named
+   * volume, which the node sees at `dir`, instead of folders of the node's data folder.
+   */
+  modelsVolume?: ModelsVolume;
   host?: DiscoveryHost;
   extra?: Partial<DockerVllmRuntimeOptions>;
 }
@@ -127,7 +140,15 @@ export async function createDockerVllmRuntime(o: CreateDockerRuntimeOptions): Pr
     clock: o.clock,
     logger: o.logger,
     network: o.network,
-    cacheDirs: { hf: dirs.hfHome, compile: dirs.compileCache },
+    ...(o.modelsVolume
+      ? {
+          cacheDirs: {
+            hf: path.join(o.modelsVolume.dir, MODELS_VOLUME_DIRS.hf),
+            compile: path.join(o.modelsVolume.dir, MODELS_VOLUME_DIRS.compile),
+          },
+          modelsVolume: o.modelsVolume.name,
+        }
+      : { cacheDirs: { hf: dirs.hfHome, compile: dirs.compileCache } }),
     gpuMemory,
     modelInstalled,
     driverMajor: () => driverMajor,

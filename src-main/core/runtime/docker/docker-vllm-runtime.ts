@@ -53,6 +53,8 @@ export interface DockerVllmRuntimeOptions {
   network: string;
   /** Host folders mounted as the Hugging Face cache and vLLM's compile cache. */
   cacheDirs: { hf: string; compile: string };
+  /** Set when the node runs in a container: the named volume holding `cacheDirs`, mounted instead. */
+  modelsVolume?: string;
   /** Reads the GPU to size --gpu-memory-utilization; null = run without a GPU request. */
   gpuMemory: (() => Promise<GpuMemoryReading | null>) | null;
   /** Used when there is no GPU to measure (the simulated stand-in). */
@@ -254,6 +256,7 @@ export class DockerVllmRuntime implements Runtime {
       deviceRequests,
       hfCacheDir: o.cacheDirs.hf,
       compileCacheDir: o.cacheDirs.compile,
+      ...(o.modelsVolume ? { modelsVolume: o.modelsVolume } : {}),
       offline: (await o.modelInstalled?.(plan)) ?? false,
       user,
     };
