@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 import { parseOptions, USAGE, UsageError } from './options.js';
 import { jsonReporter, statusLineReporter, type Reporter } from './reporter.js';
+import { AGENT_VERSION } from './version.js';
 import { exitCodeFor, runHeadless, type HeadlessNode } from './run-headless.js';
 
 const write = (line: string) => void process.stdout.write(line);
 
 async function main(): Promise<void> {
+  // Answered before anything else is read: install scripts and service checks call it.
+  if (process.argv.slice(2).includes('--version')) {
+    write(`resultity-node ${AGENT_VERSION}\n`);
+    return;
+  }
   let cfg;
   try {
     cfg = await parseOptions(process.argv.slice(2), process.env);
@@ -17,6 +23,7 @@ async function main(): Promise<void> {
     write(`${USAGE}\n`);
     return;
   }
+
   const now = () => Date.now();
   // The dashboard token is printed only to a terminal, never into a log (journald, a pipe).
   const output = { terminal: process.stdout.isTTY === true };

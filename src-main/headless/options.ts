@@ -106,6 +106,7 @@ Runs the Resultity node without a window.
                                      needs an ops token
   --ops-token-file <file>            bearer token for /metrics (or RESULTITY_OPS_TOKEN);
                                      health answers without it and shows nothing secret
+  --version                          print the version and exit
   --help
 
 The node key is encrypted with a passphrase from, first found: the systemd credential
