@@ -89,6 +89,8 @@ describe('the headless release tarball', () => {
       env: bareEnv(),
       args: [
         '--json',
+        '--ops-port',
+        '0',
         '--data-dir',
         path.join(work, 'data'),
         '--io-url',
