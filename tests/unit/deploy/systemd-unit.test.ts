@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { KEY_PASSPHRASE_CREDENTIAL } from '../../../src-main/core/identity/index.js';
 import { parseOptions } from '../../../src-main/headless/options.js';
 
 const run = promisify(execFile);
@@ -41,7 +42,7 @@ const one = (key: string) => service[key]?.at(-1);
 describe('the systemd unit', () => {
   it('passes the key passphrase as the credential the node reads, never in the environment', () => {
     expect(service.LoadCredential).toEqual([
-      'resultity-key-passphrase:/etc/resultity-node/key-passphrase',
+      `${KEY_PASSPHRASE_CREDENTIAL}:/etc/resultity-node/key-passphrase`,
     ]);
     expect(text).not.toMatch(/RESULTITY_KEY_PASSPHRASE=/);
   });
