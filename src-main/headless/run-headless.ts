@@ -81,7 +81,7 @@ export async function runHeadless(
       'service manager (for example "systemctl restart resultity-node").',
     onRun: (composed, chosen) => {
       node = composed;
-      composed.agent.subscribe((s) => reporter.state(s));
+      composed.agent.onStateChange(({ state }) => reporter.state(state));
       composed.jobEngine.onEvent((e) => reporter.job(e));
       reporter.started({
         nodeId: composed.agent.nodeId,

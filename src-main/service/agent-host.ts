@@ -10,6 +10,7 @@ import type {
   SetupCheckDto,
 } from '../contract/index.js';
 import type { Agent } from '../core/agent/agent.js';
+import { DisposableStore } from '../core/base/lifecycle.js';
 import type { Clock } from '../core/clock.js';
 import type { VaultDescription } from '../core/identity/vaults/secret-vault.js';
 import type { JobEvent } from '../core/jobs/job-engine-api.js';
@@ -22,8 +23,15 @@ import type { LogHub } from './log-hub.js';
 /** The parts of the core `Agent` the UI reads. */
 export type AgentLike = Pick<
   Agent,
-  'state' | 'subscribe' | 'start' | 'stop' | 'counters' | 'onJobEvent' | 'configStatus' | 'nodeId'
-> & { config: Pick<Agent['config'], 'snapshot' | 'on' | 'off'> };
+  | 'state'
+  | 'onStateChange'
+  | 'start'
+  | 'stop'
+  | 'counters'
+  | 'onJobEvent'
+  | 'configStatus'
+  | 'nodeId'
+> & { config: Pick<Agent['config'], 'snapshot' | 'onApplied' | 'onStatus'> };
 
 /** One run of the node: an Agent starts once, so every Start composes a fresh run. */
 export interface NodeRun {
@@ -61,7 +69,8 @@ const NO_RUNTIME = { kind: 'none', state: 'stopped', detail: 'Not started.', sim
 /** Adapts the core Agent (one per run) to the UI service's AgentFacade. */
 export class AgentHost implements AgentFacade {
   private run: NodeRun | null = null;
-  private runOffs: (() => void)[] = [];
+  /** Subscriptions to the current run; released when the run is retired. */
+  private readonly runSubscriptions = new DisposableStore();
   private starting: Promise<void> | null = null;
   private nodeId: string | null = null;
   private owner: OwnerBinding | null = null;
@@ -212,24 +221,19 @@ export class AgentHost implements AgentFacade {
   private attach(run: NodeRun): void {
     this.run = run;
     this.nodeId = run.agent.nodeId;
-    const onApplied = () => {
+    const subs = this.runSubscriptions;
+    run.agent.config.onApplied(() => {
       // The state carries the applied serial and the config status: show the new one now.
       this.publish(run);
       this.emitModels();
-    };
-    const onConfigStatus = () => this.publish(run);
-    run.agent.config.on('applied', onApplied);
-    run.agent.config.on('status', onConfigStatus);
-    this.runOffs = [
-      run.agent.subscribe(() => this.publish(run)),
-      run.runtime.onStatus(() => {
-        this.publish(run);
-        this.emitModels();
-      }),
-      run.agent.onJobEvent((e) => this.jobListeners.forEach((l) => l(e))),
-      () => run.agent.config.off('applied', onApplied),
-      () => run.agent.config.off('status', onConfigStatus),
-    ];
+    }, subs);
+    run.agent.config.onStatus(() => this.publish(run), subs);
+    run.agent.onStateChange(() => this.publish(run), subs);
+    run.runtime.onStatus(() => {
+      this.publish(run);
+      this.emitModels();
+    }, subs);
+    run.agent.onJobEvent((e) => this.jobListeners.forEach((l) => l(e)), subs);
   }
 
   /** Keeps the finished run's totals and detaches from it. */
@@ -237,7 +241,7 @@ export class AgentHost implements AgentFacade {
     const c = run.agent.counters();
     this.totals.completed_total += c.completed_total;
     this.totals.failed_total += c.failed_total;
-    this.runOffs.splice(0).forEach((off) => off());
+    this.runSubscriptions.clear();
     await run.close('restarting').catch(() => undefined);
     this.run = null;
   }

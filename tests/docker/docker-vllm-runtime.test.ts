@@ -167,10 +167,10 @@ describe.skipIf(!docker.available)(
           () => reject(new Error(`timed out; status: ${JSON.stringify(rt.status())}`)),
           ms,
         );
-        const off = rt.onStatus((s) => {
+        const sub = rt.onStatus((s) => {
           if (!pred(s)) return;
           clearTimeout(timer);
-          off();
+          sub.dispose();
           resolve(s);
         });
       });

@@ -1,3 +1,5 @@
+import { DisposableStore } from '../base/lifecycle.js';
+import { warnListenerErrors, type Event } from '../base/event.js';
 import { ConfigSync } from '../config/config-sync.js';
 import { requiresTls, wsUrlFor } from '../config/network-profiles.js';
 import type { JobEvent } from '../jobs/job-engine-api.js';
@@ -20,10 +22,10 @@ import { configProblem, runtimeCondition } from './problem-text.js';
 import { registerWithRetry } from './register-node.js';
 import { RegistrationStore } from './registration.js';
 import { Repeater } from './repeater.js';
-import { AgentStateMachine, type AgentState } from './state-machine.js';
+import { AgentStateMachine, type AgentState, type AgentStateChange } from './state-machine.js';
 
 export type { AgentDeps, AgentIdentity, AgentOptions } from './agent-deps.js';
-export type { AgentState } from './state-machine.js';
+export type { AgentState, AgentStateChange } from './state-machine.js';
 
 type Phase = 'idle' | 'starting' | 'registering' | 'online' | 'draining' | 'stopped';
 
@@ -42,7 +44,8 @@ export class Agent {
   private readonly heartbeats: Repeater;
   private readonly logFlush: Repeater;
   private readonly abort = new AbortController();
-  private readonly cleanups: (() => void)[] = [];
+  /** Subscriptions held while running; disposed once the node has stopped. */
+  private readonly subscriptions = new DisposableStore();
   private readonly pause: NetworkPause;
   private readonly networkClock: NetworkClock;
   private phase: Phase = 'idle';
@@ -60,12 +63,16 @@ export class Agent {
   constructor(private readonly deps: AgentDeps) {
     const { clock, identity, profile } = deps;
     this.log = deps.logger.child('agent');
-    this.machine = new AgentStateMachine(() => clock.now());
+    this.machine = new AgentStateMachine(() => clock.now(), {
+      onListenerError: warnListenerErrors(this.log, 'node state'),
+    });
+    this.onStateChange = this.machine.onChange;
+    this.onJobEvent = deps.jobEngine.onEvent;
     this.health = new NodeHealth(this.machine, () => this.phase === 'online', this.log);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     // The network hears about a new state at once, not at the next heartbeat period.
-    this.machine.subscribe((next, prev) => {
-      if (next.name !== prev.name && this.phase === 'online') void this.heartbeats.trigger();
+    this.machine.onChange(({ state, previous }) => {
+      if (state.name !== previous.name && this.phase === 'online') void this.heartbeats.trigger();
     });
     this.networkClock = new NetworkClock(
       this.log,
@@ -117,9 +124,8 @@ export class Agent {
     return this.machine.state;
   }
 
-  subscribe(listener: (state: AgentState, previous: AgentState) => void): () => void {
-    return this.machine.subscribe(listener);
-  }
+  /** Fires on every state change (new state or new reason), with the previous state. */
+  readonly onStateChange: Event<AgentStateChange>;
 
   /** When the network last answered a heartbeat of this run (null: not yet). */
   heartbeatAt(): number | null {
@@ -133,9 +139,8 @@ export class Agent {
     return this.deps.jobEngine.counters();
   }
 
-  onJobEvent(listener: (e: JobEvent) => void): () => void {
-    return this.deps.jobEngine.onEvent(listener);
-  }
+  /** Job updates for the UI. */
+  readonly onJobEvent: Event<JobEvent>;
 
   /** Restores local state, then registers / reconnects in the background. */
   async start(): Promise<void> {
@@ -152,15 +157,13 @@ export class Agent {
         `The ${profile.network} profile still carries placeholder values (IO URL and network signer): configurations cannot be verified until the real ones ship.`,
       );
     }
-    this.cleanups.push(runtime.onStatus((s) => this.onRuntimeStatus(s)));
+    runtime.onStatus((s) => this.onRuntimeStatus(s), this.subscriptions);
     if (this.deps.journal) {
-      this.cleanups.push(this.deps.journal.onWriteProblem((p) => this.onJournalProblem(p)));
+      this.deps.journal.onWriteProblem((p) => this.onJournalProblem(p), this.subscriptions);
     }
     this.onRuntimeStatus(runtime.status());
-    const onStatus = (s: ConfigStatus) => this.onConfigStatus(s);
-    const onApplied = () => this.onConfigApplied();
-    this.config.on('status', onStatus).on('applied', onApplied);
-    this.cleanups.push(() => this.config.off('status', onStatus).off('applied', onApplied));
+    this.config.onStatus((s) => this.onConfigStatus(s), this.subscriptions);
+    this.config.onApplied(() => this.onConfigApplied(), this.subscriptions);
     try {
       await this.config.loadSaved();
       await jobEngine.resume();
@@ -479,7 +482,7 @@ export class Agent {
         await this.deps.link.stop(reason);
         await this.config.stop();
       }
-      for (const cleanup of this.cleanups.splice(0)) cleanup();
+      this.subscriptions.dispose();
       this.phase = 'stopped';
       this.machine.transition('stopped', reason);
       this.resolveStopped(this.machine.state);

@@ -62,9 +62,9 @@ export class LinkSession implements NodeMessageSender {
       this.hooks = o.hooks;
       this.graceMs = o.graceMs;
       const link = this.createLink(o.link);
-      link.on('connected', (s) => this.onUp(s));
-      link.on('disconnected', (d) => this.onDown(d));
-      link.on('message', (m) => this.hooks?.message(m));
+      link.onConnected((s) => this.onUp(s));
+      link.onDisconnected((d) => this.onDown(d));
+      link.onMessage((m) => this.hooks?.message(m));
       this.link = link;
     }
     this.quiet = false;

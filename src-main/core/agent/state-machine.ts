@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { Emitter, type EmitterOptions, type Event } from '../base/event.js';
 import type { AgentStateName } from '../protocol/index.js';
 
 /**
@@ -40,12 +40,23 @@ export function canTransition(from: AgentStateName, to: AgentStateName): boolean
   return TRANSITIONS[from].includes(to);
 }
 
-/** The lifecycle state with its reason; emits `change` with (next, previous). */
-export class AgentStateMachine extends EventEmitter<{ change: [AgentState, AgentState] }> {
-  private current: AgentState;
+export interface AgentStateChange {
+  state: AgentState;
+  previous: AgentState;
+}
 
-  constructor(private readonly now: () => number) {
-    super();
+/** The lifecycle state with its reason; `onChange` fires with the new and the previous state. */
+export class AgentStateMachine {
+  private current: AgentState;
+  private readonly changed: Emitter<AgentStateChange>;
+  readonly onChange: Event<AgentStateChange>;
+
+  constructor(
+    private readonly now: () => number,
+    options: EmitterOptions = {},
+  ) {
+    this.changed = new Emitter(options);
+    this.onChange = this.changed.event;
     this.current = {
       name: 'not_initialised',
       reason: 'the node has not started yet',
@@ -67,12 +78,6 @@ export class AgentStateMachine extends EventEmitter<{ change: [AgentState, Agent
     if (!canTransition(from.name, to)) throw new IllegalTransitionError(from.name, to);
     if (from.name === to && from.reason === reason) return;
     this.current = { name: to, reason, since: this.now() };
-    this.emit('change', this.current, from);
-  }
-
-  /** Subscribes to changes; returns the unsubscribe function. */
-  subscribe(listener: (state: AgentState, previous: AgentState) => void): () => void {
-    this.on('change', listener);
-    return () => this.off('change', listener);
+    this.changed.fire({ state: this.current, previous: from });
   }
 }

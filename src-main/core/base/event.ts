@@ -114,3 +114,14 @@ export function nextEvent<T>(event: Event<T>, signal?: AbortSignal): Promise<T> 
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** An error handler that logs a listener's failure as a warning naming `what` it listened to. */
+export function warnListenerErrors(
+  logger: { warn(message: string, fields?: Record<string, unknown>): void },
+  what: string,
+): ListenerErrorHandler {
+  return (error) =>
+    logger.warn(`A ${what} listener failed`, {
+      error: error instanceof Error ? error.message : String(error),
+    });
+}

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { Emitter, warnListenerErrors, type Event } from '../base/event.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
@@ -31,17 +31,18 @@ export interface ConfigSyncOptions {
   defaultCheckIntervalMs?: number;
 }
 
-export interface ConfigSyncEvents {
-  applied: [VerifiedSnapshot];
-  status: [ConfigStatus];
-}
-
 /**
  * Keeps the node's configuration in step with the network: digest checks (periodic, pushed, or
  * from a heartbeat), download, verification against the PINNED network signer, atomic apply
  * with a bounded on-disk history, last-known-good on any failure, and operator rollback.
  */
-export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
+export class ConfigSync {
+  private readonly appliedEvents: Emitter<VerifiedSnapshot>;
+  private readonly statusEvents: Emitter<ConfigStatus>;
+  /** Fires with each snapshot that becomes the applied one (also a rollback's). */
+  readonly onApplied: Event<VerifiedSnapshot>;
+  /** Fires when the configuration status changes. */
+  readonly onStatus: Event<ConfigStatus>;
   private applied: VerifiedSnapshot | null = null;
   private record: AppliedRecord | null = null;
   /** The snapshot to go back to if the runtime cannot switch to the applied one. */
@@ -60,8 +61,12 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
   private readonly log: Logger;
 
   constructor(private readonly opts: ConfigSyncOptions) {
-    super();
     this.log = opts.logger.child('config');
+    const onListenerError = warnListenerErrors(this.log, 'configuration');
+    this.appliedEvents = new Emitter({ onListenerError });
+    this.statusEvents = new Emitter({ onListenerError });
+    this.onApplied = this.appliedEvents.event;
+    this.onStatus = this.statusEvents.event;
     this.follower = new RuntimeFollower(
       opts.runtime,
       () => opts.planContext?.() ?? { driverMajor: null },
@@ -293,7 +298,7 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
     const keep = new Set([next.digest, ...(previous ? [previous.digest] : [])]);
     await store.prune(this.opts.historyLimit ?? 10, keep).catch(() => undefined);
     this.arm();
-    this.emit('applied', next);
+    this.appliedEvents.fire(next);
     void this.follower.follow(next);
     return true;
   }
@@ -337,7 +342,7 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
       this.log.error(
         `Configuration serial ${target.snapshot.serial} could not be applied (${error}); back on serial ${fallback.snapshot.serial}. It is retried at the next check.`,
       );
-      this.emit('applied', fallback);
+      this.appliedEvents.fire(fallback);
       void this.follower.follow(fallback);
     });
   }
@@ -382,7 +387,7 @@ export class ConfigSync extends EventEmitter<ConfigSyncEvents> {
   private setStatus(status: ConfigStatus): void {
     const changed = JSON.stringify(status) !== JSON.stringify(this.current);
     this.current = status;
-    if (changed) this.emit('status', status);
+    if (changed) this.statusEvents.fire(status);
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,3 +1,4 @@
+import type { Event } from '../base/event.js';
 import type { ConfigSnapshot } from '../protocol/schemas/snapshot.js';
 import type { Job, NodeMessageBody, NodeMessageType } from '../protocol/schemas/ws.js';
 
@@ -58,6 +59,6 @@ export interface JobEngineApi {
   /** Accepts jobs again after a drain (the network's pause is over). */
   undrain(): void;
   counters(): { in_flight: number; completed_total: number; failed_total: number };
-  /** Job updates for the UI; returns the unsubscribe function. */
-  onEvent(listener: (e: JobEvent) => void): () => void;
+  /** Job updates for the UI; dispose the subscription to stop listening. */
+  readonly onEvent: Event<JobEvent>;
 }

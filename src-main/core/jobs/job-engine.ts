@@ -1,3 +1,4 @@
+import { Emitter, warnListenerErrors, type Event } from '../base/event.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ConfigSnapshot } from '../protocol/schemas/snapshot.js';
@@ -56,12 +57,15 @@ export class JobEngine implements JobEngineApi {
   private readonly outbox: ResultOutbox;
   private completedTotal = 0;
   private failedTotal = 0;
-  private readonly listeners = new Set<(e: JobEvent) => void>();
+  private readonly events: Emitter<JobEvent>;
+  readonly onEvent: Event<JobEvent>;
   private readonly housekeeping: TimerHandle;
 
   constructor(private readonly options: JobEngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.log = (options.logger ?? silentLogger).child('jobs');
+    this.events = new Emitter({ onListenerError: warnListenerErrors(this.log, 'job event') });
+    this.onEvent = this.events.event;
     this.journal = options.journal;
     this.outbox = new ResultOutbox(options.link, options.journal, this.clock, this.log);
     this.active = new ActiveJobs(this.clock);
@@ -319,11 +323,6 @@ export class JobEngine implements JobEngineApi {
     };
   }
 
-  onEvent(listener: (e: JobEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   /**
    * Stops for a shutdown: running streams are closed WITHOUT results (their records stay open in
    * the journal, and `resume()` decides after the restart), queued journal writes are committed.
@@ -450,12 +449,6 @@ export class JobEngine implements JobEngineApi {
   }
 
   private emit(event: JobEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.log.warn('A job event listener failed.', { error: String(err) });
-      }
-    }
+    this.events.fire(event);
   }
 }

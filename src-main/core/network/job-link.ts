@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { Emitter, warnListenerErrors, type Event } from '../base/event.js';
 import WebSocket from 'ws';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -60,13 +60,6 @@ export interface DisconnectInfo {
 
 export type JobLinkState = 'idle' | 'connecting' | 'opening' | 'ready' | 'stopped';
 
-export interface JobLinkEvents {
-  connected: [SessionInfo];
-  disconnected: [DisconnectInfo];
-  /** A decoded frame, or an invalid job_assign the node must refuse (`job_assign_invalid`). */
-  message: [LinkMessage];
-}
-
 /** What the agent needs from the job link (fakes implement it in tests). */
 export interface JobLinkApi {
   start(): void;
@@ -78,8 +71,12 @@ export interface JobLinkApi {
   send<T extends NodeMessageType>(type: T, body: NodeMessageBody<T>): boolean;
   setRetry(baseMs: number, maxMs: number): void;
   readonly state: JobLinkState;
-  on<K extends keyof JobLinkEvents>(event: K, listener: (...args: JobLinkEvents[K]) => void): this;
-  off<K extends keyof JobLinkEvents>(event: K, listener: (...args: JobLinkEvents[K]) => void): this;
+  /** A session is authenticated and ready. */
+  readonly onConnected: Event<SessionInfo>;
+  /** The connection ended; says whether and when it reconnects. */
+  readonly onDisconnected: Event<DisconnectInfo>;
+  /** A network message arrived on an authenticated session. */
+  readonly onMessage: Event<LinkMessage>;
 }
 
 /**
@@ -87,7 +84,13 @@ export interface JobLinkApi {
  * reconnect with jittered backoff, backpressure on send. Incoming frames are decoded with the
  * protocol's schemas; a bad frame is logged and dropped, never thrown.
  */
-export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
+export class JobLink implements JobLinkApi {
+  private readonly connectedEvents: Emitter<SessionInfo>;
+  private readonly disconnectedEvents: Emitter<DisconnectInfo>;
+  private readonly messageEvents: Emitter<LinkMessage>;
+  readonly onConnected: Event<SessionInfo>;
+  readonly onDisconnected: Event<DisconnectInfo>;
+  readonly onMessage: Event<LinkMessage>;
   private ws: WebSocket | null = null;
   private current: JobLinkState = 'idle';
   private readonly backoff: Backoff;
@@ -107,8 +110,14 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
   connects = 0;
 
   constructor(private readonly opts: JobLinkOptions) {
-    super();
     this.log = opts.logger.child('link');
+    const onListenerError = warnListenerErrors(this.log, 'job connection');
+    this.connectedEvents = new Emitter({ onListenerError });
+    this.disconnectedEvents = new Emitter({ onListenerError });
+    this.messageEvents = new Emitter({ onListenerError });
+    this.onConnected = this.connectedEvents.event;
+    this.onDisconnected = this.disconnectedEvents.event;
+    this.onMessage = this.messageEvents.event;
     this.backoff = new Backoff({
       baseMs: opts.retry?.baseMs ?? 500,
       maxMs: opts.retry?.maxMs ?? 30_000,
@@ -288,7 +297,7 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
     }
     if (msg.type === 'ping') this.send('pong', { ping_id: msg.ping_id });
     if (msg.type === 'error') this.log.warn(`The network reported ${msg.code}: ${msg.message}`);
-    this.emit('message', msg);
+    this.messageEvents.fire(msg);
   }
 
   private openSession(ws: WebSocket, challenge: string): void {
@@ -324,7 +333,7 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
       write: (frame) => ws.send(frame),
     });
     this.log.info(`Job connection open (session ${msg.session_id}).`);
-    this.emit('connected', this.session);
+    this.connectedEvents.fire(this.session);
   }
 
   private onClose(ws: WebSocket, code: number, wireReason: string): void {
@@ -356,7 +365,7 @@ export class JobLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
     this.resumeInMs = null;
     if (this.current !== 'stopped') this.current = willReconnect ? 'connecting' : 'stopped';
     if (willReconnect && retryInMs !== null) this.scheduleConnect(retryInMs);
-    this.emit('disconnected', { code, reason, willReconnect, retryInMs, requested });
+    this.disconnectedEvents.fire({ code, reason, willReconnect, retryInMs, requested });
   }
 
   private scheduleConnect(delayMs: number): void {

@@ -1,3 +1,4 @@
+import { Emitter, warnListenerErrors, type Event } from '../base/event.js';
 import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { OpenAIClient } from './openai-client.js';
@@ -53,13 +54,19 @@ export class ExternalRuntime implements Runtime {
   private checking: Promise<void> | null = null;
   private everReady = false;
   private versionChecked = false;
-  private readonly listeners = new Set<(s: RuntimeStatus) => void>();
   private readonly streams: StreamHealth;
+  private readonly statusChanged: Emitter<RuntimeStatus>;
+  /** Fires on every status change. */
+  readonly onStatus: Event<RuntimeStatus>;
 
   constructor(private readonly options: ExternalRuntimeOptions) {
     this.kind = options.simulated ? 'simulated' : 'external';
     this.clock = options.clock ?? systemClock;
     this.log = (options.logger ?? silentLogger).child('runtime');
+    this.statusChanged = new Emitter({
+      onListenerError: warnListenerErrors(this.log, 'runtime status'),
+    });
+    this.onStatus = this.statusChanged.event;
     this.intervalMs = options.healthIntervalMs ?? 5_000;
     this.applyTimeoutMs = options.applyTimeoutMs ?? 600_000;
     this.client = new OpenAIClient({
@@ -88,11 +95,6 @@ export class ExternalRuntime implements Runtime {
     return this.current;
   }
 
-  onStatus(listener: (status: RuntimeStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   async apply(plan: RuntimePlan): Promise<void> {
     this.plan = plan;
     this.startLoop();
@@ -101,7 +103,7 @@ export class ExternalRuntime implements Runtime {
     if (this.current.state === 'failed') throw new RuntimeError(this.current.detail, 'failed');
     await new Promise<void>((resolve, reject) => {
       const timeout = this.clock.setTimeout(() => {
-        off();
+        sub.dispose();
         reject(
           new RuntimeError(
             `The runtime at ${this.client.baseUrl} did not become ready within ${Math.round(this.applyTimeoutMs / 1000)} s. ${this.current.detail}`,
@@ -109,9 +111,9 @@ export class ExternalRuntime implements Runtime {
           ),
         );
       }, this.applyTimeoutMs);
-      const off = this.onStatus((s) => {
+      const sub = this.onStatus((s) => {
         if (s.state !== 'ready' && s.state !== 'failed' && s.state !== 'stopped') return;
-        off();
+        sub.dispose();
         this.clock.clearTimeout(timeout);
         if (s.state === 'ready') resolve();
         else reject(new RuntimeError(s.detail, s.state === 'failed' ? 'failed' : 'unavailable'));
@@ -228,7 +230,7 @@ export class ExternalRuntime implements Runtime {
       return;
     this.current = { ...prev, state, detail, servedModels: models };
     if (prev.state !== state) this.log.info(`Runtime ${state}: ${detail}`);
-    for (const listener of this.listeners) listener(this.current);
+    this.statusChanged.fire(this.current);
   }
 }
 

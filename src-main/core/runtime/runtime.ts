@@ -1,3 +1,4 @@
+import type { Event } from '../base/event.js';
 import type { ChatMessage } from '../protocol/schemas/ws.js';
 import type { z } from 'zod';
 
@@ -88,6 +89,6 @@ export interface Runtime {
   /** Reads the runtime's /metrics; nulls where unknown. */
   metrics(): Promise<RuntimeMetrics>;
   infer(request: InferenceRequest): Promise<InferenceResult>;
-  /** Subscribes to status changes; returns the unsubscribe function. */
-  onStatus(listener: (status: RuntimeStatus) => void): () => void;
+  /** Fires on every status change; dispose the subscription to stop listening. */
+  readonly onStatus: Event<RuntimeStatus>;
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Emitter, warnListenerErrors, type Event } from '../base/event.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Job, JobResultBody } from '../protocol/schemas/ws.js';
 import type { JobJournal, JobOutcome, JournalRecord } from './journal.js';
@@ -53,7 +54,8 @@ export class FileJobJournal implements JobJournal, JournalHealth {
   private writing: Promise<void> | null = null;
   private failing = false;
   private problem: string | null = null;
-  private readonly problemListeners = new Set<(problem: string | null) => void>();
+  private readonly problemChanged: Emitter<string | null>;
+  readonly onWriteProblem: Event<string | null>;
   /** File size at the last free-space check (one check per 64 KiB appended). */
   private spaceCheckedAt = 0;
   private closed = false;
@@ -65,6 +67,10 @@ export class FileJobJournal implements JobJournal, JournalHealth {
 
   constructor(private readonly options: FileJournalOptions) {
     this.log = (options.logger ?? silentLogger).child('journal');
+    this.problemChanged = new Emitter({
+      onListenerError: warnListenerErrors(this.log, 'journal health'),
+    });
+    this.onWriteProblem = this.problemChanged.event;
     this.compactAt = options.compactAtBytes ?? 16 * 1024 * 1024;
     fs.mkdirSync(path.dirname(options.path), { recursive: true });
     fs.rmSync(`${options.path}.compact`, { force: true }); // an interrupted compaction
@@ -74,11 +80,6 @@ export class FileJobJournal implements JobJournal, JournalHealth {
 
   get writeProblem(): string | null {
     return this.problem;
-  }
-
-  onWriteProblem(listener: (problem: string | null) => void): () => void {
-    this.problemListeners.add(listener);
-    return () => this.problemListeners.delete(listener);
   }
 
   async probe(): Promise<boolean> {
@@ -100,7 +101,7 @@ export class FileJobJournal implements JobJournal, JournalHealth {
   private setProblem(problem: string | null): void {
     if (problem === this.problem) return;
     this.problem = problem;
-    for (const listener of this.problemListeners) listener(problem);
+    this.problemChanged.fire(problem);
   }
 
   received(job: Job, receivedAt: number, configDigest: string | null, attempt = 1): Promise<void> {

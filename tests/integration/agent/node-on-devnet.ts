@@ -68,8 +68,8 @@ export async function startNode(
   const composed = node;
   const states: string[] = [];
   // State names in order; a reason-only change (same name) is not repeated.
-  composed.agent.subscribe((s) => {
-    if (states.at(-1) !== s.name) states.push(s.name);
+  composed.agent.onStateChange(({ state }) => {
+    if (states.at(-1) !== state.name) states.push(state.name);
   });
   await composed.agent.start();
   return {

@@ -30,7 +30,7 @@ describe('AgentStateMachine', () => {
   it('follows the lifecycle path start → registering → testing → active ⇄ degraded → draining → stopped', () => {
     const m = new AgentStateMachine(() => 1);
     const seen: string[] = [];
-    m.subscribe((s) => seen.push(s.name));
+    m.onChange(({ state }) => seen.push(state.name));
     for (const s of [
       'initialised',
       'registering',
@@ -84,7 +84,9 @@ describe('AgentStateMachine', () => {
     let t = 10;
     const m = new AgentStateMachine(() => t);
     const events: [string, string][] = [];
-    const off = m.subscribe((s, prev) => events.push([prev.name, `${s.name}: ${s.reason}`]));
+    const sub = m.onChange(({ state: s, previous }) =>
+      events.push([previous.name, `${s.name}: ${s.reason}`]),
+    );
     m.transition('initialised', 'ready');
     t = 20;
     m.transition('initialised', 'ready');
@@ -94,7 +96,7 @@ describe('AgentStateMachine', () => {
       ['initialised', 'initialised: still ready, new words'],
     ]);
     expect(m.state.since).toBe(20);
-    off();
+    sub.dispose();
     m.transition('registering', 'x');
     expect(events).toHaveLength(2);
   });

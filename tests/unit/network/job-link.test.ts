@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { nextEvent, type Event } from '../../../src-main/core/base/event.js';
 import { systemClock } from '../../../src-main/core/clock.js';
 import { createLogger, type LogEntry } from '../../../src-main/core/logger.js';
 import { JobLink, type JobLinkOptions } from '../../../src-main/core/network/job-link.js';
@@ -12,7 +13,12 @@ afterEach(async () => {
 });
 
 function once<T>(link: JobLink, event: 'connected' | 'disconnected' | 'message'): Promise<T> {
-  return new Promise((resolve) => link.once(event, ((arg: T) => resolve(arg)) as never));
+  const events: Record<typeof event, Event<unknown>> = {
+    connected: link.onConnected,
+    disconnected: link.onDisconnected,
+    message: link.onMessage,
+  };
+  return nextEvent(events[event]) as Promise<T>;
 }
 
 async function setup(server: FakeWsServer, extra: Partial<JobLinkOptions> = {}) {
@@ -102,7 +108,7 @@ describe('JobLink', () => {
       sessionParams: () => ({ accepting: true, max_concurrency: 4 }),
     });
     cleanups.push(() => link.stop());
-    link.on('message', (m) => messages.push(m.type));
+    link.onMessage((m) => messages.push(m.type));
     const connected = once(link, 'connected');
     link.start();
     await connected;
@@ -137,7 +143,7 @@ describe('JobLink', () => {
     const server = await startServer();
     const { link, logs } = await setup(server);
     const disconnects: unknown[] = [];
-    link.on('disconnected', (d) => disconnects.push(d));
+    link.onDisconnected((d) => disconnects.push(d));
     server.broadcastRaw('this is not json');
     server.broadcastRaw(JSON.stringify({ v: PROTOCOL_VERSION, type: 'job_assign', job: {} }));
     server.broadcastRaw(JSON.stringify({ v: '9.0', type: 'ping', ping_id: 'x', server_time: 1 }));

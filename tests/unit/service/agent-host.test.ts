@@ -111,7 +111,7 @@ describe('AgentHost', () => {
     run.config.snapshot = () => next;
     const serials: (number | null)[] = [];
     h.onState((s) => serials.push(s.config.serial));
-    run.config.emit('applied', next);
+    run.applied.fire(next);
     expect(serials).toEqual([8]);
     expect(h.state().config).toMatchObject({ digest: 'sha256:def', serial: 8 });
   });

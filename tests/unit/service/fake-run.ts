@@ -1,8 +1,9 @@
-import { EventEmitter } from 'node:events';
-import type { AgentState } from '../../../src-main/core/agent/state-machine.js';
+import type { AgentState, AgentStateChange } from '../../../src-main/core/agent/state-machine.js';
+import { Emitter } from '../../../src-main/core/base/event.js';
 import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
 import type { RuntimeStatus } from '../../../src-main/core/runtime/runtime.js';
 import type { NodeRun } from '../../../src-main/service/agent-host.js';
+import { surfaceListenerErrors } from '../../helpers/listener-errors.js';
 
 /** A stand-in for one core Agent run: starts once, like the real one. */
 export class FakeRun implements NodeRun {
@@ -13,7 +14,11 @@ export class FakeRun implements NodeRun {
     reason: 'the node has not started yet',
     since: 0,
   };
-  private readonly ev = new EventEmitter();
+  private readonly stateEvents = new Emitter<AgentStateChange>(surfaceListenerErrors);
+  private readonly jobEvents = new Emitter<JobEvent>(surfaceListenerErrors);
+  private readonly runtimeEvents = new Emitter<RuntimeStatus>(surfaceListenerErrors);
+  /** Fire to play the config sync's "applied" event. */
+  readonly applied = new Emitter<unknown>(surfaceListenerErrors);
   private readonly counts = { in_flight: 0, completed_total: 0, failed_total: 0 };
   rt: RuntimeStatus = {
     kind: 'sim',
@@ -23,7 +28,9 @@ export class FakeRun implements NodeRun {
     servedModels: ['qwen'],
     simulated: true,
   };
-  readonly config = Object.assign(new EventEmitter(), {
+  readonly config = {
+    onApplied: this.applied.event,
+    onStatus: new Emitter<unknown>().event,
     snapshot: () => ({
       digest: 'sha256:abc',
       snapshot: {
@@ -38,43 +45,34 @@ export class FakeRun implements NodeRun {
         ],
       },
     }),
-  });
+  };
   agent = {
     nodeId: '0xNODE',
     state: () => this.st,
-    subscribe: (l: (s: AgentState, p: AgentState) => void) => {
-      this.ev.on('state', l);
-      return () => this.ev.off('state', l);
-    },
+    onStateChange: this.stateEvents.event,
     start: async () => {
       if (this.started++) throw new Error('already started');
       this.set('registering', 'registering with the network');
     },
     stop: async () => this.set('stopped', 'stopped by the operator'),
     counters: () => this.counts,
-    onJobEvent: (l: (e: JobEvent) => void) => {
-      this.ev.on('job', l);
-      return () => this.ev.off('job', l);
-    },
+    onJobEvent: this.jobEvents.event,
     configStatus: () => ({ state: 'ok' as const }),
     config: this.config,
   } as unknown as NodeRun['agent'];
   runtime = {
     kind: 'sim',
     status: () => this.rt,
-    onStatus: (l: (s: RuntimeStatus) => void) => {
-      this.ev.on('rt', l);
-      return () => this.ev.off('rt', l);
-    },
+    onStatus: this.runtimeEvents.event,
   };
   set(name: AgentState['name'], reason: string) {
     const prev = this.st;
     this.st = { name, reason, since: 1 };
-    this.ev.emit('state', this.st, prev);
+    this.stateEvents.fire({ state: this.st, previous: prev });
   }
   job(e: JobEvent) {
     if (e.kind === 'completed') this.counts.completed_total++;
-    this.ev.emit('job', e);
+    this.jobEvents.fire(e);
   }
   async close(reason?: string, ms?: number) {
     this.closed.push(reason, ms);

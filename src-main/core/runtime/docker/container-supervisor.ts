@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { warnListenerErrors, type Event } from '../../base/event.js';
 import type { Clock, TimerHandle } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import { ContainerEventWatcher } from './container-events.js';
@@ -47,7 +48,9 @@ export interface ContainerSupervisorOptions {
 export class ContainerSupervisor {
   readonly #o: ContainerSupervisorOptions;
   readonly #t: SupervisorTiming;
-  readonly #status = new SupervisorStatusBox();
+  readonly #status: SupervisorStatusBox;
+  /** Fires on every status change (the restart count is read with status()). */
+  readonly onStatus: Event<SupervisorStatus>;
   readonly #events: ContainerEventWatcher;
   readonly #logs: ContainerLogFollower;
   #spec: VllmContainerSpec | null = null;
@@ -66,6 +69,8 @@ export class ContainerSupervisor {
     this.#t = { ...DEFAULT_TIMING, ...opts.timing };
     this.#policy = new RestartPolicy(this.#t);
     const log = opts.logger;
+    this.#status = new SupervisorStatusBox(warnListenerErrors(log, 'runtime container status'));
+    this.onStatus = this.#status.onChange;
     this.#logs = new ContainerLogFollower(log.child('vllm'), () =>
       this.#instance ? [this.#instance.apiKey] : [],
     );
@@ -84,10 +89,6 @@ export class ContainerSupervisor {
 
   status(): SupervisorStatus {
     return { ...this.#status.current, restarts: this.#restarts };
-  }
-
-  onStatus(listener: (s: SupervisorStatus) => void): () => void {
-    return this.#status.subscribe(listener);
   }
 
   /** Where the running container answers, and its API key (both change on recreation). */

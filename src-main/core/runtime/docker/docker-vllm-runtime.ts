@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { chown, mkdir } from 'node:fs/promises';
+import { Emitter, warnListenerErrors, type Event } from '../../base/event.js';
 import { canonicalJson } from '../../protocol/canonical.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
@@ -79,7 +80,8 @@ export class DockerVllmRuntime implements Runtime {
   readonly kind = 'docker-vllm';
   readonly #o: DockerVllmRuntimeOptions;
   readonly #sup: ContainerSupervisor;
-  readonly #listeners = new Set<(s: RuntimeStatus) => void>();
+  readonly #statusChanged: Emitter<RuntimeStatus>;
+  readonly onStatus: Event<RuntimeStatus>;
   #status: RuntimeStatus;
   #planHash: string | null = null;
   #plan: RuntimePlan | null = null;
@@ -90,6 +92,10 @@ export class DockerVllmRuntime implements Runtime {
 
   constructor(opts: DockerVllmRuntimeOptions) {
     this.#o = opts;
+    this.#statusChanged = new Emitter({
+      onListenerError: warnListenerErrors(opts.logger, 'runtime status'),
+    });
+    this.onStatus = this.#statusChanged.event;
     this.#sup = new ContainerSupervisor({
       clients: opts.clients,
       clock: opts.clock,
@@ -106,11 +112,6 @@ export class DockerVllmRuntime implements Runtime {
 
   status(): RuntimeStatus {
     return this.#status;
-  }
-
-  onStatus(listener: (s: RuntimeStatus) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   /** The running container (for tests and the dashboard). */
@@ -282,12 +283,12 @@ export class DockerVllmRuntime implements Runtime {
 
   #waitReady(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const off = this.onStatus((s) => {
+      const sub = this.onStatus((s) => {
         if (s.state === 'ready') resolve();
         else if (s.state === 'failed' || s.state === 'stopped')
           reject(new RuntimeError(s.detail, 'failed'));
         else return;
-        off();
+        sub.dispose();
       });
     });
   }
@@ -331,7 +332,7 @@ export class DockerVllmRuntime implements Runtime {
     if (prev.state === next.state && prev.detail === next.detail && prev.version === next.version)
       return;
     this.#status = next;
-    for (const l of [...this.#listeners]) l(next);
+    this.#statusChanged.fire(next);
   }
 
   #make(state: RuntimeState, detail: string): RuntimeStatus {

@@ -1,3 +1,5 @@
+import { Emitter, type Event, type ListenerErrorHandler } from '../../base/event.js';
+
 export type SupervisorState =
   'stopped' | 'starting' | 'loading' | 'ready' | 'unhealthy' | 'restarting' | 'failed';
 
@@ -21,29 +23,31 @@ export class SupervisorStatusBox {
     hostPort: null,
     restarts: 0,
   };
-  readonly #listeners = new Set<(s: SupervisorStatus) => void>();
+  readonly #changed: Emitter<SupervisorStatus>;
+  /** Fires on every change of state, detail or fix. */
+  readonly onChange: Event<SupervisorStatus>;
+
+  constructor(onListenerError?: ListenerErrorHandler) {
+    this.#changed = new Emitter({ onListenerError });
+    this.onChange = this.#changed.event;
+  }
 
   set(next: SupervisorStatus): void {
     const prev = this.current;
     if (prev.state === next.state && prev.detail === next.detail && prev.fix === next.fix) return;
     this.current = next;
-    for (const l of [...this.#listeners]) l(next);
-  }
-
-  subscribe(listener: (s: SupervisorStatus) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#changed.fire(next);
   }
 
   /** Resolves when the state becomes `ready`; rejects on `failed` or `stopped`. */
   waitForReady(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const off = this.subscribe((s) => {
+      const sub = this.onChange((s) => {
         if (s.state === 'ready') {
-          off();
+          sub.dispose();
           resolve();
         } else if (s.state === 'failed' || s.state === 'stopped') {
-          off();
+          sub.dispose();
           reject(Object.assign(new Error(s.detail), { fix: s.fix, state: s.state }));
         }
       });

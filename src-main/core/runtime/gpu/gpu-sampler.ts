@@ -1,3 +1,4 @@
+import { Emitter, warnListenerErrors, type Event } from '../../base/event.js';
 import type { Clock, TimerHandle } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import {
@@ -54,7 +55,9 @@ export class GpuSampler {
   #restartTimer: TimerHandle | null = null;
   #latest = new Map<number, GpuSample>();
   #history: GpuSample[] = [];
-  #listeners = new Set<(s: GpuSample) => void>();
+  readonly #sampled: Emitter<GpuSample>;
+  /** Fires for every sample of every GPU. */
+  readonly onSample: Event<GpuSample>;
   #restarts = 0;
 
   constructor(opts: GpuSamplerOptions) {
@@ -67,6 +70,8 @@ export class GpuSampler {
       ...opts,
     };
     this.#fields = opts.legacyFields ? GPU_QUERY_FIELDS_LEGACY : GPU_QUERY_FIELDS;
+    this.#sampled = new Emitter({ onListenerError: warnListenerErrors(opts.logger, 'GPU sample') });
+    this.onSample = this.#sampled.event;
   }
 
   start(): void {
@@ -96,11 +101,6 @@ export class GpuSampler {
   /** How many times the nvidia-smi process was started again after dying. */
   get restarts(): number {
     return this.#restarts;
-  }
-
-  onSample(listener: (s: GpuSample) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
   }
 
   #spawn(): void {
@@ -168,12 +168,6 @@ export class GpuSampler {
     this.#latest.set(sample.index, sample);
     this.#history.push(sample);
     if (this.#history.length > this.#o.historySize) this.#history.shift();
-    for (const l of this.#listeners) {
-      try {
-        l(sample);
-      } catch (err) {
-        this.#o.logger.warn('A GPU sample listener failed', { error: String(err) });
-      }
-    }
+    this.#sampled.fire(sample);
   }
 }

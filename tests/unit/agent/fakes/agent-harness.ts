@@ -78,7 +78,7 @@ export async function makeAgent(
     options: { registerRetry: { baseMs: 1000, maxMs: 4000 }, ...parts.options },
   });
   const states: string[] = [];
-  agent.subscribe((s) => states.push(s.name));
+  agent.onStateChange(({ state }) => states.push(state.name));
   return {
     agent,
     io,

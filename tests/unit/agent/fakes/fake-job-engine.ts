@@ -1,3 +1,5 @@
+import { Emitter } from '../../../../src-main/core/base/event.js';
+import { surfaceListenerErrors } from '../../../helpers/listener-errors.js';
 import type { JobEngineApi, JobEvent } from '../../../../src-main/core/jobs/job-engine-api.js';
 import type { ConfigSnapshot, Job } from '../../../../src-main/core/protocol/index.js';
 
@@ -8,7 +10,8 @@ export class FakeJobEngine implements JobEngineApi {
   readonly configs: { serial: number; digest: string }[] = [];
   readonly appliedDigests: string[] = [];
   inFlight = 0;
-  private readonly listeners = new Set<(e: JobEvent) => void>();
+  private readonly events = new Emitter<JobEvent>(surfaceListenerErrors);
+  readonly onEvent = this.events.event;
 
   handleAssign(job: Job): void {
     this.calls.push(`assign:${job.job_id}`);
@@ -44,9 +47,5 @@ export class FakeJobEngine implements JobEngineApi {
   }
   counters() {
     return { in_flight: this.inFlight, completed_total: 7, failed_total: 1 };
-  }
-  onEvent(listener: (e: JobEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 }

@@ -1,9 +1,10 @@
-import { EventEmitter } from 'node:events';
+import { Emitter } from '../../../../src-main/core/base/event.js';
 import type {
+  DisconnectInfo,
   JobLinkApi,
-  JobLinkEvents,
   JobLinkOptions,
   JobLinkState,
+  SessionInfo,
 } from '../../../../src-main/core/network/job-link.js';
 import type {
   NetworkMessageDraft,
@@ -12,10 +13,17 @@ import type {
   NodeStatus,
 } from '../../../../src-main/core/protocol/index.js';
 import { PROTOCOL_VERSION, NetworkMessage } from '../../../../src-main/core/protocol/index.js';
+import { surfaceListenerErrors } from '../../../helpers/listener-errors.js';
 
 /** A JobLink without sockets: the test opens, drops and feeds it. */
-export class FakeLink extends EventEmitter<JobLinkEvents> implements JobLinkApi {
+export class FakeLink implements JobLinkApi {
   state: JobLinkState = 'idle';
+  readonly #connected = new Emitter<SessionInfo>(surfaceListenerErrors);
+  readonly #disconnected = new Emitter<DisconnectInfo>(surfaceListenerErrors);
+  readonly #message = new Emitter<NetworkMessage>(surfaceListenerErrors);
+  readonly onConnected = this.#connected.event;
+  readonly onDisconnected = this.#disconnected.event;
+  readonly onMessage = this.#message.event;
   readonly sent: { type: string; body: unknown }[] = [];
   readonly calls: string[] = [];
 
@@ -23,9 +31,7 @@ export class FakeLink extends EventEmitter<JobLinkEvents> implements JobLinkApi 
     readonly opts: JobLinkOptions,
     /** The digest session_ready announces (the network's current one). */
     private readonly networkDigest: () => string = () => `sha256:${'0'.repeat(64)}`,
-  ) {
-    super();
-  }
+  ) {}
 
   start(): void {
     this.calls.push('start');
@@ -55,11 +61,11 @@ export class FakeLink extends EventEmitter<JobLinkEvents> implements JobLinkApi 
   open(status: NodeStatus, configDigest = this.networkDigest(), answerChallenge = true): void {
     if (answerChallenge) this.opts.sessionParams();
     this.state = 'ready';
-    this.emit('connected', { sessionId: 's-1', status, configDigest });
+    this.#connected.fire({ sessionId: 's-1', status, configDigest });
   }
   drop(reason = 'test drop', code = 1006, willReconnect = true): void {
     this.state = willReconnect ? 'connecting' : 'stopped';
-    this.emit('disconnected', {
+    this.#disconnected.fire({
       code,
       reason,
       willReconnect,
@@ -68,6 +74,6 @@ export class FakeLink extends EventEmitter<JobLinkEvents> implements JobLinkApi 
     });
   }
   deliver(msg: NetworkMessageDraft): void {
-    this.emit('message', NetworkMessage.parse({ v: PROTOCOL_VERSION, ...msg }));
+    this.#message.fire(NetworkMessage.parse({ v: PROTOCOL_VERSION, ...msg }));
   }
 }

@@ -1,3 +1,5 @@
+import { Emitter } from '../../../../src-main/core/base/event.js';
+import { surfaceListenerErrors } from '../../../helpers/listener-errors.js';
 import type {
   InferenceResult,
   Runtime,
@@ -26,7 +28,8 @@ export class FakeRuntime implements Runtime {
     servedModels: [],
     simulated: true,
   };
-  private readonly listeners = new Set<(s: RuntimeStatus) => void>();
+  private readonly statusChanged = new Emitter<RuntimeStatus>(surfaceListenerErrors);
+  readonly onStatus = this.statusChanged.event;
 
   async apply(plan: RuntimePlan): Promise<void> {
     if (this.failApply) throw new Error(this.failApply);
@@ -50,13 +53,8 @@ export class FakeRuntime implements Runtime {
     throw new Error('FakeRuntime does not infer');
   }
 
-  onStatus(listener: (s: RuntimeStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   setStatus(patch: Partial<RuntimeStatus>): void {
     this.current = { ...this.current, ...patch };
-    for (const l of this.listeners) l(this.current);
+    this.statusChanged.fire(this.current);
   }
 }
