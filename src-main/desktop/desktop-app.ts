@@ -1,7 +1,7 @@
 import { APP_INDEX_URL } from './app-protocol.js';
 import type { NodeStateDto, SettingsDto } from '../contract/index.js';
 import type { Clock } from '../service/host-api.js';
-import type { Logger } from '../service/host-api.js';
+import type { Disposable, Logger } from '../service/host-api.js';
 import { COMMAND_NAMES } from '../service/command-args.js';
 import type { EventListener } from '../service/event-hub.js';
 import type {
@@ -33,7 +33,7 @@ export interface DesktopElectron {
 
 /** What the shell needs from the UI service. */
 export interface DesktopService extends CommandRunner {
-  subscribe(listener: EventListener): () => void;
+  subscribe(listener: EventListener): Disposable;
   currentState(): NodeStateDto;
   currentSettings(): SettingsDto;
   shutdown(drainTimeoutMs: number): Promise<void>;

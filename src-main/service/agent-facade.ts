@@ -8,37 +8,36 @@ import type {
   SettingsDto,
   SetupCheckDto,
 } from '../contract/index.js';
+import type { Event } from '../core/base/event.js';
 import type { JobEvent } from '../core/jobs/job-engine-api.js';
 import type { LogEntry } from '../core/logger.js';
 
-type Unsubscribe = () => void;
-
 /**
  * What the UI service needs from the agent. The real `Agent` is adapted to this in
- * `agent-adapter.ts`; tests pass a fake. State, GPU and setup already arrive as contract DTOs so
+ * `agent-host.ts`; tests pass a fake. State, GPU and setup already arrive as contract DTOs so
  * the service does not reach into the agent's internals.
  */
 export interface AgentFacade {
   /** The node's state now, with the reason in plain words. */
   state(): NodeStateDto;
-  onState(listener: (state: NodeStateDto) => void): Unsubscribe;
+  readonly onState: Event<NodeStateDto>;
   /** Resolves once the start was accepted (registering runs on); rejects with a plain reason. */
   start(): Promise<void>;
   /** Stops taking jobs, lets in-flight jobs finish (at most `drainTimeoutMs`), then stops. */
   stop(drainTimeoutMs: number): Promise<void>;
 
-  onJobEvent(listener: (event: JobEvent) => void): Unsubscribe;
+  readonly onJobEvent: Event<JobEvent>;
   counters(): { in_flight: number; completed_total: number; failed_total: number };
-  onLog(listener: (entry: LogEntry) => void): Unsubscribe;
+  readonly onLog: Event<LogEntry>;
 
   gpu(): GpuStateDto;
-  onGpu(listener: (gpu: GpuStateDto) => void): Unsubscribe;
+  readonly onGpu: Event<GpuStateDto>;
   /** Samples at the sampler's own rate (one array per tick, one entry per GPU). */
-  onGpuSamples(listener: (samples: GpuSampleDto[]) => void): Unsubscribe;
+  readonly onGpuSamples: Event<GpuSampleDto[]>;
 
   models(): ModelDto[];
-  onModels(listener: (models: ModelDto[]) => void): Unsubscribe;
-  onProgress(listener: (progress: ProgressDto) => void): Unsubscribe;
+  readonly onModels: Event<ModelDto[]>;
+  readonly onProgress: Event<ProgressDto>;
 
   /** Runs the setup checks (Docker, driver, toolkit, GPU in container, VRAM, disk, network). */
   checkSetup(): Promise<SetupCheckDto[]>;

@@ -10,11 +10,12 @@ import type {
   SetupCheckDto,
 } from '../contract/index.js';
 import type { Agent } from '../core/agent/agent.js';
-import { DisposableStore } from '../core/base/lifecycle.js';
+import { Emitter, warnListenerErrors, type Event } from '../core/base/event.js';
+import { DisposableStore, noopDisposable } from '../core/base/lifecycle.js';
 import type { Clock } from '../core/clock.js';
 import type { VaultDescription } from '../core/identity/vaults/secret-vault.js';
 import type { JobEvent } from '../core/jobs/job-engine-api.js';
-import type { LogEntry } from '../core/logger.js';
+import type { LogEntry, Logger } from '../core/logger.js';
 import type { GpuSample } from '../core/runtime/gpu/gpu-sampler.js';
 import type { Runtime, RuntimeStatus } from '../core/runtime/runtime.js';
 import type { AgentFacade } from './agent-facade.js';
@@ -56,14 +57,14 @@ export interface AgentHostOptions {
   exportKeyBackup: (dir: string) => Promise<string>;
   gpu?: {
     state(): GpuStateDto;
-    onState?(listener: (state: GpuStateDto) => void): () => void;
-    onSample(listener: (sample: GpuSample) => void): () => void;
+    readonly onState?: Event<GpuStateDto>;
+    readonly onSample: Event<GpuSample>;
   };
   setupChecks?: () => Promise<SetupCheckDto[]>;
   onSettings?: (settings: SettingsDto) => void;
+  /** Where a failing listener is reported (default: the process-wide handler). */
+  logger?: Logger;
 }
-
-type Listener<T> = (value: T) => void;
 const NO_RUNTIME = { kind: 'none', state: 'stopped', detail: 'Not started.', simulated: false };
 
 /** Adapts the core Agent (one per run) to the UI service's AgentFacade. */
@@ -76,12 +77,26 @@ export class AgentHost implements AgentFacade {
   private owner: OwnerBinding | null = null;
   private lastState: NodeStateDto;
   private totals = { completed_total: 0, failed_total: 0 };
-  private readonly stateListeners = new Set<Listener<NodeStateDto>>();
-  private readonly jobListeners = new Set<Listener<JobEvent>>();
-  private readonly modelListeners = new Set<Listener<ModelDto[]>>();
-  private readonly progressListeners = new Set<Listener<ProgressDto>>();
+  // Every push to the UI goes through an Emitter: one failing listener cannot stop the others.
+  private readonly stateChanged: Emitter<NodeStateDto>;
+  private readonly jobEvents: Emitter<JobEvent>;
+  private readonly modelsChanged: Emitter<ModelDto[]>;
+  private readonly progressEvents: Emitter<ProgressDto>;
+  readonly onState: Event<NodeStateDto>;
+  readonly onJobEvent: Event<JobEvent>;
+  readonly onModels: Event<ModelDto[]>;
+  readonly onProgress: Event<ProgressDto>;
 
   constructor(private readonly o: AgentHostOptions) {
+    const options = o.logger ? { onListenerError: warnListenerErrors(o.logger, 'node event') } : {};
+    this.stateChanged = new Emitter(options);
+    this.jobEvents = new Emitter(options);
+    this.modelsChanged = new Emitter(options);
+    this.progressEvents = new Emitter(options);
+    this.onState = this.stateChanged.event;
+    this.onJobEvent = this.jobEvents.event;
+    this.onModels = this.modelsChanged.event;
+    this.onProgress = this.progressEvents.event;
     this.lastState = this.idleState('stopped', 'The node is stopped. Press Start to serve jobs.');
   }
 
@@ -94,10 +109,6 @@ export class AgentHost implements AgentFacade {
 
   state(): NodeStateDto {
     return this.lastState;
-  }
-  onState(listener: Listener<NodeStateDto>): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
   }
 
   start(): Promise<void> {
@@ -118,10 +129,6 @@ export class AgentHost implements AgentFacade {
     this.publish(run);
   }
 
-  onJobEvent(listener: Listener<JobEvent>): () => void {
-    this.jobListeners.add(listener);
-    return () => this.jobListeners.delete(listener);
-  }
   counters() {
     const live = this.run?.agent.counters() ?? {
       in_flight: 0,
@@ -134,9 +141,7 @@ export class AgentHost implements AgentFacade {
       failed_total: this.totals.failed_total + live.failed_total,
     };
   }
-  onLog(listener: Listener<LogEntry>): () => void {
-    return this.o.logs.on(listener);
-  }
+  readonly onLog: Event<LogEntry> = (listener, store) => this.o.logs.onEntry(listener, store);
 
   gpu(): GpuStateDto {
     return (
@@ -148,12 +153,10 @@ export class AgentHost implements AgentFacade {
       }
     );
   }
-  onGpu(listener: Listener<GpuStateDto>): () => void {
-    return this.o.gpu?.onState?.(listener) ?? (() => undefined);
-  }
-  onGpuSamples(listener: Listener<GpuSampleDto[]>): () => void {
-    return this.o.gpu?.onSample((s) => listener([toSampleDto(s)])) ?? (() => undefined);
-  }
+  readonly onGpu: Event<GpuStateDto> = (listener, store) =>
+    this.o.gpu?.onState?.(listener, store) ?? noopDisposable;
+  readonly onGpuSamples: Event<GpuSampleDto[]> = (listener, store) =>
+    this.o.gpu?.onSample((s) => listener([toSampleDto(s)]), store) ?? noopDisposable;
 
   models(): ModelDto[] {
     const verified = this.run?.agent.config.snapshot();
@@ -170,17 +173,10 @@ export class AgentHost implements AgentFacade {
       sizeBytes: m.files.reduce((sum, f) => sum + f.size, 0),
     }));
   }
-  onModels(listener: Listener<ModelDto[]>): () => void {
-    this.modelListeners.add(listener);
-    return () => this.modelListeners.delete(listener);
-  }
-  onProgress(listener: Listener<ProgressDto>): () => void {
-    this.progressListeners.add(listener);
-    return () => this.progressListeners.delete(listener);
-  }
+
   /** Image pulls and model downloads, reported by the host's runtime. */
   reportProgress(progress: ProgressDto): void {
-    this.progressListeners.forEach((l) => l(progress));
+    this.progressEvents.fire(progress);
   }
 
   async checkSetup(): Promise<SetupCheckDto[]> {
@@ -233,7 +229,7 @@ export class AgentHost implements AgentFacade {
       this.publish(run);
       this.emitModels();
     }, subs);
-    run.agent.onJobEvent((e) => this.jobListeners.forEach((l) => l(e)), subs);
+    run.agent.onJobEvent((e) => this.jobEvents.fire(e), subs);
   }
 
   /** Keeps the finished run's totals and detaches from it. */
@@ -287,12 +283,12 @@ export class AgentHost implements AgentFacade {
   private emitState(next: NodeStateDto): void {
     if (JSON.stringify(next) === JSON.stringify(this.lastState)) return;
     this.lastState = next;
-    this.stateListeners.forEach((l) => l(next));
+    this.stateChanged.fire(next);
   }
 
   private emitModels(): void {
     const models = this.models();
-    this.modelListeners.forEach((l) => l(models));
+    this.modelsChanged.fire(models);
   }
 }
 

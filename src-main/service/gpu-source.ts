@@ -1,4 +1,5 @@
 import type { GpuStateDto } from '../contract/index.js';
+import { Emitter, warnListenerErrors, type Event } from '../core/base/event.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { probeGpus, type GpuProbe, type RunFn } from '../core/runtime/gpu/gpu-probe.js';
@@ -27,25 +28,26 @@ export class GpuSource {
   };
   private sampler: GpuSampler | null = null;
   private stopped = false;
-  private readonly stateListeners = new Set<(s: GpuStateDto) => void>();
-  private readonly sampleListeners = new Set<(s: GpuSample) => void>();
+  private readonly stateChanged: Emitter<GpuStateDto>;
+  private readonly sampled: Emitter<GpuSample>;
+  /** Fires when the probe's answer changes. */
+  readonly onState: Event<GpuStateDto>;
+  /** Fires for every sample of every GPU. */
+  readonly onSample: Event<GpuSample>;
   /** Resolves once the probe finished (for tests and for hosts that want to wait). */
   readonly ready: Promise<void>;
 
   constructor(private readonly o: GpuSourceOptions) {
+    const onListenerError = warnListenerErrors(o.logger, 'GPU');
+    this.stateChanged = new Emitter({ onListenerError });
+    this.sampled = new Emitter({ onListenerError });
+    this.onState = this.stateChanged.event;
+    this.onSample = this.sampled.event;
     this.ready = this.probe();
   }
 
   state(): GpuStateDto {
     return this.current;
-  }
-  onState(listener: (s: GpuStateDto) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
-  }
-  onSample(listener: (s: GpuSample) => void): () => void {
-    this.sampleListeners.add(listener);
-    return () => this.sampleListeners.delete(listener);
   }
   /** Live samples for heartbeats (core's GpuStatusSampler reads `latest`). */
   latest(): GpuSample[] {
@@ -99,12 +101,12 @@ export class GpuSource {
       legacyFields: probe.legacyFields,
       ...(this.o.intervalMs ? { intervalMs: this.o.intervalMs } : {}),
     });
-    this.sampler.onSample((s) => this.sampleListeners.forEach((l) => l(s)));
+    this.sampler.onSample((s) => this.sampled.fire(s));
     this.sampler.start();
   }
 
   private set(next: GpuStateDto): void {
     this.current = next;
-    this.stateListeners.forEach((l) => l(next));
+    this.stateChanged.fire(next);
   }
 }

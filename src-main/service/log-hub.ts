@@ -1,3 +1,4 @@
+import { Emitter, type Event, type Listener } from '../core/base/event.js';
 import type { LogEntry, LogSink } from '../core/logger.js';
 import { RingBuffer } from './ring-buffer.js';
 
@@ -11,8 +12,12 @@ export const LOG_HUB_BACKLOG = 1_000;
  * still shows how it began.
  */
 export class LogHub {
-  private readonly listeners = new Set<(entry: LogEntry) => void>();
   private readonly backlog: RingBuffer<LogEntry>;
+  // A failing listener is reported on stderr, never through the logger: that would feed the
+  // failure back into this hub (and into the same listener).
+  private readonly entries = new Emitter<LogEntry>({
+    onListenerError: (error) => console.error('A log listener failed:', error),
+  });
 
   constructor(backlogLines: number = LOG_HUB_BACKLOG) {
     this.backlog = new RingBuffer(backlogLines);
@@ -20,13 +25,20 @@ export class LogHub {
 
   readonly sink: LogSink = (entry) => {
     this.backlog.push(entry);
-    for (const listener of this.listeners) listener(entry);
+    this.entries.fire(entry);
   };
 
   /** Subscribes; the listener first receives the backlog (oldest first), then each new entry. */
-  on(listener: (entry: LogEntry) => void): () => void {
-    for (const entry of this.backlog.last()) listener(entry);
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  readonly onEntry: Event<LogEntry> = (listener, store) => {
+    replay(this.backlog.last(), listener);
+    return this.entries.event(listener, store);
+  };
+}
+
+function replay(entries: readonly LogEntry[], listener: Listener<LogEntry>): void {
+  try {
+    for (const entry of entries) listener(entry);
+  } catch (error) {
+    console.error('A log listener failed on the backlog:', error);
   }
 }

@@ -201,6 +201,7 @@ export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
   const agent: AgentHost = new AgentHost({
     network: dirs.network,
     clock,
+    logger,
     logs,
     keyProtection: () => vault.describe(),
     gpu,

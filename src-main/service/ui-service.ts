@@ -10,6 +10,8 @@ import type {
   StatsDto,
 } from '../contract/index.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
+import { warnListenerErrors } from '../core/base/event.js';
+import { DisposableStore, type Disposable } from '../core/base/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { AgentFacade, HostActions } from './agent-facade.js';
 import { InvalidCommandError, parseCommandArg } from './command-args.js';
@@ -44,13 +46,14 @@ type Handlers = { [C in CommandName]: (arg: CommandArg<C>) => Promise<CommandRes
  * pushes changes; UIs fetch one snapshot and then apply pushes.
  */
 export class UiService {
-  private readonly hub = new EventHub();
+  private readonly hub: EventHub;
   private readonly jobs: JobTracker;
   private readonly logs: LogBatcher;
   private readonly stats: StatsTracker;
   private readonly gpuHistory: GpuHistory;
   private readonly progress = new Map<string, ProgressDto>();
-  private readonly unsubscribes: (() => void)[] = [];
+  /** Subscriptions to the agent; released on dispose. */
+  private readonly subscriptions = new DisposableStore();
   private setup: SetupCheckDto[] = [];
   private setupRun: Promise<SetupCheckDto[]> | null = null;
   private settingsChain: Promise<unknown> = Promise.resolve();
@@ -63,6 +66,7 @@ export class UiService {
     private settings: SettingsDto,
   ) {
     const { agent, clock } = opts;
+    this.hub = new EventHub({ onListenerError: warnListenerErrors(opts.logger, 'UI transport') });
     this.jobs = new JobTracker(opts.limits?.jobs ?? 200);
     this.stats = new StatsTracker(agent.counters());
     this.gpuHistory = new GpuHistory(opts.limits?.gpuWindowMs ?? 10 * 60_000);
@@ -72,25 +76,24 @@ export class UiService {
       intervalMs: opts.logBatchMs ?? 200,
       push: (lines) => this.hub.emit('logs', lines),
     });
-    this.unsubscribes.push(
-      agent.onState((state) => this.hub.emit('state', state)),
-      agent.onLog((entry) => this.logs.add(entry)),
-      agent.onJobEvent((event) => {
-        this.hub.emit('job', this.jobs.apply(event));
-        if (this.stats.apply(event)) this.pushStats();
-      }),
-      agent.onGpu((gpu) => this.hub.emit('gpu', gpu)),
-      agent.onGpuSamples((samples) => {
-        this.gpuHistory.add(samples, clock.now());
-        this.hub.emit('gpuSamples', samples);
-      }),
-      agent.onModels((models) => this.hub.emit('models', models)),
-      agent.onProgress((p) => {
-        this.progress.set(p.id, p);
-        if (p.state !== 'running') this.trimProgress();
-        this.hub.emit('progress', p);
-      }),
-    );
+    const subs = this.subscriptions;
+    agent.onState((state) => this.hub.emit('state', state), subs);
+    agent.onLog((entry) => this.logs.add(entry), subs);
+    agent.onJobEvent((event) => {
+      this.hub.emit('job', this.jobs.apply(event));
+      if (this.stats.apply(event)) this.pushStats();
+    }, subs);
+    agent.onGpu((gpu) => this.hub.emit('gpu', gpu), subs);
+    agent.onGpuSamples((samples) => {
+      this.gpuHistory.add(samples, clock.now());
+      this.hub.emit('gpuSamples', samples);
+    }, subs);
+    agent.onModels((models) => this.hub.emit('models', models), subs);
+    agent.onProgress((p) => {
+      this.progress.set(p.id, p);
+      if (p.state !== 'running') this.trimProgress();
+      this.hub.emit('progress', p);
+    }, subs);
     // Rates decay with time even when nothing happens, so main re-pushes them (UIs never poll).
     this.statsTimer = clock.setInterval(() => this.pushStats(), opts.statsIntervalMs ?? 1_000);
   }
@@ -104,8 +107,9 @@ export class UiService {
     return new UiService(opts, settings);
   }
 
-  subscribe(listener: EventListener): () => void {
-    return this.hub.subscribe(listener);
+  /** Subscribes a UI transport to every pushed event. */
+  subscribe(listener: EventListener, store?: DisposableStore): Disposable {
+    return this.hub.subscribe(listener, store);
   }
 
   /** Validates the argument (it comes from a UI) and runs the command. Throws on failure. */
@@ -186,7 +190,7 @@ export class UiService {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const off of this.unsubscribes.splice(0)) off();
+    this.subscriptions.dispose();
     if (this.statsTimer !== null) this.opts.clock.clearInterval(this.statsTimer);
     this.statsTimer = null;
     this.logs.dispose();

@@ -83,6 +83,11 @@ export class Emitter<T> implements Disposable {
     return this.#listeners.size > 0;
   }
 
+  /** Current subscriptions (tests use it to prove nothing leaks). */
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
   /** Drops every listener; later subscriptions and fires do nothing. */
   dispose(): void {
     this.#disposed = true;

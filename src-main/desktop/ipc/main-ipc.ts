@@ -6,6 +6,7 @@ import type {
   Events,
 } from '../../contract/index.js';
 import { toReply } from '../../contract/errors.js';
+import { toDisposable, type Disposable } from '../../service/host-api.js';
 import type { IpcMainInvokeEventLike, IpcMainLike, WebContentsLike } from '../electron-like.js';
 import { commandChannel, eventChannel } from './channels.js';
 
@@ -44,17 +45,17 @@ export interface CommandRunner {
   invoke<C extends CommandName>(command: C, arg: unknown): Promise<CommandResult<C>>;
 }
 
-/** Registers every command; returns a function that removes them all. */
+/** Registers every command; disposing the result removes them all. */
 export function registerCommands(
   ipcMain: IpcMainLike,
   service: CommandRunner,
   commands: readonly CommandName[],
   isTrusted: SenderCheck,
-): () => void {
+): Disposable {
   for (const command of commands) {
     handle(ipcMain, command, (arg) => service.invoke(command, arg), isTrusted);
   }
-  return () => commands.forEach((c) => ipcMain.removeHandler(commandChannel(c)));
+  return toDisposable(() => commands.forEach((c) => ipcMain.removeHandler(commandChannel(c))));
 }
 
 /** Pushes one event to a window; a closed window is skipped silently. */

@@ -5,13 +5,14 @@ import { WS_CLOSE } from '../../contract/ws-frames.js';
 import type { Logger } from '../../core/logger.js';
 import { InvalidCommandError, isCommandName } from '../../service/command-args.js';
 import type { EventListener } from '../../service/event-hub.js';
+import type { Disposable } from '../../service/host-api.js';
 import { AuthFrameSchema, CommandFrameSchema, encodeFrame, parseJsonFrame } from './frames.js';
 import { tokensEqual } from './token.js';
 
 /** What the bridge needs from the UI service. */
 export interface BridgeService {
   invoke<C extends CommandName>(command: C, arg: unknown): Promise<unknown>;
-  subscribe(listener: EventListener): () => void;
+  subscribe(listener: EventListener): Disposable;
 }
 
 export interface BridgeOptions {
@@ -33,7 +34,7 @@ export interface BridgeOptions {
 /** One WebSocket client: waits for the token, then runs commands and receives every event. */
 export function serveBridgeClient(socket: WebSocket, opts: BridgeOptions): void {
   let authed = false;
-  let unsubscribe: (() => void) | null = null;
+  let subscription: Disposable | null = null;
 
   const send = (text: string) => {
     if (socket.readyState !== socket.OPEN) return;
@@ -71,7 +72,7 @@ export function serveBridgeClient(socket: WebSocket, opts: BridgeOptions): void 
         return;
       }
       authed = true;
-      unsubscribe = opts.service.subscribe(onEvent);
+      subscription = opts.service.subscribe(onEvent);
       send(encodeFrame({ ready: true, host: 'headless' }));
       return;
     }
@@ -90,8 +91,8 @@ export function serveBridgeClient(socket: WebSocket, opts: BridgeOptions): void 
   socket.on('close', () => {
     clearTimeout(authTimer);
     opts.settled?.();
-    unsubscribe?.();
-    unsubscribe = null;
+    subscription?.dispose();
+    subscription = null;
   });
   socket.on('error', (err) => {
     opts.logger.debug('Dashboard client socket error.', { error: err.message });

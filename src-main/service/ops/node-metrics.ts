@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { NodeStateDto, NodeStateName } from '../../contract/index.js';
-import { DisposableStore, toDisposable, type Disposable } from '../../core/base/lifecycle.js';
+import type { Event } from '../../core/base/event.js';
+import { DisposableStore, type Disposable } from '../../core/base/lifecycle.js';
 import type { Clock } from '../../core/clock.js';
 import type { JobEvent } from '../../core/jobs/job-engine-api.js';
 import type { GpuSample } from '../../core/runtime/gpu/gpu-sampler.js';
@@ -10,7 +11,7 @@ import type { RuntimeMetrics } from '../../core/runtime/runtime.js';
 export interface MetricsSources {
   clock: Clock;
   state(): NodeStateDto;
-  onJobEvent(listener: (e: JobEvent) => void): () => void;
+  readonly onJobEvent: Event<JobEvent>;
   gpuSamples(): GpuSample[];
   /** When the network last answered a heartbeat (null: not yet in this run). */
   heartbeatAt(): number | null;
@@ -123,7 +124,7 @@ export class NodeMetrics implements Disposable {
       buckets: BUCKETS,
       registers,
     });
-    const off = s.onJobEvent((e) => {
+    s.onJobEvent((e) => {
       if (e.test) return;
       if (e.kind === 'received') {
         if (this.received.size >= MAX_OPEN) this.received.clear();
@@ -140,8 +141,7 @@ export class NodeMetrics implements Disposable {
       const ms = e.durationMs ?? (since !== undefined ? e.at - since : undefined);
       if (ms !== undefined) latency.observe({ outcome: e.kind }, ms / 1000);
       if (e.runtimeMs !== undefined) runtime.observe(e.runtimeMs / 1000);
-    });
-    this.subs.add(toDisposable(off));
+    }, this.subs);
   }
 
   private gpuGauges(s: MetricsSources, registers: Registry[]): void {

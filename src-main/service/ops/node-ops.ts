@@ -26,7 +26,7 @@ export async function startNodeOps(
   const metrics = new NodeMetrics({
     clock: s.clock,
     state: () => s.agent.state(),
-    onJobEvent: (l) => s.agent.onJobEvent(l),
+    onJobEvent: s.agent.onJobEvent,
     gpuSamples: () => s.gpu.latest(),
     heartbeatAt: s.heartbeatAt,
     runtimeMetrics: s.runtimeMetrics,

@@ -11,9 +11,10 @@ import type {
   SettingsDto,
   StatsDto,
 } from '../../../src-main/contract/index.js';
+import type { Disposable } from '../../../src-main/core/base/lifecycle.js';
+import { EventHub, type EventListener } from '../../../src-main/service/event-hub.js';
+import { surfaceListenerErrors } from '../../helpers/listener-errors.js';
 import * as data from './fake-node-data.js';
-
-type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
 export class FakeNodeService {
   node: NodeStateDto;
@@ -28,7 +29,7 @@ export class FakeNodeService {
   settings: SettingsDto;
   jobs: JobDto[] = [];
   logs: LogLineDto[] = [];
-  readonly #listeners = new Set<Listener>();
+  readonly #hub = new EventHub(surfaceListenerErrors);
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #loops: ReturnType<typeof setInterval>[] = [];
   #seq = 0;
@@ -49,13 +50,12 @@ export class FakeNodeService {
     for (let i = 0; i < 200; i++) this.logs.push(data.logLine(this.#seq++, now - (200 - i) * 500));
   }
 
-  subscribe(listener: Listener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  subscribe(listener: EventListener): Disposable {
+    return this.#hub.subscribe(listener);
   }
 
   emit<E extends EventName>(event: E, payload: Events[E]): void {
-    for (const l of this.#listeners) l(event, payload);
+    this.#hub.emit(event, payload);
   }
 
   /** Pushes `count` log lines in batches, as the real service does. */

@@ -35,7 +35,9 @@ describe('Emitter', () => {
     const fn = vi.fn();
     const first = emitter.event(fn);
     emitter.event(fn);
+    expect(emitter.listenerCount).toBe(2);
     first.dispose();
+    expect(emitter.listenerCount).toBe(1);
     emitter.fire(7);
     expect(fn).toHaveBeenCalledTimes(1);
   });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Events } from '../../../src-main/contract/index.js';
 import { BridgeError, bridgeFromPreload } from '../../../src-main/contract/errors.js';
+import type { Disposable } from '../../../src-main/core/base/lifecycle.js';
 import { silentLogger } from '../../../src-main/core/logger.js';
 import { commandChannel } from '../../../src-main/desktop/ipc/channels.js';
 import {
@@ -20,7 +21,7 @@ let agent: FakeAgent;
 let service: UiService;
 let ipcMain: FakeIpcMain;
 let contents: FakeWebContents;
-let unregister: () => void;
+let registered: Disposable;
 
 beforeEach(async () => {
   agent = new FakeAgent();
@@ -33,7 +34,7 @@ beforeEach(async () => {
   });
   ipcMain = new FakeIpcMain();
   contents = new FakeWebContents();
-  unregister = registerCommands(ipcMain, service, COMMAND_NAMES, sameFileSender(INDEX));
+  registered = registerCommands(ipcMain, service, COMMAND_NAMES, sameFileSender(INDEX));
   service.subscribe((event, payload) => pushEvent(contents, event, payload));
 });
 
@@ -42,7 +43,7 @@ afterEach(() => service.dispose());
 describe('IPC wiring', () => {
   it('registers one handler per contract command, all removable', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual(COMMAND_NAMES.map(commandChannel).sort());
-    unregister();
+    registered.dispose();
     expect(ipcMain.handlers.size).toBe(0);
   });
 

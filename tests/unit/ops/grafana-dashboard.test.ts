@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src-main/core/clock.js';
+import { noEvent } from '../../../src-main/core/base/event.js';
 import { NodeMetrics } from '../../../src-main/service/ops/node-metrics.js';
 
 const dashboard = JSON.parse(readFileSync('deploy/grafana/resultity-fleet.json', 'utf8')) as {
@@ -13,7 +14,7 @@ describe('Grafana fleet dashboard', () => {
     const metrics = new NodeMetrics({
       clock: systemClock,
       state: () => ({ state: 'active', config: { serial: 1 } }) as never,
-      onJobEvent: () => () => undefined,
+      onJobEvent: noEvent,
       gpuSamples: () => [],
       heartbeatAt: () => null,
       runtimeMetrics: async () => null,

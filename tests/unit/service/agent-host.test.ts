@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
-import { createLogger } from '../../../src-main/core/logger.js';
+import { createLogger, type LogEntry } from '../../../src-main/core/logger.js';
 import { AgentHost } from '../../../src-main/service/agent-host.js';
 import { LogHub } from '../../../src-main/service/log-hub.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
@@ -9,9 +9,11 @@ import { FakeRun } from './fake-run.js';
 function host(runs: FakeRun[], opts: { failCreate?: Error } = {}) {
   const logs = new LogHub();
   const saved: unknown[] = [];
+  const warnings: LogEntry[] = [];
   const h = new AgentHost({
     network: 'local',
     clock: new ManualClock(),
+    logger: createLogger([(e) => warnings.push(e)]),
     logs,
     createRun: async () => {
       if (opts.failCreate) throw opts.failCreate;
@@ -29,7 +31,7 @@ function host(runs: FakeRun[], opts: { failCreate?: Error } = {}) {
     owner: { load: async () => null, save: async (b) => void saved.push(b) },
     exportKeyBackup: async (dir) => `${dir}/backup.json`,
   });
-  return { h, logs, saved };
+  return { h, logs, saved, warnings };
 }
 
 describe('AgentHost', () => {
@@ -62,6 +64,32 @@ describe('AgentHost', () => {
     expect(h.models()).toEqual([
       expect.objectContaining({ servedName: 'qwen', installed: true, sizeBytes: 15 }),
     ]);
+  });
+
+  it('isolates listeners: a throwing one is logged and the others still get every push', async () => {
+    const runs: FakeRun[] = [];
+    const { h, warnings } = host(runs);
+    h.onState(() => {
+      throw new Error('a broken window');
+    });
+    h.onJobEvent(() => {
+      throw new Error('a broken tracker');
+    });
+    const states: string[] = [];
+    const jobs: string[] = [];
+    h.onState((s) => states.push(s.state));
+    h.onJobEvent((e) => jobs.push(e.jobId));
+    await h.start();
+    runs[0]!.set('active', 'serving jobs');
+    runs[0]!.job({ kind: 'completed', jobId: 'a', model: 'qwen', at: 1 });
+    expect(states).toEqual(['initialised', 'registering', 'active']);
+    expect(jobs).toEqual(['a']);
+    expect(warnings.map((w) => [w.level, w.message, w.fields?.error])).toContainEqual([
+      'warn',
+      'A node event listener failed',
+      'a broken tracker',
+    ]);
+    expect(warnings.filter((w) => w.fields?.error === 'a broken window')).toHaveLength(3);
   });
 
   it('Stop drains through the run; Start after Stop composes a fresh run and keeps totals', async () => {

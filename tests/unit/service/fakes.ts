@@ -8,22 +8,19 @@ import type {
   SettingsDto,
   SetupCheckDto,
 } from '../../../src-main/contract/index.js';
+import { Emitter } from '../../../src-main/core/base/event.js';
 import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
 import type { LogEntry } from '../../../src-main/core/logger.js';
 import type { AgentFacade, HostActions } from '../../../src-main/service/agent-facade.js';
-
-type Listeners<T> = Set<(value: T) => void>;
+import { surfaceListenerErrors } from '../../helpers/listener-errors.js';
 
 function emitter<T>() {
-  const set: Listeners<T> = new Set();
+  const e = new Emitter<T>(surfaceListenerErrors);
   return {
-    on: (l: (value: T) => void) => {
-      set.add(l);
-      return () => set.delete(l);
-    },
-    emit: (value: T) => set.forEach((l) => l(value)),
+    on: e.event,
+    emit: (value: T) => e.fire(value),
     get count() {
-      return set.size;
+      return e.listenerCount;
     },
   };
 }
@@ -74,7 +71,7 @@ export class FakeAgent implements AgentFacade {
     this.current = { ...this.current, ...partial };
     this.stateEv.emit(this.current);
   }
-  onState = (l: (s: NodeStateDto) => void) => this.stateEv.on(l);
+  onState = this.stateEv.on;
   async start() {
     this.calls.push('start');
     if (this.failStart) throw this.failStart;
@@ -85,21 +82,21 @@ export class FakeAgent implements AgentFacade {
     await this.stopGate;
     this.setState({ state: 'stopped', reason: 'Stopped by you.' });
   }
-  onJobEvent = (l: (e: JobEvent) => void) => this.jobEv.on(l);
+  onJobEvent = this.jobEv.on;
   counters() {
     return this.countersValue;
   }
-  onLog = (l: (e: LogEntry) => void) => this.logEv.on(l);
+  onLog = this.logEv.on;
   gpu() {
     return this.gpuValue;
   }
-  onGpu = (l: (g: GpuStateDto) => void) => this.gpuEv.on(l);
-  onGpuSamples = (l: (s: GpuSampleDto[]) => void) => this.samplesEv.on(l);
+  onGpu = this.gpuEv.on;
+  onGpuSamples = this.samplesEv.on;
   models() {
     return this.modelsValue;
   }
-  onModels = (l: (m: ModelDto[]) => void) => this.modelsEv.on(l);
-  onProgress = (l: (p: ProgressDto) => void) => this.progressEv.on(l);
+  onModels = this.modelsEv.on;
+  onProgress = this.progressEv.on;
   async checkSetup() {
     this.calls.push('checkSetup');
     return this.setupResult;

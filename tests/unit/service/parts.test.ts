@@ -28,16 +28,16 @@ describe('LogHub', () => {
     const log = createLogger([hub.sink], { source: 'headless' });
     for (let i = 1; i <= 5; i++) log.info(`line ${i}`);
     const seen: string[] = [];
-    const off = hub.on((e) => seen.push(e.message));
+    const sub = hub.onEntry((e) => seen.push(e.message));
     expect(seen).toEqual(['line 3', 'line 4', 'line 5']);
     log.warn('line 6');
     expect(seen).toEqual(['line 3', 'line 4', 'line 5', 'line 6']);
-    off();
+    sub.dispose();
     log.info('line 7');
     expect(seen).toHaveLength(4);
     // The next dashboard gets the backlog again, bounded.
     const again: string[] = [];
-    hub.on((e) => again.push(e.message));
+    hub.onEntry((e) => again.push(e.message));
     expect(again).toEqual(['line 5', 'line 6', 'line 7']);
   });
 });
