@@ -95,6 +95,21 @@ export default tseslint.config(
     rules: { 'local/layers': ['error', { root: import.meta.dirname, layers: LAYERS }] },
   },
   {
+    // One way to subscribe: core/base's Emitter (listeners isolated, Disposable subscriptions).
+    files: ['src-main/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        ...['node:events', 'events'].map((name) => ({
+          name,
+          importNames: ['EventEmitter'],
+          message:
+            'Use Emitter/Event from src-main/core/base/event.ts: subscriptions are Disposables and a throwing listener cannot stop the others.',
+        })),
+      ],
+    },
+  },
+  {
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': [

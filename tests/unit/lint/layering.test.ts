@@ -11,10 +11,11 @@ beforeAll(() => {
   eslint = new ESLint({ cwd: ROOT });
 });
 
-async function problems(file: string, code: string): Promise<string[]> {
+async function problems(file: string, code: string, ...rules: string[]): Promise<string[]> {
+  const wanted = new Set(['local/layers', 'no-restricted-imports', ...rules]);
   const [result] = await eslint.lintText(code, { filePath: resolve(ROOT, file) });
   return (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'local/layers' || m.ruleId === 'no-restricted-imports')
+    .filter((m) => m.ruleId !== null && wanted.has(m.ruleId))
     .map((m) => `${m.ruleId}: ${m.message}`);
 }
 
@@ -112,6 +113,20 @@ describe('layer table (eslint local/layers)', () => {
     await refused(
       'src-main/core/layer-probe.ts',
       `export type T = import('../service/index.js').UiService;\n`,
+    );
+  });
+
+  it('src-main subscribes through core/base, not a Node EventEmitter', async () => {
+    const f = 'src-main/service/layer-probe.ts';
+    const found = await problems(
+      f,
+      "import { EventEmitter } from 'node:events';\nexport class X extends EventEmitter {}\n",
+      '@typescript-eslint/no-restricted-imports',
+    );
+    expect(found).toHaveLength(1);
+    await accepted(
+      f,
+      `import { Emitter } from '../core/base/event.js';\nexport const e = new Emitter();\n`,
     );
   });
 
