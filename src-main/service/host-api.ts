@@ -3,7 +3,7 @@
 // between a host and the core stays one reviewed list.
 export type { AgentState } from '../core/agent/state-machine.js';
 export type { ComposedNode } from '../core/agent/compose-node.js';
-export { toDisposable, type Disposable } from '../core/base/lifecycle.js';
+export { DisposableStore, toDisposable, type Disposable } from '../core/base/lifecycle.js';
 export { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 export { PUBLIC_PROFILES, localProfile } from '../core/config/network-profiles.js';
 export {

@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import { DisposableStore, toDisposable } from '../../service/host-api.js';
 import type {
   AutoUpdaterLike,
   ProgressInfoLike,
@@ -59,7 +60,8 @@ export class UpdateController {
   private installViaQuit = false;
   /** The downloaded update whose signature was checked (its file is checked again at install). */
   private downloaded: UpdateInfoLike | null = null;
-  private readonly listeners: Array<[string, (...args: unknown[]) => void]> = [];
+  /** Our listeners on electron-updater's emitter; disposed to detach them all. */
+  private readonly subscriptions = new DisposableStore();
   private current: UpdateStatus;
 
   constructor(deps: UpdateControllerDeps) {
@@ -144,15 +146,14 @@ export class UpdateController {
 
   dispose(): void {
     this.clearTimer();
-    for (const [event, fn] of this.listeners) this.d.updater.removeListener(event, fn);
-    this.listeners.length = 0;
+    this.subscriptions.clear();
     this.started = false;
   }
 
   private listen<A extends unknown[]>(event: string, fn: (...args: A) => void): void {
     const wrapped = fn as unknown as (...args: unknown[]) => void;
-    this.listeners.push([event, wrapped]);
     this.d.updater.on(event, wrapped);
+    this.subscriptions.add(toDisposable(() => this.d.updater.removeListener(event, wrapped)));
   }
 
   private applyAvailability(firstDelay: number): void {
