@@ -1,3 +1,4 @@
+import { Emitter } from '../base/event.js';
 import type { Clock } from '../clock.js';
 import type { Job } from '../protocol/schemas/ws.js';
 import type { StopCause } from './job-runner.js';
@@ -18,7 +19,8 @@ export function newActiveJob(job: Job, receivedAt: number): ActiveJob {
 /** The jobs in flight, and waiting until there are none (drain, shutdown). */
 export class ActiveJobs {
   private readonly jobs = new Map<string, ActiveJob>();
-  private readonly idleWaiters = new Set<() => void>();
+  /** Fires when the last job in flight is removed. */
+  private readonly becameIdle = new Emitter<void>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -40,7 +42,7 @@ export class ActiveJobs {
 
   remove(jobId: string): void {
     if (!this.jobs.delete(jobId)) return;
-    if (this.jobs.size === 0) for (const wake of [...this.idleWaiters]) wake();
+    if (this.jobs.size === 0) this.becameIdle.fire();
   }
 
   /** Stops every running job for `cause` (their streams close). */
@@ -56,12 +58,12 @@ export class ActiveJobs {
     if (this.jobs.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
-        this.idleWaiters.delete(done);
+        sub.dispose();
         this.clock.clearTimeout(timer);
         resolve();
       };
       const timer = this.clock.setTimeout(done, timeoutMs);
-      this.idleWaiters.add(done);
+      const sub = this.becameIdle.event(done);
     });
   }
 }
