@@ -10,6 +10,7 @@ import { packageHeadless } from '../../../deploy/headless/package-headless.js';
 import { DEVNET_MODEL } from '../../../src-main/devnet/io/default-snapshot.js';
 import { startDevnet, type Devnet } from '../../../src-main/devnet/io/devnet.js';
 import { startSimRuntime, type SimRuntime } from '../../../src-main/devnet/sim-runtime/server.js';
+import { KEY_PASSPHRASE_CREDENTIAL } from '../../../src-main/core/identity/index.js';
 import { AGENT_VERSION } from '../../../src-main/headless/version.js';
 import { startProcess, stopAll, waitUntil } from '../../helpers/processes.js';
 import { jsonEvents, rendererForRelease, submitJobs } from '../../helpers/release.js';
@@ -81,12 +82,17 @@ describe('the headless release tarball', () => {
     );
   });
 
-  it('joins a devnet, passes its test task, serves submitted jobs and drains on SIGTERM', async () => {
+  it('joins a devnet with its passphrase as a systemd credential, serves submitted jobs and drains on SIGTERM', async () => {
+    // What systemd's LoadCredential= hands the unit: a private read-only file.
+    const credentials = path.join(work, 'credentials');
+    await mkdir(credentials, { mode: 0o700 });
+    const credential = path.join(credentials, KEY_PASSPHRASE_CREDENTIAL);
+    await writeFile(credential, 'the operator keeps this\n', { mode: 0o400 });
     const node = startProcess({
       name: 'tarball-node',
       command: launcher,
       cwd: work,
-      env: bareEnv(),
+      env: { ...bareEnv(), CREDENTIALS_DIRECTORY: credentials },
       args: [
         '--json',
         '--ops-port',
@@ -103,6 +109,9 @@ describe('the headless release tarball', () => {
       ],
     });
     await node.waitForLine(/"state":"active"/, 30_000);
+    expect(node.output(2000)).toContain(
+      `protected by the systemd credential ${KEY_PASSPHRASE_CREDENTIAL}.`,
+    );
     const ids = await submitJobs(devnet.url, devnet.adminToken, 3);
     await waitUntil(
       () =>
