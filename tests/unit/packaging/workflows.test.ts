@@ -48,7 +48,11 @@ describe('ci.yml', () => {
   });
 
   it('runs on the Debian that .ci/run installs its packages for, with dockerd allowed', () => {
-    expect(read('.ci/run')).toMatch(/apt-get install -y -qq docker\.io docker-registry chromium/);
+    const install =
+      read('.ci/run')
+        .match(/apt-get install -y -qq ([^>\n]+)/)?.[1]
+        .split(/\s+/) ?? [];
+    expect(install).toEqual(expect.arrayContaining(['docker.io', 'docker-registry', 'chromium']));
     expect(job.container).toEqual({ image: 'debian:12', options: '--privileged' });
   });
 
