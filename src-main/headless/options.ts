@@ -23,6 +23,10 @@ export const HeadlessConfig = z.strictObject({
    */
   runtime: z.enum(['docker', 'simulated']).optional(),
   runtimeApiKey: z.string().min(1).optional(),
+  /** With runtimeUrl: write each runtime plan here for a launcher (the Kubernetes pod). */
+  runtimePlanFile: z.string().min(1).optional(),
+  /** With runtimeUrl: the image that runtime runs, checked against the configuration. */
+  runtimeImage: z.string().min(1).optional(),
   /** With runtime 'docker': image repositories allowed besides vLLM's (the operator's call). */
   allowRuntimeImages: z.array(z.string().min(1)).optional(),
   /**
@@ -67,10 +71,11 @@ Runs the Resultity node without a window.
                                      with a SIMULATED runtime)
   --config <file.json>               read these options from a JSON file
                                      (keys: profile, dataDir, runtime, runtimeUrl,
-                                     runtimeApiKey, allowRuntimeImages, modelsVolume,
-                                     modelsDir, runtimeGpu, logLevel, json, ioUrl,
-                                     networkSigner, dashboardPort, dashboardDir, opsPort,
-                                     opsBind, opsTokenFile)
+                                     runtimeApiKey, runtimePlanFile, runtimeImage,
+                                     allowRuntimeImages, modelsVolume, modelsDir,
+                                     runtimeGpu, logLevel, json, ioUrl, networkSigner,
+                                     dashboardPort, dashboardDir, opsPort, opsBind,
+                                     opsTokenFile)
   --data-dir <dir>                   where keys, snapshots and journals live
                                      (default: RESULTITY_DATA_DIR or the user data folder)
   --runtime <docker|simulated>       docker: run vLLM in Docker on this machine's NVIDIA GPU
@@ -78,6 +83,10 @@ Runs the Resultity node without a window.
                                      profile only (its default)
   --runtime-url <url>                or: an OpenAI-compatible endpoint to serve jobs with
   --runtime-api-key <key>            its bearer key (or RESULTITY_RUNTIME_API_KEY)
+  --runtime-plan-file <file>         with --runtime-url: write the model plan of each verified
+                                     configuration here (JSON) for a runtime launcher
+  --runtime-image <repo:tag@digest>  with --runtime-url: the image that runtime runs; the node
+                                     reports when the configuration requires another
   --allow-runtime-image <repository> with --runtime docker: also run images from this
                                      repository (repeatable; or ${EXTRA_RUNTIME_IMAGES_ENV});
                                      by default only vllm/vllm-openai runs, whatever the
@@ -131,6 +140,8 @@ export async function parseOptions(
         runtime: { type: 'string' },
         'runtime-url': { type: 'string' },
         'runtime-api-key': { type: 'string' },
+        'runtime-plan-file': { type: 'string' },
+        'runtime-image': { type: 'string' },
         'allow-runtime-image': { type: 'string', multiple: true },
         'models-volume': { type: 'string' },
         'models-dir': { type: 'string' },
@@ -159,6 +170,8 @@ export async function parseOptions(
     ...(v.runtime !== undefined ? { runtime: v.runtime } : {}),
     ...(v['runtime-url'] !== undefined ? { runtimeUrl: v['runtime-url'] } : {}),
     ...(v['runtime-api-key'] !== undefined ? { runtimeApiKey: v['runtime-api-key'] } : {}),
+    ...(v['runtime-plan-file'] !== undefined ? { runtimePlanFile: v['runtime-plan-file'] } : {}),
+    ...(v['runtime-image'] !== undefined ? { runtimeImage: v['runtime-image'] } : {}),
     ...(v['allow-runtime-image'] !== undefined
       ? { allowRuntimeImages: v['allow-runtime-image'] }
       : {}),
@@ -231,6 +244,11 @@ function checkRuntimeChoice(cfg: HeadlessConfig): void {
   if (cfg.runtime !== undefined && cfg.runtimeUrl !== undefined) {
     throw new UsageError(
       `Pass either --runtime ${cfg.runtime} or --runtime-url, not both: --runtime-url already names the runtime the node uses.`,
+    );
+  }
+  if ((cfg.runtimePlanFile || cfg.runtimeImage) && cfg.runtimeUrl === undefined) {
+    throw new UsageError(
+      '--runtime-plan-file and --runtime-image only apply with --runtime-url: the node manages the other runtimes itself.',
     );
   }
   if (cfg.runtime === 'simulated' && cfg.profile !== 'local') {

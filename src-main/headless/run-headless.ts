@@ -174,7 +174,14 @@ async function chooseNetwork(
     ...(cfg.runtimeGpu ? { gpuRequest: cfg.runtimeGpu } : {}),
   } as const;
   const given = (url: string) =>
-    ({ kind: 'external', url, apiKey: cfg.runtimeApiKey ?? null, simulated: false }) as const;
+    ({
+      kind: 'external',
+      url,
+      apiKey: cfg.runtimeApiKey ?? null,
+      simulated: false,
+      ...(cfg.runtimePlanFile ? { planFile: cfg.runtimePlanFile } : {}),
+      ...(cfg.runtimeImage ? { declaredImage: cfg.runtimeImage } : {}),
+    }) as const;
   if (cfg.profile === 'local' && cfg.ioUrl && cfg.networkSigner && (cfg.runtimeUrl || docker)) {
     // A devnet that runs elsewhere (checked by parseOptions: signer and runtime given).
     const profile = localProfile(cfg.ioUrl, cfg.networkSigner);

@@ -25,7 +25,16 @@ export type RuntimeChoice =
       modelsVolume?: ModelsVolume;
       gpuRequest?: 'nvidia' | 'none';
     }
-  | { kind: 'external'; url: string; apiKey: string | null; simulated: boolean };
+  | {
+      kind: 'external';
+      url: string;
+      apiKey: string | null;
+      simulated: boolean;
+      /** Headless: where each plan is written for a runtime launcher (Kubernetes). */
+      planFile?: string;
+      /** Headless: the image the operator runs the runtime with, checked by digest. */
+      declaredImage?: string;
+    };
 
 export interface RuntimeContext {
   dirs: DataDirs;
@@ -52,6 +61,8 @@ export function createRuntime(choice: RuntimeChoice, ctx: RuntimeContext): Promi
         logger: ctx.logger,
         // The simulator warms up in a second; a real vLLM takes minutes, so look less often.
         healthIntervalMs: choice.simulated ? 1000 : 5000,
+        ...(choice.planFile ? { planFile: choice.planFile } : {}),
+        ...(choice.declaredImage ? { declaredImage: choice.declaredImage } : {}),
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 
@@ -54,4 +55,10 @@ function gate(ok: boolean, reason: string, what: string): Availability {
   if (inCI) throw new Error(`${what} is required under CI=true but is missing: ${reason}`);
   console.warn(`[skip] ${what} tests skipped: ${reason}`);
   return { available: false, reason };
+}
+
+/** A command-line tool answers `args` (exit 0); Debian package named in the skip reason. */
+export function toolAvailability(tool: string, args: string[], aptPackage: string): Availability {
+  const ok = spawnSync(tool, args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  return gate(ok, `no working ${tool} (apt-get install ${aptPackage})`, tool);
 }

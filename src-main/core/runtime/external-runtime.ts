@@ -14,6 +14,7 @@ import type {
 } from './runtime.js';
 import { RuntimeError } from './runtime.js';
 import { StreamHealth } from './stream-health.js';
+import { reportRequiredImage, writePlanFile } from './external-plan.js';
 import { EMPTY_METRICS, METRICS_TIMEOUT_MS, parseVllmMetrics } from './vllm-metrics.js';
 
 export interface ExternalRuntimeOptions {
@@ -33,6 +34,10 @@ export interface ExternalRuntimeOptions {
   stallTimeoutMs?: number;
   /** How long runaway/stalled streams keep the runtime unhealthy. Default 60 s. */
   streamFaultHoldMs?: number;
+  /** Where each plan is written for a runtime launcher (the Kubernetes pod's vLLM container). */
+  planFile?: string;
+  /** The image the operator runs this runtime with (`repo:tag@sha256:…`), checked by digest. */
+  declaredImage?: string;
 }
 
 /**
@@ -58,6 +63,7 @@ export class ExternalRuntime implements Runtime {
   private readonly statusChanged: Emitter<RuntimeStatus>;
   /** Fires on every status change. */
   readonly onStatus: Event<RuntimeStatus>;
+  private reportedImage: string | null = null;
 
   constructor(private readonly options: ExternalRuntimeOptions) {
     this.kind = options.simulated ? 'simulated' : 'external';
@@ -97,6 +103,23 @@ export class ExternalRuntime implements Runtime {
 
   async apply(plan: RuntimePlan): Promise<void> {
     this.plan = plan;
+    this.reportedImage = reportRequiredImage(
+      plan,
+      this.options.declaredImage ?? null,
+      this.client.baseUrl,
+      this.log,
+      this.reportedImage,
+    );
+    if (this.options.planFile) {
+      try {
+        await writePlanFile(this.options.planFile, plan);
+      } catch (err) {
+        throw new RuntimeError(
+          `Could not write the runtime plan to ${this.options.planFile}: ${(err as Error).message}`,
+          'failed',
+        );
+      }
+    }
     this.startLoop();
     await this.check();
     if (this.current.state === 'ready') return;
