@@ -69,9 +69,10 @@ describe.skipIf(!kubectl.available)('Kubernetes base (kubectl kustomize, offline
     expect(agent.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: 'ops' });
     expect(agent.ports).toEqual([{ name: 'ops', containerPort: 9464 }]);
     const mounts = Object.fromEntries(agent.volumeMounts!.map((m) => [m.name, m]));
-    expect(mounts.key).toMatchObject({
-      mountPath: '/var/lib/resultity/mainnet/keys/node-key.secret',
-      subPath: 'passphrase',
+    expect(mounts.key).toMatchObject({ mountPath: '/etc/resultity/key', readOnly: true });
+    expect(agent.env).toContainEqual({
+      name: 'RESULTITY_KEY_PASSPHRASE_FILE',
+      value: '/etc/resultity/key/passphrase',
     });
     const key = pod.volumes!.find((v) => v.name === 'key')!;
     expect(key.secret).toMatchObject({ secretName: 'resultity-node', defaultMode: 0o400 });
