@@ -29,6 +29,12 @@ export interface FakeOpenAIOptions {
   metricsDelayMs?: number;
   /** Listen on this port (default: a free one). */
   port?: number;
+  /**
+   * Streams send nothing until this many are open at once (a barrier): a test of concurrency
+   * then sees them all in flight however slowly a loaded machine opens the connections,
+   * instead of racing the first streams' end against the last ones' start.
+   */
+  holdUntilActive?: number;
 }
 
 export interface FakeOpenAIServer {
@@ -48,6 +54,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   let active = 0;
   let maxConcurrent = 0;
   let clientClosed = 0;
+  let released = !options.holdUntilActive;
   const requests: FakeOpenAIServer['requests'] = [];
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((w) => w());
@@ -107,6 +114,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     active++;
     maxConcurrent = Math.max(maxConcurrent, active);
+    if (active >= (options.holdUntilActive ?? 0)) released = true;
     notify();
     let sent = 0;
     let ended = false;
@@ -127,6 +135,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         : { choices: [{ index: 0, text, finish_reason: finishReason }] };
     const text = options.chunkText ?? ((i: number) => `w${i} `);
     const timer = setInterval(() => {
+      if (!released) return;
       if (options.stallAfter !== undefined && sent >= options.stallAfter) return;
       if (sent < count) {
         const last = sent === count - 1;
@@ -163,7 +172,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         };
         const t = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`only ${active} of ${n} streams became active`));
+          reject(
+            new Error(
+              `only ${active} of ${n} streams are active (at most ${maxConcurrent} were at once, ${requests.length} requests arrived)`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

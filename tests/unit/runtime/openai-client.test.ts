@@ -120,7 +120,9 @@ describe('OpenAIClient.stream', () => {
   });
 
   it('runs 96 streams at the same time over the default fetch pool', async () => {
-    server = await startFakeOpenAI({ tokens: 20, intervalMs: 20 });
+    // The streams start only once all 96 are open: on a loaded machine the first would
+    // otherwise end (20 tokens × 20 ms) before the last had connected.
+    server = await startFakeOpenAI({ tokens: 20, intervalMs: 20, holdUntilActive: 96 });
     const client = new OpenAIClient({ baseUrl: server.url });
     const all = Array.from({ length: 96 }, (_, i) =>
       client.stream(chat({ jobId: `c${i}`, maxTokens: 32 })),
