@@ -93,17 +93,23 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)
         timeout: 30_000,
       })
       .toBe(JOBS);
-    expect((await node.admin.stats()).jobs_completed).toBe(JOBS);
     await expect.poll(() => page.getByTestId('throughput').textContent()).toMatch(/\d+ tok\/s/);
 
     await page.getByRole('link', { name: 'Jobs' }).click();
     const rows = page.getByTestId('jobs-table').locator('tbody tr');
     // The network's test task is listed too, marked "test"; the counters leave it out.
     const served = async () => (await rows.allTextContents()).filter((t) => !t.includes('test-'));
+    // "Jobs done" counts a job when this node finished it; the network records the result when
+    // it arrives and acknowledges it once saved, and only then is the job "Delivered". The
+    // network's count is compared after every acknowledgement, not at the moment the node
+    // finished (that raced the results still on their way).
+    const delivered = async () =>
+      (await served()).filter((t) => /sim-chat-1b.*tok\/s.*Delivered.*network accepted/.test(t));
     await expect.poll(async () => (await served()).length, { timeout: 10_000 }).toBe(JOBS);
-    for (const text of await served()) {
-      expect(text).toMatch(/sim-chat-1b.*tok\/s.*Delivered/);
-    }
+    await expect.poll(async () => (await delivered()).length, { timeout: 10_000 }).toBe(JOBS);
+    const network = await node.admin.stats();
+    expect(network.jobs_completed).toBe(JOBS);
+    expect(network.results_accepted).toBe(JOBS);
 
     // A job writes no log line; a new configuration does, on both sides of the wire: the
     // devnet logs the publication, the node logs applying it after its next heartbeat.
