@@ -89,7 +89,11 @@ export async function runHeadless(
         ioUrl: chosen.profile.ioUrl,
         dataDir: kit.dirs.base,
         runtime: chosen.runtime.kind === 'docker' ? 'docker' : chosen.runtime.url,
-        simulated: chosen.runtime.kind === 'external' && chosen.runtime.simulated,
+        // --runtime-gpu none runs only the devnet's stand-in image (local profile).
+        simulated:
+          chosen.runtime.kind === 'external'
+            ? chosen.runtime.simulated
+            : chosen.runtime.gpuRequest === 'none',
         ...(local
           ? { devnetAdmin: { url: local.devnet.url, token: local.devnet.adminToken } }
           : {}),

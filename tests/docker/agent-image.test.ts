@@ -204,6 +204,8 @@ describe.skipIf(!docker.available)('the agent image on the real engine', () => {
       await expectRuntimeOnVolume(models);
       const [first] = await nodeIds(container.id);
       expect(first).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      const started = (await logsOf(container.id)).find((e) => e.type === 'started');
+      expect(started).toMatchObject({ runtime: 'docker', simulated: true, dataDir: '/data/local' });
       const log = (await logsOf(container.id)).map((e) => String(e.message ?? '')).join('\n');
       expect(log).toContain('/run/secrets/resultity-key-passphrase');
 
