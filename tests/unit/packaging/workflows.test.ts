@@ -51,7 +51,7 @@ describe('ci.yml', () => {
     const install =
       read('.ci/run')
         .match(/apt-get install -y -qq ([^>\n]+)/)?.[1]
-        .split(/\s+/) ?? [];
+        ?.split(/\s+/) ?? [];
     expect(install).toEqual(expect.arrayContaining(['docker.io', 'docker-registry', 'chromium']));
     expect(job.container).toEqual({ image: 'debian:12', options: '--privileged' });
   });
