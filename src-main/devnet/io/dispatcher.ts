@@ -63,6 +63,8 @@ export class Dispatcher {
   /** Earliest expiresAt of a queued job: the sweep scans the queues only once it passes. */
   private nextExpiry = Infinity;
   private readonly sweepTimer: TimerHandle;
+  /** When the last sweep ran (0: never); with `watchedInFlight`, shown in the admin stats. */
+  lastSweepAt = 0;
   readonly tests: TestTasks;
 
   constructor(private readonly d: DispatcherDeps) {
@@ -137,6 +139,11 @@ export class Dispatcher {
       this.kickPending = false;
       this.dispatch();
     });
+  }
+
+  /** Assignments (test tasks included) whose accept timeout and deadline the sweep watches. */
+  get watchedInFlight(): number {
+    return this.inFlight.size;
   }
 
   inFlightOf(nodeKey: string): number {
@@ -356,6 +363,7 @@ export class Dispatcher {
 
   private sweep(): void {
     const now = this.now;
+    this.lastSweepAt = now;
     const counters = this.d.ledger.counters;
     for (const job of this.inFlight) {
       const nodeKey = job.node!;

@@ -131,6 +131,12 @@ export function statsView(core: DevnetCore, q: StatsQuery): Record<string, unkno
     ...c,
     jobs_pending: pending,
     jobs_in_flight: inFlight,
+    // Regular and test jobs the sweep times out; a gap to jobs_in_flight, or an old
+    // last_sweep_at, would be assignments the devnet no longer watches.
+    sweep: {
+      watched_in_flight: core.dispatcher.watchedInFlight,
+      last_sweep_at: core.dispatcher.lastSweepAt,
+    },
     active_nodes: active,
     nodes_registered: core.registry.size,
     nodes_in_rotation: inRotation,

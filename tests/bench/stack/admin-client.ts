@@ -48,12 +48,18 @@ export interface DevnetStats {
   workload: { running: boolean; submitted: number; target: number | null };
   faults: Record<string, unknown>;
   nodes: Record<string, NodeView>;
+  /** What the devnet's sweep watches (accept timeouts, deadlines) and when it last ran. */
+  sweep: { watched_in_flight: number; last_sweep_at: number };
+  server_time: number;
 }
 
 export interface JobView {
   job_id: string;
   state: 'pending' | 'assigned' | 'accepted' | 'completed' | 'failed';
   attempts: number;
+  assigned_at: number | null;
+  deadline_at: number | null;
+  expires_at: number;
   duration_ms: number | null;
   finished_at: number | null;
   fail_reason: string | null;

@@ -66,10 +66,21 @@ export async function waitAllClosed(admin: AdminClient, timeoutMs: number): Prom
     );
   } catch (err) {
     // Say which jobs are stuck and where: the events tell what the network last did with them.
+    // And whether the devnet still watches them: its sweep's last run and how many in-flight
+    // jobs it times out, against the ledger's count, and each node's session and rotation.
+    const s = await admin.stats();
+    console.log(
+      `devnet at ${s.server_time}: ${s.jobs_pending} pending, ${s.jobs_in_flight} in flight, sweep ${JSON.stringify(s.sweep)}`,
+    );
+    for (const n of Object.values(s.nodes)) console.log('node', JSON.stringify(n));
     const { ids } = await admin.jobs();
     const open = [...(ids.pending ?? []), ...(ids.assigned ?? []), ...(ids.accepted ?? [])];
     for (const v of await admin.jobViews(open.slice(0, 5))) {
-      console.log(`still ${v.state}: ${v.job_id} attempts ${v.attempts}`, JSON.stringify(v.events));
+      const times = `assigned_at ${v.assigned_at} deadline_at ${v.deadline_at} expires_at ${v.expires_at}`;
+      console.log(
+        `still ${v.state}: ${v.job_id} attempts ${v.attempts} ${times}`,
+        JSON.stringify(v.events),
+      );
     }
     throw err;
   }
