@@ -18,6 +18,8 @@ import type { UiService } from '../service/ui-service.js';
 
 /** For development against a vLLM server that is already running (skips Docker). */
 export const RUNTIME_URL_ENV = 'RESULTITY_RUNTIME_URL';
+/** Health and metrics are off on the desktop; this port (on 127.0.0.1) turns them on. */
+export const OPS_PORT_ENV = 'RESULTITY_OPS_PORT';
 
 export interface DesktopNodeOptions {
   paths: { dataRoot: string; settingsFile: string };
@@ -50,6 +52,7 @@ export async function composeDesktopNode(
     clock: o.clock ?? systemClock,
     agentVersion: o.appVersion,
     env: o.env,
+    ...desktopOps(o.env),
     ...o.testSeams,
   });
   const service = await kit.createService({
@@ -77,4 +80,18 @@ export function desktopChoice(
   if (!url) return { profile, runtime: { kind: 'docker' } };
   logger.warn(`Using the vLLM server at ${url} (${RUNTIME_URL_ENV}) instead of Docker.`);
   return { profile, runtime: { kind: 'external', url, apiKey: null, simulated: false } };
+}
+
+/**
+ * The ops server only when RESULTITY_OPS_PORT names a port: always on 127.0.0.1 (a desktop
+ * never serves other machines); RESULTITY_OPS_TOKEN, when set, guards /metrics.
+ */
+function desktopOps(env: DesktopNodeOptions['env']): Pick<NodeKitOptions, 'ops'> {
+  const raw = env[OPS_PORT_ENV]?.trim();
+  if (!raw) return {};
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    throw new Error(`${OPS_PORT_ENV} must be a port number (0–65535), not "${raw}".`);
+  }
+  return { ops: { bind: '127.0.0.1', port, token: env.RESULTITY_OPS_TOKEN?.trim() || null } };
 }

@@ -73,7 +73,7 @@ export interface NodeKitOptions {
   /** Tests: a GPU source that reads no real nvidia-smi, a fixed setup doctor. */
   gpu?: GpuSource;
   setupChecks?: () => Promise<SetupCheckDto[]>;
-  /** The health and metrics server (headless: on by default; desktop: off). */
+  /** The health and metrics server (headless: on by default; desktop: only with RESULTITY_OPS_PORT). */
   ops?: OpsConfig;
 }
 

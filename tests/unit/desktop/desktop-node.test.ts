@@ -57,6 +57,22 @@ describe('composeDesktopNode', () => {
     await expect(readFile(identityPaths(dirs).keystore)).rejects.toThrow();
   });
 
+  it('serves health and metrics on 127.0.0.1 only when RESULTITY_OPS_PORT asks for it', async () => {
+    const { kit } = await boot();
+    expect(kit.ops).toBeNull();
+    const on = await boot('testnet', { RESULTITY_OPS_PORT: '0' });
+    expect(on.kit.ops?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(`${on.kit.ops!.url}/livez`)).json()).toEqual({ live: true });
+    const ready = await fetch(`${on.kit.ops!.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ ready: false, state: 'stopped' });
+    const metrics = await (await fetch(`${on.kit.ops!.url}/metrics`)).text();
+    expect(metrics).toContain('resultity_node_state{state="stopped"} 1');
+    await expect(boot('testnet', { RESULTITY_OPS_PORT: 'x' })).rejects.toThrow(
+      /RESULTITY_OPS_PORT must be a port number/,
+    );
+  });
+
   it('refuses the local devnet with a pointer to the headless node', async () => {
     const { agent } = await boot('local', { RESULTITY_RUNTIME_URL: 'http://127.0.0.1:9' });
     await expect(agent.start()).rejects.toThrow(/headless node/);
