@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Emitter } from '../../../src-main/core/base/event.js';
 import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
 import type { GpuSample } from '../../../src-main/core/runtime/gpu/gpu-sampler.js';
 import { NodeMetrics } from '../../../src-main/service/ops/node-metrics.js';
@@ -12,7 +13,8 @@ function sample(text: string, series: string): number | undefined {
 describe('NodeMetrics', () => {
   it('counts served jobs (not test tasks), times them, and reads GPU, heartbeat and queue at scrape', async () => {
     const clock = new ManualClock();
-    let emit: (e: JobEvent) => void = () => undefined;
+    const jobs = new Emitter<JobEvent>();
+    const emit = (e: JobEvent) => jobs.fire(e);
     const gpu: GpuSample[] = [
       {
         ts: 0,
@@ -27,10 +29,7 @@ describe('NodeMetrics', () => {
     const m = new NodeMetrics({
       clock,
       state: () => ({ state: 'degraded', config: { serial: 7 } }) as never,
-      onJobEvent: (l) => {
-        emit = l;
-        return () => (emit = () => undefined);
-      },
+      onJobEvent: jobs.event,
       gpuSamples: () => gpu,
       heartbeatAt: () => clock.now() - 4_000,
       runtimeMetrics: async () => ({
