@@ -18,7 +18,7 @@ interface Step {
 }
 interface Job {
   'runs-on': string;
-  needs?: string;
+  needs?: string | string[];
   permissions?: Record<string, string>;
   container?: { image: string; options?: string };
   strategy?: { matrix: { include: Array<{ os: string; target: string }> } };
@@ -73,12 +73,13 @@ describe('release.yml', () => {
   const jobs = release.jobs;
   const runs = (job: Job) => job.steps.map((s) => s.run ?? '');
 
-  it('runs on version tags: build, installers for Windows, macOS and Linux, sign, publish', () => {
+  it('runs on version tags: build, installers for Windows, macOS and Linux, sign, headless tarball, publish', () => {
     expect(release.on).toEqual({ push: { tags: ['v*'] } });
-    expect(Object.keys(jobs)).toEqual(['build', 'installers', 'sign', 'publish']);
+    expect(Object.keys(jobs)).toEqual(['build', 'installers', 'sign', 'headless', 'publish']);
     expect(jobs.installers).toHaveProperty('needs', 'build');
     expect(jobs.sign).toHaveProperty('needs', 'installers');
-    expect(jobs.publish).toHaveProperty('needs', 'sign');
+    expect(jobs.publish).toHaveProperty('needs', ['sign', 'headless']);
+    expect(runs(jobs.headless!)).toContain('npm run package:headless');
     const matrix = jobs.installers!.strategy!.matrix.include;
     expect(matrix.map((m) => m.target).sort()).toEqual(['--linux', '--mac', '--win']);
     expect(matrix.map((m) => m.os.split('-')[0]).sort()).toEqual(['macos', 'ubuntu', 'windows']);
