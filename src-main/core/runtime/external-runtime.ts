@@ -103,13 +103,16 @@ export class ExternalRuntime implements Runtime {
 
   async apply(plan: RuntimePlan): Promise<void> {
     this.plan = plan;
-    this.reportedImage = reportRequiredImage(
-      plan,
-      this.options.declaredImage ?? null,
-      this.client.baseUrl,
-      this.log,
-      this.reportedImage,
-    );
+    // The devnet's simulated runtime stands in for any image: nothing for the operator to update.
+    if (!this.options.simulated) {
+      this.reportedImage = reportRequiredImage(
+        plan,
+        this.options.declaredImage ?? null,
+        this.client.baseUrl,
+        this.log,
+        this.reportedImage,
+      );
+    }
     if (this.options.planFile) {
       try {
         await writePlanFile(this.options.planFile, plan);

@@ -27,7 +27,7 @@ afterEach(async () => {
   server = null;
 });
 
-async function start(declaredImage?: string) {
+async function start(declaredImage?: string, simulated = false) {
   dir = await mkdtemp(join(tmpdir(), 'external-plan-'));
   server = await startFakeOpenAI({ models: ['m'] });
   const logs: LogEntry[] = [];
@@ -37,6 +37,7 @@ async function start(declaredImage?: string) {
     logger: createLogger([(e) => logs.push(e)]),
     planFile: join(dir, 'plan.json'),
     ...(declaredImage ? { declaredImage } : {}),
+    simulated,
   });
   return { logs, file: join(dir, 'plan.json') };
 }
@@ -79,5 +80,17 @@ describe('ExternalRuntime: plan file and required image', () => {
     await runtime!.apply(plan());
     expect(logs.some((l) => l.level === 'warn')).toBe(false);
     expect(logs.some((l) => l.message.includes('pin it by digest'))).toBe(true);
+  });
+
+  it("asks nothing of the operator for the devnet's simulated runtime (it stands in for any image)", async () => {
+    const { logs } = await start(undefined, true);
+    await runtime!.apply(plan());
+    expect(logs.filter((l) => l.message.includes('runtime image'))).toEqual([]);
+  });
+
+  it('without a declared image, says which image the network requires', async () => {
+    const { logs } = await start();
+    await runtime!.apply(plan());
+    expect(logs.filter((l) => l.message.includes('requires the runtime image'))).toHaveLength(1);
   });
 });
