@@ -12,9 +12,10 @@ import { osMemory } from '../system/memory.js';
 import type { AgentDeps } from './agent-deps.js';
 import { clockSkewProblem } from './clock-check.js';
 import { NodeHealth } from './health.js';
-import { buildHeartbeat, readRuntimeMetrics } from './heartbeat-body.js';
+import { heartbeatAfterMetrics } from './heartbeat-body.js';
 import { heartbeatOnce } from './heartbeat-task.js';
 import { routeNetworkMessage } from './link-router.js';
+import { SessionAnnouncer } from './session-announcer.js';
 import { settleWithin, uploadLogs } from './log-uploader.js';
 import { NetworkPause } from './network-pause.js';
 import { NetworkClock } from '../network/network-clock.js';
@@ -32,7 +33,7 @@ type Phase = 'idle' | 'starting' | 'registering' | 'online' | 'draining' | 'stop
 /**
  * The node's lifecycle: restore local state, register once (or re-validate a registration),
  * keep the job link, heartbeats and configuration in step, and drain on stop. Every state
- * change carries a reason in plain words and is observable through `subscribe`.
+ * change carries a reason in plain words and is observable through `onStateChange`.
  */
 export class Agent {
   readonly machine: AgentStateMachine;
@@ -50,8 +51,7 @@ export class Agent {
   private readonly networkClock: NetworkClock;
   private phase: Phase = 'idle';
   private wsPath = '/v1/ws';
-  /** What the current job session announced as `accepting`. */
-  private announcedAccepting = false;
+  private readonly announcer: SessionAnnouncer;
   private startedAt = 0;
   private stopping: Promise<void> | null = null;
   private reRegistering: Promise<void> | null = null;
@@ -102,6 +102,15 @@ export class Agent {
       link: deps.link,
       showPaused: (reason) => this.health.setPaused(reason),
       resumeAfterMs: () => ttl()?.retry_max_ms ?? 30_000,
+      log: this.log,
+    });
+    this.announcer = new SessionAnnouncer({
+      config: this.config,
+      link: deps.link,
+      runtime: deps.runtime,
+      journal: deps.journal,
+      maxConcurrency: deps.options?.maxConcurrency,
+      online: () => this.phase === 'online' && !this.pause.holding,
       log: this.log,
     });
     this.heartbeats = new Repeater(
@@ -270,7 +279,7 @@ export class Agent {
         clock,
         logger,
         agentVersion,
-        sessionParams: () => this.sessionParams(),
+        sessionParams: () => this.announcer.params(),
         onServerTime: (t, at) => this.networkClock.observe(t, at),
         ...(ttl ? { retry: { baseMs: ttl.retry_base_ms, maxMs: ttl.retry_max_ms } } : {}),
         ...(options?.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
@@ -296,51 +305,6 @@ export class Agent {
     });
   }
 
-  /** Jobs are only taken once registered, allowed by the network, and the runtime serves. */
-  private wantsJobs(): boolean {
-    const snap = this.config.snapshot()?.snapshot;
-    return (
-      this.phase === 'online' &&
-      !this.pause.holding &&
-      !this.deps.journal?.writeProblem &&
-      (snap?.participation.accepting_jobs ?? false) &&
-      this.deps.runtime.status().state === 'ready'
-    );
-  }
-
-  private sessionParams(): { accepting: boolean; max_concurrency: number } {
-    const snap = this.config.snapshot()?.snapshot;
-    const wanted = this.deps.options?.maxConcurrency ?? snap?.runtime.max_num_seqs ?? 1;
-    this.announcedAccepting = this.wantsJobs();
-    return {
-      accepting: this.announcedAccepting,
-      max_concurrency: Math.min(1024, Math.max(1, Math.floor(wanted))),
-    };
-  }
-
-  /** The session said "not accepting" (runtime loading, say) and now it could: open a new one. */
-  /**
-   * Reopens the session when what it announced is wrong: ready for jobs now after announcing
-   * "not accepting" (runtime loading, say), or unable to record jobs (disk full) after
-   * announcing "accepting" — the only way to tell the network to leave it out of the rotation.
-   */
-  private reannounce(): boolean {
-    const link = this.deps.link;
-    if (link.state !== 'ready') return false;
-    const journalProblem = this.deps.journal?.writeProblem ?? null;
-    if (this.announcedAccepting && journalProblem) {
-      this.log.warn(
-        `Cannot record jobs (${journalProblem}): reopening the job session as not accepting.`,
-      );
-      link.reconnect();
-      return true;
-    }
-    if (this.announcedAccepting || !this.wantsJobs()) return false;
-    this.log.info('Ready for jobs now: reopening the job session to say so.');
-    link.reconnect();
-    return true;
-  }
-
   private onJournalProblem(problem: string | null): void {
     this.health.set(
       'journal',
@@ -348,14 +312,14 @@ export class Agent {
         ? `cannot record jobs: ${problem}; free some disk space for the data folder — the node takes jobs again as soon as it can write`
         : null,
     );
-    this.reannounce();
+    this.announcer.reannounce();
   }
 
   private onLinkUp(session: SessionInfo): void {
     this.health.clear('clock');
     this.pause.sessionUp();
     // The runtime became ready while this session was opening as "not accepting": reopen now.
-    if (this.reannounce()) return;
+    if (this.announcer.reannounce()) return;
     this.health.setNodeStatus(session.status);
     void this.config.advertised(session.configDigest, 'session opening');
     this.deps.jobEngine
@@ -377,24 +341,18 @@ export class Agent {
       log: this.log,
       notRegistered: () => void this.reRegister(),
       delivered: () => (this.lastHeartbeatAt = clock.now()),
-      // Metrics first (bounded), then the state as it is after the wait.
-      body: async () => {
-        const metrics = await readRuntimeMetrics(runtime, clock);
-        const applied = this.config.snapshot();
-        return buildHeartbeat({
+      body: () =>
+        heartbeatAfterMetrics({
           agentVersion,
           startedAt: this.startedAt,
-          now: clock.now(),
-          state: this.machine.state,
+          clock,
+          state: () => this.machine.state,
           runtime,
-          metrics,
           gpuSampler,
           memory: this.deps.memory ?? osMemory,
-          config: applied ? { snapshot: applied.snapshot, digest: applied.digest } : null,
-          configStatus: this.config.status(),
+          config: this.config,
           jobs: jobEngine,
-        });
-      },
+        }),
     });
   }
 
@@ -442,7 +400,7 @@ export class Agent {
     const { problem, warmup } = runtimeCondition(s, profile.network, profile.allowSimulatedRuntime);
     this.health.setWarmup(warmup);
     this.health.set('runtime', problem);
-    this.reannounce();
+    this.announcer.reannounce();
   }
 
   private onConfigStatus(s: ConfigStatus): void {
@@ -451,8 +409,8 @@ export class Agent {
 
   private onConfigApplied(): void {
     const ttl = this.config.snapshot()?.snapshot.ttl;
-    if (ttl) this.deps.logStore?.setFlushInterval(ttl.log_flush_interval_ms);
     if (ttl) {
+      this.deps.logStore?.setFlushInterval(ttl.log_flush_interval_ms);
       try {
         this.deps.link.setRetry(ttl.retry_base_ms, ttl.retry_max_ms);
       } catch (err) {
@@ -460,7 +418,7 @@ export class Agent {
       }
     }
     this.onConfigStatus(this.config.status());
-    this.reannounce();
+    this.announcer.reannounce();
   }
 
   private shutdown(reason: string, drainTimeoutMs: number): Promise<void> {

@@ -10,6 +10,7 @@ import type { Runtime, RuntimeMetrics } from '../runtime/runtime.js';
 import { METRICS_TIMEOUT_MS } from '../runtime/vllm-metrics.js';
 import type { GpuStatusSampler } from '../system/gpu-status.js';
 import type { MemoryReader } from '../system/memory.js';
+import type { ConfigSync } from '../config/config-sync.js';
 import type { AgentState } from './state-machine.js';
 
 export interface HeartbeatSources {
@@ -96,4 +97,28 @@ export async function buildHeartbeat(src: HeartbeatSources): Promise<HeartbeatBo
     },
     jobs: src.jobs.counters(),
   };
+}
+
+/** What a heartbeat reads at send time: the live state, the clock and the configuration. */
+export type LiveHeartbeatSources = Omit<
+  HeartbeatSources,
+  'now' | 'metrics' | 'state' | 'config' | 'configStatus'
+> & {
+  clock: Clock;
+  state: () => AgentState;
+  config: Pick<ConfigSync, 'snapshot' | 'status'>;
+};
+
+/** Metrics first (bounded wait), then the state and configuration as they are after it. */
+export async function heartbeatAfterMetrics(src: LiveHeartbeatSources): Promise<HeartbeatBody> {
+  const metrics = await readRuntimeMetrics(src.runtime, src.clock);
+  const applied = src.config.snapshot();
+  return buildHeartbeat({
+    ...src,
+    now: src.clock.now(),
+    metrics,
+    state: src.state(),
+    config: applied ? { snapshot: applied.snapshot, digest: applied.digest } : null,
+    configStatus: src.config.status(),
+  });
 }
