@@ -15,7 +15,7 @@ import { buildResult, tokensPerSecond } from './job-result.js';
 import { ActiveJobs, newActiveJob, type ActiveJob } from './active-jobs.js';
 import { runJob } from './job-runner.js';
 import { PartialSender } from './partial-sender.js';
-import { ackedOutcome, classifyAssignment, type Assignment } from './reassignment.js';
+import { ackedOutcome, classifyAssignment, logHandedBack } from './reassignment.js';
 import { interruptedResult, planResume } from './resume-plan.js';
 import { ResultOutbox } from './result-outbox.js';
 import { validateAssignment, type Rejection } from './validate-job.js';
@@ -90,7 +90,7 @@ export class JobEngine implements JobEngineApi {
       this.active.has(id) || this.outbox.has(id),
     );
     if (seen.kind === 'held') return this.takeBackHeld(job);
-    if (seen.kind === 'again') this.logHandedBack(id, seen);
+    if (seen.kind === 'again') logHandedBack(this.log, id, seen);
     const rejection = this.closed
       ? { reason: 'not_accepting' as const, detail: 'The node is shutting down.' }
       : validateAssignment(job, {
@@ -168,22 +168,6 @@ export class JobEngine implements JobEngineApi {
     const record = this.journal.get(id);
     if (record?.state === 'result_ready' && record.result) this.outbox.hold(record.result);
     void this.outbox.resend(id);
-  }
-
-  /** A finished job handed back is a new attempt (the network is authoritative): say so. */
-  private logHandedBack(id: string, seen: Extract<Assignment, { kind: 'again' }>): void {
-    const fields = { job_id: id, attempt: seen.attempt, previous: seen.previous };
-    if (seen.previous === 'completed') {
-      this.log.warn(
-        `The network handed back job ${id} after acknowledging its completed result (it lost it): running it again as attempt ${seen.attempt}.`,
-        fields,
-      );
-    } else {
-      this.log.info(
-        `The network handed back job ${id}, which this node no longer holds: judging it afresh as attempt ${seen.attempt}.`,
-        fields,
-      );
-    }
   }
 
   /**

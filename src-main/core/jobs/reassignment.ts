@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.js';
 import type { JobOutcome, JournalRecord } from '../store/journal.js';
 
 /**
@@ -34,4 +35,24 @@ export function ackedOutcome(
 ): JobOutcome {
   if (ack === 'rejected') return 'result_rejected';
   return status === 'failed' ? 'failed' : 'completed';
+}
+
+/** A finished job handed back is a new attempt (the network is authoritative): say so. */
+export function logHandedBack(
+  log: Logger,
+  id: string,
+  seen: Extract<Assignment, { kind: 'again' }>,
+): void {
+  const fields = { job_id: id, attempt: seen.attempt, previous: seen.previous };
+  if (seen.previous === 'completed') {
+    log.warn(
+      `The network handed back job ${id} after acknowledging its completed result (it lost it): running it again as attempt ${seen.attempt}.`,
+      fields,
+    );
+  } else {
+    log.info(
+      `The network handed back job ${id}, which this node no longer holds: judging it afresh as attempt ${seen.attempt}.`,
+      fields,
+    );
+  }
 }
