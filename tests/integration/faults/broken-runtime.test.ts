@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, waitUntil } from '../../helpers/processes.js';
 import type { Stack } from '../../bench/stack/stack.js';
-import { FAST_TTL, logsMatching, startFaultStack, waitAllClosed } from './fault-stack.js';
+import {
+  FAST_TTL,
+  logsMatching,
+  startFaultStack,
+  waitAllClosed,
+  serveBatch,
+} from './fault-stack.js';
 
 // Jobs stream at 200 tokens/s: 16 tokens take ~0.1 s, 1,000 tokens ~5 s.
 const RUNTIME = { ttftMs: 20, tokensPerSecond: 200 };
@@ -15,13 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-async function serveBatch(count: number): Promise<void> {
-  const { job_ids } = await stack.admin.submitJobs({ count, max_tokens: 16 });
-  await waitAllClosed(stack.admin, 30_000);
-  const views = await stack.admin.jobViews(job_ids);
-  expect(views.map((v) => v.state)).toEqual(Array(count).fill('completed'));
-}
 
 describe('invalid jobs and broken runtimes', () => {
   it('answers every invalid job_assign with job_reject invalid_job naming the field', async () => {
@@ -51,13 +50,13 @@ describe('invalid jobs and broken runtimes', () => {
     // `org/name` is a legal served name: that job is judged like any other (not approved here).
     expect(answers['invalid-served-name-org-slash-name']?.reason).toBe('model_not_approved');
     expect(stack.agent.state()?.state).toBe('active');
-    await serveBatch(5);
+    await serveBatch(stack, 5);
   }, 60_000);
 
   it('sends a result for output holding a lone surrogate, normalised to U+FFFD', async () => {
     await stack.runtime.fault({ fault: 'lone-surrogate' });
     const before = await stack.admin.stats();
-    await serveBatch(6);
+    await serveBatch(stack, 6);
     await stack.runtime.fault({ fault: 'clear' });
     const after = await stack.admin.stats();
     expect(after.results_accepted - before.results_accepted).toBe(6);
@@ -90,7 +89,7 @@ describe('invalid jobs and broken runtimes', () => {
     expect(node.in_rotation).toBe(true);
     expect(node.last_heartbeat?.state).toBe('active');
     expect(node.last_heartbeat?.runtime.healthy).toBe(true);
-    await serveBatch(3);
+    await serveBatch(stack, 3);
     await stack.runtime.fault({ fault: 'clear' });
   }, 60_000);
 
@@ -155,7 +154,7 @@ describe('invalid jobs and broken runtimes', () => {
     await stack.agent.waitForState('active', 30_000);
     await stack.waitInRotation();
     await waitAllClosed(stack.admin, 60_000);
-    await serveBatch(3);
+    await serveBatch(stack, 3);
   }, 120_000);
 
   it('stops reading a runaway stream at max_tokens, reports honest usage, and goes degraded', async () => {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, waitUntil } from '../../helpers/processes.js';
 import type { Stack } from '../../bench/stack/stack.js';
-import { FAST_TTL, logsMatching, startFaultStack, waitAllClosed } from './fault-stack.js';
+import {
+  FAST_TTL,
+  logsMatching,
+  startFaultStack,
+  waitAllClosed,
+  serveBatch,
+} from './fault-stack.js';
 
 let stack: Stack;
 let nodeId: string;
@@ -23,13 +29,6 @@ const opens = () => logsMatching(stack.agent.lines, /^Job connection open/).leng
 
 interface DrainView {
   drains: { reason: string; acked_at: number | null; in_flight: number | null }[];
-}
-
-async function serveBatch(count: number): Promise<void> {
-  const { job_ids } = await stack.admin.submitJobs({ count, max_tokens: 16 });
-  await waitAllClosed(stack.admin, 30_000);
-  const views = await stack.admin.jobViews(job_ids);
-  expect(views.map((v) => v.state)).toEqual(Array(count).fill('completed'));
 }
 
 describe("the network's drain", () => {
@@ -60,7 +59,7 @@ describe("the network's drain", () => {
     const views = await stack.admin.jobViews(job_ids);
     expect(views.map((v) => v.state)).toEqual(Array(6).fill('completed'));
     await stack.waitInRotation();
-    await serveBatch(10);
+    await serveBatch(stack, 10);
   }, 90_000);
 
   it('acts on no control frame sent before session_ready', async () => {
@@ -94,6 +93,6 @@ describe("the network's drain", () => {
     expect(stack.agent.proc.alive).toBe(true);
     await stack.admin.clearFaults();
     await stack.waitInRotation();
-    await serveBatch(10);
+    await serveBatch(stack, 10);
   }, 90_000);
 });

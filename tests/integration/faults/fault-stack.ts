@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { mulberry32 } from '../../../src-main/devnet/sim-runtime/simulate.js';
 import { waitUntil } from '../../helpers/processes.js';
 import type { AdminClient, JobView } from '../../bench/stack/admin-client.js';
@@ -100,3 +101,11 @@ export function completedTwice(views: readonly JobView[]): string[] {
 
 /** Deterministic PRNG (the simulator's) so a failing run can be replayed from its printed seed. */
 export const seededRandom: (seed: number) => () => number = mulberry32;
+
+/** Submits `count` short jobs and expects every one of them completed. */
+export async function serveBatch(stack: Stack, count: number): Promise<void> {
+  const { job_ids } = await stack.admin.submitJobs({ count, max_tokens: 16 });
+  await waitAllClosed(stack.admin, 30_000);
+  const views = await stack.admin.jobViews(job_ids);
+  expect(views.map((v) => v.state)).toEqual(Array(count).fill('completed'));
+}

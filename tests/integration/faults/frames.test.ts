@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, waitUntil } from '../../helpers/processes.js';
 import type { Stack } from '../../bench/stack/stack.js';
-import { logsMatching, startFaultStack, waitAllClosed } from './fault-stack.js';
+import { logsMatching, serveBatch, startFaultStack } from './fault-stack.js';
 
 let stack: Stack;
 
@@ -13,13 +13,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function serveBatch(count: number): Promise<void> {
-  const { job_ids } = await stack.admin.submitJobs({ count, max_tokens: 16 });
-  await waitAllClosed(stack.admin, 30_000);
-  const views = await stack.admin.jobViews(job_ids);
-  expect(views.map((v) => v.state)).toEqual(Array(count).fill('completed'));
-}
-
 describe('hostile frames from the network', () => {
   it('drops malformed frames, stays connected and keeps serving', async () => {
     const opensBefore = logsMatching(stack.agent.lines, /^Job connection open/).length;
@@ -29,7 +22,7 @@ describe('hostile frames from the network', () => {
       'the node to drop the malformed frames',
       15_000,
     );
-    await serveBatch(20);
+    await serveBatch(stack, 20);
     expect(stack.agent.proc.alive).toBe(true);
     // The same session carried on: no reconnect was needed.
     expect(logsMatching(stack.agent.lines, /^Job connection open/).length).toBe(opensBefore);
@@ -54,7 +47,7 @@ describe('hostile frames from the network', () => {
     await sleep(500);
     expect(stack.agent.proc.alive).toBe(true);
     await stack.waitInRotation();
-    await serveBatch(20);
+    await serveBatch(stack, 20);
     const s = await stack.admin.stats();
     expect(s.jobs_failed).toBe(0);
   }, 60_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../helpers/processes.js';
 import type { Stack } from '../../bench/stack/stack.js';
-import { FAST_TTL, logsMatching, startFaultStack, waitAllClosed } from './fault-stack.js';
+import { FAST_TTL, logsMatching, serveBatch, startFaultStack } from './fault-stack.js';
 
 // The network's clock 10 minutes off, inside a window wide enough that it accepts the node's
 // signatures: only the job times (assigned_at, deadline_at) are on a shifted clock.
@@ -23,13 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-async function serveBatch(count: number): Promise<void> {
-  const { job_ids } = await stack.admin.submitJobs({ count, max_tokens: 16 });
-  await waitAllClosed(stack.admin, 30_000);
-  const views = await stack.admin.jobViews(job_ids);
-  expect(views.map((v) => v.state)).toEqual(Array(count).fill('completed'));
-}
 
 describe('a network clock minutes away from the node’s', () => {
   for (const [direction, skew] of [
@@ -55,7 +48,7 @@ describe('a network clock minutes away from the node’s', () => {
       );
       await stack.agent.waitForState('active', 15_000);
       await stack.waitInRotation();
-      await serveBatch(10);
+      await serveBatch(stack, 10);
       const rejected = stack.agent.lines.filter(
         (l) => l.type === 'job' && l.kind === 'rejected' && /deadline/.test(String(l.detail)),
       );
