@@ -4,6 +4,7 @@ import type { Event } from '../../core/base/event.js';
 import { DisposableStore, type Disposable } from '../../core/base/lifecycle.js';
 import type { Clock } from '../../core/clock.js';
 import type { JobEvent } from '../../core/jobs/job-engine-api.js';
+import { AgentStateName } from '../../core/protocol/index.js';
 import type { GpuSample } from '../../core/runtime/gpu/gpu-sampler.js';
 import type { RuntimeMetrics } from '../../core/runtime/runtime.js';
 
@@ -19,16 +20,7 @@ export interface MetricsSources {
   runtimeMetrics(): Promise<RuntimeMetrics | null>;
 }
 
-const STATES: NodeStateName[] = [
-  'not_initialised',
-  'initialised',
-  'registering',
-  'testing',
-  'active',
-  'degraded',
-  'draining',
-  'stopped',
-];
+const STATES: readonly NodeStateName[] = AgentStateName.options;
 /** Seconds: from a token-sized job to a long generation near the job deadline. */
 const BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 /** Jobs still open, for the latency of the outcome; bounded against a lost terminal event. */
