@@ -8,6 +8,7 @@ import {
   Notification,
   Tray,
   app,
+  dialog,
   powerSaveBlocker,
   safeStorage,
   shell,
@@ -31,7 +32,7 @@ app.disableHardwareAcceleration();
 let desktop: DesktopApp | null = null;
 
 if (claimSingleInstance(app, () => desktop?.openDashboard())) {
-  app.whenReady().then(boot, fatal);
+  app.whenReady().then(boot).catch(fatal);
 }
 
 async function boot(): Promise<void> {
@@ -112,5 +113,7 @@ async function boot(): Promise<void> {
 
 function fatal(err: unknown): void {
   console.error('Resultity Node could not start:', err);
+  // Said in a window, not only on a console nobody sees (e.g. "Already running (PID n) …").
+  dialog.showErrorBox('Resultity Node could not start', (err as Error).message ?? String(err));
   app.exit(1);
 }

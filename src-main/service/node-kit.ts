@@ -22,6 +22,7 @@ import { nodeLocateHost, nodeRun, nodeSpawn } from '../core/runtime/gpu/node-hos
 import type { Runtime } from '../core/runtime/runtime.js';
 import { driverMajor } from '../core/runtime/gpu/nvidia-smi-query.js';
 import { ensureDataDirs, resolveDataDirs, type DataDirs } from '../core/store/data-dirs.js';
+import { lockDataFolder, type DataFolderLock } from '../core/store/data-folder-lock.js';
 import { LogStore } from '../core/store/log-store.js';
 import { samplerFromReadings } from '../core/system/gpu-status.js';
 import type { HostActions } from './agent-facade.js';
@@ -107,13 +108,34 @@ export type ServiceHostOptions = Pick<HostActions, 'appVersion' | 'openFolder'> 
  * (runtime + composeNode), key backup and the UI service. Hosts pass only what differs.
  */
 export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
-  const { clock } = o;
   const file = new JsonFileSettingsStore(o.settingsFile, defaultSettings(o.dataRoot));
   const settingsStore = o.pinned ? new PinnedSettingsStore(file, o.pinned) : file;
   const settings = await settingsStore.load();
-  let settingsNow = settings;
   const dirs = resolveDataDirs(settings.dataDir, settings.network);
   await ensureDataDirs(dirs);
+  // One process per data folder, before anything in it is opened: two nodes on one key steal
+  // each other's network session (DataFolderLockedError names the other PID).
+  const lock = await lockDataFolder(dirs.base);
+  try {
+    return await composeLocked(o, { settingsStore, settings, dirs, lock });
+  } catch (err) {
+    await lock.release().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function composeLocked(
+  o: NodeKitOptions,
+  held: {
+    settingsStore: SettingsStore;
+    settings: SettingsDto;
+    dirs: DataDirs;
+    lock: DataFolderLock;
+  },
+): Promise<NodeKit> {
+  const { clock } = o;
+  const { settingsStore, settings, dirs, lock } = held;
+  let settingsNow = settings;
   const exportDir = join(dirs.base, 'exports');
   await ensurePrivateDir(exportDir);
 
@@ -281,6 +303,7 @@ export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
       await ops?.close();
       gpu.stop();
       await logStore.close();
+      await lock.release();
     },
   };
 }

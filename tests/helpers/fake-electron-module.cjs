@@ -131,6 +131,9 @@ const fake = {
     getSelectedStorageBackend: () => 'basic_text',
   },
   shell: { openPath: async () => '' },
+  dialog: {
+    showErrorBox: (title, content) => out('errorBox', { title, content }),
+  },
   net: { fetch: async () => new Response('') },
   protocol: {
     registerSchemesAsPrivileged: (schemes) => out('registerSchemesAsPrivileged', { schemes }),
