@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.js';
 import { probeGpus, type GpuProbe, type RunFn } from '../core/runtime/gpu/gpu-probe.js';
 import { GpuSampler, type GpuSample, type SpawnFn } from '../core/runtime/gpu/gpu-sampler.js';
 import type { LocateHost } from '../core/runtime/gpu/nvidia-smi-locate.js';
+import type { GpuReading } from '../core/runtime/gpu/nvidia-smi-query.js';
 
 export interface GpuSourceOptions {
   host: LocateHost;
@@ -27,6 +28,8 @@ export class GpuSource {
     probe: 'checking',
   };
   private sampler: GpuSampler | null = null;
+  /** The probe's full readings (compute capability included), until the sampler has its own. */
+  private probed: GpuReading[] = [];
   private stopped = false;
   private readonly stateChanged: Emitter<GpuStateDto>;
   private readonly sampled: Emitter<GpuSample>;
@@ -52,6 +55,12 @@ export class GpuSource {
   /** Live samples for heartbeats (core's GpuStatusSampler reads `latest`). */
   latest(): GpuSample[] {
     return this.sampler?.latest() ?? [];
+  }
+
+  /** Every GPU as last read: the sampler's latest, or the probe's answer before its first sample. */
+  readings(): GpuReading[] {
+    const live = this.latest();
+    return live.length >= this.probed.length ? live : this.probed;
   }
 
   /** Runs the GPU probe again (the setup checks ask after the operator fixed something). */
@@ -80,6 +89,7 @@ export class GpuSource {
       });
       return;
     }
+    this.probed = probe.gpus;
     this.set({
       available: true,
       reason: '',

@@ -29,6 +29,7 @@ import type { HostActions } from './agent-facade.js';
 import { AgentHost, type NodeRun } from './agent-host.js';
 import { GpuSource } from './gpu-source.js';
 import { LogHub } from './log-hub.js';
+import { nodeHardware } from './node-hardware.js';
 import { startNodeOps } from './ops/node-ops.js';
 import type { OpsConfig, OpsServer } from './ops/ops-server.js';
 import { createRuntime, type RuntimeChoice, type RuntimeContext } from './runtime-choice.js';
@@ -197,6 +198,7 @@ async function composeLocked(
         agentVersion: o.agentVersion,
         logStore,
         gpuSampler: samplerFromReadings(gpu),
+        hardware: nodeHardware(gpu, runtime),
         driverMajor: () => driverMajor(gpu.state().gpus[0]?.driverVersion),
         ...(cap ? { agentOptions: { maxConcurrency: cap } } : {}),
       });

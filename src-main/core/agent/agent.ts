@@ -27,7 +27,6 @@ import { AgentStateMachine, type AgentState, type AgentStateChange } from './sta
 
 export type { AgentDeps, AgentIdentity, AgentOptions } from './agent-deps.js';
 export type { AgentState, AgentStateChange } from './state-machine.js';
-
 type Phase = 'idle' | 'starting' | 'registering' | 'online' | 'draining' | 'stopped';
 
 /**
@@ -333,7 +332,7 @@ export class Agent {
     if (this.phase !== 'online' && this.phase !== 'draining') return;
     // Not accepting for want of disk space: each heartbeat period checks whether it is back.
     if (this.deps.journal?.writeProblem) await this.deps.journal.probe();
-    const { clock, runtime, gpuSampler, jobEngine, agentVersion } = this.deps;
+    const { clock, runtime, gpuSampler, jobEngine, agentVersion, hardware } = this.deps;
     return heartbeatOnce({
       io: this.io,
       health: this.health,
@@ -352,6 +351,7 @@ export class Agent {
           memory: this.deps.memory ?? osMemory,
           config: this.config,
           jobs: jobEngine,
+          hardware,
         }),
     });
   }

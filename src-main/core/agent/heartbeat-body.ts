@@ -2,6 +2,7 @@ import {
   PROTOCOL_VERSION,
   type ConfigSnapshot,
   type ConfigStatus,
+  type HardwareProfile,
   type HeartbeatBody,
 } from '../protocol/index.js';
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
@@ -26,6 +27,8 @@ export interface HeartbeatSources {
   jobs: Pick<JobEngineApi, 'counters'>;
   /** Models on disk (name + revision); defaults to the ones the runtime serves. */
   installedModels?: () => { name: string; revision: string }[];
+  /** This machine now (GPUs, Docker engine, OS); heartbeats carry it so the network's record follows. */
+  hardware?: () => Promise<HardwareProfile>;
   /**
    * Metrics read before the other sources (see `readRuntimeMetrics`); when absent they are
    * read here, first, and everything else after them.
@@ -96,6 +99,7 @@ export async function buildHeartbeat(src: HeartbeatSources): Promise<HeartbeatBo
       detail: status.detail.slice(0, 500),
     },
     jobs: src.jobs.counters(),
+    ...(src.hardware ? { hardware: await src.hardware() } : {}),
   };
 }
 

@@ -82,6 +82,8 @@ export class RuntimeError extends Error {
  */
 export interface Runtime {
   readonly kind: string;
+  /** The container engine's version, for a runtime that runs in one (reported to the network). */
+  readonly dockerVersion?: string | null;
   /** Brings the runtime to serve `plan` (idempotent; a changed plan reloads). */
   apply(plan: RuntimePlan): Promise<void>;
   stop(): Promise<void>;

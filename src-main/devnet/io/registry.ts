@@ -86,6 +86,11 @@ export class NodeRegistry {
   recordHeartbeat(node: NodeRecord, body: HeartbeatBody, now: number): void {
     node.lastHeartbeat = body;
     node.lastHeartbeatAt = now;
+    // The machine may have changed since registration (a card, a driver, the engine).
+    if (body.hardware && JSON.stringify(body.hardware) !== JSON.stringify(node.hardware)) {
+      node.hardware = body.hardware;
+      this.onChange(node);
+    }
     node.heartbeats++;
   }
 }

@@ -6,6 +6,8 @@ import { HeartbeatBody, PROTOCOL_VERSION } from '../../../src-main/core/protocol
 import { defaultSnapshot } from '../../../src-main/devnet/io/default-snapshot.js';
 import { FakeJobEngine } from './fakes/fake-job-engine.js';
 import { FakeRuntime } from './fakes/fake-runtime.js';
+import { hardwareProfile } from '../../../src-main/core/system/hardware-profile.js';
+import { recordedGpus } from '../../helpers/recorded-gpus.js';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 
@@ -34,6 +36,11 @@ async function body(runtime = new FakeRuntime()) {
     config: { snapshot, digest: DIGEST },
     configStatus: { state: 'ok' },
     jobs: new FakeJobEngine(),
+    hardware: async () =>
+      hardwareProfile({
+        gpus: recordedGpus('driver-550-two-gpus.csv'),
+        dockerVersion: '28.3.2',
+      }),
   });
 }
 
@@ -55,6 +62,17 @@ describe('buildHeartbeat', () => {
       memory: { total_mb: 64000, free_mb: 31000 },
       config_digest: DIGEST,
       config_status: { state: 'ok' },
+      hardware: {
+        docker_version: '28.3.2',
+        gpus: [
+          { index: 0, name: 'NVIDIA RTX A6000', memory_total_mb: 49140, compute_cap: '8.6' },
+          {
+            index: 1,
+            uuid: 'GPU-9e1c0b2a-5a5b-2d33-07a4-4b1a2c8f6d10',
+            driver_version: '550.127.05',
+          },
+        ],
+      },
       models: {
         installed: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }],
         active: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }],

@@ -117,6 +117,9 @@ export const HeartbeatBody = z.looseObject({
     completed_total: NonNegInt,
     failed_total: NonNegInt,
   }),
+  hardware: HardwareProfile.optional().describe(
+    "the machine as at registration (every GPU, Docker engine version, OS), re-read at each heartbeat so the network's record follows a changed card, driver or engine; older nodes leave it out",
+  ),
 });
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
 

@@ -153,6 +153,7 @@ export async function createDockerVllmRuntime(o: CreateDockerRuntimeOptions): Pr
     modelInstalled,
     driverMajor: () => driverMajor,
     owned,
+    engineVersion: discovery.identity.version,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.simulated ? { simulated: true } : {}),
     ...o.extra,

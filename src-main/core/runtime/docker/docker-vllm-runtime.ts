@@ -67,6 +67,8 @@ export interface DockerVllmRuntimeOptions {
   /** Marks status().simulated: only for the devnet's stand-in image. */
   simulated?: boolean;
   owned?: OwnedImages;
+  /** The engine's version as it answered discovery (Docker, or Podman's). */
+  engineVersion?: string | null;
   fetch?: typeof fetch;
   supervisor?: Partial<Pick<ContainerSupervisorOptions, 'pickPort' | 'timing'>>;
 }
@@ -78,6 +80,7 @@ export interface DockerVllmRuntimeOptions {
  */
 export class DockerVllmRuntime implements Runtime {
   readonly kind = 'docker-vllm';
+  readonly dockerVersion: string | null;
   readonly #o: DockerVllmRuntimeOptions;
   readonly #sup: ContainerSupervisor;
   readonly #statusChanged: Emitter<RuntimeStatus>;
@@ -92,6 +95,7 @@ export class DockerVllmRuntime implements Runtime {
 
   constructor(opts: DockerVllmRuntimeOptions) {
     this.#o = opts;
+    this.dockerVersion = opts.engineVersion ?? null;
     this.#statusChanged = new Emitter({
       onListenerError: warnListenerErrors(opts.logger, 'runtime status'),
     });
