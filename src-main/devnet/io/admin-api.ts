@@ -4,6 +4,7 @@ import {
   DrainInput,
   FaultsInput,
   NodeStatusInput,
+  RotationInput,
   SnapshotInput,
   SubmitJobsInput,
   WorkloadInput,
@@ -213,6 +214,18 @@ export function addAdminRoutes(router: Router, core: DevnetCore): void {
           input.status,
           input.reason ?? `set to ${input.status} by the operator`,
         );
+        return nodeView(core, node);
+      },
+      A,
+    )
+    .add(
+      'POST',
+      '/v1/admin/nodes/:id/rotation',
+      async (ctx) => {
+        const input = validate(RotationInput, await ctx.body());
+        const node = core.registry.get(ctx.params[0]!);
+        if (!node) throw new HttpError(404, 'not_found', `no registered node ${ctx.params[0]}`);
+        core.holdRotation(node, input);
         return nodeView(core, node);
       },
       A,

@@ -73,4 +73,12 @@ export const NodeStatusInput = z.strictObject({
   reason: z.string().min(1).max(500).optional(),
 });
 
+/** POST /v1/admin/nodes/:id/rotation: hold a node out of the rotation (for tests), or let it back. */
+export const RotationInput = z.strictObject({
+  in_rotation: z.boolean(),
+  reason: z.string().min(1).max(500).optional(),
+  /** How long the hold lasts; absent: until lifted with `{in_rotation: true}`. */
+  duration_ms: Positive.optional(),
+});
+
 export { FaultsInput };

@@ -176,6 +176,24 @@ export class DevnetCore {
     this.dispatcher.kick();
   }
 
+  /** Holds a node out of the job rotation (for tests), or lets it back in. */
+  holdRotation(
+    node: NodeRecord,
+    o: { in_rotation: boolean; reason?: string; duration_ms?: number },
+  ): void {
+    const now = this.opts.clock.now();
+    node.rotationHold = o.in_rotation
+      ? null
+      : {
+          reason: o.reason ?? 'taken out of the rotation by the network operator',
+          until: o.duration_ms === undefined ? null : now + o.duration_ms,
+        };
+    this.opts.logger.info(o.in_rotation ? 'node back in rotation' : 'node held out of rotation', {
+      node: node.nodeId,
+    });
+    this.dispatcher.kick();
+  }
+
   close(): void {
     this.workload.stop();
     this.dispatcher.close();

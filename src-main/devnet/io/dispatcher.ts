@@ -45,6 +45,14 @@ interface Candidate {
 const RETRY_HOLD_BASE_MS = 250;
 const RETRY_HOLD_MAX_MS = 4_000;
 
+const TAKE_AWAY_WORDS: Record<TakeAwayCause, string> = {
+  accept_timeout: 'did not accept a job in time',
+  deadline: 'missed a job deadline',
+  rejected: 'refused a job',
+  node_failed: 'failed a job',
+  invalid_result: 'returned an invalid result',
+};
+
 /**
  * Places jobs on eligible nodes, watches accept timeouts and deadlines, reassigns, and runs the
  * registration test tasks. Result handling lives in `ResultDesk`, which calls back in here.
@@ -54,7 +62,7 @@ export class Dispatcher {
   private readonly nodeJobs = new Map<string, Set<JobRecord>>();
   private readonly inFlight = new Set<JobRecord>();
   private readonly queues = new Map<string, Deque<JobRecord>>();
-  private readonly deprioritisedUntil = new Map<string, number>();
+  private readonly deprioritisedUntil = new Map<string, { until: number; reason: string }>();
   private readonly lastPick = new Map<string, number>();
   private readonly runId = randomBytes(3).toString('hex');
   private seq = 0;
@@ -151,7 +159,13 @@ export class Dispatcher {
   }
 
   isDeprioritised(nodeKey: string): boolean {
-    return (this.deprioritisedUntil.get(nodeKey) ?? 0) > this.now;
+    return this.deprioritisation(nodeKey) !== null;
+  }
+
+  /** Why and until when the node is served last (null when it is not). */
+  deprioritisation(nodeKey: string): { until: number; reason: string } | null {
+    const d = this.deprioritisedUntil.get(nodeKey);
+    return d && d.until > this.now ? d : null;
   }
 
   onAccept(nodeKey: string, jobId: string): boolean {
@@ -216,7 +230,10 @@ export class Dispatcher {
     this.release(job);
     job.takenFrom.push(nodeKey);
     job.node = null;
-    this.deprioritisedUntil.set(nodeKey, now + this.d.opts.deprioritizeMs);
+    this.deprioritisedUntil.set(nodeKey, {
+      until: now + this.d.opts.deprioritizeMs,
+      reason: `${TAKE_AWAY_WORDS[cause]} (job ${job.id}): ${detail}`,
+    });
     addEvent(job, { at: now, event: cause, node: nodeKey, detail });
     if (job.test) return this.tests.failed(job, nodeKey, detail);
     if (job.attempts >= this.d.opts.maxAttempts) {

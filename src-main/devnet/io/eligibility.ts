@@ -1,3 +1,4 @@
+import type { RotationReason } from '../../core/protocol/schemas/http.js';
 import type { ConfigSnapshot } from '../../core/protocol/schemas/snapshot.js';
 import type { NodeLink } from './link.js';
 import type { NodeRecord } from './registry.js';
@@ -6,11 +7,16 @@ export interface Rotation {
   inRotation: boolean;
   /** Why the node is out of the rotation (empty when in). */
   reason: string;
+  /** A `RotationView.reason` code (PROTOCOL.md, Heartbeats); absent when in. */
+  code?: RotationReason;
+  /** When an operator hold ends (null: until lifted); only for `operator_hold`. */
+  until?: number | null;
 }
 
 /**
- * Whether a node may receive regular jobs now: active, session open and accepting, network
- * accepting jobs, heartbeat within `ttl.heartbeat_window_ms` reporting a healthy runtime.
+ * Whether a node may receive regular jobs now: active, not held out by the operator, session
+ * open and accepting, network accepting jobs, heartbeat within `ttl.heartbeat_window_ms`
+ * reporting a healthy runtime.
  */
 export function rotationOf(
   node: NodeRecord,
@@ -18,22 +24,33 @@ export function rotationOf(
   snapshot: ConfigSnapshot,
   now: number,
 ): Rotation {
-  const out = (reason: string): Rotation => ({ inRotation: false, reason });
-  if (node.status !== 'active') return out(`node status is ${node.status}: ${node.statusReason}`);
-  if (!link) return out('no open WebSocket session');
-  if (!link.accepting) return out('the session is not accepting jobs (session_open or drain)');
-  if (!snapshot.participation.accepting_jobs) return out('the network is not accepting jobs');
+  const out = (code: RotationReason, reason: string): Rotation => ({
+    inRotation: false,
+    reason,
+    code,
+  });
+  if (node.status !== 'active')
+    return out('status', `node status is ${node.status}: ${node.statusReason}`);
+  const hold = node.rotationHold;
+  if (hold && (hold.until === null || hold.until > now))
+    return { ...out('operator_hold', hold.reason), until: hold.until };
+  if (!link) return out('no_session', 'no open WebSocket session');
+  if (!link.accepting)
+    return out('not_accepting', 'the session is not accepting jobs (session_open or drain)');
+  if (!snapshot.participation.accepting_jobs)
+    return out('network_closed', 'the network is not accepting jobs');
   const hb = node.lastHeartbeat;
-  if (!hb || node.lastHeartbeatAt === null) return out('no heartbeat received yet');
+  if (!hb || node.lastHeartbeatAt === null) return out('no_heartbeat', 'no heartbeat received yet');
   const age = now - node.lastHeartbeatAt;
   if (age > snapshot.ttl.heartbeat_window_ms) {
     return out(
+      'heartbeat_missed',
       `missed the heartbeat window: last heartbeat ${age} ms ago (window ${snapshot.ttl.heartbeat_window_ms} ms)`,
     );
   }
   if (hb.state === 'draining' || hb.state === 'stopped')
-    return out(`node reports state ${hb.state}`);
-  if (!hb.runtime.healthy) return out('node reports its runtime unhealthy');
+    return out('node_state', `node reports state ${hb.state}`);
+  if (!hb.runtime.healthy) return out('runtime_unhealthy', 'node reports its runtime unhealthy');
   return { inRotation: true, reason: '' };
 }
 

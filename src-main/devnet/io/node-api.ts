@@ -19,6 +19,7 @@ import { HttpError } from './http-util.js';
 import type { JobLedger } from './ledger.js';
 import type { LogStore } from './log-store.js';
 import type { NodeRecord, NodeRegistry } from './registry.js';
+import { rotationView } from './rotation-view.js';
 import type { Router } from './router.js';
 
 export interface NodeApiDeps {
@@ -93,9 +94,25 @@ export function addNodeRoutes(router: Router, d: NodeApiDeps): void {
     const raw = await ctx.body();
     const node = senderOf(raw);
     const env = d.gate.open(raw, HeartbeatBody, HttpMessageTypes.heartbeat, node);
-    d.registry.recordHeartbeat(node!, env.body, d.dispatcher.now);
+    const now = d.dispatcher.now;
+    d.registry.recordHeartbeat(node!, env.body, now);
     d.dispatcher.kick();
-    return { status: node!.status, config_digest: d.config.servedDigest(), server_time: time() };
+    const key = node!.nodeId.toLowerCase();
+    const serverTime = time();
+    const rotation = rotationView(
+      node!,
+      d.dispatcher.links.get(key),
+      d.config.effective,
+      now,
+      d.dispatcher.deprioritisation(key),
+      (t) => t + (serverTime - now),
+    );
+    return {
+      status: node!.status,
+      config_digest: d.config.servedDigest(),
+      server_time: serverTime,
+      rotation,
+    };
   });
 
   router.add('POST', HttpPaths.logs, async (ctx) => {

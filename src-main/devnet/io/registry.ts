@@ -20,12 +20,14 @@ export interface NodeRecord {
   lastHeartbeatAt: number | null;
   lastHeartbeat: HeartbeatBody | null;
   heartbeats: number;
+  /** Held out of the rotation by the devnet's operator (admin API) until `until` (null: lifted by hand). */
+  rotationHold: { reason: string; until: number | null } | null;
   checkSignature: SignatureCheck;
 }
 
 export type StoredNode = Omit<
   NodeRecord,
-  'checkSignature' | 'lastHeartbeat' | 'lastHeartbeatAt' | 'heartbeats'
+  'checkSignature' | 'lastHeartbeat' | 'lastHeartbeatAt' | 'heartbeats' | 'rotationHold'
 >;
 
 /** Registered nodes, keyed by lower-case node ID (addresses arrive in any case). */
@@ -101,6 +103,7 @@ function live(n: StoredNode): NodeRecord {
     lastHeartbeat: null,
     lastHeartbeatAt: null,
     heartbeats: 0,
+    rotationHold: null,
     checkSignature: signatureCheckFor(n.publicKey),
   };
 }

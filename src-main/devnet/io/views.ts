@@ -1,5 +1,6 @@
 import type { DevnetCore } from './core.js';
 import { capacityOf, rotationOf } from './eligibility.js';
+import { rotationView } from './rotation-view.js';
 import { JOB_STATES, type JobRecord, type JobState } from './job-record.js';
 import type { NodeRecord } from './registry.js';
 
@@ -49,6 +50,7 @@ export function nodeView(
     in_rotation: rotation.inRotation,
     out_of_rotation_reason: rotation.reason || undefined,
     deprioritised: core.dispatcher.isDeprioritised(key),
+    rotation: rotationView(node, link, snap, now, core.dispatcher.deprioritisation(key)),
     session: link
       ? {
           session_id: link.sessionId,

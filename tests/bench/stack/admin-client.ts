@@ -143,6 +143,14 @@ export class AdminClient {
     return this.call('GET', `/v1/admin/nodes/${id}`);
   }
 
+  /** Holds a node out of the job rotation (`in_rotation: false`) or lets it back in. */
+  setRotation(
+    id: string,
+    input: { in_rotation: boolean; reason?: string; duration_ms?: number },
+  ): Promise<NodeView> {
+    return this.call('POST', `/v1/admin/nodes/${id}/rotation`, input);
+  }
+
   /** Fetches many job views with a few requests in flight at once. */
   async jobViews(ids: string[], parallel = 8): Promise<JobView[]> {
     const out: JobView[] = new Array<JobView>(ids.length);

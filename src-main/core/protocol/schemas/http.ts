@@ -123,10 +123,50 @@ export const HeartbeatBody = z.looseObject({
 });
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
 
+/** Why a network keeps a node out of the job rotation (codes may grow: unknown ones are shown as `other`). */
+export const ROTATION_REASONS = [
+  'status',
+  'operator_hold',
+  'no_session',
+  'not_accepting',
+  'network_closed',
+  'no_heartbeat',
+  'heartbeat_missed',
+  'node_state',
+  'runtime_unhealthy',
+] as const;
+export type RotationReason = (typeof ROTATION_REASONS)[number];
+
+/** The network's own view of whether it sends this node regular jobs, and why not. */
+export const RotationView = z.looseObject({
+  in_rotation: z.boolean().describe('true while the network may assign regular jobs to the node'),
+  reason: z
+    .string()
+    .max(64)
+    .optional()
+    .describe(`when out: one of ${ROTATION_REASONS.join(', ')} (others may follow)`),
+  detail: z.string().max(500).optional().describe('plain words, shown to the operator'),
+  until: EpochMs.nullable()
+    .optional()
+    .describe('network clock: when an operator hold ends (null: until lifted)'),
+  deprioritised: z
+    .looseObject({
+      reason: z.string().max(500).describe('plain words, e.g. the deadline the node missed'),
+      until: EpochMs.describe('network clock'),
+    })
+    .nullable()
+    .optional()
+    .describe('served after other nodes until `until` (still in rotation)'),
+});
+export type RotationView = z.infer<typeof RotationView>;
+
 export const HeartbeatResponse = z.looseObject({
   status: NodeStatus,
   config_digest: Digest.describe("the network's current digest; a difference makes the node fetch"),
   server_time: EpochMs.describe('network clock'),
+  rotation: RotationView.optional().describe(
+    "the network's rotation view of the node after this heartbeat",
+  ),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 
