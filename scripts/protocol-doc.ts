@@ -10,6 +10,7 @@ import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
 import { Envelope } from '../src-main/core/protocol/envelope.js';
 import { WireError } from '../src-main/core/protocol/schemas/common.js';
+import { OwnerBindingBody, OwnerStatus } from '../src-main/core/protocol/schemas/account.js';
 import {
   ConfigDigestResponse,
   HeartbeatBody,
@@ -178,6 +179,8 @@ const SECTIONS: [title: string, entries: () => Entry[]][] = [
       ['RegisterResponse', RegisterResponse, 'schema-register-response'],
       ['heartbeat (envelope body)', HeartbeatBody, 'body-heartbeat'],
       ['HeartbeatResponse', HeartbeatResponse, 'schema-heartbeat-response'],
+      ['owner_binding (envelope body)', OwnerBindingBody, 'body-owner-binding'],
+      ['OwnerStatus', OwnerStatus, 'schema-owner-status'],
       ['log_batch (envelope body)', LogBatchBody, 'body-log-batch'],
       ['LogBatchResponse', LogBatchResponse, 'schema-log-batch-response'],
       ['ConfigDigestResponse', ConfigDigestResponse, 'schema-config-digest-response'],

@@ -6,6 +6,8 @@ export * from './networks.js';
 export * from './nonce-cache.js';
 export * from './output.js';
 export * from './parse.js';
+export * from './owner-proof.js';
+export * from './schemas/account.js';
 export * from './schemas/common.js';
 export * from './schemas/hardware.js';
 export * from './schemas/http.js';

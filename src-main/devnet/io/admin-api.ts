@@ -252,6 +252,12 @@ export function addAdminRoutes(router: Router, core: DevnetCore): void {
     )
     .add(
       'GET',
+      '/v1/admin/emails',
+      (ctx) => ({ emails: core.owners.emails(ctx.url.searchParams.get('to') ?? undefined) }),
+      A,
+    )
+    .add(
+      'GET',
       '/v1/admin/logs',
       (ctx) => ({
         entries: core.logs.list(

@@ -15,6 +15,7 @@ import { LogStore } from './log-store.js';
 import type { NetworkKey } from './network-key.js';
 import type { ResolvedOptions } from './options.js';
 import { NodeRegistry, type NodeRecord, type StoredNode } from './registry.js';
+import { OwnerDesk } from './owner-desk.js';
 import { ResultDesk } from './result-desk.js';
 import { SaveGate, type Saver } from './save-gate.js';
 import type { SessionServer } from './session-server.js';
@@ -45,6 +46,7 @@ export class DevnetCore {
   readonly gate: EnvelopeGate;
   readonly dispatcher: Dispatcher;
   readonly desk: ResultDesk;
+  readonly owners: OwnerDesk;
   readonly control: Control;
   readonly logs: LogStore;
   readonly workload: Workload;
@@ -75,6 +77,7 @@ export class DevnetCore {
       onStatusChange: (node) => this.notifyStatus(node),
     });
     for (const job of restored.jobs) this.dispatcher.restore(job);
+    this.owners = new OwnerDesk(opts.network, this.registry, () => this.gate.serverTime());
     this.desk = new ResultDesk(this.ledger, this.registry, this.dispatcher, opts.strictTestCheck);
     this.control = new Control(
       () => opts.clock.now(),

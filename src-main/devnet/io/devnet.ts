@@ -56,6 +56,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   addNodeRoutes(router, {
     network: opts.network,
     registry: core.registry,
+    owners: core.owners,
     config: core.config,
     gate: core.gate,
     faults: core.faults,

@@ -9,6 +9,7 @@ import {
   LogBatchBody,
   RegisterBody,
 } from '../../core/protocol/schemas/http.js';
+import { OwnerBindingBody } from '../../core/protocol/schemas/account.js';
 import type { Logger } from '../../core/logger.js';
 import type { NetworkName } from '../../core/protocol/networks.js';
 import type { ConfigService } from './config-service.js';
@@ -18,6 +19,7 @@ import type { Faults } from './faults.js';
 import { HttpError } from './http-util.js';
 import type { JobLedger } from './ledger.js';
 import type { LogStore } from './log-store.js';
+import type { OwnerDesk } from './owner-desk.js';
 import type { NodeRecord, NodeRegistry } from './registry.js';
 import { rotationView } from './rotation-view.js';
 import type { Router } from './router.js';
@@ -25,6 +27,7 @@ import type { Router } from './router.js';
 export interface NodeApiDeps {
   network: NetworkName;
   registry: NodeRegistry;
+  owners: Pick<OwnerDesk, 'claim' | 'status'>;
   config: ConfigService;
   gate: EnvelopeGate;
   faults: Faults;
@@ -77,9 +80,11 @@ export function addNodeRoutes(router: Router, d: NodeApiDeps): void {
       throw new HttpError(401, 'wrong_signer', 'public_key does not belong to node_id');
     }
     const { node, created } = d.registry.register(body, d.dispatcher.now);
+    const owner_status = d.owners.claim(node, body.owner);
     d.logger.info(created ? 'node registered' : 'node registered again', {
       node: node.nodeId,
       status: node.status,
+      owner: owner_status.state,
     });
     return {
       node_id: node.nodeId,
@@ -87,6 +92,7 @@ export function addNodeRoutes(router: Router, d: NodeApiDeps): void {
       snapshot: d.config.signedFor(),
       ws_path: HttpPaths.ws,
       server_time: time(),
+      owner_status,
     };
   });
 
@@ -112,7 +118,22 @@ export function addNodeRoutes(router: Router, d: NodeApiDeps): void {
       config_digest: d.config.servedDigest(),
       server_time: serverTime,
       rotation,
+      owner_status: d.owners.status(node!),
     };
+  });
+
+  router.add('POST', HttpPaths.owner, async (ctx) => {
+    const raw = await ctx.body();
+    const node = senderOf(raw);
+    const env = d.gate.open(raw, OwnerBindingBody, HttpMessageTypes.owner, node);
+    const answer = d.owners.claim(node!, env.body.owner);
+    d.logger.info('owner claim answered', {
+      node: node!.nodeId,
+      kind: env.body.owner.kind,
+      state: answer.state,
+      ...(answer.reason ? { reason: answer.reason } : {}),
+    });
+    return answer;
   });
 
   router.add('POST', HttpPaths.logs, async (ctx) => {

@@ -1,16 +1,19 @@
 import { computeAddress } from 'ethers';
 import type { HardwareProfile } from '../../core/protocol/schemas/hardware.js';
+import type { OwnerRef } from '../../core/protocol/schemas/account.js';
 import type { HeartbeatBody, NodeStatus, RegisterBody } from '../../core/protocol/schemas/http.js';
 import { signatureCheckFor, type SignatureCheck } from './key-verifier.js';
-
-export type Owner = RegisterBody['owner'];
 
 /** What the network knows about one node. Persisted fields first, live fields after. */
 export interface NodeRecord {
   /** EIP-55 address (the node ID). */
   nodeId: string;
   publicKey: string;
-  owner: Owner;
+  /** The verified owner (owner-desk.ts); a claim without valid proof never lands here. */
+  owner: OwnerRef | null;
+  ownerVerifiedAt: number | null;
+  /** Issued-at of the wallet proof that bound `owner` (a proof not newer is a replay). */
+  ownerProofIssuedAt: number | null;
   hardware: HardwareProfile;
   agentVersion: string;
   status: NodeStatus;
@@ -53,12 +56,14 @@ export class NodeRegistry {
     return this.nodes.size;
   }
 
-  /** Records a verified registration. A known node keeps its status (registration is idempotent). */
+  /**
+   * Records a verified registration. A known node keeps its status and owner (registration is
+   * idempotent; the owner claim is answered by the owner desk).
+   */
   register(body: RegisterBody, now: number): { node: NodeRecord; created: boolean } {
     const nodeId = computeAddress(body.public_key);
     const known = this.get(nodeId);
     if (known) {
-      known.owner = body.owner;
       known.hardware = body.hardware;
       known.agentVersion = body.agent_version;
       this.onChange(known);
@@ -67,7 +72,9 @@ export class NodeRegistry {
     const node = live({
       nodeId,
       publicKey: body.public_key.toLowerCase(),
-      owner: body.owner,
+      owner: null,
+      ownerVerifiedAt: null,
+      ownerProofIssuedAt: null,
       hardware: body.hardware,
       agentVersion: body.agent_version,
       status: 'pending_test',
@@ -82,6 +89,13 @@ export class NodeRegistry {
   setStatus(node: NodeRecord, status: NodeStatus, reason: string): void {
     node.status = status;
     node.statusReason = reason;
+    this.onChange(node);
+  }
+
+  setOwner(node: NodeRecord, owner: OwnerRef, at: number, proofIssuedAt: number | null): void {
+    node.owner = owner;
+    node.ownerVerifiedAt = at;
+    node.ownerProofIssuedAt = proofIssuedAt;
     this.onChange(node);
   }
 
@@ -100,6 +114,10 @@ export class NodeRegistry {
 function live(n: StoredNode): NodeRecord {
   return {
     ...n,
+    // A state saved before owners were verified: its owner was a bare claim, never proven.
+    owner: n.ownerVerifiedAt ? n.owner : null,
+    ownerVerifiedAt: n.ownerVerifiedAt ?? null,
+    ownerProofIssuedAt: n.ownerProofIssuedAt ?? null,
     lastHeartbeat: null,
     lastHeartbeatAt: null,
     heartbeats: 0,
@@ -113,6 +131,8 @@ export function toStored(n: NodeRecord): StoredNode {
     nodeId: n.nodeId,
     publicKey: n.publicKey,
     owner: n.owner,
+    ownerVerifiedAt: n.ownerVerifiedAt,
+    ownerProofIssuedAt: n.ownerProofIssuedAt,
     hardware: n.hardware,
     agentVersion: n.agentVersion,
     status: n.status,

@@ -45,6 +45,8 @@ export function nodeView(
     status: node.status,
     status_reason: node.statusReason,
     owner: node.owner,
+    owner_verified_at: node.ownerVerifiedAt,
+    owner_refusal: core.owners.lastRefusal(node),
     agent_version: node.agentVersion,
     registered_at: node.registeredAt,
     in_rotation: rotation.inRotation,

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { NetworkName } from '../networks.js';
 import { Digest, EpochMs, Id, NonNegInt, RawAddress } from './common.js';
 import { GpuStatus, HardwareProfile } from './hardware.js';
+import { AccountBindingWire, AccountState, OwnerStatus } from './account.js';
 
 /** HTTP paths on the IO service. Node-originated POST bodies are signed envelopes. */
 export const HttpPaths = {
   register: '/v1/nodes/register',
   heartbeat: '/v1/nodes/heartbeat',
   logs: '/v1/nodes/logs',
+  owner: '/v1/nodes/owner',
   configDigest: '/v1/config/digest',
   configSnapshot: '/v1/config/snapshot',
   time: '/v1/time',
@@ -19,12 +21,8 @@ export const HttpMessageTypes = {
   register: 'register',
   heartbeat: 'heartbeat',
   logs: 'log_batch',
+  owner: 'owner_binding',
 } as const;
-
-export const AccountBindingWire = z.discriminatedUnion('kind', [
-  z.looseObject({ kind: z.literal('wallet'), address: RawAddress }),
-  z.looseObject({ kind: z.literal('email'), email: z.email().max(254) }),
-]);
 
 export const RegisterBody = z.looseObject({
   network: NetworkName,
@@ -32,7 +30,9 @@ export const RegisterBody = z.looseObject({
   public_key: z
     .string()
     .regex(/^0x04[0-9a-fA-F]{128}$/, 'must be an uncompressed 0x04… public key'),
-  owner: AccountBindingWire.nullable().describe('the account the node is bound to, or null'),
+  owner: AccountBindingWire.nullable().describe(
+    'the owner claimed, with its proof (see Account binding), or null: no claim',
+  ),
   agent_version: z.string().max(64),
   hardware: HardwareProfile,
 });
@@ -51,6 +51,7 @@ export const RegisterResponse = z.looseObject({
     .regex(/^\/(?![/\\])/, 'must be a path on the same host, starting with one /')
     .describe('WebSocket path on the same host'),
   server_time: EpochMs.describe('network clock'),
+  owner_status: OwnerStatus.optional().describe("the network's answer about the owner"),
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
@@ -120,6 +121,7 @@ export const HeartbeatBody = z.looseObject({
   hardware: HardwareProfile.optional().describe(
     "the machine as at registration (every GPU, Docker engine version, OS), re-read at each heartbeat so the network's record follows a changed card, driver or engine; older nodes leave it out",
   ),
+  account: AccountState.optional().describe("the node's view of its owner"),
 });
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
 
@@ -167,6 +169,7 @@ export const HeartbeatResponse = z.looseObject({
   rotation: RotationView.optional().describe(
     "the network's rotation view of the node after this heartbeat",
   ),
+  owner_status: OwnerStatus.optional().describe('the owner the network holds for this node'),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 
