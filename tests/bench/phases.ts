@@ -28,16 +28,17 @@ export interface OverheadOptions {
 }
 
 /**
- * Agent overhead per job at a sustained rate: the devnet's assignment → result time minus the
+ * Agent overhead per job at a sustained rate (of the process `pid`, the headless node unless
+ * given: the floor relay runs the same phase): the devnet's assignment → result time minus the
  * runtime time the agent reports in the result (`timings.runtime_ms`).
  */
-export async function overheadPhase(stack: Stack, o: OverheadOptions) {
+export async function overheadPhase(stack: Stack, o: OverheadOptions, pid?: number) {
   const { admin } = stack;
   const job = { prompt_tokens: 32, max_tokens: o.maxTokens, ttl_ms: 600_000 };
   await admin.startWorkload({ rate: o.rate, duration_s: o.warmupSeconds, ...job });
   await waitSettled(admin, o.warmupSeconds * 1000 + 30_000);
   const before = await completedIds(admin);
-  const mon = new ProcMonitor(stack.agent.proc.pid).start();
+  const mon = new ProcMonitor(pid ?? stack.agent.proc.pid).start();
   const t0 = performance.now();
   await admin.startWorkload({ rate: o.rate, duration_s: o.seconds, ...job });
   await sleep(o.seconds * 1000);

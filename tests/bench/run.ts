@@ -11,10 +11,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopAll } from '../helpers/processes.js';
-import { hotModules, hotSpots } from './cpu-profile.js';
+import { hotModules, hotSpots, type HotSpot } from './cpu-profile.js';
+import { efficiencyAt, type SlotsSetting } from './efficiency-sweep.js';
+import { missedLines, ratio } from './explain.js';
+import { startFloorRelay } from './floor/floor-process.js';
 import { machineBusyPct, waitSettled } from './measure.js';
-import { ceilingPhase, efficiencyPhase, idlePhase, overheadPhase } from './phases.js';
-import { describeTarget, round, say, withTargets, type BenchFigures } from './report.js';
+import { ceilingPhase, idlePhase, overheadPhase, type OverheadOptions } from './phases.js';
+import {
+  describeTarget,
+  round,
+  say,
+  targetLines,
+  TARGETS,
+  withTargets,
+  type BenchFigures,
+  type TargetKey,
+} from './report.js';
 import { ledgerCheck } from './stack/admin-client.js';
 import { Stack } from './stack/stack.js';
 
@@ -26,11 +38,31 @@ const quick = flags.quick ?? false;
 
 const SLOTS = 64;
 const PLAN = quick
-  ? { idleS: 6, overheadS: 6, warmupS: 1, samples: 1200, efficiencyS: 6, ceilingS: 5 }
-  : { idleS: 60, overheadS: 60, warmupS: 5, samples: 12_000, efficiencyS: 30, ceilingS: 20 };
+  ? { idleS: 5, overheadS: 5, warmupS: 1, samples: 1000, efficiencyS: [5, 6, 8], ceilingS: 4 }
+  : {
+      idleS: 60,
+      overheadS: 60,
+      warmupS: 5,
+      samples: 12_000,
+      efficiencyS: [20, 30, 20],
+      ceilingS: 20,
+    };
 // Runtime of the overhead phase: fast enough that 200 jobs/s use a fraction of the slots.
 const OVERHEAD_RT = { ttftMs: 20, tokensPerSecond: 400, maxNumSeqs: SLOTS };
-const EFFICIENCY_RT = { ttftMs: 50, tokensPerSecond: 100, maxNumSeqs: SLOTS };
+const OVERHEAD: OverheadOptions = {
+  rate: 200,
+  seconds: PLAN.overheadS,
+  warmupSeconds: PLAN.warmupS,
+  maxSamples: PLAN.samples,
+  maxTokens: 16,
+};
+// 16 and 64 slots at 100 tokens/s each; 256 slots at 25 tokens/s each, so that its capacity
+// (~200 jobs/s, like 64 slots) tests the queue window and not this small machine's CPUs.
+const EFFICIENCY: SlotsSetting[] = [
+  { slots: 16, ttftMs: 50, tokensPerSecond: 100 },
+  { slots: SLOTS, ttftMs: 50, tokensPerSecond: 100 },
+  { slots: 256, ttftMs: 50, tokensPerSecond: 25 },
+];
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -51,6 +83,7 @@ async function main(): Promise<void> {
   const stack = await Stack.start({
     prefix: 'resultity-bench-',
     runtime: OVERHEAD_RT,
+    deferAgent: true,
     agent: {
       logLevel: 'warn',
       ...(profDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
@@ -65,11 +98,27 @@ async function main(): Promise<void> {
     idle_rss_mb: null,
     load_cpu_pct: null,
     load_rss_mb: null,
+    load_cpu_ms_per_job: null,
     jobs_lost: null,
     duplicates_accepted: null,
     machine_busy_before_pct: round(busyBefore, 1),
   };
   try {
+    // The floor first, alone on the devnet: the same phase through the minimal relay.
+    const relay = await startFloorRelay(stack, SLOTS);
+    const floor = await overheadPhase(stack, OVERHEAD, relay.proc.pid);
+    await relay.stop();
+    Object.assign(figures, {
+      floor_overhead_p50_ms: round(floor.overheadP50, 3),
+      floor_overhead_p99_ms: round(floor.overheadP99, 3),
+      floor_cpu_ms_per_job: round(floor.cpuMsPerJob, 3),
+      floor_rss_mb: round(floor.load.rssMaxMb, 1),
+    });
+    say(
+      `floor relay at 200 jobs/s (${PLAN.overheadS} s, ${floor.completed} jobs; same devnet, runtime and signing, nothing else): overhead p50 ${figures.floor_overhead_p50_ms} ms, p99 ${figures.floor_overhead_p99_ms} ms; CPU ${round(floor.cpuMsPerJob, 3)} ms per job`,
+    );
+
+    stack.startAgent();
     await stack.waitInRotation(60_000);
     say(`node ${(await stack.node())?.node_id} is active on the devnet at ${stack.devnet.url}`);
 
@@ -80,55 +129,54 @@ async function main(): Promise<void> {
       `idle (${PLAN.idleS} s, heartbeats only): CPU ${describeTarget('idle_cpu_pct', figures.idle_cpu_pct, ' %')}, RSS ${describeTarget('idle_rss_mb', figures.idle_rss_mb, ' MB')}`,
     );
 
-    const oh = await overheadPhase(stack, {
-      rate: 200,
-      seconds: PLAN.overheadS,
-      warmupSeconds: PLAN.warmupS,
-      maxSamples: PLAN.samples,
-      maxTokens: 16,
-    });
+    const oh = await overheadPhase(stack, OVERHEAD);
     figures.overhead_p50_ms = round(oh.overheadP50, 3);
     figures.overhead_p99_ms = round(oh.overheadP99, 3);
     figures.load_cpu_pct = round(oh.load.cpuPct, 1);
     figures.load_rss_mb = round(oh.load.rssMaxMb, 1);
+    figures.load_cpu_ms_per_job = round(oh.cpuMsPerJob, 3);
     Object.assign(figures, {
+      floor_overhead_p50_ms: figures.floor_overhead_p50_ms,
+      overhead_ratio_to_floor: ratio(oh.overheadP50, floor.overheadP50),
+      cpu_ms_per_job_ratio_to_floor: ratio(oh.cpuMsPerJob, floor.cpuMsPerJob),
       overhead_p90_ms: round(oh.overheadP90, 3),
       overhead_max_ms: round(oh.overheadMax, 3),
       overhead_samples: oh.samples,
       overhead_rate_jobs_per_s: round(oh.achievedRate, 1),
       network_p50_ms: round(oh.networkP50, 3),
       runtime_p50_ms: oh.runtimeP50,
-      load_cpu_ms_per_job: round(oh.cpuMsPerJob, 3),
     });
     say(
       `overhead at 200 jobs/s (${PLAN.overheadS} s, ${oh.completed} jobs, ${oh.samples} sampled): assignment→result p50 ${round(oh.networkP50)} ms − runtime_ms p50 ${oh.runtimeP50} ms`,
     );
     say(
-      `  agent overhead p50 ${describeTarget('overhead_p50_ms', figures.overhead_p50_ms, ' ms')}, p99 ${describeTarget('overhead_p99_ms', figures.overhead_p99_ms, ' ms')}, p90 ${round(oh.overheadP90, 3)} ms, max ${round(oh.overheadMax, 3)} ms`,
+      `  agent overhead p50 ${describeTarget('overhead_p50_ms', figures.overhead_p50_ms, ' ms')}, p99 ${describeTarget('overhead_p99_ms', figures.overhead_p99_ms, ' ms')}, p90 ${round(oh.overheadP90, 3)} ms, max ${round(oh.overheadMax, 3)} ms; ${String(figures.overhead_ratio_to_floor)}× the floor's p50`,
     );
     say(
-      `  under load: CPU ${figures.load_cpu_pct} % of one core (${round(oh.cpuMsPerJob, 3)} ms per job), RSS ${figures.load_rss_mb} MB (max)`,
+      `  under load: CPU ${figures.load_cpu_pct} % of one core, ${describeTarget('load_cpu_ms_per_job', figures.load_cpu_ms_per_job, ' ms')} per job (${String(figures.cpu_ms_per_job_ratio_to_floor)}× the floor), RSS ${describeTarget('load_rss_mb', figures.load_rss_mb, ' MB')} (max)`,
     );
 
-    await stack.restartRuntime(EFFICIENCY_RT);
-    await stack.waitInRotation();
-    const eff = await efficiencyPhase(stack, {
-      seconds: PLAN.efficiencyS,
-      slots: SLOTS,
-      ttftMs: EFFICIENCY_RT.ttftMs,
-      tokensPerSecond: EFFICIENCY_RT.tokensPerSecond,
-      maxTokens: 32,
-      overload: 1.25,
-    });
-    figures.efficiency = round(eff.efficiency, 4);
-    Object.assign(figures, {
-      efficiency_achieved_jobs_per_s: round(eff.achieved, 1),
-      efficiency_capacity_jobs_per_s: round(eff.capacity, 1),
-    });
-    say(
-      `efficiency (${PLAN.efficiencyS} s, ${SLOTS} slots, ttft ${EFFICIENCY_RT.ttftMs} ms, ${EFFICIENCY_RT.tokensPerSecond} tok/s, ${round(eff.meanTokens, 1)} tokens/job → ${round(eff.serviceMs, 1)} ms/job): offered ${round(eff.offered, 1)} jobs/s, achieved ${round(eff.achieved, 1)} of ${round(eff.capacity, 1)} → ${describeTarget('efficiency', figures.efficiency)}`,
-    );
+    for (const [i, setting] of EFFICIENCY.entries()) {
+      const eff = await efficiencyAt(stack, setting, PLAN.efficiencyS[i]!);
+      const key = setting.slots === SLOTS ? 'efficiency' : `efficiency_${setting.slots}`;
+      figures[key] = round(eff.efficiency, 4);
+      const at = setting.slots === SLOTS ? '' : `_${setting.slots}`;
+      Object.assign(figures, {
+        [`efficiency${at}_achieved_jobs_per_s`]: round(eff.achieved, 1),
+        [`efficiency${at}_capacity_jobs_per_s`]: round(eff.capacity, 1),
+        [`efficiency${at}_advertised`]: eff.advertised,
+        [`efficiency${at}_deadline_misses`]: eff.deadlineMisses,
+      });
+      const shown =
+        key === 'efficiency'
+          ? describeTarget('efficiency', figures.efficiency)
+          : String(figures[key]);
+      say(
+        `efficiency (${PLAN.efficiencyS[i]} s, ${setting.slots} slots, node announces ${eff.advertised} jobs, ttft ${setting.ttftMs} ms, ${setting.tokensPerSecond} tok/s, ${round(eff.meanTokens, 1)} tokens/job → ${round(eff.serviceMs, 1)} ms/job): offered ${round(eff.offered, 1)} jobs/s, achieved ${round(eff.achieved, 1)} of ${round(eff.capacity, 1)} → ${shown}; deadline misses ${eff.deadlineMisses}`,
+      );
+    }
 
+    await stack.admin.publish({ runtime: { max_num_seqs: SLOTS }, jobs: { max_queue_size: 80 } });
     await stack.restartRuntime({ instant: true, maxNumSeqs: SLOTS });
     await stack.waitInRotation();
     const ceil = await ceilingPhase(stack, PLAN.ceilingS);
@@ -152,14 +200,24 @@ async function main(): Promise<void> {
   } finally {
     await stack.close().catch(() => stopAll());
   }
+  let modules: HotSpot[] | null = null;
+  let functions: HotSpot[] | null = null;
   if (profDir) {
+    functions = await hotSpots(profDir);
+    modules = await hotModules(profDir);
     say(`node CPU profile (${profDir}), self time by function:`);
-    for (const h of await hotSpots(profDir))
+    for (const h of functions)
       say(`  ${h.selfPct.toFixed(1).padStart(5)} %  ${h.name}  ${h.where}`);
     say('by module:');
-    for (const h of await hotModules(profDir))
-      say(`  ${h.selfPct.toFixed(1).padStart(5)} %  ${h.name}`);
+    for (const h of modules) say(`  ${h.selfPct.toFixed(1).padStart(5)} %  ${h.name}`);
   }
+  say('targets:');
+  for (const line of targetLines(figures)) say(line);
+  for (const line of missedLines(
+    { f: figures, cores: os.cpus().length, modules, functions },
+    Object.keys(TARGETS) as TargetKey[],
+  ))
+    say(line);
   const total = (performance.now() - started) / 1000;
   say(`done in ${total.toFixed(1)} s`);
   say(

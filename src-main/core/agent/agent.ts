@@ -346,7 +346,7 @@ export class Agent {
           startedAt: this.startedAt,
           clock,
           state: () => this.machine.state,
-          runtime,
+          runtime: this.announcer.watching(runtime),
           gpuSampler,
           memory: this.deps.memory ?? osMemory,
           config: this.config,

@@ -1,13 +1,15 @@
 import type { ConfigSync } from '../config/config-sync.js';
 import type { Logger } from '../logger.js';
+import type { RuntimeMetrics } from '../runtime/runtime.js';
 import type { AgentDeps } from './agent-deps.js';
+import { QueueWindow, windowFor } from './queue-window.js';
 
 export interface SessionAnnouncerDeps {
   config: ConfigSync;
   link: AgentDeps['link'];
   runtime: AgentDeps['runtime'];
   journal: AgentDeps['journal'];
-  /** The operator's cap on jobs at once, if any. */
+  /** The operator's cap on jobs at once, if any (then exactly that many, no queue window). */
   maxConcurrency: number | undefined;
   /** Registered and not paused by the network's drain. */
   online: () => boolean;
@@ -20,8 +22,52 @@ export interface SessionAnnouncerDeps {
  */
 export class SessionAnnouncer {
   private announcedAccepting = false;
+  private announcedConcurrency = 0;
+  private readonly window = new QueueWindow();
 
   constructor(private readonly d: SessionAnnouncerDeps) {}
+
+  /** The runtime's slots (`runtime.max_num_seqs` of the applied snapshot). */
+  private slots(): number {
+    return this.d.config.snapshot()?.snapshot.runtime.max_num_seqs ?? 1;
+  }
+
+  /** Jobs at once to announce: the operator's cap, else the runtime's slots plus a window. */
+  private concurrency(): number {
+    const wanted = this.d.maxConcurrency ?? this.window.concurrency(this.slots());
+    return Math.min(1024, Math.max(1, Math.floor(wanted)));
+  }
+
+  /**
+   * The announced figure is off by a window or more (new slots in the snapshot, or a runtime
+   * that runs fewer than its slots): small drifts wait for the next session.
+   */
+  private concurrencyStale(): boolean {
+    const now = this.concurrency();
+    const then = this.announcedConcurrency;
+    return Math.abs(now - then) >= windowFor(Math.min(now, then));
+  }
+
+  /** The runtime's metrics as each heartbeat reads them: they size the window. */
+  observe(metrics: RuntimeMetrics): void {
+    this.window.observe(metrics, this.slots());
+    this.reannounce();
+  }
+
+  /** The runtime as the heartbeat reads it, its metrics observed on the way. */
+  watching<R extends Pick<AgentDeps['runtime'], 'kind' | 'status' | 'metrics'>>(
+    runtime: R,
+  ): Pick<R, 'kind' | 'status' | 'metrics'> {
+    return {
+      kind: runtime.kind,
+      status: () => runtime.status(),
+      metrics: async () => {
+        const m = await runtime.metrics();
+        this.observe(m);
+        return m;
+      },
+    };
+  }
 
   /** Jobs are only taken once registered, allowed by the network, and the runtime serves. */
   wantsJobs(): boolean {
@@ -36,13 +82,9 @@ export class SessionAnnouncer {
 
   /** The parameters of the session being opened (remembered, to tell when they go stale). */
   params(): { accepting: boolean; max_concurrency: number } {
-    const snap = this.d.config.snapshot()?.snapshot;
-    const wanted = this.d.maxConcurrency ?? snap?.runtime.max_num_seqs ?? 1;
     this.announcedAccepting = this.wantsJobs();
-    return {
-      accepting: this.announcedAccepting,
-      max_concurrency: Math.min(1024, Math.max(1, Math.floor(wanted))),
-    };
+    this.announcedConcurrency = this.concurrency();
+    return { accepting: this.announcedAccepting, max_concurrency: this.announcedConcurrency };
   }
 
   /**
@@ -57,6 +99,13 @@ export class SessionAnnouncer {
     if (this.announcedAccepting && journalProblem) {
       log.warn(
         `Cannot record jobs (${journalProblem}): reopening the job session as not accepting.`,
+      );
+      link.reconnect();
+      return true;
+    }
+    if (this.announcedAccepting && this.concurrencyStale()) {
+      log.info(
+        `Reopening the job session to take ${this.concurrency()} jobs at once instead of ${this.announcedConcurrency} (runtime slots ${this.slots()}).`,
       );
       link.reconnect();
       return true;

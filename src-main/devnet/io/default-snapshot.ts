@@ -37,7 +37,8 @@ export function defaultSnapshot(
     jobs: {
       max_input_tokens: 4096,
       max_output_tokens: 1024,
-      max_queue_size: 64,
+      // Room for the runtime's 64 slots and the node's queue window (max_num_seqs / 8).
+      max_queue_size: 80,
       execution_timeout_ms: 120_000,
       accept_timeout_ms: 5_000,
     },

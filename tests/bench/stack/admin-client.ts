@@ -7,7 +7,13 @@ export interface NodeView {
   status_reason: string | null;
   in_rotation: boolean;
   out_of_rotation_reason?: string;
-  session: { session_id: string; opened_at: number; accepting: boolean } | null;
+  session: {
+    session_id: string;
+    opened_at: number;
+    accepting: boolean;
+    max_concurrency: number;
+    capacity: number;
+  } | null;
   in_flight: number;
   last_heartbeat_at: number | null;
   heartbeats: number;

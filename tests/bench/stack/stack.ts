@@ -13,6 +13,9 @@ import { startRuntimeProcess, type RuntimeProcess, type RuntimeStart } from './r
  * same port, so the node keeps its configuration.
  */
 export class Stack {
+  /** Nodes other than the headless node (the floor relay), lower-case ids: node() skips them. */
+  readonly ignoredNodes = new Set<string>();
+
   private constructor(
     readonly root: string,
     readonly bundle: string,
@@ -90,10 +93,13 @@ export class Stack {
     });
   }
 
-  /** The node as the devnet sees it (the only registered one). */
+  /** The headless node as the devnet sees it (the only registered one but ignoredNodes). */
   async node(): Promise<NodeView | null> {
     const s = await this.admin.stats();
-    return Object.values(s.nodes)[0] ?? null;
+    const ours = Object.values(s.nodes).filter(
+      (n) => !this.ignoredNodes.has(n.node_id.toLowerCase()),
+    );
+    return ours[0] ?? null;
   }
 
   /** Waits until the devnet has the node in its rotation (active, session open, healthy). */

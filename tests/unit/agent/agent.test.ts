@@ -131,7 +131,8 @@ describe('Agent lifecycle', () => {
 
     h.runtime.setStatus({ state: 'ready', detail: 'ready' });
     expect(h.link().calls).toContain('reconnect');
-    expect(h.link().opts.sessionParams()).toEqual({ accepting: true, max_concurrency: 64 });
+    // 64 runtime slots and a window of 8 queued in the runtime (queue-window.ts).
+    expect(h.link().opts.sessionParams()).toEqual({ accepting: true, max_concurrency: 72 });
     expect(h.agent.state().reason).toContain('waiting for the network’s test task');
   });
 
@@ -212,6 +213,19 @@ describe('Agent lifecycle', () => {
     await until(() => h.jobs.appliedDigests.at(-1) === s2.config_digest, 'serial 2 applied');
     expect(h.agent.config.snapshot()?.snapshot.serial).toBe(2);
     expect(h.io.calls).toContain(`snapshot:${s2.config_digest}`);
+  });
+
+  it('reopens the session to announce the slots and window of a new configuration', async () => {
+    const h = await started();
+    h.link().open('active');
+    await until(() => h.agent.state().name === 'active', 'active');
+    expect(h.link().opts.sessionParams().max_concurrency).toBe(72);
+    const runtime = { ...h.agent.config.snapshot()!.snapshot.runtime, max_num_seqs: 256 };
+    const s2 = issuer.issue(2, { runtime });
+    h.io.served = s2;
+    h.link().deliver({ type: 'config_changed', config_digest: s2.config_digest, serial: 2 });
+    await until(() => h.link().calls.includes('reconnect'), 'the session reopened');
+    expect(h.link().opts.sessionParams()).toEqual({ accepting: true, max_concurrency: 288 });
   });
 
   it('pauses on a drain frame: finishes jobs, acknowledges, reconnects later, never stops', async () => {

@@ -19,7 +19,7 @@ describe('config snapshots', () => {
     const signed = signSnapshot(networkKey, defaultSnapshot());
     const verified = verifySignedSnapshot(JSON.parse(JSON.stringify(signed)), trust);
     expect(verified.digest).toBe(signed.config_digest);
-    expect(verified.snapshot.jobs.max_queue_size).toBe(64);
+    expect(verified.snapshot.jobs.max_queue_size).toBe(80);
   });
 
   it('detects contents that do not match the digest', () => {
