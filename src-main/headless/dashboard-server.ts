@@ -15,6 +15,8 @@ export interface DashboardServerOptions {
   staticDir: string;
   /** 0 picks a free port. The server always binds 127.0.0.1 only. */
   port?: number;
+  /** The access token (one kept from an earlier start); default: a fresh one. */
+  token?: string;
   logger?: Logger;
   /** Authenticated dashboards at once. Default 16. */
   maxClients?: number;
@@ -42,7 +44,7 @@ const HOST = '127.0.0.1';
  */
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const logger = opts.logger ?? silentLogger;
-  const token = createDashboardToken();
+  const token = opts.token ?? createDashboardToken();
   const root = await realpath(opts.staticDir).catch(() => opts.staticDir);
   let origin = '';
   let allowedHosts = new Set<string>();
@@ -127,9 +129,15 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   pinger.unref();
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (err: Error) => {
+      // A taken port: nothing of this server may outlive the failed start.
+      clearInterval(pinger);
+      wss.close();
+      reject(err);
+    };
+    server.once('error', failed);
     server.listen({ host: HOST, port: opts.port ?? 0 }, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

@@ -9,13 +9,28 @@ import {
   describeIssues,
   parseExtraRuntimeImages,
 } from '../service/host-api.js';
+import { ArgValueError, describeArgError, HELP_HINT, parsePortFlag } from './arg-errors.js';
+import { DEFAULT_DASHBOARD_PORT } from './dashboard/link-file.js';
+
+const PORT_WORDS = 'a port number from 0 to 65535';
+const Port = z.coerce
+  .number({ error: PORT_WORDS })
+  .int({ error: PORT_WORDS })
+  .min(0, { error: PORT_WORDS })
+  .max(65535, { error: PORT_WORDS });
+
+/**
+ * An OpenAI-compatible base URL. The address vLLM prints ends in /v1; the node adds /v1/…
+ * itself, so a trailing /v1 is dropped rather than doubled.
+ */
+const RuntimeUrl = z.url().transform((url) => url.replace(/\/v1\/?$/, '').replace(/\/$/, ''));
 
 /** What the headless node can be told, from flags or a JSON config file (flags win). */
 export const HeadlessConfig = z.strictObject({
   profile: NetworkName.default('local'),
   dataDir: z.string().min(1).optional(),
   /** An OpenAI-compatible endpoint the operator runs (e.g. `vllm serve`). */
-  runtimeUrl: z.url().optional(),
+  runtimeUrl: RuntimeUrl.optional(),
   /**
    * 'docker': the node runs vLLM in Docker on this machine's NVIDIA GPU (as the desktop app
    * does). 'simulated': the devnet's simulated runtime (local only; the local default when
@@ -47,11 +62,11 @@ export const HeadlessConfig = z.strictObject({
   /** local only, with ioUrl: that devnet's network signer address, pinned like a public one. */
   networkSigner: RawAddress.optional(),
   /** The dashboard's port on 127.0.0.1 (0 or absent: any free port). */
-  dashboardPort: z.coerce.number().int().min(0).max(65535).optional(),
+  dashboardPort: Port.optional(),
   /** The built renderer to serve (default: dist/renderer beside the bundle or in the checkout). */
   dashboardDir: z.string().min(1).optional(),
   /** The health and metrics server's port ('off': none; 0: any free port; default 9464). */
-  opsPort: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).optional(),
+  opsPort: z.union([z.literal('off'), Port]).optional(),
   /** Its address (default 127.0.0.1); any other needs an ops token. */
   opsBind: z.string().min(1).optional(),
   /** A file holding the bearer token for /metrics (or RESULTITY_OPS_TOKEN). */
@@ -64,6 +79,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage: resultity-node [options]
+       resultity-node link [--profile <p>] [--data-dir <dir>]   print the dashboard link again
 
 Runs the Resultity node without a window.
 
@@ -104,10 +120,12 @@ Runs the Resultity node without a window.
                                      (e.g. \`npm run devnet\`) instead of starting one; needs
                                      --network-signer and --runtime-url or --runtime docker
   --network-signer <0x…>             the signer address that devnet prints; pinned
-  --dashboard-port <port>            the dashboard's port on 127.0.0.1 (default: a free one);
-                                     the link with its access token is written to
-                                     <data-dir>/<profile>/dashboard-link (0600), printed in full
-                                     only when the output is a terminal
+  --dashboard-port <port>            the dashboard's port on 127.0.0.1 (default: the last
+                                     start's, else ${DEFAULT_DASHBOARD_PORT}, else a free one; 0: a free
+                                     one); the link with its access token is kept in
+                                     <data-dir>/<profile>/dashboard-link (0600) and stays the same
+                                     across restarts; printed in full only to a terminal
+  --print-link                       print that link and exit (same as: resultity-node link)
   --dashboard-dir <dir>              the built dashboard (default: dist/renderer)
   --ops-port <port|off>              health (/livez, /readyz) and Prometheus metrics (/metrics)
                                      (default: 9464; 0: a free one; off: none)
@@ -123,6 +141,43 @@ resultity-key-passphrase (LoadCredential=), the file named by RESULTITY_KEY_PASS
 RESULTITY_KEY_PASSPHRASE (works, but stays readable in /proc/<pid>/environ), else a passphrase
 file (0600) the node keeps in the data folder.`;
 
+/** The flags parseArgs knows; `print-link` and `version` are answered by the CLI before it. */
+const FLAGS = {
+  profile: { type: 'string' },
+  config: { type: 'string' },
+  'data-dir': { type: 'string' },
+  runtime: { type: 'string' },
+  'runtime-url': { type: 'string' },
+  'runtime-api-key': { type: 'string' },
+  'runtime-plan-file': { type: 'string' },
+  'runtime-image': { type: 'string' },
+  'allow-runtime-image': { type: 'string', multiple: true },
+  'models-volume': { type: 'string' },
+  'models-dir': { type: 'string' },
+  'runtime-gpu': { type: 'string' },
+  'log-level': { type: 'string' },
+  json: { type: 'boolean' },
+  'io-url': { type: 'string' },
+  'network-signer': { type: 'string' },
+  'dashboard-port': { type: 'string' },
+  'dashboard-dir': { type: 'string' },
+  'ops-port': { type: 'string' },
+  'ops-bind': { type: 'string' },
+  'ops-token-file': { type: 'string' },
+  'print-link': { type: 'boolean' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** "dashboardPort: …" → "--dashboard-port: …": the operator typed flags, not config keys. */
+function flagWords(issues: string): string {
+  return issues.replace(
+    /(^|; )([a-z][A-Za-z]*)(?=:)/g,
+    (_m, sep: string, key: string) =>
+      `${sep}--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/^allow-runtime-images$/, 'allow-runtime-image')}`,
+  );
+}
+
 /** Parses argv (and the --config file it names); null means --help was asked. */
 export async function parseOptions(
   argv: string[],
@@ -133,36 +188,21 @@ export async function parseOptions(
     parsed = parseArgs({
       args: argv,
       strict: true,
-      options: {
-        profile: { type: 'string' },
-        config: { type: 'string' },
-        'data-dir': { type: 'string' },
-        runtime: { type: 'string' },
-        'runtime-url': { type: 'string' },
-        'runtime-api-key': { type: 'string' },
-        'runtime-plan-file': { type: 'string' },
-        'runtime-image': { type: 'string' },
-        'allow-runtime-image': { type: 'string', multiple: true },
-        'models-volume': { type: 'string' },
-        'models-dir': { type: 'string' },
-        'runtime-gpu': { type: 'string' },
-        'log-level': { type: 'string' },
-        json: { type: 'boolean' },
-        'io-url': { type: 'string' },
-        'network-signer': { type: 'string' },
-        'dashboard-port': { type: 'string' },
-        'dashboard-dir': { type: 'string' },
-        'ops-port': { type: 'string' },
-        'ops-bind': { type: 'string' },
-        'ops-token-file': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: FLAGS,
     });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+    throw new UsageError(describeArgError(err, Object.keys(FLAGS)));
   }
   const v = parsed.values;
   if (v.help) return null;
+  try {
+    // Numbers are checked here, where the flag's name is known, for a sentence that names it.
+    if (v['dashboard-port'] !== undefined) parsePortFlag('--dashboard-port', v['dashboard-port']);
+    if (v['ops-port'] !== undefined) parsePortFlag('--ops-port', v['ops-port'], ['off']);
+  } catch (err) {
+    if (err instanceof ArgValueError) throw new UsageError(err.message);
+    throw err;
+  }
   const fromFile = v.config ? await readConfigFile(v.config) : {};
   const fromFlags = {
     ...(v.profile !== undefined ? { profile: v.profile } : {}),
@@ -191,7 +231,11 @@ export async function parseOptions(
   const envKey = env.RESULTITY_RUNTIME_API_KEY;
   const merged = { ...(envKey ? { runtimeApiKey: envKey } : {}), ...fromFile, ...fromFlags };
   const result = HeadlessConfig.safeParse(merged);
-  if (!result.success) throw new UsageError(`Invalid options: ${describeIssues(result.error)}`);
+  if (!result.success) {
+    throw new UsageError(
+      `Invalid options: ${flagWords(describeIssues(result.error))}. ${HELP_HINT}`,
+    );
+  }
   checkRuntimeChoice(result.data);
   checkExternalDevnet(result.data);
   checkAllowedImages(result.data, env);

@@ -19,7 +19,12 @@ import {
   startHeadlessDashboard,
   type HeadlessDashboard,
 } from './dashboard/start-headless-dashboard.js';
-import { removeDashboardLink, writeDashboardLink } from './dashboard/link-file.js';
+import {
+  DEFAULT_DASHBOARD_PORT,
+  readSavedAccess,
+  writeDashboardLink,
+} from './dashboard/link-file.js';
+import { assertUsableDataFolder } from './data-folder-check.js';
 import { startLocalNetwork, type LocalNetwork } from './local-network.js';
 import { opsConfigFrom } from './ops-config.js';
 import { UsageError, type HeadlessConfig } from './options.js';
@@ -48,6 +53,7 @@ export async function runHeadless(
   if (cfg.profile !== 'local') await checkPublicRuntime(cfg);
   const ops = await opsConfigFrom(cfg, env);
   const root = cfg.dataDir ?? defaultDataRoot(process.platform, env, os.homedir());
+  await assertUsableDataFolder(root, [cfg.profile]);
   // A systemd credential, RESULTITY_KEY_PASSPHRASE_FILE, the variable, or the data folder's
   // own file. Only the vault keeps the passphrase: child processes (nvidia-smi, …) must not
   // inherit the variable.
@@ -117,17 +123,14 @@ export async function runHeadless(
           'the network you want.',
       },
     });
+    // The dashboard port is taken before the node registers: a node that cannot show its
+    // dashboard says so before it joins the network.
+    dashboard = await openDashboard(cfg, kit, service);
+    const link = await writeDashboardLink(kit.dirs.base, dashboard.url);
+    reporter.dashboard(link);
     await kit.agent.start();
     const started = node as ComposedNode | null;
     if (!started) throw new Error('The node did not start.');
-    dashboard = await startHeadlessDashboard({
-      service,
-      logger: kit.logger,
-      port: cfg.dashboardPort ?? 0,
-      ...(cfg.dashboardDir ? { staticDir: cfg.dashboardDir } : {}),
-    });
-    const link = await writeDashboardLink(kit.dirs.base, dashboard.url);
-    reporter.dashboard(link);
     if (kit.ops) reporter.ops(kit.ops.url);
     const summary: TimerHandle = clock.setInterval(
       () => reporter.summary(started.agent.counters()),
@@ -146,8 +149,8 @@ export async function runHeadless(
           clock.clearInterval(summary);
           await kit.agent.stop(undefined, reason);
           await net?.close();
+          // The link file stays: the next start reuses its token and port.
           await dash.close();
-          await removeDashboardLink(link);
           ui.dispose();
           await kit.close();
         })()),
@@ -159,6 +162,36 @@ export async function runHeadless(
     await local?.close().catch(() => undefined);
     await kit.close().catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * The dashboard on the port asked for (taken: a usage error), else on the port of the last
+ * start, the default port, or any free one, with the token kept from the last start.
+ */
+async function openDashboard(
+  cfg: HeadlessConfig,
+  kit: NodeKit,
+  service: UiService,
+): Promise<HeadlessDashboard> {
+  const saved = await readSavedAccess(kit.dirs.base);
+  const ports =
+    cfg.dashboardPort !== undefined
+      ? [cfg.dashboardPort]
+      : [...new Set([saved?.port ?? DEFAULT_DASHBOARD_PORT, DEFAULT_DASHBOARD_PORT, 0])];
+  try {
+    return await startHeadlessDashboard({
+      service,
+      logger: kit.logger,
+      ports,
+      ...(saved ? { token: saved.token } : {}),
+      ...(cfg.dashboardDir ? { staticDir: cfg.dashboardDir } : {}),
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    throw new UsageError(
+      `The dashboard port ${cfg.dashboardPort} on 127.0.0.1 is taken (another node or program?). Stop that program, or pass another --dashboard-port (or leave it out: the node then picks its default port, ${DEFAULT_DASHBOARD_PORT}, or a free one).`,
+    );
   }
 }
 

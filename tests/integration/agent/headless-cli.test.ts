@@ -114,16 +114,22 @@ describe('headless CLI (real process)', () => {
 
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(0);
-    // The token dies with the node, and so does its file.
-    await expect(access(linkFile)).rejects.toThrow(/ENOENT/);
+    // The link file stays: the next start serves the same link (same token and port).
+    expect((await readFile(linkFile, 'utf8')).trim()).toBe(link);
     expect(states(run).slice(-2)).toEqual(['draining', 'stopped']);
     expect(run.events.at(-1)).toMatchObject({ type: 'exit', code: 0, reason: 'stopped by SIGINT' });
   }, 60_000);
 
-  it('restarts on the same data folder without registering again (SIGTERM exits 0)', async () => {
+  it('restarts on the same data folder without registering again, with the same dashboard link (SIGTERM exits 0)', async () => {
+    const linkFile = join(dataDir(), 'local', 'dashboard-link');
+    const before = (await readFile(linkFile, 'utf8')).trim();
     const run = runCli(['--json', '--data-dir', dataDir()]);
     await run.waitFor((e) => e.type === 'state' && e.state === 'active', 'active state');
     expect(states(run)).not.toContain('registering');
+    expect((await readFile(linkFile, 'utf8')).trim()).toBe(before);
+    expect(String(run.events.find((e) => e.type === 'dashboard')?.url)).toBe(
+      before.replace(/#token=.*$/, ''),
+    );
     // Start-up may still be going on (the dashboard is not up yet): the CLI drains all the same.
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
@@ -137,7 +143,8 @@ describe('headless CLI (real process)', () => {
     await chmod(credential, 0o400); // as systemd provides it
     const data = join(root, 'data-credential');
     const run = runCli(['--json', '--data-dir', data], { CREDENTIALS_DIRECTORY: creds });
-    await run.waitFor((e) => e.type === 'dashboard', 'dashboard link');
+    // The dashboard opens before the node starts (its port is checked before registering).
+    await run.waitFor((e) => e.type === 'started', 'started');
     const loaded = run.events.find(
       (e) => e.type === 'log' && String(e.message).startsWith('Created node key'),
     );

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  removeDashboardLink,
+  parseDashboardLink,
+  readSavedAccess,
   withoutToken,
   writeDashboardLink,
 } from '../../../src-main/headless/dashboard/link-file.js';
@@ -20,15 +21,21 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('dashboard link file', () => {
-  it('is written 0600 with the full link, replaced at the next start, removed at stop', async () => {
+  it('is written 0600 with the full link; the next start reads its token and port back', async () => {
+    expect(await readSavedAccess(dir)).toBeNull();
     const link = await writeDashboardLink(dir, URL_WITH_TOKEN);
     expect(link.file).toBe(join(dir, 'dashboard-link'));
     expect(await readFile(link.file, 'utf8')).toBe(`${URL_WITH_TOKEN}\n`);
     expect((await stat(link.file)).mode & 0o777).toBe(0o600);
-    const next = await writeDashboardLink(dir, 'http://127.0.0.1:40124/#token=other');
-    expect(await readFile(next.file, 'utf8')).toBe('http://127.0.0.1:40124/#token=other\n');
-    await removeDashboardLink(next);
-    await expect(stat(next.file)).rejects.toThrow(/ENOENT/);
+    expect(await readSavedAccess(dir)).toEqual({ port: 40123, token: TOKEN });
+  });
+
+  it('a damaged or foreign file is not reused (a fresh token then)', () => {
+    expect(parseDashboardLink('http://127.0.0.1:40124/#token=short')).toBeNull();
+    expect(parseDashboardLink(`http://evil.example:40124/#token=${TOKEN}`)).toBeNull();
+    expect(parseDashboardLink(`http://127.0.0.1:99999/#token=${TOKEN}`)).toBeNull();
+    expect(parseDashboardLink(`http://127.0.0.1:0/#token=${TOKEN}`)).toBeNull();
+    expect(parseDashboardLink(`  ${URL_WITH_TOKEN}\n`)).toEqual({ port: 40123, token: TOKEN });
   });
 
   it('withoutToken drops the fragment only', () => {
