@@ -18,7 +18,11 @@ export interface Commands {
   getSnapshot: (arg: void) => DashboardSnapshot;
   start: (arg: void) => NodeStateDto;
   stop: (arg: void) => NodeStateDto;
-  updateSettings: (arg: Partial<SettingsDto>) => SettingsDto;
+  /**
+   * `confirmRestart`: the operator agreed that new limits restart the runtime under running
+   * jobs (without it such a change is refused with code `confirm_restart`).
+   */
+  updateSettings: (arg: Partial<SettingsDto> & { confirmRestart?: boolean }) => SettingsDto;
   bindAccount: (arg: OwnerBinding | null) => NodeStateDto;
   checkSetup: (arg: void) => SetupCheckDto[];
   exportDiagnostics: (arg: void) => { path: string };

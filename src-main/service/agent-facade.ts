@@ -46,6 +46,8 @@ export interface AgentFacade {
   exportKeyBackup(dir: string): Promise<string>;
   /** Settings the agent acts on while running (concurrency, VRAM headroom, network on restart). */
   applySettings(settings: SettingsDto): Promise<void> | void;
+  /** Whether going from `prev` to `next` restarts the running runtime (its command line changes). */
+  restartsRuntime?(prev: SettingsDto, next: SettingsDto): boolean;
 }
 
 /** Things only the host (Electron shell or headless CLI) can do. */

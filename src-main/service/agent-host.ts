@@ -20,6 +20,7 @@ import type { GpuSample } from '../core/runtime/gpu/gpu-sampler.js';
 import type { Runtime, RuntimeStatus } from '../core/runtime/runtime.js';
 import type { AgentFacade } from './agent-facade.js';
 import type { LogHub } from './log-hub.js';
+import { limitsRestartRuntime } from './operator-limits.js';
 
 /** The parts of the core `Agent` the UI reads. */
 export type AgentLike = Pick<
@@ -192,6 +193,10 @@ export class AgentHost implements AgentFacade {
   }
   applySettings(settings: SettingsDto): void {
     this.o.onSettings?.(settings);
+  }
+  restartsRuntime(prev: SettingsDto, next: SettingsDto): boolean {
+    if (!this.run) return false;
+    return limitsRestartRuntime(this.run.agent.config.snapshot()?.snapshot ?? null, prev, next);
   }
 
   private async startRun(): Promise<void> {

@@ -20,7 +20,7 @@ function noArg(command: string) {
   };
 }
 
-function settingsPatch(arg: unknown): Partial<SettingsDto> {
+function settingsPatch(arg: unknown): Partial<SettingsDto> & { confirmRestart?: boolean } {
   const parsed = SettingsPatchSchema.safeParse(arg);
   if (parsed.success) return parsed.data;
   throw new InvalidCommandError(

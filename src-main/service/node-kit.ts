@@ -30,6 +30,7 @@ import { AgentHost, type NodeRun } from './agent-host.js';
 import { GpuSource } from './gpu-source.js';
 import { LogHub } from './log-hub.js';
 import { nodeHardware } from './node-hardware.js';
+import { operatorLimitsOf, sameLimits } from './operator-limits.js';
 import { startNodeOps } from './ops/node-ops.js';
 import type { OpsConfig, OpsServer } from './ops/ops-server.js';
 import { createRuntime, type RuntimeChoice, type RuntimeContext } from './runtime-choice.js';
@@ -186,8 +187,6 @@ async function composeLocked(
         `${created ? 'Created' : 'Loaded'} node key ${identity.nodeId}, protected by ${protection.source}.`,
       );
       if (protection.warning) logger.warn(protection.warning);
-      // Read at each Start: the concurrency cap applies from the next Start.
-      const cap = settingsNow.maxConcurrentJobs;
       const node = composeNode({
         profile: choice.profile,
         dirs,
@@ -200,7 +199,8 @@ async function composeLocked(
         gpuSampler: samplerFromReadings(gpu),
         hardware: nodeHardware(gpu, runtime),
         driverMajor: () => driverMajor(gpu.state().gpus[0]?.driverVersion),
-        ...(cap ? { agentOptions: { maxConcurrency: cap } } : {}),
+        // Read live: a change takes effect in the running node (see onSettings).
+        operator: () => operatorLimitsOf(settingsNow),
       });
       runs += 1;
       current = node;
@@ -249,7 +249,20 @@ async function composeLocked(
         dataDir: () => dirs.base,
         headroomMb: () => settingsNow.gpuMemoryHeadroomMb,
       }),
-    onSettings: (next) => (settingsNow = next),
+    onSettings: (next) => {
+      const prev = settingsNow;
+      settingsNow = next;
+      if (current && !sameLimits(prev, next)) {
+        logger.info(
+          `Limits changed: at most ${next.maxConcurrentJobs ?? "the network's number of"} jobs at once, ${next.gpuMemoryHeadroomMb} MiB of VRAM kept free.`,
+        );
+        current
+          .limitsChanged()
+          .catch((err: unknown) =>
+            logger.warn(`The runtime could not take the new limits: ${(err as Error).message}`),
+          );
+      }
+    },
     createRun,
   });
   await agent.init();

@@ -22,7 +22,11 @@ export const SettingsSchema = z.object({
  * What a UI may change. The data folder is fixed for a running app (it holds the node key):
  * it is chosen at install or with the headless `--data-dir` flag, never from a web page.
  */
-export const SettingsPatchSchema = SettingsSchema.omit({ dataDir: true }).partial().strict();
+export const SettingsPatchSchema = SettingsSchema.omit({ dataDir: true })
+  .partial()
+  // Not a setting: the operator's yes to a runtime restart under running jobs (never stored).
+  .extend({ confirmRestart: z.boolean().optional() })
+  .strict();
 
 /**
  * The settings both hosts start from. Only `dataDir` is the host's: where its data lives

@@ -15,6 +15,7 @@ import { DisposableStore, type Disposable } from '../core/base/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { AgentFacade, HostActions } from './agent-facade.js';
 import { InvalidCommandError, parseCommandArg } from './command-args.js';
+import { RestartNeedsConfirmationError } from './operator-limits.js';
 import { writeDiagnostics } from './diagnostics.js';
 import { EventHub, type EventListener } from './event-hub.js';
 import { GpuHistory } from './gpu-history.js';
@@ -223,7 +224,10 @@ export class UiService {
     return this.setupRun;
   }
 
-  private updateSettings(patch: Partial<SettingsDto>): Promise<SettingsDto> {
+  private updateSettings({
+    confirmRestart,
+    ...patch
+  }: Partial<SettingsDto> & { confirmRestart?: boolean }): Promise<SettingsDto> {
     // One at a time, so two quick toggles cannot overwrite each other.
     const next = this.settingsChain.then(async () => {
       const fixed = this.opts.fixedSettings;
@@ -235,6 +239,13 @@ export class UiService {
       }
       const merged: SettingsDto = { ...this.settings, ...patch };
       if (JSON.stringify(merged) === JSON.stringify(this.settings)) return this.currentSettings();
+      const running = this.opts.agent.counters().in_flight;
+      if (
+        !confirmRestart &&
+        running > 0 &&
+        this.opts.agent.restartsRuntime?.(this.settings, merged)
+      )
+        throw new RestartNeedsConfirmationError(running);
       await this.opts.settingsStore.save(merged);
       this.settings = merged;
       await this.opts.agent.applySettings(merged);

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { OperatorLimits, PlanContext } from '../config/runtime-plan.js';
 import type { SnapshotStore } from '../config/snapshot-store.js';
 import type { NetworkProfile } from '../config/network-profiles.js';
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
@@ -25,7 +26,7 @@ export interface AgentOptions {
   drainTimeoutMs?: number;
   /** A job connection down for longer than this makes the node degraded. Default 5 s. */
   linkGraceMs?: number;
-  /** Jobs run at once; default the snapshot's runtime.max_num_seqs. */
+  /** A fixed cap on jobs at once (tests); lowers the snapshot's runtime.max_num_seqs. */
   maxConcurrency?: number;
   /** Registration retry backoff. Default 1 s → 60 s. */
   registerRetry?: { baseMs: number; maxMs: number };
@@ -49,6 +50,8 @@ export interface AgentDeps {
   clock: Clock;
   logger: Logger;
   gpuSampler: GpuStatusSampler;
+  /** The operator's settings, read at each plan and session (they change while running). */
+  operator?: () => OperatorLimits;
   /** Static hardware description for registration. */
   hardware: () => Promise<HardwareProfile>;
   memory?: MemoryReader;
@@ -64,4 +67,15 @@ export interface AgentDeps {
   options?: AgentOptions;
   /** The job journal's writability: a node that cannot record jobs announces it takes none. */
   journal?: JournalHealth;
+}
+
+/** What the runtime plan depends on besides the snapshot: the driver and the operator's limits. */
+export function planContextOf(deps: Pick<AgentDeps, 'driverMajor' | 'operator'>): PlanContext {
+  const operator = deps.operator?.();
+  return { driverMajor: deps.driverMajor?.() ?? null, ...(operator ? { operator } : {}) };
+}
+
+/** The operator's cap on jobs at once, if any (the settings, or a fixed test option). */
+export function concurrencyCapOf(deps: Pick<AgentDeps, 'operator' | 'options'>): number | null {
+  return deps.operator?.().maxConcurrentJobs ?? deps.options?.maxConcurrency ?? null;
 }

@@ -9,7 +9,7 @@ import type { SessionInfo } from '../network/job-link.js';
 import type { ConfigStatus, LogBatchBody } from '../protocol/index.js';
 import type { RuntimeStatus } from '../runtime/runtime.js';
 import { osMemory } from '../system/memory.js';
-import type { AgentDeps } from './agent-deps.js';
+import { concurrencyCapOf, planContextOf, type AgentDeps } from './agent-deps.js';
 import { clockSkewProblem } from './clock-check.js';
 import { NodeHealth } from './health.js';
 import { heartbeatAfterMetrics } from './heartbeat-body.js';
@@ -50,7 +50,7 @@ export class Agent {
   private readonly networkClock: NetworkClock;
   private phase: Phase = 'idle';
   private wsPath = '/v1/ws';
-  private readonly announcer: SessionAnnouncer;
+  readonly announcer: SessionAnnouncer;
   private startedAt = 0;
   private stopping: Promise<void> | null = null;
   private reRegistering: Promise<void> | null = null;
@@ -93,7 +93,7 @@ export class Agent {
       jobEngine: deps.jobEngine,
       clock,
       logger: deps.logger,
-      planContext: () => ({ driverMajor: deps.driverMajor?.() ?? null }),
+      planContext: () => planContextOf(deps),
     });
     const ttl = () => this.config.snapshot()?.snapshot.ttl;
     this.pause = new NetworkPause({
@@ -108,7 +108,7 @@ export class Agent {
       link: deps.link,
       runtime: deps.runtime,
       journal: deps.journal,
-      maxConcurrency: deps.options?.maxConcurrency,
+      cap: () => concurrencyCapOf(deps),
       online: () => this.phase === 'online' && !this.pause.holding,
       log: this.log,
     });

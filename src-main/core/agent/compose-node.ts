@@ -1,6 +1,7 @@
 import { Agent } from './agent.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { NetworkProfile } from '../config/network-profiles.js';
+import type { OperatorLimits } from '../config/runtime-plan.js';
 import { SnapshotStore } from '../config/snapshot-store.js';
 import { JobEngine } from '../jobs/job-engine.js';
 import type { Logger } from '../logger.js';
@@ -33,6 +34,8 @@ export interface ComposeNodeOptions {
   logOutbox?: LogOutbox;
   logStore?: AgentDeps['logStore'];
   driverMajor?: () => number | null;
+  /** The operator's settings, read live (they lower max_num_seqs and raise the VRAM kept free). */
+  operator?: () => OperatorLimits;
   agentOptions?: AgentOptions;
 }
 
@@ -40,6 +43,11 @@ export interface ComposedNode {
   agent: Agent;
   jobEngine: JobEngine;
   journal: JobJournal;
+  /**
+   * The operator changed a limit: the runtime follows the new plan (a changed command line
+   * restarts it) and the job session re-announces its max_concurrency.
+   */
+  limitsChanged(): Promise<void>;
   /** Stops the agent (drain) if it still runs, then closes the engine and the journal. */
   close(reason?: string): Promise<void>;
 }
@@ -72,6 +80,7 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     ...(o.logOutbox ? { logOutbox: o.logOutbox } : {}),
     ...(o.logStore ? { logStore: o.logStore } : {}),
     ...(o.driverMajor ? { driverMajor: o.driverMajor } : {}),
+    ...(o.operator ? { operator: o.operator } : {}),
     ...(o.agentOptions ? { options: o.agentOptions } : {}),
     journal,
   });
@@ -80,6 +89,11 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     agent,
     jobEngine,
     journal,
+    limitsChanged: async () => {
+      if (closing) return; // a stopped node must not start its runtime again
+      await agent.config.ensureRuntime();
+      agent.announcer.reannounce();
+    },
     close: (reason = 'the node is shutting down') =>
       (closing ??= (async () => {
         await agent.stop(reason);

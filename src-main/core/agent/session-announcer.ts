@@ -9,8 +9,11 @@ export interface SessionAnnouncerDeps {
   link: AgentDeps['link'];
   runtime: AgentDeps['runtime'];
   journal: AgentDeps['journal'];
-  /** The operator's cap on jobs at once, if any (then exactly that many, no queue window). */
-  maxConcurrency: number | undefined;
+  /**
+   * The operator's cap on jobs at once, if any, read at each announcement (it can change): it
+   * lowers the runtime's slots and what is announced, queue window included.
+   */
+  cap: () => number | null;
   /** Registered and not paused by the network's drain. */
   online: () => boolean;
   log: Logger;
@@ -23,18 +26,26 @@ export interface SessionAnnouncerDeps {
 export class SessionAnnouncer {
   private announcedAccepting = false;
   private announcedConcurrency = 0;
+  private announcedCap: number | null = null;
   private readonly window = new QueueWindow();
 
   constructor(private readonly d: SessionAnnouncerDeps) {}
 
-  /** The runtime's slots (`runtime.max_num_seqs` of the applied snapshot). */
+  /**
+   * The runtime's slots: what its containers serve when it says (one share per GPU), else the
+   * applied snapshot's `runtime.max_num_seqs` lowered by the operator's cap (its --max-num-seqs).
+   */
   private slots(): number {
-    return this.d.config.snapshot()?.snapshot.runtime.max_num_seqs ?? 1;
+    const network = this.d.config.snapshot()?.snapshot.runtime.max_num_seqs ?? 1;
+    const cap = this.d.cap();
+    return this.d.runtime.capacity?.() ?? (cap === null ? network : Math.min(network, cap));
   }
 
-  /** Jobs at once to announce: the operator's cap, else the runtime's slots plus a window. */
-  private concurrency(): number {
-    const wanted = this.d.maxConcurrency ?? this.window.concurrency(this.slots());
+  /** Jobs at once to announce: the runtime's slots plus a window, never above the operator's cap. */
+  concurrency(): number {
+    const cap = this.d.cap();
+    const windowed = this.window.concurrency(this.slots());
+    const wanted = cap === null ? windowed : Math.min(cap, windowed);
     return Math.min(1024, Math.max(1, Math.floor(wanted)));
   }
 
@@ -45,6 +56,8 @@ export class SessionAnnouncer {
   private concurrencyStale(): boolean {
     const now = this.concurrency();
     const then = this.announcedConcurrency;
+    // The operator changed the cap: announce the new figure at once, however small the move.
+    if (this.d.cap() !== this.announcedCap) return now !== then;
     return Math.abs(now - then) >= windowFor(Math.min(now, then));
   }
 
@@ -83,6 +96,7 @@ export class SessionAnnouncer {
   /** The parameters of the session being opened (remembered, to tell when they go stale). */
   params(): { accepting: boolean; max_concurrency: number } {
     this.announcedAccepting = this.wantsJobs();
+    this.announcedCap = this.d.cap();
     this.announcedConcurrency = this.concurrency();
     return { accepting: this.announcedAccepting, max_concurrency: this.announcedConcurrency };
   }

@@ -2,9 +2,19 @@ import type { ConfigSnapshot } from '../protocol/index.js';
 import { chooseImage } from '../runtime/gpu/driver-compat.js';
 import type { RuntimePlan } from '../runtime/runtime.js';
 
+/** What the operator set on this machine ("Most jobs at once", "VRAM kept free"). */
+export interface OperatorLimits {
+  /** Jobs at once on this node; null leaves the network's max_num_seqs. */
+  maxConcurrentJobs: number | null;
+  /** VRAM kept free for other apps, in MiB. */
+  gpuMemoryHeadroomMb: number;
+}
+
 export interface PlanContext {
   /** NVIDIA driver major of this machine; null when unknown (no GPU, simulated runtime). */
   driverMajor: number | null;
+  /** The operator's limits; they only ever lower what the network's snapshot allows. */
+  operator?: OperatorLimits;
 }
 
 /** The configuration cannot be turned into something this machine can run. */
@@ -30,8 +40,26 @@ export function runtimePlanFor(snapshot: ConfigSnapshot, ctx: PlanContext): Runt
       maxModelLen: model.max_model_len,
     },
     image: { repository: image.repository, tag: image.tag, digest: image.digest },
-    maxNumSeqs: snapshot.runtime.max_num_seqs,
-    gpuMemoryHeadroomMb: snapshot.runtime.gpu_memory_headroom_mb,
+    ...planLimits(snapshot, ctx.operator),
+  };
+}
+
+/**
+ * vLLM's --max-num-seqs and the VRAM left free: the operator's cap lowers the network's
+ * max_num_seqs (never raises it), and the larger of the two headrooms is kept free.
+ */
+export function planLimits(
+  snapshot: ConfigSnapshot,
+  operator: OperatorLimits | undefined,
+): Pick<RuntimePlan, 'maxNumSeqs' | 'gpuMemoryHeadroomMb'> {
+  const network = snapshot.runtime;
+  const cap = operator?.maxConcurrentJobs ?? null;
+  return {
+    maxNumSeqs: cap === null ? network.max_num_seqs : Math.min(network.max_num_seqs, cap),
+    gpuMemoryHeadroomMb: Math.max(
+      network.gpu_memory_headroom_mb,
+      operator?.gpuMemoryHeadroomMb ?? 0,
+    ),
   };
 }
 

@@ -84,6 +84,11 @@ export interface Runtime {
   readonly kind: string;
   /** The container engine's version, for a runtime that runs in one (reported to the network). */
   readonly dockerVersion?: string | null;
+  /**
+   * Jobs it can serve at once now, when it knows better than the plan (the sum of the shares
+   * of its ready containers, one per GPU); absent: the plan's max_num_seqs.
+   */
+  capacity?(): number | null;
   /** Brings the runtime to serve `plan` (idempotent; a changed plan reloads). */
   apply(plan: RuntimePlan): Promise<void>;
   stop(): Promise<void>;

@@ -5,7 +5,7 @@ import { bridge } from './bridge-ref.js';
 interface SettingsState {
   settings: SettingsDto | null;
   apply(settings: SettingsDto): void;
-  update(patch: Partial<SettingsDto>): Promise<void>;
+  update(patch: Partial<SettingsDto> & { confirmRestart?: boolean }): Promise<void>;
 }
 
 export const useSettingsStore = create<SettingsState>()((set) => ({

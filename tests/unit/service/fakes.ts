@@ -112,6 +112,7 @@ export class FakeAgent implements AgentFacade {
   applySettings(settings: SettingsDto) {
     this.applied.push(settings);
   }
+  restartsRuntime?: (prev: SettingsDto, next: SettingsDto) => boolean;
 }
 
 export function fakeHost(dir: string): HostActions & { opened: string[]; changed: SettingsDto[] } {

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { SettingsDto } from '../../../../src-main/contract/index.js';
 import { Button } from '../../components/Button.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { useAction } from '../../components/use-action.js';
 import { useSettingsStore } from '../../stores/settings-store.js';
@@ -41,6 +42,9 @@ export function ResourceLimits({ settings }: { settings: SettingsDto }) {
   const [invalid, setInvalid] = useState<Extract<Parsed, { ok: false }> | null>(null);
   const [saved, setSaved] = useState(false);
   const update = useAction(useSettingsStore.getState().update);
+  // The runtime would restart under running jobs: the service asks for a yes first.
+  const [confirming, setConfirming] = useState<Partial<SettingsDto> | null>(null);
+  const needsConfirm = (update.error as { code?: string } | null)?.code === 'confirm_restart';
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const parsed = parseLimits(jobs, headroom);
@@ -49,7 +53,13 @@ export function ResourceLimits({ settings }: { settings: SettingsDto }) {
       return;
     }
     setInvalid(null);
+    setConfirming(parsed.patch);
     setSaved(await update.run(parsed.patch));
+  };
+  const confirm = async () => {
+    const patch = confirming;
+    setConfirming(null);
+    if (patch) setSaved(await update.run({ ...patch, confirmRestart: true }));
   };
   const err = (field: 'jobs' | 'headroom') => (invalid?.field === field ? invalid.message : null);
   return (
@@ -115,11 +125,26 @@ export function ResourceLimits({ settings }: { settings: SettingsDto }) {
         </Button>
         {saved ? (
           <span className="text-ok" role="status">
-            Saved. The runtime uses the new limits from its next start.
+            Saved. A running node applies them now; the runtime restarts if they change how it runs.
           </span>
         ) : null}
       </div>
-      {update.error ? <ErrorNotice title="The limits were not saved" error={update.error} /> : null}
+      {update.error && !needsConfirm ? (
+        <ErrorNotice title="The limits were not saved" error={update.error} />
+      ) : null}
+      <ConfirmDialog
+        open={needsConfirm && confirming !== null}
+        title="Restart the runtime now?"
+        confirmLabel="Save and restart"
+        danger
+        onConfirm={() => void confirm()}
+        onCancel={() => {
+          setConfirming(null);
+          update.clearError();
+        }}
+      >
+        <p>{update.error?.message}</p>
+      </ConfirmDialog>
     </form>
   );
 }
