@@ -26,8 +26,11 @@ const LAYERS = [
   {
     folder: 'src-main/service',
     allow: ['src-main/service', 'src-main/core', 'src-main/contract'],
+    // The embedded local network (headless --profile local, the desktop's Demo) loads the
+    // devnet on demand (service/local-network.ts), so other networks never load it.
+    dynamicOnly: ['src-main/devnet'],
     packages: 'any',
-    says: 'service imports only core and contract.',
+    says: 'service imports only core and contract; the devnet only through `await import()` (local network).',
   },
   {
     folder: 'src-main/desktop',

@@ -13,6 +13,20 @@ export type NodeStateName =
 
 export type NetworkName = 'local' | 'testnet' | 'mainnet';
 
+/** What the operator picks: a named network, or `custom` (see `CustomNetworkDto`). */
+export type NetworkChoice = NetworkName | 'custom';
+
+/**
+ * A network the operator names by address: a private subcloud, or a devnet that runs on another
+ * machine. `protocolNetwork` is the network name its signed configurations carry.
+ */
+export interface CustomNetworkDto {
+  ioUrl: string;
+  /** Address of the key that signs its configurations (pinned, like the public networks'). */
+  signer: string;
+  protocolNetwork: NetworkName;
+}
+
 export type OwnerBinding = { kind: 'wallet'; address: string } | { kind: 'email'; email: string };
 
 export interface NodeStateDto {
@@ -138,7 +152,9 @@ export interface SetupCheckDto {
 }
 
 export interface SettingsDto {
-  network: NetworkName;
+  /** `local` is the embedded devnet (the desktop calls it Demo); `custom` uses `customNetwork`. */
+  network: NetworkChoice;
+  customNetwork: CustomNetworkDto | null;
   dataDir: string;
   launchAtLogin: boolean;
   keepAwake: boolean;

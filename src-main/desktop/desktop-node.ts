@@ -1,23 +1,14 @@
 import {
-  PUBLIC_PROFILES,
   SafeStorageVault,
   systemClock,
   type AsyncSafeStorage,
   type Clock,
-  type DataDirs,
   type LogSink,
-  type Logger,
 } from '../service/host-api.js';
-import {
-  composeNodeKit,
-  type NodeChoice,
-  type NodeKit,
-  type NodeKitOptions,
-} from '../service/node-kit.js';
+import { DesktopNetworks } from './desktop-networks.js';
+import { composeNodeKit, type NodeKit, type NodeKitOptions } from '../service/node-kit.js';
 import type { UiService } from '../service/ui-service.js';
 
-/** For development against a vLLM server that is already running (skips Docker). */
-export const RUNTIME_URL_ENV = 'RESULTITY_RUNTIME_URL';
 /** Health and metrics are off on the desktop; this port (on 127.0.0.1) turns them on. */
 export const OPS_PORT_ENV = 'RESULTITY_OPS_PORT';
 
@@ -37,16 +28,25 @@ export interface DesktopNodeOptions {
   testSeams?: Pick<NodeKitOptions, 'gpu' | 'setupChecks'>;
 }
 
-/** The desktop app's node: the node kit with the keychain vault and the Docker runtime. */
-export async function composeDesktopNode(
-  o: DesktopNodeOptions,
-): Promise<{ kit: NodeKit; service: UiService }> {
+/** One network's node on the desktop: closing it stops the kit and the Demo network. */
+export interface DesktopNode {
+  kit: NodeKit;
+  service: UiService;
+  close(): Promise<void>;
+}
+
+/**
+ * The desktop app's node for the network the settings choose: the node kit with the keychain
+ * vault, and the Docker runtime (or the Demo network's simulated one).
+ */
+export async function composeDesktopNode(o: DesktopNodeOptions): Promise<DesktopNode> {
+  const networks = new DesktopNetworks(o.env);
   const kit = await composeNodeKit({
     host: 'desktop',
     dataRoot: o.paths.dataRoot,
     settingsFile: o.paths.settingsFile,
     vault: (paths) => new SafeStorageVault(o.safeStorage, paths.safeStorageFile),
-    choose: (dirs, logger) => desktopChoice(dirs, o.env, logger),
+    choose: (dirs, logger, target) => networks.choose(dirs, logger, target),
     logSinks: [o.logSink],
     logSource: 'app',
     clock: o.clock ?? systemClock,
@@ -60,26 +60,17 @@ export async function composeDesktopNode(
     openFolder: o.openFolder,
     drainTimeoutMs: o.drainTimeoutMs,
   });
-  return { kit, service };
-}
-
-/** vLLM in Docker on a public network; RESULTITY_RUNTIME_URL points at a running server. */
-export function desktopChoice(
-  dirs: DataDirs,
-  env: DesktopNodeOptions['env'],
-  logger: Logger,
-): NodeChoice {
-  if (dirs.network === 'local') {
-    throw new Error(
-      'The desktop app does not run the local devnet. Use the headless node for it ' +
-        '("npm start"), or choose testnet in Settings.',
-    );
-  }
-  const profile = PUBLIC_PROFILES[dirs.network];
-  const url = env[RUNTIME_URL_ENV]?.trim();
-  if (!url) return { profile, runtime: { kind: 'docker' } };
-  logger.warn(`Using the vLLM server at ${url} (${RUNTIME_URL_ENV}) instead of Docker.`);
-  return { profile, runtime: { kind: 'external', url, apiKey: null, simulated: false } };
+  let closing: Promise<void> | null = null;
+  return {
+    kit,
+    service,
+    // Once: the quit flow and will-quit may both ask.
+    close: () =>
+      (closing ??= (async () => {
+        await kit.close();
+        await networks.close();
+      })()),
+  };
 }
 
 /**

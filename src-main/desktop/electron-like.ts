@@ -56,6 +56,8 @@ export interface WindowOpenDetails {
 
 export interface WebContentsLike {
   readonly session: SessionLike;
+  /** After a network switch: the page fetches a fresh snapshot. */
+  reload(): void;
   on(
     event: 'will-navigate' | 'will-redirect',
     listener: (event: PreventableEvent, url: string) => void,

@@ -16,6 +16,7 @@ import {
 import type { SettingsDto } from '../contract/index.js';
 import { systemClock } from '../service/host-api.js';
 import { composeDesktopNode } from './desktop-node.js';
+import { NodeSwitcher } from './node-switcher.js';
 import { startDesktopApp, type DesktopApp } from './desktop-app.js';
 import { desktopIpcMain } from './ipc/electron-ipc.js';
 import { HIDDEN_FLAG, applyLaunchAtLogin } from './launch-at-login.js';
@@ -45,20 +46,29 @@ async function boot(): Promise<void> {
   });
   // The node kit (service/node-kit.ts), shared with the headless node; the OS keychain keeps
   // the node key's secret (async safeStorage API).
-  const { kit, service } = await composeDesktopNode({
-    paths,
-    safeStorage,
-    env: process.env,
-    appVersion: app.getVersion(),
-    openFolder: async (path) => {
-      const problem = await shell.openPath(path);
-      if (problem) throw new Error(`Could not open ${path}: ${problem}`);
-    },
+  const compose = () =>
+    composeDesktopNode({
+      paths,
+      safeStorage,
+      env: process.env,
+      appVersion: app.getVersion(),
+      openFolder: async (path) => {
+        const problem = await shell.openPath(path);
+        if (problem) throw new Error(`Could not open ${path}: ${problem}`);
+      },
+      drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      logSink: (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`),
+    });
+  // Choosing another network in Settings swaps the node behind this object, without a restart.
+  const node = new NodeSwitcher(await compose(), {
+    compose,
     drainTimeoutMs: DRAIN_TIMEOUT_MS,
-    logSink: (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`),
+    onSwitched: () => desktop?.window()?.webContents.reload(),
   });
-  app.on('will-quit', () => void kit.close());
-  const { dirs, logger, settings } = kit;
+  app.on('will-quit', () => void node.current.close());
+  const { settings } = node.current.kit;
+  const logger = node.shellLogger();
+  const service = node;
 
   desktop = startDesktopApp({
     electron: {
@@ -77,7 +87,8 @@ async function boot(): Promise<void> {
     logger,
     startHidden: process.argv.includes(HIDDEN_FLAG),
     drainTimeoutMs: DRAIN_TIMEOUT_MS,
-    runIntent: new RunIntent(join(dirs.base, 'run-intent.json')),
+    // One for the app, whatever the network: Start/Stop is the operator's, not a network's.
+    runIntent: new RunIntent(join(settings.dataDir, 'run-intent.json')),
     setLaunchAtLogin: (enabled) =>
       applyLaunchAtLogin(
         {
@@ -108,7 +119,7 @@ async function boot(): Promise<void> {
     if (event !== 'settings') return;
     updater.setEnabled((payload as SettingsDto).autoUpdate);
   });
-  logger.info(`Resultity Node ${app.getVersion()} started; data in ${join(dirs.base)}.`);
+  logger.info(`Resultity Node ${app.getVersion()} started; data in ${node.current.kit.dirs.base}.`);
 }
 
 function fatal(err: unknown): void {

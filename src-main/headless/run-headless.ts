@@ -25,7 +25,7 @@ import {
   writeDashboardLink,
 } from './dashboard/link-file.js';
 import { assertUsableDataFolder } from './data-folder-check.js';
-import { startLocalNetwork, type LocalNetwork } from './local-network.js';
+import { startLocalNetwork, type LocalNetwork } from '../service/local-network.js';
 import { opsConfigFrom } from './ops-config.js';
 import { UsageError, type HeadlessConfig } from './options.js';
 import type { Reporter } from './reporter.js';
@@ -67,7 +67,12 @@ export async function runHeadless(
     dataRoot: root,
     settingsFile: join(resolveDataDirs(root, cfg.profile).settings, 'dashboard-settings.json'),
     // The command line decides network and data folder; there is no updater on a headless node.
-    pinned: { network: cfg.profile, dataDir: resolve(root), autoUpdate: false },
+    pinned: {
+      network: cfg.profile,
+      customNetwork: null,
+      dataDir: resolve(root),
+      autoUpdate: false,
+    },
     vault: keyVault.vault,
     choose: () => {
       if (!choice) throw new Error('The headless node chose no network yet.');
@@ -117,7 +122,7 @@ export async function runHeadless(
       // No file manager on a headless rig: the reply carries the path.
       openFolder: async () => undefined,
       fixedSettings: {
-        keys: ['network'],
+        keys: ['network', 'customNetwork'],
         reason:
           'a headless node takes its network from the command line (--profile); restart it with ' +
           'the network you want.',

@@ -33,6 +33,7 @@ import { nodeHardware } from './node-hardware.js';
 import { operatorLimitsOf, sameLimits } from './operator-limits.js';
 import { startNodeOps } from './ops/node-ops.js';
 import type { OpsConfig, OpsServer } from './ops/ops-server.js';
+import { networkTarget, type NetworkTarget } from './network-target.js';
 import { createRuntime, type RuntimeChoice, type RuntimeContext } from './runtime-choice.js';
 import {
   JsonFileSettingsStore,
@@ -58,8 +59,15 @@ export interface NodeKitOptions {
   pinned?: Partial<SettingsDto>;
   /** Keeps the node key's secret (desktop: OS keychain; headless: env or passphrase file). */
   vault: (paths: ReturnType<typeof identityPaths>) => SecretVault;
-  /** Network profile and runtime for a Start. Throwing refuses the Start with that message. */
-  choose: (dirs: DataDirs, logger: Logger) => NodeChoice | Promise<NodeChoice>;
+  /**
+   * Network profile and runtime for a Start (`target`: the network this kit was composed for).
+   * Throwing refuses the Start with that message.
+   */
+  choose: (
+    dirs: DataDirs,
+    logger: Logger,
+    target: NetworkTarget,
+  ) => NodeChoice | Promise<NodeChoice>;
   mapProgress?: RuntimeContext['mapProgress'];
   /** Where log lines go besides the log files and the dashboard (console, CLI reporter). */
   logSinks: LogSink[];
@@ -83,6 +91,8 @@ export interface NodeKitOptions {
 /** What a host gets: the node behind the UI facade, and the process-wide parts it may show. */
 export interface NodeKit {
   readonly dirs: DataDirs;
+  /** The network this kit serves (from the settings it was composed with). */
+  readonly target: NetworkTarget;
   /** As loaded at start; the UI service holds the live ones. */
   readonly settings: SettingsDto;
   readonly settingsStore: SettingsStore;
@@ -113,13 +123,14 @@ export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
   const file = new JsonFileSettingsStore(o.settingsFile, defaultSettings(o.dataRoot));
   const settingsStore = o.pinned ? new PinnedSettingsStore(file, o.pinned) : file;
   const settings = await settingsStore.load();
-  const dirs = resolveDataDirs(settings.dataDir, settings.network);
+  const target = networkTarget(settings);
+  const dirs = resolveDataDirs(settings.dataDir, target.network, target.folder);
   await ensureDataDirs(dirs);
   // One process per data folder, before anything in it is opened: two nodes on one key steal
   // each other's network session (DataFolderLockedError names the other PID).
   const lock = await lockDataFolder(dirs.base);
   try {
-    return await composeLocked(o, { settingsStore, settings, dirs, lock });
+    return await composeLocked(o, { settingsStore, settings, target, dirs, lock });
   } catch (err) {
     await lock.release().catch(() => undefined);
     throw err;
@@ -131,12 +142,13 @@ async function composeLocked(
   held: {
     settingsStore: SettingsStore;
     settings: SettingsDto;
+    target: NetworkTarget;
     dirs: DataDirs;
     lock: DataFolderLock;
   },
 ): Promise<NodeKit> {
   const { clock } = o;
-  const { settingsStore, settings, dirs, lock } = held;
+  const { settingsStore, settings, target, dirs, lock } = held;
   let settingsNow = settings;
   const exportDir = join(dirs.base, 'exports');
   await ensurePrivateDir(exportDir);
@@ -170,7 +182,7 @@ async function composeLocked(
   let runs = 0;
   const createRun = async (): Promise<NodeRun> => {
     if (o.singleRun && runs > 0) throw new Error(o.singleRun);
-    const choice = await o.choose(dirs, logger);
+    const choice = await o.choose(dirs, logger, target);
     await ensureDataDirs(dirs);
     const runtime = await createRuntime(choice.runtime, {
       dirs,
@@ -289,6 +301,7 @@ async function composeLocked(
 
   return {
     dirs,
+    target,
     settings,
     settingsStore,
     logger,

@@ -4,11 +4,30 @@ import { z } from 'zod';
 import type { SettingsDto } from '../contract/index.js';
 import { JsonFileError, readJsonFile, writeFileAtomic } from '../core/store/atomic-file.js';
 
-const Network = z.enum(['local', 'testnet', 'mainnet']);
+const ProtocolNetwork = z.enum(['local', 'testnet', 'mainnet']);
+
+/** A custom network: its IO service and the address that signs its configurations. */
+export const CustomNetworkSchema = z
+  .object({
+    ioUrl: z
+      .url({ protocol: /^https?$/, message: 'The IO service address must start with https://.' })
+      .max(2048),
+    signer: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, 'The signer must be an address: 0x and 40 hex digits.'),
+    protocolNetwork: ProtocolNetwork,
+  })
+  .strict()
+  .refine((c) => c.protocolNetwork === 'local' || c.ioUrl.startsWith('https://'), {
+    message:
+      'Only a local (devnet) network may use http://; a testnet or mainnet network needs https://.',
+    path: ['ioUrl'],
+  });
 
 /** Every field a settings file may hold; unknown keys are kept out. */
 export const SettingsSchema = z.object({
-  network: Network,
+  network: z.enum(['local', 'testnet', 'mainnet', 'custom']),
+  customNetwork: CustomNetworkSchema.nullable(),
   dataDir: z.string().min(1),
   launchAtLogin: z.boolean(),
   keepAwake: z.boolean(),
@@ -26,7 +45,11 @@ export const SettingsPatchSchema = SettingsSchema.omit({ dataDir: true })
   .partial()
   // Not a setting: the operator's yes to a runtime restart under running jobs (never stored).
   .extend({ confirmRestart: z.boolean().optional() })
-  .strict();
+  .strict()
+  .refine((p) => p.network !== 'custom' || p.customNetwork, {
+    message: 'Choosing a custom network needs its IO service address and signer.',
+    path: ['customNetwork'],
+  });
 
 /**
  * The settings both hosts start from. Only `dataDir` is the host's: where its data lives
@@ -34,6 +57,7 @@ export const SettingsPatchSchema = SettingsSchema.omit({ dataDir: true })
  */
 export const DEFAULT_SETTINGS: Readonly<Omit<SettingsDto, 'dataDir'>> = Object.freeze({
   network: 'testnet',
+  customNetwork: null,
   launchAtLogin: false,
   keepAwake: false,
   autoUpdate: true,

@@ -60,6 +60,10 @@ export class FakeWebContents extends EventEmitter {
   send(channel: string, ...args: unknown[]) {
     this.sent.push({ channel, args });
   }
+  reloads = 0;
+  reload() {
+    this.reloads += 1;
+  }
   isDestroyed() {
     return this.destroyed;
   }

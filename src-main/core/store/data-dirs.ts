@@ -23,7 +23,18 @@ export const DATA_DIR_ENV = 'RESULTITY_DATA_DIR';
 const APP_FOLDER_LINUX = 'resultity-node';
 const APP_FOLDER = 'Resultity Node';
 
-export function resolveDataDirs(root: string, network: NetworkName): DataDirs {
+/** A folder name for a network's state: lower-case letters, digits, dots and dashes. */
+const FOLDER = /^[a-z0-9][a-z0-9.-]{0,99}$/;
+
+/**
+ * `folder` (default: the network's name) keeps networks that speak the same protocol name
+ * apart: a custom network named `testnet` never shares the public testnet's key or journal.
+ */
+export function resolveDataDirs(
+  root: string,
+  network: NetworkName,
+  folder: string = network,
+): DataDirs {
   // Parse, not cast: a value such as '../testnet' must never become a folder name.
   const parsed = NetworkName.safeParse(network);
   if (!parsed.success) {
@@ -32,8 +43,9 @@ export function resolveDataDirs(root: string, network: NetworkName): DataDirs {
     );
   }
   if (root.trim() === '') throw new Error('The data folder path is empty.');
+  if (!FOLDER.test(folder)) throw new Error(`"${folder}" is not a usable network folder name.`);
   const absRoot = path.resolve(root);
-  const base = path.join(absRoot, parsed.data);
+  const base = path.join(absRoot, folder);
   const dirs: DataDirs = {
     root: absRoot,
     network: parsed.data,

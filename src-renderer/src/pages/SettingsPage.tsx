@@ -1,7 +1,5 @@
-import { useState } from 'react';
 import type { NetworkName, SettingsDto } from '../../../src-main/contract/index.js';
 import { Card } from '../components/Card.js';
-import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Toggle } from '../components/Toggle.js';
 import { useAction } from '../components/use-action.js';
@@ -9,6 +7,7 @@ import { useConnectionStore } from '../stores/connection-store.js';
 import { useSettingsStore } from '../stores/settings-store.js';
 import { AccountBinding } from './settings/AccountBinding.js';
 import { KeyBackup } from './settings/KeyBackup.js';
+import { NetworkChoice } from './settings/NetworkChoice.js';
 import { ResourceLimits } from './settings/ResourceLimits.js';
 import { Page } from './Page.js';
 
@@ -28,55 +27,6 @@ function FixedNetwork({ settings }: { settings: SettingsDto }) {
         Set with <code>--profile</code> when starting the node.
       </p>
       <code className="readonly-value">{label}</code>
-    </div>
-  );
-}
-
-function NetworkSetting({ settings }: { settings: SettingsDto }) {
-  const update = useAction(useSettingsStore.getState().update);
-  const [wanted, setWanted] = useState<NetworkName | null>(null);
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor="network">
-        Network
-      </label>
-      <p className="field-help" id="network-help">
-        Each network has its own node identity and data. Switching stops the node and starts it on
-        the other network.
-      </p>
-      <select
-        id="network"
-        aria-describedby="network-help"
-        value={settings.network}
-        disabled={update.pending}
-        onChange={(e) => setWanted(e.target.value as NetworkName)}
-      >
-        {NETWORKS.map((n) => (
-          <option key={n.value} value={n.value}>
-            {n.label}
-          </option>
-        ))}
-      </select>
-      {update.error ? (
-        <ErrorNotice title="The network was not changed" error={update.error} />
-      ) : null}
-      <ConfirmDialog
-        open={wanted !== null}
-        title={`Switch to ${wanted ?? ''}?`}
-        confirmLabel="Switch network"
-        onCancel={() => setWanted(null)}
-        onConfirm={() => {
-          const network = wanted;
-          setWanted(null);
-          if (network) void update.run({ network });
-        }}
-      >
-        <p>
-          The node will stop, then use the identity, account binding and data kept for{' '}
-          <strong>{wanted}</strong>. Nothing is deleted: switching back restores this network&apos;s
-          identity and data.
-        </p>
-      </ConfirmDialog>
     </div>
   );
 }
@@ -163,7 +113,7 @@ export function SettingsPage() {
             {headless ? (
               <FixedNetwork settings={settings} />
             ) : (
-              <NetworkSetting settings={settings} />
+              <NetworkChoice settings={settings} />
             )}
             <AccountBinding />
             <div className="field">

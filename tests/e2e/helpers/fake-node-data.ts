@@ -157,6 +157,7 @@ export function setupChecks(): SetupCheckDto[] {
 export function settings(dataDir: string): SettingsDto {
   return {
     network: 'local',
+    customNetwork: null,
     dataDir,
     launchAtLogin: false,
     keepAwake: true,

@@ -73,12 +73,6 @@ describe('composeDesktopNode', () => {
     );
   });
 
-  it('refuses the local devnet with a pointer to the headless node', async () => {
-    const { agent } = await boot('local', { RESULTITY_RUNTIME_URL: 'http://127.0.0.1:9' });
-    await expect(agent.start()).rejects.toThrow(/headless node/);
-    expect(agent.state()).toMatchObject({ state: 'stopped' });
-  });
-
   it('persists the owner binding per network', async () => {
     const { agent, dirs } = await boot('testnet');
     await agent.bindAccount({ kind: 'email', email: 'op@example.com' });

@@ -55,11 +55,12 @@ describe('layer table (eslint local/layers)', () => {
     await accepted(f, `export { x } from './errors.js';\n`);
   });
 
-  it('service: core and contract only', async () => {
+  it('service: core and contract; the devnet only through import()', async () => {
     const f = 'src-main/service/layer-probe.ts';
     await refused(f, `import { x } from '../desktop/tray.js';\n${use}`);
     await refused(f, `import { x } from '../headless/options.js';\n${use}`);
-    await refused(f, `import type { x } from '../devnet/io/devnet.js';\nexport type T = x;\n`);
+    await refused(f, `import { x } from '../devnet/io/devnet.js';\n${use}`);
+    await accepted(f, `const { x } = await import('../devnet/io/devnet.js');\n${use}`);
     await accepted(f, `import { x } from '../core/logger.js';\n${use}`);
     await accepted(f, `import type { x } from '../contract/index.js';\nexport type T = x;\n`);
   });

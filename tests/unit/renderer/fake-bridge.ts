@@ -93,6 +93,7 @@ export function snapshot(overrides: Partial<DashboardSnapshot> = {}): DashboardS
     setup: [],
     settings: {
       network: 'local',
+      customNetwork: null,
       dataDir: '/data',
       launchAtLogin: false,
       keepAwake: false,

@@ -134,6 +134,7 @@ export function fakeHost(dir: string): HostActions & { opened: string[]; changed
 
 export const defaultSettings: SettingsDto = {
   network: 'local',
+  customNetwork: null,
   dataDir: '/tmp/resultity-test',
   launchAtLogin: false,
   keepAwake: false,

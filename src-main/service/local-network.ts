@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../service/host-api.js';
+import type { Logger } from '../core/logger.js';
 import type { Devnet } from '../devnet/io/devnet.js';
 import type { SimRuntime } from '../devnet/sim-runtime/server.js';
 
