@@ -11,6 +11,8 @@ import type {
   SettingsDto,
   SetupCheckDto,
   StatsDto,
+  TimelineSegmentDto,
+  TotalsDto,
 } from './dto.js';
 
 /** Commands a UI may send: name → (argument) => result. One map, both transports. */
@@ -46,6 +48,8 @@ export interface Events {
   logs: LogLineDto[];
   setup: SetupCheckDto[];
   settings: SettingsDto;
+  totals: TotalsDto;
+  timeline: TimelineSegmentDto[];
 }
 export type EventName = keyof Events;
 

@@ -42,6 +42,64 @@ export interface NodeStateDto {
   config: { digest: string | null; serial: number | null; status: string; detail?: string };
   /** Key protection as reported by the vault; a warning when it is weak. */
   keyProtection: { kind: string; warning?: string };
+  /** "Am I serving, and if not, why": the Overview's headline and reason list. */
+  serving?: ServingDto;
+}
+
+/** One reason the node gets jobs or not: its state, the cause (or fact) and the fix. */
+export interface ServingReasonDto {
+  id: string;
+  label: string;
+  state: 'ok' | 'wait' | 'bad' | 'info' | 'unknown';
+  /** One sentence: the fact (ok) or the cause. */
+  text: string;
+  /** One sentence: what to do. */
+  fix?: string;
+  /** The raw detail, shown behind "Details". */
+  detail?: string;
+  /** When the condition ends (network clock); null: until lifted. */
+  until?: number | null;
+}
+
+export type ServingPhase =
+  'stopped' | 'starting' | 'runtime_starting' | 'testing' | 'serving' | 'not_serving' | 'stopping';
+
+export interface ServingDto {
+  serving: boolean;
+  phase: ServingPhase;
+  /** "Serving jobs" or "Not getting jobs because …". */
+  headline: string;
+  reasons: ServingReasonDto[];
+}
+
+export interface CountsDto {
+  jobs: number;
+  tokens: number;
+  failures: number;
+  accepted: number;
+  uptimeMs: number;
+}
+
+/** Totals kept across restarts, per network. */
+export interface TotalsDto {
+  today: CountsDto;
+  last7Days: CountsDto;
+  lifetime: CountsDto;
+  /** When the first total was recorded. */
+  since: number;
+}
+
+/** A stretch of the last 24 h in one serving phase (gaps: the node's process was not running). */
+export interface TimelineSegmentDto {
+  from: number;
+  to: number;
+  phase: string;
+  text: string;
+}
+
+export interface ThroughputPointDto {
+  ts: number;
+  value: number;
 }
 
 export interface StatsDto {
@@ -178,6 +236,12 @@ export interface DashboardSnapshot {
   logs: LogLineDto[];
   setup: SetupCheckDto[];
   settings: SettingsDto;
+  /** Persisted totals (absent on a host that keeps none). */
+  totals?: TotalsDto;
+  /** The last 24 h of serving phases. */
+  timeline?: TimelineSegmentDto[];
+  /** Recent throughput points (tokens/s), kept by main so a reload keeps the chart. */
+  throughput?: ThroughputPointDto[];
   /** Where the UI is served from: 'desktop' (Electron) or 'headless' (browser). */
   host: 'desktop' | 'headless';
   appVersion: string;

@@ -18,6 +18,7 @@ import type { JobEvent } from '../core/jobs/job-engine-api.js';
 import type { LogEntry, Logger } from '../core/logger.js';
 import type { GpuSample } from '../core/runtime/gpu/gpu-sampler.js';
 import type { Runtime, RuntimeStatus } from '../core/runtime/runtime.js';
+import { servingSummary } from '../core/status/serving-summary.js';
 import type { AgentFacade } from './agent-facade.js';
 import type { LogHub } from './log-hub.js';
 import { limitsRestartRuntime } from './operator-limits.js';
@@ -33,7 +34,11 @@ export type AgentLike = Pick<
   | 'onJobEvent'
   | 'configStatus'
   | 'nodeId'
-> & { config: Pick<Agent['config'], 'snapshot' | 'onApplied' | 'onStatus'> };
+> & {
+  config: Pick<Agent['config'], 'snapshot' | 'onApplied' | 'onStatus'>;
+  /** The network's view and the local problems (absent: the summary says less). */
+  health?: Pick<Agent['health'], 'view' | 'onView'>;
+};
 
 /** One run of the node: an Agent starts once, so every Start composes a fresh run. */
 export interface NodeRun {
@@ -78,6 +83,8 @@ export class AgentHost implements AgentFacade {
   private owner: OwnerBinding | null = null;
   private lastState: NodeStateDto;
   private totals = { completed_total: 0, failed_total: 0 };
+  /** The network's test task as this node last ran it. */
+  private benchmark: { tokensPerSecond: number | null } | null = null;
   // Every push to the UI goes through an Emitter: one failing listener cannot stop the others.
   private readonly stateChanged: Emitter<NodeStateDto>;
   private readonly jobEvents: Emitter<JobEvent>;
@@ -186,7 +193,12 @@ export class AgentHost implements AgentFacade {
   async bindAccount(binding: OwnerBinding | null): Promise<void> {
     await this.o.owner.save(binding);
     this.owner = binding;
-    this.emitState({ ...this.lastState, owner: binding });
+    if (this.run) this.publish(this.run);
+    else
+      this.emitState({
+        ...this.idleState(this.lastState.state, this.lastState.reason),
+        since: this.lastState.since,
+      });
   }
   exportKeyBackup(dir: string): Promise<string> {
     return this.o.exportKeyBackup(dir);
@@ -234,7 +246,12 @@ export class AgentHost implements AgentFacade {
       this.publish(run);
       this.emitModels();
     }, subs);
-    run.agent.onJobEvent((e) => this.jobEvents.fire(e), subs);
+    run.agent.health?.onView(() => this.publish(run), subs);
+    run.agent.onJobEvent((e) => {
+      if (e.test && e.kind === 'completed')
+        this.benchmark = { tokensPerSecond: e.tokensPerSecond ?? null };
+      this.jobEvents.fire(e);
+    }, subs);
   }
 
   /** Keeps the finished run's totals and detaches from it. */
@@ -253,8 +270,16 @@ export class AgentHost implements AgentFacade {
     const rt: RuntimeStatus = run.runtime.status();
     const cfg = run.agent.configStatus();
     const verified = run.agent.config.snapshot();
+    const serving = servingSummary({
+      state: s,
+      health: run.agent.health?.view() ?? null,
+      owner: ownerWords(this.owner),
+      benchmark: this.benchmark,
+      now: this.o.clock.now(),
+    });
     this.emitState({
       ...this.idleState(s.name, s.reason),
+      serving,
       since: s.since,
       startedAt: s.name === 'stopped' ? null : (this.lastState.startedAt ?? this.o.clock.now()),
       runtime: { kind: rt.kind, state: rt.state, detail: rt.detail, simulated: rt.simulated },
@@ -269,7 +294,15 @@ export class AgentHost implements AgentFacade {
 
   private idleState(state: NodeStateDto['state'], reason: string): NodeStateDto {
     const vault = this.o.keyProtection();
+    const serving = servingSummary({
+      state: { name: state, reason: capitalise(reason) },
+      health: null,
+      owner: ownerWords(this.owner),
+      benchmark: null,
+      now: this.o.clock.now(),
+    });
     return {
+      serving,
       state,
       reason: capitalise(reason),
       since: this.o.clock.now(),
@@ -295,6 +328,14 @@ export class AgentHost implements AgentFacade {
     const models = this.models();
     this.modelsChanged.fire(models);
   }
+}
+
+/** The bound account in short words: a shortened wallet address or the email. */
+function ownerWords(owner: OwnerBinding | null): string | null {
+  if (!owner) return null;
+  if (owner.kind === 'email') return owner.email;
+  const a = owner.address;
+  return a.length > 14 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a;
 }
 
 function capitalise(text: string): string {

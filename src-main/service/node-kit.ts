@@ -42,6 +42,7 @@ import {
   type SettingsStore,
 } from './settings-store.js';
 import { setupChecks } from './setup-source.js';
+import { StatusRecorder } from '../core/status/status-recorder.js';
 import { UiService, type UiServiceOptions } from './ui-service.js';
 
 /** The network to join and the runtime to serve it with, decided by the host at each Start. */
@@ -278,6 +279,7 @@ async function composeLocked(
     createRun,
   });
   await agent.init();
+  const history = await StatusRecorder.open({ dir: join(dirs.base, 'history'), clock, logger });
   let ops: Awaited<ReturnType<typeof startNodeOps>> = null;
   try {
     if (o.ops) {
@@ -295,6 +297,7 @@ async function composeLocked(
     }
   } catch (err) {
     gpu.stop();
+    await history.dispose();
     await logStore.close();
     throw err;
   }
@@ -324,12 +327,14 @@ async function composeLocked(
         settingsStore,
         clock,
         logger,
+        history,
         ...(h.drainTimeoutMs !== undefined ? { drainTimeoutMs: h.drainTimeoutMs } : {}),
         ...(h.fixedSettings ? { fixedSettings: h.fixedSettings } : {}),
       }),
     close: async () => {
       await ops?.close();
       gpu.stop();
+      await history.dispose();
       await logStore.close();
       await lock.release();
     },

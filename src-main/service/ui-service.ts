@@ -23,6 +23,8 @@ import { JobTracker } from './job-tracker.js';
 import { LogBatcher } from './log-batcher.js';
 import type { SettingsStore } from './settings-store.js';
 import { StatsTracker } from './stats-tracker.js';
+import type { StatusRecorder } from '../core/status/status-recorder.js';
+import { ThroughputHistory } from './throughput-history.js';
 
 export interface UiServiceOptions {
   agent: AgentFacade;
@@ -37,6 +39,8 @@ export interface UiServiceOptions {
   statsIntervalMs?: number;
   /** Settings this host decides itself (headless: the network comes from the command line). */
   fixedSettings?: { keys: (keyof SettingsDto)[]; reason: string };
+  /** Totals and the 24 h timeline kept across restarts (absent: none are shown). */
+  history?: StatusRecorder;
 }
 
 type Handlers = { [C in CommandName]: (arg: CommandArg<C>) => Promise<CommandResult<C>> };
@@ -52,6 +56,7 @@ export class UiService {
   private readonly logs: LogBatcher;
   private readonly stats: StatsTracker;
   private readonly gpuHistory: GpuHistory;
+  private readonly throughput = new ThroughputHistory();
   private readonly progress = new Map<string, ProgressDto>();
   /** Subscriptions to the agent; released on dispose. */
   private readonly subscriptions = new DisposableStore();
@@ -78,9 +83,24 @@ export class UiService {
       push: (lines) => this.hub.emit('logs', lines),
     });
     const subs = this.subscriptions;
-    agent.onState((state) => this.hub.emit('state', state), subs);
+    const history = opts.history;
+    const record = (state: NodeStateDto) => {
+      if (!history) return;
+      history.setRunning(state.startedAt !== null && state.state !== 'stopped');
+      if (state.serving) history.recordServing(state.serving.phase, state.serving.headline);
+    };
+    record(agent.state());
+    if (history) {
+      history.onTotals((t) => this.hub.emit('totals', t), subs);
+      history.onTimeline((t) => this.hub.emit('timeline', t), subs);
+    }
+    agent.onState((state) => {
+      record(state);
+      this.hub.emit('state', state);
+    }, subs);
     agent.onLog((entry) => this.logs.add(entry), subs);
     agent.onJobEvent((event) => {
+      history?.onJob(event);
       this.hub.emit('job', this.jobs.apply(event));
       if (this.stats.apply(event)) this.pushStats();
     }, subs);
@@ -173,6 +193,10 @@ export class UiService {
       logs: this.logs.recent(this.opts.limits?.snapshotLogLines ?? 2_000),
       setup: this.setup,
       settings: this.currentSettings(),
+      ...(this.opts.history
+        ? { totals: this.opts.history.totalsNow(), timeline: this.opts.history.timelineNow() }
+        : {}),
+      throughput: this.throughput.points(),
       host: host.kind,
       appVersion: host.appVersion,
     };
@@ -206,6 +230,7 @@ export class UiService {
     const json = JSON.stringify(stats);
     if (json === this.lastStatsJson) return;
     this.lastStatsJson = json;
+    this.throughput.add(this.opts.clock.now(), stats.tokensPerSecond);
     this.hub.emit('stats', stats);
   }
 

@@ -19,7 +19,7 @@ import { SessionAnnouncer } from './session-announcer.js';
 import { settleWithin, uploadLogs } from './log-uploader.js';
 import { NetworkPause } from './network-pause.js';
 import { NetworkClock } from '../network/network-clock.js';
-import { configProblem, runtimeCondition } from './problem-text.js';
+import { configProblem, journalProblem, runtimeCondition } from './problem-text.js';
 import { registerWithRetry } from './register-node.js';
 import { RegistrationStore } from './registration.js';
 import { Repeater } from './repeater.js';
@@ -40,7 +40,8 @@ export class Agent {
   private readonly io: IoApi;
   private readonly log: Logger;
   private readonly registrations: RegistrationStore;
-  private readonly health: NodeHealth;
+  /** What decides whether the node gets jobs: the network's view and the local problems. */
+  readonly health: NodeHealth;
   private readonly heartbeats: Repeater;
   private readonly logFlush: Repeater;
   private readonly abort = new AbortController();
@@ -67,7 +68,8 @@ export class Agent {
     });
     this.onStateChange = this.machine.onChange;
     this.onJobEvent = deps.jobEngine.onEvent;
-    this.health = new NodeHealth(this.machine, () => this.phase === 'online', this.log);
+    const online = () => this.phase === 'online';
+    this.health = new NodeHealth(this.machine, online, this.log, () => clock.now());
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     // The network hears about a new state at once, not at the next heartbeat period.
     this.machine.onChange(({ state, previous }) => {
@@ -305,12 +307,7 @@ export class Agent {
   }
 
   private onJournalProblem(problem: string | null): void {
-    this.health.set(
-      'journal',
-      problem
-        ? `cannot record jobs: ${problem}; free some disk space for the data folder — the node takes jobs again as soon as it can write`
-        : null,
-    );
+    this.health.set('journal', journalProblem(problem));
     this.announcer.reannounce();
   }
 

@@ -34,6 +34,14 @@ export class Conditions {
     return this.problems.size;
   }
 
+  /** Every problem with its reason, most actionable first. */
+  entries(): { problem: Problem; reason: string }[] {
+    return PRIORITY.flatMap((problem) => {
+      const reason = this.problems.get(problem);
+      return reason === undefined ? [] : [{ problem, reason }];
+    });
+  }
+
   /** The first problem by priority, with how many others there are. */
   headline(): string | null {
     for (const p of PRIORITY) {

@@ -1,7 +1,22 @@
+import { Emitter, type Event } from '../base/event.js';
 import type { Logger } from '../logger.js';
-import type { NodeStatus } from '../protocol/index.js';
+import type { NodeStatus, RotationView } from '../protocol/index.js';
 import { Conditions, onlineState, type Problem } from './conditions.js';
 import type { AgentStateMachine } from './state-machine.js';
+
+/** Everything that decides whether the node gets jobs, as the node knows it now. */
+export interface HealthView {
+  /** The network's status of this node (null: not registered yet in this run). */
+  networkStatus: NodeStatus | null;
+  /** The network's rotation view from the last heartbeat answer that carried one, and when. */
+  rotation: { view: RotationView; at: number } | null;
+  /** Local problems, most actionable first. */
+  problems: { problem: Problem; reason: string }[];
+  /** The runtime is starting or loading its model. */
+  warmup: string | null;
+  /** The network asked the node to pause (drain). */
+  paused: string | null;
+}
 
 /**
  * What a registered node's state follows: the network's view of it (`NodeStatus`) and the
@@ -13,12 +28,33 @@ export class NodeHealth {
   private status: NodeStatus | null = null;
   private warmup: string | null = null;
   private paused: string | null = null;
+  private rotation: HealthView['rotation'] = null;
+  private readonly viewChanged = new Emitter<HealthView>();
+  /** Fires after any change of the view (including ones that leave the state as it was). */
+  readonly onView: Event<HealthView> = this.viewChanged.event;
 
   constructor(
     private readonly machine: AgentStateMachine,
     private readonly online: () => boolean,
     private readonly log: Logger,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  view(): HealthView {
+    return {
+      networkStatus: this.status,
+      rotation: this.rotation,
+      problems: this.conditions.entries(),
+      warmup: this.warmup,
+      paused: this.paused,
+    };
+  }
+
+  /** The rotation view of a heartbeat answer (null when the network sends none). */
+  setRotation(view: RotationView | null): void {
+    this.rotation = view ? { view, at: this.now() } : null;
+    this.viewChanged.fire(this.view());
+  }
 
   get nodeStatus(): NodeStatus | null {
     return this.status;
@@ -70,8 +106,10 @@ export class NodeHealth {
   }
 
   recompute(): void {
-    if (!this.online()) return;
-    const next = onlineState(this.status, this.conditions, this.warmup, this.paused);
-    this.machine.transition(next.name, next.reason);
+    if (this.online()) {
+      const next = onlineState(this.status, this.conditions, this.warmup, this.paused);
+      this.machine.transition(next.name, next.reason);
+    }
+    this.viewChanged.fire(this.view());
   }
 }

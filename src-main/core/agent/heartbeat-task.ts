@@ -26,6 +26,7 @@ export async function heartbeatOnce(t: HeartbeatTask): Promise<void> {
     const answer = await t.io.heartbeat(await t.body());
     t.delivered?.();
     t.health.clear('heartbeat', 'clock');
+    t.health.setRotation(answer.rotation ?? null);
     t.health.setNodeStatus(answer.status);
     void t.config.advertised(answer.config_digest, 'heartbeat');
   } catch (err) {

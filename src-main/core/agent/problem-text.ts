@@ -30,3 +30,10 @@ export function configProblem(s: ConfigStatus, haveSnapshot: boolean): string | 
     : 'no usable configuration yet';
   return `configuration problem (${what})${s.detail ? `: ${s.detail}` : ''}; ${fallback}`;
 }
+
+/** Why the job journal makes the node degraded (disk full, not writable), or null. */
+export function journalProblem(problem: string | null): string | null {
+  return problem
+    ? `cannot record jobs: ${problem}; free some disk space for the data folder — the node takes jobs again as soon as it can write`
+    : null;
+}
