@@ -34,6 +34,8 @@ export interface AgentOptions {
   defaultHeartbeatMs?: number;
   /** Transport ping period of the job link. Default 15 s. */
   pingIntervalMs?: number;
+  /** How long running jobs may finish when the operator pauses the node. Default 10 s. */
+  pauseGraceMs?: number;
 }
 
 /** Every collaborator of the agent, injected (tests pass fakes or local servers). */

@@ -9,15 +9,17 @@ import type { SessionInfo } from '../network/job-link.js';
 import type { ConfigStatus, LogBatchBody } from '../protocol/index.js';
 import type { RuntimeStatus } from '../runtime/runtime.js';
 import { osMemory } from '../system/memory.js';
-import { concurrencyCapOf, planContextOf, type AgentDeps } from './agent-deps.js';
+import { planContextOf, type AgentDeps } from './agent-deps.js';
 import { clockSkewProblem } from './clock-check.js';
 import { NodeHealth } from './health.js';
 import { heartbeatAfterMetrics } from './heartbeat-body.js';
 import { heartbeatOnce } from './heartbeat-task.js';
 import { routeNetworkMessage } from './link-router.js';
-import { SessionAnnouncer } from './session-announcer.js';
+import type { SessionAnnouncer } from './session-announcer.js';
 import { settleWithin, uploadLogs } from './log-uploader.js';
-import { NetworkPause } from './network-pause.js';
+import { createAgentPauses } from './agent-pauses.js';
+import type { NetworkPause } from './network-pause.js';
+import type { OperatorPause } from './operator-pause.js';
 import { NetworkClock } from '../network/network-clock.js';
 import { configProblem, journalProblem, runtimeCondition } from './problem-text.js';
 import { registerWithRetry } from './register-node.js';
@@ -48,6 +50,8 @@ export class Agent {
   /** Subscriptions held while running; disposed once the node has stopped. */
   private readonly subscriptions = new DisposableStore();
   private readonly pause: NetworkPause;
+  /** The operator's pause (manual, schedule, a game on the GPU…), set by the host. */
+  readonly operatorPause: OperatorPause;
   private readonly networkClock: NetworkClock;
   private phase: Phase = 'idle';
   private wsPath = '/v1/ws';
@@ -98,22 +102,17 @@ export class Agent {
       planContext: () => planContextOf(deps),
     });
     const ttl = () => this.config.snapshot()?.snapshot.ttl;
-    this.pause = new NetworkPause({
-      jobs: deps.jobEngine,
-      link: deps.link,
-      showPaused: (reason) => this.health.setPaused(reason),
-      resumeAfterMs: () => ttl()?.retry_max_ms ?? 30_000,
-      log: this.log,
-    });
-    this.announcer = new SessionAnnouncer({
+    const pauses = createAgentPauses({
+      deps,
       config: this.config,
-      link: deps.link,
-      runtime: deps.runtime,
-      journal: deps.journal,
-      cap: () => concurrencyCapOf(deps),
-      online: () => this.phase === 'online' && !this.pause.holding,
+      health: this.health,
+      online: () => this.phase === 'online',
+      heartbeat: () => void this.heartbeats.trigger(),
       log: this.log,
     });
+    this.pause = pauses.network;
+    this.operatorPause = pauses.operator;
+    this.announcer = pauses.announcer;
     this.heartbeats = new Repeater(
       clock,
       () => ttl()?.heartbeat_interval_ms ?? deps.options?.defaultHeartbeatMs ?? 10_000,
@@ -349,14 +348,15 @@ export class Agent {
           config: this.config,
           jobs: jobEngine,
           hardware,
+          operatorPause: () => this.operatorPause.wire(),
         }),
     });
   }
 
   /** A refused session: tell a skewed clock (fixable by the operator) from anything else. */
   private async checkClock(): Promise<void> {
-    const allowed = this.config.snapshot()?.snapshot.ttl.clock_skew_ms ?? 60_000;
-    const problem = await clockSkewProblem(this.io, this.deps.clock, allowed);
+    const skew = this.config.snapshot()?.snapshot.ttl.clock_skew_ms ?? 60_000;
+    const problem = await clockSkewProblem(this.io, this.deps.clock, skew);
     if (problem) this.health.set('clock', problem);
   }
 

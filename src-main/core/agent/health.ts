@@ -32,6 +32,7 @@ export class NodeHealth {
   private readonly viewChanged = new Emitter<HealthView>();
   /** Fires after any change of the view (including ones that leave the state as it was). */
   readonly onView: Event<HealthView> = this.viewChanged.event;
+  private operatorPaused: string | null = null;
 
   constructor(
     private readonly machine: AgentStateMachine,
@@ -84,6 +85,12 @@ export class NodeHealth {
     this.recompute();
   }
 
+  /** The operator paused the node (the reason leads the network's own pause), or null. */
+  setOperatorPaused(reason: string | null): void {
+    this.operatorPaused = reason;
+    this.recompute();
+  }
+
   /** Records the status without deriving a state (restored from disk before going online). */
   restore(status: NodeStatus): void {
     this.status = status;
@@ -107,7 +114,12 @@ export class NodeHealth {
 
   recompute(): void {
     if (this.online()) {
-      const next = onlineState(this.status, this.conditions, this.warmup, this.paused);
+      const next = onlineState(
+        this.status,
+        this.conditions,
+        this.warmup,
+        this.operatorPaused ?? this.paused,
+      );
       this.machine.transition(next.name, next.reason);
     }
     this.viewChanged.fire(this.view());

@@ -4,6 +4,8 @@ import {
   type ConfigStatus,
   type HardwareProfile,
   type HeartbeatBody,
+  type OperatorPause,
+  type PowerEnvelope,
 } from '../protocol/index.js';
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -34,6 +36,10 @@ export interface HeartbeatSources {
    * read here, first, and everything else after them.
    */
   metrics?: RuntimeMetrics;
+  /** The operator's pause (docs/PROTOCOL.md, "Operator pause"); absent: not reported. */
+  operatorPause?: () => OperatorPause | null;
+  /** The operator's power and thermal limits; absent: not reported. */
+  powerEnvelope?: () => PowerEnvelope | null;
 }
 
 const NO_METRICS: RuntimeMetrics = {
@@ -100,8 +106,12 @@ export async function buildHeartbeat(src: HeartbeatSources): Promise<HeartbeatBo
     },
     jobs: src.jobs.counters(),
     ...(src.hardware ? { hardware: await src.hardware() } : {}),
+    ...(src.operatorPause ? { operator_pause: src.operatorPause() } : {}),
+    ...envelopeField(src.powerEnvelope?.() ?? null),
   };
 }
+
+const envelopeField = (e: PowerEnvelope | null) => (e ? { power_envelope: e } : {});
 
 /** What a heartbeat reads at send time: the live state, the clock and the configuration. */
 export type LiveHeartbeatSources = Omit<

@@ -9,6 +9,8 @@ export interface NetworkPauseDeps {
   showPaused: (reason: string | null) => void;
   /** How long after drain_ack the node opens a new session (the snapshot's retry_max_ms). */
   resumeAfterMs: () => number;
+  /** The operator's pause holds the jobs too: the end of this one leaves them held. */
+  operatorHolding?: () => boolean;
   log: Logger;
 }
 
@@ -27,6 +29,11 @@ export class NetworkPause {
   /** True while finishing jobs for a drain: a session opened now announces `accepting: false`. */
   get holding(): boolean {
     return this.phase === 'draining';
+  }
+
+  /** True from the drain until a new session: the jobs stay held meanwhile. */
+  get active(): boolean {
+    return this.phase !== 'serving';
   }
 
   begin(reason: string, drainMs: number): void {
@@ -54,7 +61,7 @@ export class NetworkPause {
   sessionUp(): void {
     if (this.phase !== 'waiting') return;
     this.phase = 'serving';
-    this.d.jobs.undrain();
+    if (!this.d.operatorHolding?.()) this.d.jobs.undrain();
     this.d.showPaused(null);
     this.d.log.info('The pause is over: taking jobs again.');
   }

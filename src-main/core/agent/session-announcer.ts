@@ -1,6 +1,8 @@
 import type { ConfigSync } from '../config/config-sync.js';
 import type { Logger } from '../logger.js';
 import type { RuntimeMetrics } from '../runtime/runtime.js';
+import type { SessionParams } from '../network/job-link.js';
+import type { OperatorPause } from '../protocol/index.js';
 import type { AgentDeps } from './agent-deps.js';
 import { QueueWindow, windowFor } from './queue-window.js';
 
@@ -14,8 +16,10 @@ export interface SessionAnnouncerDeps {
    * lowers the runtime's slots and what is announced, queue window included.
    */
   cap: () => number | null;
-  /** Registered and not paused by the network's drain. */
+  /** Registered and not paused (by the network's drain or the operator). */
   online: () => boolean;
+  /** The operator's pause as the protocol carries it (null: not paused). */
+  operatorPause?: () => OperatorPause | null;
   log: Logger;
 }
 
@@ -94,11 +98,16 @@ export class SessionAnnouncer {
   }
 
   /** The parameters of the session being opened (remembered, to tell when they go stale). */
-  params(): { accepting: boolean; max_concurrency: number } {
+  params(): SessionParams {
     this.announcedAccepting = this.wantsJobs();
     this.announcedCap = this.d.cap();
     this.announcedConcurrency = this.concurrency();
-    return { accepting: this.announcedAccepting, max_concurrency: this.announcedConcurrency };
+    const paused = this.d.operatorPause?.() ?? null;
+    return {
+      accepting: this.announcedAccepting,
+      max_concurrency: this.announcedConcurrency,
+      ...(paused ? { operator_pause: paused } : {}),
+    };
   }
 
   /**

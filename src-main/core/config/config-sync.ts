@@ -152,6 +152,16 @@ export class ConfigSync {
     if (applied) await this.follower.follow(applied);
   }
 
+  /** Operator pause: no runtime plan is applied until `resumeRuntime` (the pause stops it). */
+  holdRuntime(): void {
+    this.follower.hold();
+  }
+
+  /** The pause is over: brings the runtime back to the applied (or newer) snapshot's plan. */
+  resumeRuntime(): Promise<void> {
+    return this.follower.release(this.applied);
+  }
+
   /** Resolves when no configuration work (including the runtime switch) is pending. */
   async idle(): Promise<void> {
     await this.chain;

@@ -15,6 +15,8 @@ export class RuntimeFollower {
   private plan: RuntimePlan | null = null;
   private task: Promise<void> | null = null;
   private next: VerifiedSnapshot | null = null;
+  /** Held by an operator pause: nothing is applied until `release`. */
+  private held = false;
 
   constructor(
     private readonly runtime: Pick<Runtime, 'apply'>,
@@ -26,6 +28,7 @@ export class RuntimeFollower {
   /** Starts (or queues) bringing the runtime to `target`'s plan. */
   follow(target: VerifiedSnapshot): Promise<void> {
     this.next = target;
+    if (this.held) return Promise.resolve();
     this.task ??= this.run().finally(() => (this.task = null));
     return this.task;
   }
@@ -35,11 +38,33 @@ export class RuntimeFollower {
     while (this.task) await this.task;
   }
 
+  /**
+   * An operator pause: applies nothing more until `release`, and forgets the plan served (the
+   * pause stops the runtime), so `release` brings it back. An attempt in progress is not awaited.
+   */
+  hold(): void {
+    this.held = true;
+    this.plan = null;
+  }
+
+  /** The pause is over: brings the runtime to `target`'s plan (or the newer one queued). */
+  release(target: VerifiedSnapshot | null): Promise<void> {
+    this.held = false;
+    const next = this.next ?? target;
+    return next ? this.follow(next) : this.idle();
+  }
+
   private async run(): Promise<void> {
-    while (this.next) {
+    while (this.next && !this.held) {
       const target = this.next;
       this.next = null;
       const error = await this.attempt(target);
+      if (this.held) {
+        // Paused meanwhile: the runtime is being stopped; this target waits for `release`.
+        this.next ??= target;
+        this.plan = null;
+        return;
+      }
       await this.outcome(target, error).catch((err: unknown) =>
         this.log.error(`Handling the runtime outcome failed: ${(err as Error).message}`),
       );

@@ -58,6 +58,11 @@ export interface JobEngineApi {
   drain(timeoutMs: number): Promise<void>;
   /** Accepts jobs again after a drain (the network's pause is over). */
   undrain(): void;
+  /**
+   * Stops the jobs still running (after a pause's grace) with a failed `handed_back` result, so
+   * the network gives them to another node; resolves once none is in flight (or `timeoutMs`).
+   */
+  handBack(reason: string, timeoutMs: number): Promise<void>;
   counters(): { in_flight: number; completed_total: number; failed_total: number };
   /** Job updates for the UI; dispose the subscription to stop listening. */
   readonly onEvent: Event<JobEvent>;

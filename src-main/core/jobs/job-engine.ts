@@ -299,6 +299,11 @@ export class JobEngine implements JobEngineApi {
     this.draining = false;
   }
 
+  async handBack(reason: string, timeoutMs: number): Promise<void> {
+    this.active.stopAll({ kind: 'handed_back', reason });
+    await this.active.idle(timeoutMs);
+  }
+
   counters(): { in_flight: number; completed_total: number; failed_total: number } {
     return {
       in_flight: this.active.size,

@@ -28,6 +28,7 @@ export type FailureCode =
   | 'unavailable'
   | 'bad_request'
   | 'output_too_large'
+  | 'handed_back'
   | 'failed';
 
 export interface ResultInput {

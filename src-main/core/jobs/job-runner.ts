@@ -14,6 +14,7 @@ export type StopCause =
   | { kind: 'cancelled'; reason: string }
   | { kind: 'timeout'; limitMs: number }
   | { kind: 'deadline' }
+  | { kind: 'handed_back'; reason: string }
   | { kind: 'shutdown' };
 
 export interface RunContext {
@@ -124,6 +125,11 @@ function describeFailure(
     return {
       code: 'deadline_exceeded',
       message: `The runtime had not finished ${DEADLINE_MARGIN_MS} ms before the job's deadline; it was stopped so this report arrives in time.`,
+    };
+  if (cause?.kind === 'handed_back')
+    return {
+      code: 'handed_back',
+      message: `Handed back unfinished: ${cause.reason}. The network can give it to another node.`,
     };
   if (err instanceof RuntimeError) {
     const code: FailureCode = err.code === 'cancelled' ? 'failed' : err.code;

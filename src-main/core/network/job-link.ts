@@ -18,6 +18,14 @@ import {
 import { Backoff } from './backoff.js';
 import { describeClose, CLOSE_VERSION } from './close-codes.js';
 import { SendQueue } from './send-queue.js';
+import type { OperatorPause } from '../protocol/schemas/pause.js';
+
+/** What `session_open` says about taking jobs (and an operator pause, when there is one). */
+export interface SessionParams {
+  accepting: boolean;
+  max_concurrency: number;
+  operator_pause?: OperatorPause;
+}
 
 export interface JobLinkOptions {
   /** WebSocket URL of the IO service, e.g. "wss://io.network.resultity.com/v1/ws". */
@@ -29,7 +37,7 @@ export interface JobLinkOptions {
   /** The network's `server_time` from a challenge or ping, with its arrival (local clock). */
   onServerTime?: (serverTime: number, receivedAt: number) => void;
   /** What the session announces when it opens. */
-  sessionParams: () => { accepting: boolean; max_concurrency: number };
+  sessionParams: () => SessionParams;
   retry?: { baseMs: number; maxMs: number };
   /** A session that stays up this long resets the backoff. Default 30 s. */
   stablePeriodMs?: number;
@@ -307,10 +315,9 @@ export class JobLink implements JobLinkApi {
     }
     const params = this.opts.sessionParams();
     const body: NodeMessageBody<'session_open'> = {
+      ...params,
       challenge,
       agent_version: this.opts.agentVersion,
-      accepting: params.accepting,
-      max_concurrency: params.max_concurrency,
     };
     ws.send(JSON.stringify(signEnvelope(this.opts.signer, 'session_open', body, this.opts.clock)));
   }

@@ -11,6 +11,7 @@ export * from './schemas/account.js';
 export * from './schemas/common.js';
 export * from './schemas/hardware.js';
 export * from './schemas/http.js';
+export * from './schemas/pause.js';
 export * from './schemas/snapshot.js';
 export * from './schemas/ws.js';
 export * from './signer.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { networkFrame } from '../../core/protocol/network-message.js';
 import type { ConfigSnapshot, SignedSnapshot } from '../../core/protocol/schemas/snapshot.js';
 import type { SubmitJobsInput } from './admin-schemas.js';
+import { AvailabilityLedger, availabilityOf, type AvailabilityTotals } from './availability.js';
 import { ConfigHistory, type HistoryEntry, type PublishInput } from './config-history.js';
 import { ConfigService } from './config-service.js';
 import { Control } from './control.js';
@@ -53,6 +54,8 @@ export class DevnetCore {
   /** Result acks and submissions are answered only once saved (with --state-dir). */
   readonly saves: SaveGate;
   sessions: SessionServer | null = null;
+  /** Time each node spent up, paused by its operator, or down. */
+  readonly availability = new AvailabilityLedger();
 
   constructor(
     readonly opts: ResolvedOptions,
@@ -90,6 +93,14 @@ export class DevnetCore {
       () => this.config.effective,
       (orders) => this.dispatcher.submit(orders),
     );
+  }
+
+  /** Counts the node's time since the last look in the state seen then (see availability.ts). */
+  observeAvailability(node: NodeRecord): AvailabilityTotals {
+    const key = node.nodeId.toLowerCase();
+    const now = this.opts.clock.now();
+    const state = availabilityOf(node, this.dispatcher.links.get(key), this.config.effective, now);
+    return this.availability.observe(key, state, now);
   }
 
   /** Publishes a snapshot and tells connected nodes (config_changed with what they are served). */

@@ -64,6 +64,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     logs: core.logs,
     ledger: core.ledger,
     logger: opts.logger,
+    heartbeatSeen: (node) => core.observeAvailability(node),
   });
   addAdminRoutes(router, core);
   const sessions = new SessionServer({ ...core, opts });

@@ -223,17 +223,22 @@ export class Dispatcher {
     this.d.ledger.setState(job, 'failed');
   }
 
-  /** Takes a job away from its node, deprioritises the node, and requeues or fails the job. */
-  takeAway(job: JobRecord, cause: TakeAwayCause, detail: string): void {
+  /**
+   * Takes a job away from its node, deprioritises the node (unless not `atFault`: a job handed
+   * back by an operator pause), and requeues or fails the job.
+   */
+  takeAway(job: JobRecord, cause: TakeAwayCause, detail: string, atFault = true): void {
     const nodeKey = job.node!;
     const now = this.now;
     this.release(job);
     job.takenFrom.push(nodeKey);
     job.node = null;
-    this.deprioritisedUntil.set(nodeKey, {
-      until: now + this.d.opts.deprioritizeMs,
-      reason: `${TAKE_AWAY_WORDS[cause]} (job ${job.id}): ${detail}`,
-    });
+    if (atFault) {
+      this.deprioritisedUntil.set(nodeKey, {
+        until: now + this.d.opts.deprioritizeMs,
+        reason: `${TAKE_AWAY_WORDS[cause]} (job ${job.id}): ${detail}`,
+      });
+    }
     addEvent(job, { at: now, event: cause, node: nodeKey, detail });
     if (job.test) return this.tests.failed(job, nodeKey, detail);
     if (job.attempts >= this.d.opts.maxAttempts) {

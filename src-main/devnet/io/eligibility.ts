@@ -1,5 +1,6 @@
 import type { RotationReason } from '../../core/protocol/schemas/http.js';
 import type { ConfigSnapshot } from '../../core/protocol/schemas/snapshot.js';
+import { operatorPauseOf } from './availability.js';
 import type { NodeLink } from './link.js';
 import type { NodeRecord } from './registry.js';
 
@@ -35,6 +36,8 @@ export function rotationOf(
   if (hold && (hold.until === null || hold.until > now))
     return { ...out('operator_hold', hold.reason), until: hold.until };
   if (!link) return out('no_session', 'no open WebSocket session');
+  const paused = operatorPauseOf(node, link, snapshot, now);
+  if (paused) return out('operator_paused', `paused by its operator: ${paused.reason}`);
   if (!link.accepting)
     return out('not_accepting', 'the session is not accepting jobs (session_open or drain)');
   if (!snapshot.participation.accepting_jobs)

@@ -35,6 +35,8 @@ export interface NodeApiDeps {
   logs: LogStore;
   ledger: Pick<JobLedger, 'counters'>;
   logger: Logger;
+  /** After each heartbeat (the node's availability is counted from them). */
+  heartbeatSeen?: (node: NodeRecord) => void;
 }
 
 /** The node-facing HTTP endpoints of PROTOCOL.md; every POST body is a signed envelope. */
@@ -101,7 +103,9 @@ export function addNodeRoutes(router: Router, d: NodeApiDeps): void {
     const node = senderOf(raw);
     const env = d.gate.open(raw, HeartbeatBody, HttpMessageTypes.heartbeat, node);
     const now = d.dispatcher.now;
+    d.heartbeatSeen?.(node!);
     d.registry.recordHeartbeat(node!, env.body, now);
+    d.heartbeatSeen?.(node!);
     d.dispatcher.kick();
     const key = node!.nodeId.toLowerCase();
     const serverTime = time();

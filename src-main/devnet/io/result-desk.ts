@@ -91,7 +91,9 @@ export class ResultDesk {
       c.node_reported_failures++;
       nc.failed++;
       const why = `the node reported a failure (${r.finish_reason}): ${r.error?.message ?? 'no detail'}`;
-      if (assignedHere) this.dispatcher.takeAway(job, 'node_failed', why);
+      // A job handed back by an operator pause is not the node's fault (PROTOCOL.md).
+      const atFault = r.error?.code !== 'handed_back';
+      if (assignedHere) this.dispatcher.takeAway(job, 'node_failed', why, atFault);
       else
         addEvent(job, {
           at: this.dispatcher.now,

@@ -214,7 +214,7 @@ export class SessionServer {
         );
       }
       node = node ?? this.d.registry.get(env.node_id)!;
-      this.accept(conn, node, env.body.max_concurrency, env.body.accepting);
+      this.accept(conn, node, env.body);
     } catch (err) {
       const code = err instanceof ProtocolError ? err.code : 'malformed';
       const close = code === 'unsupported_version' ? CloseCodes.version : CloseCodes.unauthorised;
@@ -222,7 +222,7 @@ export class SessionServer {
     }
   }
 
-  private accept(conn: Conn, node: NodeRecord, maxConcurrency: number, accepting: boolean): void {
+  private accept(conn: Conn, node: NodeRecord, open: NodeMessageBody<'session_open'>): void {
     const nodeKey = node.nodeId.toLowerCase();
     const previous = this.d.dispatcher.links.get(nodeKey);
     if (previous) {
@@ -241,8 +241,9 @@ export class SessionServer {
       nodeId: node.nodeId,
       sessionId: `s-${randomBytes(8).toString('hex')}`,
       openedAt: this.d.opts.clock.now(),
-      maxConcurrency,
-      accepting,
+      maxConcurrency: open.max_concurrency,
+      accepting: open.accepting,
+      operatorPause: open.operator_pause ?? null,
       send: (frame) => {
         if (ws.readyState === WebSocket.OPEN && !faults.silent) ws.send(frame);
       },

@@ -1,4 +1,5 @@
 import type { DevnetCore } from './core.js';
+import { operatorPauseOf } from './availability.js';
 import { capacityOf, rotationOf } from './eligibility.js';
 import { rotationView } from './rotation-view.js';
 import { JOB_STATES, type JobRecord, type JobState } from './job-record.js';
@@ -51,6 +52,8 @@ export function nodeView(
     registered_at: node.registeredAt,
     in_rotation: rotation.inRotation,
     out_of_rotation_reason: rotation.reason || undefined,
+    operator_pause: operatorPauseOf(node, link, snap, now),
+    availability: core.observeAvailability(node),
     deprioritised: core.dispatcher.isDeprioritised(key),
     rotation: rotationView(node, link, snap, now, core.dispatcher.deprioritisation(key)),
     session: link

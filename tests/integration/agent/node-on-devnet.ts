@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { AgentOptions } from '../../../src-main/core/agent/agent-deps.js';
 import { composeNode, type ComposedNode } from '../../../src-main/core/agent/compose-node.js';
 import { localProfile } from '../../../src-main/core/config/network-profiles.js';
 import { NodeIdentity } from '../../../src-main/core/identity/node-identity.js';
@@ -36,6 +37,7 @@ export async function startNode(
   identity: NodeIdentity,
   devnet: Devnet,
   sim: SimRuntime,
+  agentOptions: AgentOptions = {},
 ): Promise<RunningNode> {
   const dirs = resolveDataDirs(root, 'local');
   await ensureDataDirs(dirs);
@@ -62,7 +64,7 @@ export async function startNode(
     runtime,
     logger,
     agentVersion: '0.1.0-it',
-    agentOptions: { drainTimeoutMs: 5000, pingIntervalMs: 2000 },
+    agentOptions: { drainTimeoutMs: 5000, pingIntervalMs: 2000, ...agentOptions },
     logStore,
   });
   const composed = node;

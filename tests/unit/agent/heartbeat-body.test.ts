@@ -41,6 +41,13 @@ async function body(runtime = new FakeRuntime()) {
         gpus: recordedGpus('driver-550-two-gpus.csv'),
         dockerVersion: '28.3.2',
       }),
+    operatorPause: () => null,
+    powerEnvelope: () => ({
+      power_cap_w: 250,
+      temperature_ceiling_c: 83,
+      driver_power_limit_w: 320,
+      reduced_concurrency: null,
+    }),
   });
 }
 
@@ -73,6 +80,8 @@ describe('buildHeartbeat', () => {
           },
         ],
       },
+      operator_pause: null,
+      power_envelope: { power_cap_w: 250, temperature_ceiling_c: 83, driver_power_limit_w: 320 },
       models: {
         installed: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }],
         active: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }],

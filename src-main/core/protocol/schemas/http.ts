@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NetworkName } from '../networks.js';
 import { Digest, EpochMs, Id, NonNegInt, RawAddress } from './common.js';
+import { OperatorPause, PowerEnvelope } from './pause.js';
 import { GpuStatus, HardwareProfile } from './hardware.js';
 import { AccountBindingWire, AccountState, OwnerStatus } from './account.js';
 
@@ -122,6 +123,10 @@ export const HeartbeatBody = z.looseObject({
     "the machine as at registration (every GPU, Docker engine version, OS), re-read at each heartbeat so the network's record follows a changed card, driver or engine; older nodes leave it out",
   ),
   account: AccountState.optional().describe("the node's view of its owner"),
+  operator_pause: OperatorPause.nullable()
+    .optional()
+    .describe('set while the operator has paused the node (not downtime; send no job)'),
+  power_envelope: PowerEnvelope.optional(),
 });
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
 
@@ -136,6 +141,7 @@ export const ROTATION_REASONS = [
   'heartbeat_missed',
   'node_state',
   'runtime_unhealthy',
+  'operator_paused',
 ] as const;
 export type RotationReason = (typeof ROTATION_REASONS)[number];
 

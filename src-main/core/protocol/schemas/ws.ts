@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OperatorPause } from './pause.js';
 import { Digest, EpochMs, Id, NonNegInt, ServedModelName, Sha256Hex } from './common.js';
 import { NodeStatus } from './http.js';
 
@@ -170,6 +171,9 @@ export const NodeMessageBodies = {
     agent_version: z.string().max(64),
     accepting: z.boolean(),
     max_concurrency: z.number().int().positive().max(1024),
+    operator_pause: OperatorPause.optional().describe(
+      'the operator has paused the node (then accepting is false)',
+    ),
   }),
   job_accept: z.looseObject({ job_id: Id }),
   job_reject: z.looseObject({ job_id: Id, reason: RejectReason, detail: z.string().max(500) }),

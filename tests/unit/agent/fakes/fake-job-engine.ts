@@ -45,6 +45,10 @@ export class FakeJobEngine implements JobEngineApi {
   undrain(): void {
     this.calls.push('undrain');
   }
+  async handBack(reason: string): Promise<void> {
+    this.calls.push(`handBack:${reason}`);
+    this.inFlight = 0;
+  }
   counters() {
     return { in_flight: this.inFlight, completed_total: 7, failed_total: 1 };
   }

@@ -1,0 +1,68 @@
+import type { ConfigSync } from '../config/config-sync.js';
+import type { Logger } from '../logger.js';
+import { concurrencyCapOf, type AgentDeps } from './agent-deps.js';
+import type { NodeHealth } from './health.js';
+import { NetworkPause } from './network-pause.js';
+import { OperatorPause } from './operator-pause.js';
+import { SessionAnnouncer } from './session-announcer.js';
+
+export interface AgentPauses {
+  /** The network's drain. */
+  network: NetworkPause;
+  /** The operator's pause (manual, schedule, a game on the GPU…). */
+  operator: OperatorPause;
+  /** What the job session announces, which both pauses turn to "not accepting". */
+  announcer: SessionAnnouncer;
+}
+
+export interface AgentPausesDeps {
+  deps: AgentDeps;
+  config: ConfigSync;
+  health: NodeHealth;
+  /** Registered and online (not starting, registering or stopping). */
+  online: () => boolean;
+  /** Sends a heartbeat now. */
+  heartbeat: () => void;
+  log: Logger;
+}
+
+/** The two pauses and the session announcement they feed, wired to each other. */
+export function createAgentPauses(p: AgentPausesDeps): AgentPauses {
+  const { deps, config, health, log } = p;
+  // The network hears of an operator pause (or its end) at once: a new session, a heartbeat.
+  const announce = () => {
+    if (!p.online()) return;
+    if (deps.link.state === 'ready') deps.link.reconnect();
+    p.heartbeat();
+  };
+  const network: NetworkPause = new NetworkPause({
+    jobs: deps.jobEngine,
+    link: deps.link,
+    showPaused: (reason) => health.setPaused(reason),
+    resumeAfterMs: () => config.snapshot()?.snapshot.ttl.retry_max_ms ?? 30_000,
+    operatorHolding: () => operator.holding,
+    log,
+  });
+  const operator: OperatorPause = new OperatorPause({
+    clock: deps.clock,
+    jobs: deps.jobEngine,
+    runtime: deps.runtime,
+    config,
+    announce,
+    showPaused: (reason) => health.setOperatorPaused(reason),
+    networkHolding: () => network.active,
+    ...(deps.options?.pauseGraceMs !== undefined ? { graceMs: deps.options.pauseGraceMs } : {}),
+    log,
+  });
+  const announcer = new SessionAnnouncer({
+    config,
+    link: deps.link,
+    runtime: deps.runtime,
+    journal: deps.journal,
+    cap: () => concurrencyCapOf(deps),
+    online: () => p.online() && !network.holding && !operator.holding,
+    operatorPause: () => operator.wire(),
+    log,
+  });
+  return { network, operator, announcer };
+}
