@@ -76,12 +76,11 @@ describe('the operator pause on the devnet', () => {
       operator_pause: { reason: 'paused by you', sources: ['manual'] },
     });
     // The two long jobs were handed back (failed here, requeued there), not lost.
-    for (const id of long) {
-      const job = devnet.core.ledger.get(id)!;
-      expect(
-        job.events.some((e) => e.event === 'node_failed' && /handed back/i.test(e.detail ?? '')),
-      ).toBe(true);
-    }
+    const handedBack = (id: string) =>
+      devnet.core.ledger
+        .get(id)!
+        .events.some((e) => e.event === 'node_failed' && /handed back/i.test(e.detail ?? ''));
+    await waitFor(() => long.every(handedBack), 'both long jobs handed back to the network');
     const downBefore = view().availability.down_ms;
     const assignedBefore = counters().assigned;
     const short = devnet.submitJobs({ count: 3, max_tokens: 8 });
