@@ -23,6 +23,7 @@ import type { Runtime } from '../core/runtime/runtime.js';
 import { driverMajor } from '../core/runtime/gpu/nvidia-smi-query.js';
 import { ensureDataDirs, resolveDataDirs, type DataDirs } from '../core/store/data-dirs.js';
 import { lockDataFolder, type DataFolderLock } from '../core/store/data-folder-lock.js';
+import { LocalLogFile } from '../core/store/local-log-file.js';
 import { LogStore } from '../core/store/log-store.js';
 import { samplerFromReadings } from '../core/system/gpu-status.js';
 import type { HostActions } from './agent-facade.js';
@@ -167,8 +168,10 @@ async function composeLocked(
     },
   });
   await logStore.start();
+  // The readable node.log beside the upload queue: kept (rotated) after the upload.
+  const localLog = new LocalLogFile({ dir: dirs.logs });
   const logs = new LogHub();
-  const logger = createLogger([...o.logSinks, logStore.sink, logs.sink], {
+  const logger = createLogger([...o.logSinks, logStore.sink, localLog.sink, logs.sink], {
     ...(o.logSource ? { source: o.logSource } : {}),
     ...(o.minLevel ? { minLevel: o.minLevel } : {}),
     now: () => clock.now(),
@@ -299,6 +302,7 @@ async function composeLocked(
     gpu.stop();
     await history.dispose();
     await logStore.close();
+    await localLog.close();
     throw err;
   }
 
@@ -336,6 +340,7 @@ async function composeLocked(
       gpu.stop();
       await history.dispose();
       await logStore.close();
+      await localLog.close();
       await lock.release();
     },
   };

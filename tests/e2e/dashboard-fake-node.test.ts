@@ -78,9 +78,7 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (fake node)', () => 
       .toMatch(/\d+ tok\/s/);
 
     await page.getByRole('link', { name: 'Jobs' }).click();
-    await expect
-      .poll(() => page.getByTestId('jobs-table').locator('tbody tr').count())
-      .toBeGreaterThan(1);
+    await expect.poll(() => page.getByTestId('job-row').count()).toBeGreaterThan(1);
 
     await page.getByRole('link', { name: 'Logs' }).click();
     const count = async () =>

@@ -96,7 +96,7 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)
     await expect.poll(() => page.getByTestId('throughput').textContent()).toMatch(/\d+ tok\/s/);
 
     await page.getByRole('link', { name: 'Jobs' }).click();
-    const rows = page.getByTestId('jobs-table').locator('tbody tr');
+    const rows = page.getByTestId('job-row');
     // The network's test task is listed too, marked "test"; the counters leave it out.
     const served = async () => (await rows.allTextContents()).filter((t) => !t.includes('test-'));
     // "Jobs done" counts a job when this node finished it; the network records the result when

@@ -19,7 +19,7 @@ export function Sidebar({ route }: { route: RouteId }) {
         <span className="brand-name">Resultity Node</span>
       </div>
       {words ? (
-        <p className="sidebar-state">
+        <p className="sidebar-state" title={words.title}>
           <StatusDot tone={words.tone} />
           <span>{words.title.split(' — ')[0]}</span>
         </p>
@@ -31,6 +31,7 @@ export function Sidebar({ route }: { route: RouteId }) {
               className="nav-link"
               href={hrefFor(r.id)}
               aria-current={route === r.id ? 'page' : undefined}
+              title={r.label}
             >
               <Icon name={r.icon} />
               <span>{r.label}</span>

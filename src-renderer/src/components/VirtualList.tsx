@@ -12,6 +12,10 @@ interface VirtualListProps {
   label: string;
   /** Changes whenever the rows' content changes (the list re-renders its window). */
   version: number;
+  /** Stays at the top while the rows scroll under it (a table's column headings). */
+  header?: ReactNode;
+  className?: string;
+  testId?: string;
 }
 
 /**
@@ -26,6 +30,9 @@ export function VirtualList({
   onFollowChange,
   label,
   version,
+  header,
+  className,
+  testId,
 }: VirtualListProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -35,8 +42,10 @@ export function VirtualList({
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    setHeight(el.clientHeight);
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    // Not laid out yet (0 px): render a first screenful rather than nothing.
+    const measure = () => setHeight(el.clientHeight || 400);
+    measure();
+    const observer = new ResizeObserver(measure);
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
@@ -74,12 +83,14 @@ export function VirtualList({
   return (
     <div
       ref={ref}
-      className="vlist"
+      className={className ? `vlist ${className}` : 'vlist'}
       tabIndex={0}
       role="region"
       aria-label={label}
       onScroll={onScroll}
+      data-testid={testId}
     >
+      {header}
       <div className="vlist-content" style={{ height: win.totalHeight }}>
         <div className="vlist-window" style={{ transform: `translateY(${win.offsetTop}px)` }}>
           {rows}

@@ -1,7 +1,8 @@
+import { memo, useCallback, useMemo, useState } from 'react';
 import type { JobDto } from '../../../src-main/contract/index.js';
 import { Badge } from '../components/Badge.js';
-import { Card } from '../components/Card.js';
 import { EmptyState } from '../components/EmptyState.js';
+import { VirtualList } from '../components/VirtualList.js';
 import { useNow } from '../app/use-now.js';
 import {
   formatAgo,
@@ -10,10 +11,13 @@ import {
   formatTokensPerSecond,
   readableId,
 } from '../lib/format.js';
+import { OUTCOMES, viewJobs, type OutcomeFilter } from '../lib/job-filter.js';
 import type { Tone } from '../lib/node-state-words.js';
-import { useJobsStore } from '../stores/jobs-store.js';
+import { MAX_JOBS, useJobsStore } from '../stores/jobs-store.js';
 import { useNodeStore } from '../stores/node-store.js';
 import { Page } from './Page.js';
+
+const ROW_HEIGHT = 36;
 
 const STATE: Record<JobDto['state'], { text: string; tone: Tone }> = {
   received: { text: 'Received', tone: 'busy' },
@@ -21,86 +25,166 @@ const STATE: Record<JobDto['state'], { text: string; tone: Tone }> = {
   running: { text: 'Running', tone: 'busy' },
   completed: { text: 'Completed', tone: 'ok' },
   acked: { text: 'Delivered', tone: 'ok' },
-  rejected: { text: 'Rejected', tone: 'warn' },
+  rejected: { text: 'Refused', tone: 'warn' },
   failed: { text: 'Failed', tone: 'bad' },
 };
 
-export function JobsPage() {
-  const jobs = useJobsStore((s) => s.jobs);
-  const nodeState = useNodeStore((s) => s.node?.state);
-  // "5 s ago" labels refresh every few seconds only while the page is open.
-  const now = useNow(jobs.length > 0, 5000);
+const HEADER = (
+  <div className="jobs-row jobs-head" role="row">
+    <span role="columnheader">When</span>
+    <span role="columnheader">Job</span>
+    <span role="columnheader">Model</span>
+    <span role="columnheader" className="num">
+      Tokens
+    </span>
+    <span role="columnheader" className="num col-low">
+      Duration
+    </span>
+    <span role="columnheader" className="num col-low">
+      Speed
+    </span>
+    <span role="columnheader">Outcome</span>
+  </div>
+);
+
+// Memoised: rows that stay in view while scrolling are not rendered again.
+const JobRow = memo(function JobRow({ job, now }: { job: JobDto; now: number }) {
+  const st = STATE[job.state] ?? { text: job.state, tone: 'idle' as Tone };
+  const detail = job.outcome && job.outcome !== st.text.toLowerCase() ? job.outcome : '';
   return (
-    <Page title="Jobs" subtitle="The most recent inference jobs this node received.">
-      <Card label="Recent jobs">
-        {jobs.length === 0 ? (
-          <EmptyState icon="jobs" title="No jobs yet">
-            {nodeState === 'active'
-              ? 'The node is active and waiting; jobs appear here as soon as the network sends one.'
-              : 'Start the node on the Overview page; jobs appear here once it is active.'}
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table-numeric" data-testid="jobs-table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Job</th>
-                  <th scope="col">Model</th>
-                  <th scope="col" className="num">
-                    Tokens
-                  </th>
-                  <th scope="col" className="num">
-                    Duration
-                  </th>
-                  <th scope="col" className="num">
-                    Speed
-                  </th>
-                  <th scope="col">Outcome</th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((j) => {
-                  const st = STATE[j.state] ?? { text: j.state, tone: 'idle' as Tone };
-                  return (
-                    <tr key={j.jobId}>
-                      <td className="nowrap">{formatAgo(j.updatedAt, now)}</td>
-                      <td className="nowrap">
-                        <code title={j.jobId} data-testid="job-id">
-                          {readableId(j.jobId)}
-                        </code>
-                        {j.test ? (
-                          <>
-                            {' '}
-                            <Badge tone="idle" title="The network's test task, not a paid job">
-                              test
-                            </Badge>
-                          </>
-                        ) : null}
-                      </td>
-                      <td className="wrap-anywhere">{j.model}</td>
-                      <td
-                        className="num"
-                        title={`${formatCount(j.promptTokens)} prompt + ${formatCount(j.completionTokens)} generated`}
-                      >
-                        {formatCount(j.promptTokens + j.completionTokens)}
-                      </td>
-                      <td className="num">{formatDuration(j.durationMs)}</td>
-                      <td className="num">{formatTokensPerSecond(j.tokensPerSecond)}</td>
-                      <td>
-                        <Badge tone={st.tone}>{st.text}</Badge>
-                        {j.outcome && j.outcome !== st.text.toLowerCase() ? (
-                          <span className="cell-detail muted"> {j.outcome}</span>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+    <div className="jobs-row" role="row" data-testid="job-row">
+      <span role="cell" className="nowrap">
+        {formatAgo(job.updatedAt, now)}
+      </span>
+      <span role="cell" className="nowrap clip">
+        <code title={job.jobId} data-testid="job-id">
+          {readableId(job.jobId)}
+        </code>
+        {job.test ? (
+          <>
+            {' '}
+            <Badge tone="idle" title="The network's test task, not a paid job">
+              test
+            </Badge>
+          </>
+        ) : null}
+      </span>
+      <span role="cell" className="clip" title={job.model}>
+        {job.model}
+      </span>
+      <span
+        role="cell"
+        className="num"
+        title={`${formatCount(job.promptTokens)} prompt + ${formatCount(job.completionTokens)} generated`}
+      >
+        {formatCount(job.promptTokens + job.completionTokens)}
+      </span>
+      <span role="cell" className="num col-low">
+        {formatDuration(job.durationMs)}
+      </span>
+      <span role="cell" className="num col-low">
+        {formatTokensPerSecond(job.tokensPerSecond)}
+      </span>
+      <span role="cell" className="clip" title={detail || undefined}>
+        <Badge tone={st.tone}>{st.text}</Badge>
+        {detail ? <span className="cell-detail muted"> {detail}</span> : null}
+      </span>
+    </div>
+  );
+});
+
+export function JobsPage() {
+  const list = useJobsStore((s) => s.list);
+  const version = useJobsStore((s) => s.version);
+  const nodeState = useNodeStore((s) => s.node?.state);
+  const [outcome, setOutcome] = useState<OutcomeFilter>('all');
+  const [model, setModel] = useState('');
+  // "5 s ago" labels refresh every few seconds only while the page is open.
+  const now = useNow(list.size > 0, 5000);
+  const view = useMemo(
+    () => viewJobs(list, { outcome, model }),
+    // version: the list is mutated in place
+    [list, version, outcome, model],
+  );
+  const renderRow = useCallback(
+    (i: number) => {
+      const job = view.at(i);
+      return job ? <JobRow key={job.jobId} job={job} now={now} /> : null;
+    },
+    [view, now],
+  );
+  const t = view.totals;
+  const filtered = outcome !== 'all' || model !== '';
+
+  return (
+    <Page
+      title="Jobs"
+      subtitle={`Jobs this node received since the dashboard opened, newest first (up to ${formatCount(MAX_JOBS)}).`}
+    >
+      {list.size === 0 ? (
+        <EmptyState icon="jobs" title="No jobs yet">
+          {nodeState === 'active'
+            ? 'The node is active and waiting; jobs appear here as soon as the network sends one.'
+            : 'Start the node on the Overview page; jobs appear here once it is active.'}
+        </EmptyState>
+      ) : (
+        <>
+          <div className="toolbar" role="toolbar" aria-label="Job filters">
+            <label className="toolbar-field">
+              <span className="visually-hidden">Outcome</span>
+              <select
+                value={outcome}
+                onChange={(e) => setOutcome(e.target.value as OutcomeFilter)}
+                data-testid="job-outcome"
+              >
+                {OUTCOMES.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="toolbar-field">
+              <span className="visually-hidden">Model</span>
+              <select
+                value={model}
+                onChange={(e) => setModel(e.target.value)}
+                data-testid="job-model"
+              >
+                <option value="">All models</option>
+                {view.models.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <span className="toolbar-count" aria-live="polite" data-testid="job-totals">
+              {formatCount(t.jobs)} {t.jobs === 1 ? 'job' : 'jobs'}
+              {filtered ? ` (of ${formatCount(list.size)})` : ''} · {formatCount(t.tokens)} tokens ·{' '}
+              {formatCount(t.delivered)} delivered · {formatCount(t.failed)} failed
+            </span>
           </div>
-        )}
-      </Card>
+          {view.count === 0 ? (
+            <EmptyState icon="search" title="No job matches">
+              Choose another outcome or model.
+            </EmptyState>
+          ) : (
+            <VirtualList
+              className="jobs-table"
+              testId="jobs-table"
+              count={view.count}
+              rowHeight={ROW_HEIGHT}
+              renderRow={renderRow}
+              follow={false}
+              onFollowChange={() => undefined}
+              label="Jobs"
+              version={version}
+              header={HEADER}
+            />
+          )}
+        </>
+      )}
     </Page>
   );
 }

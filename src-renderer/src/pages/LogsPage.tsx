@@ -4,6 +4,7 @@ import { Button } from '../components/Button.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Icon } from '../components/Icon.js';
+import { LogLineDetail } from '../components/LogLineDetail.js';
 import { useAction } from '../components/use-action.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { downloadText, exportFileName, logsToText } from '../lib/export-logs.js';
@@ -24,11 +25,12 @@ const LEVELS: { value: LogLevelName; label: string }[] = [
 ];
 
 // Memoised: while scrolling, rows that stay in view are not rendered again.
-const LogRow = memo(function LogRow({ line }: { line: LogLineDto }) {
+const LogRow = memo(function LogRow({ line, selected }: { line: LogLineDto; selected: boolean }) {
   return (
     <div
-      className={`log-row log-${line.level}`}
-      title={line.message.length > 160 ? line.message : undefined}
+      className={`log-row log-${line.level}${selected ? ' log-selected' : ''}`}
+      data-seq={line.seq}
+      title={line.message.length > 160 ? 'Click to see the whole line' : undefined}
     >
       <span className="log-time">{formatLogTime(line.ts)}</span>
       <span className="log-level">{line.level.toUpperCase()}</span>
@@ -53,6 +55,21 @@ export function LogsPage() {
     setFolderPath((await bridge().invoke('openLogsFolder', undefined)).path),
   );
   const [folderPath, setFolderPath] = useState<string | null>(null);
+  // Click a line to see it whole (wrapped) and copy it.
+  const [selected, setSelected] = useState<LogLineDto | null>(null);
+  const selectedSeq = selected?.seq ?? -1;
+  const onListClick = (e: React.MouseEvent) => {
+    const row = (e.target as HTMLElement).closest<HTMLElement>('.log-row[data-seq]');
+    if (!row) return;
+    const seq = Number(row.dataset.seq);
+    for (let i = 0; i < view.count; i++) {
+      const line = view.lineAt(i);
+      if (line?.seq === seq) {
+        setSelected((s) => (s?.seq === seq ? null : line));
+        return;
+      }
+    }
+  };
 
   const filter = useMemo(() => ({ minLevel, text: deferredText }), [minLevel, deferredText]);
   const view = useMemo(
@@ -67,13 +84,13 @@ export function LogsPage() {
     (i: number) => {
       const line = view.lineAt(i);
       return line ? (
-        <LogRow key={line.seq} line={line} />
+        <LogRow key={line.seq} line={line} selected={line.seq === selectedSeq} />
       ) : (
         <div key={`gap-${i}`} className="log-row" />
       );
     },
     // version: the same view object shows new lines after an append
-    [view, version],
+    [view, version, selectedSeq],
   );
 
   const paused = frozen !== null;
@@ -168,16 +185,20 @@ export function LogsPage() {
           Try a shorter search or a lower level.
         </EmptyState>
       ) : (
-        <VirtualList
-          count={count}
-          rowHeight={ROW_HEIGHT}
-          renderRow={renderRow}
-          follow={follow}
-          onFollowChange={setFollow}
-          label="Log lines"
-          version={version}
-        />
+        // Clicks are caught here, once, rather than by a handler on every row.
+        <div onClick={onListClick} className="log-list">
+          <VirtualList
+            count={count}
+            rowHeight={ROW_HEIGHT}
+            renderRow={renderRow}
+            follow={follow}
+            onFollowChange={setFollow}
+            label="Log lines (click a line to see it whole and copy it)"
+            version={version}
+          />
+        </div>
       )}
+      {selected ? <LogLineDetail line={selected} onClose={() => setSelected(null)} /> : null}
     </Page>
   );
 }

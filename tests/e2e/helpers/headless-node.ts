@@ -57,6 +57,8 @@ export async function startHeadlessNode(o: {
   bundle: string;
   dataDir: string;
   rendererDir: string;
+  /** Default 0 (any free port); null passes no flag (the node's own choice: stable link). */
+  dashboardPort?: number | null;
 }): Promise<HeadlessNodeProcess> {
   const events: NodeEvent[] = [];
   const env = { ...process.env };
@@ -69,8 +71,7 @@ export async function startHeadlessNode(o: {
       '--json',
       '--data-dir',
       o.dataDir,
-      '--dashboard-port',
-      '0',
+      ...(o.dashboardPort === null ? [] : ['--dashboard-port', String(o.dashboardPort ?? 0)]),
       '--dashboard-dir',
       o.rendererDir,
     ],

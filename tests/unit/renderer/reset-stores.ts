@@ -2,7 +2,7 @@ import type { StoreApi } from 'zustand';
 import { setBridge } from '../../../src-renderer/src/stores/bridge-ref.js';
 import { useConnectionStore } from '../../../src-renderer/src/stores/connection-store.js';
 import { useGpuStore } from '../../../src-renderer/src/stores/gpu-store.js';
-import { useJobsStore } from '../../../src-renderer/src/stores/jobs-store.js';
+import { resetJobsStore, useJobsStore } from '../../../src-renderer/src/stores/jobs-store.js';
 import { resetLogsStore, useLogsStore } from '../../../src-renderer/src/stores/logs-store.js';
 import { useModelsStore } from '../../../src-renderer/src/stores/models-store.js';
 import { useNodeStore } from '../../../src-renderer/src/stores/node-store.js';
@@ -31,5 +31,6 @@ const STORES: StoreApi<unknown>[] = [
 export function resetAllStores(logs: Parameters<typeof resetLogsStore>[0] = {}): void {
   for (const store of STORES) store.setState(store.getInitialState(), true);
   resetLogsStore(logs);
+  resetJobsStore(logs);
   setBridge(null);
 }

@@ -6,7 +6,11 @@ import {
   useConnectionStore,
 } from '../../../src-renderer/src/stores/connection-store.js';
 import { GPU_WINDOW_MS, useGpuStore } from '../../../src-renderer/src/stores/gpu-store.js';
-import { MAX_JOBS, useJobsStore } from '../../../src-renderer/src/stores/jobs-store.js';
+import {
+  MAX_JOBS,
+  resetJobsStore,
+  useJobsStore,
+} from '../../../src-renderer/src/stores/jobs-store.js';
 import { resetLogsStore, useLogsStore } from '../../../src-renderer/src/stores/logs-store.js';
 import {
   MAX_PROGRESS_ITEMS,
@@ -21,6 +25,9 @@ import { FakeBridge, line, snapshot } from './fake-bridge.js';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 let frames: (() => void)[] = [];
+const runFrames = () => {
+  while (frames.length > 0) frames.shift()!();
+};
 
 function job(id: string, updatedAt: number, state: JobDto['state'] = 'completed'): JobDto {
   return {
@@ -57,7 +64,7 @@ beforeEach(() => {
   useStatsStore.setState({ stats: null, throughput: [] });
   useGpuStore.setState({ gpu: null, history: {} });
   useModelsStore.setState({ models: [], progress: [] });
-  useJobsStore.setState({ jobs: [] });
+  resetJobsStore({ schedule: (cb) => frames.push(cb) });
   useSetupStore.setState({ checks: [], running: false, ran: false, error: null });
   useSettingsStore.setState({ settings: null });
 });
@@ -100,7 +107,13 @@ describe('wireStores', () => {
     expect(useNodeStore.getState().node?.state).toBe('active');
     expect(useStatsStore.getState().stats?.jobsDone).toBe(3);
     expect(useStatsStore.getState().throughput.at(-1)?.value).toBe(12);
-    expect(useJobsStore.getState().jobs.map((j) => j.jobId)).toEqual(['b', 'a']);
+    runFrames();
+    expect(
+      useJobsStore
+        .getState()
+        .list.toArray()
+        .map((j) => j.jobId),
+    ).toEqual(['b', 'a']);
     expect(useSettingsStore.getState().settings?.theme).toBe('dark');
     expect(useSetupStore.getState().checks[0]?.state).toBe('fail');
     expect(useModelsStore.getState().models).toHaveLength(1);
@@ -228,14 +241,27 @@ describe('domain stores', () => {
     expect(h[1]!.map((x) => x.ts)).toEqual([1000]);
   });
 
-  it('upserts jobs newest first and caps the list', () => {
+  it('lists jobs newest first, updates them in place (rows do not jump), caps the list', () => {
     const j = useJobsStore.getState();
     j.replace(Array.from({ length: MAX_JOBS + 10 }, (_, i) => job(`j${i}`, i)));
-    expect(useJobsStore.getState().jobs).toHaveLength(MAX_JOBS);
-    j.apply(job('j5', 10_000, 'failed'));
-    const jobs = useJobsStore.getState().jobs;
-    expect(jobs[0]).toMatchObject({ jobId: 'j5', state: 'failed' });
-    expect(jobs.filter((x) => x.jobId === 'j5')).toHaveLength(1);
+    const list = () => useJobsStore.getState().list;
+    expect(list().size).toBe(MAX_JOBS);
+    expect(list().at(0)?.jobId).toBe(`j${MAX_JOBS + 9}`);
+    j.apply(job('j500', 10_000_000, 'failed'));
+    j.apply(job('new', 10_000_001));
+    expect(list().size).toBe(MAX_JOBS); // batched: nothing before the frame
+    runFrames();
+    expect(list().at(0)?.jobId).toBe('new');
+    expect(list().at(MAX_JOBS - 490)).toMatchObject({ jobId: 'j500', state: 'failed' });
+    expect(
+      list()
+        .toArray()
+        .filter((x) => x.jobId === 'j500'),
+    ).toHaveLength(1);
+    for (let i = 0; i < MAX_JOBS / 10; i++) j.apply(job(`more${i}`, 20_000_000 + i));
+    runFrames();
+    expect(list().size).toBeLessThanOrEqual(MAX_JOBS + MAX_JOBS / 20);
+    expect(list().at(0)?.jobId).toBe(`more${MAX_JOBS / 10 - 1}`);
   });
 
   it('updates transfers in place and drops old finished ones first', () => {
