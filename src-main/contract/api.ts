@@ -3,6 +3,8 @@ import type {
   GpuSampleDto,
   GpuStateDto,
   JobDto,
+  KeyBackupResult,
+  KeyImportResult,
   LogLineDto,
   ModelDto,
   NodeStateDto,
@@ -29,7 +31,10 @@ export interface Commands {
   checkSetup: (arg: void) => SetupCheckDto[];
   exportDiagnostics: (arg: void) => { path: string };
   openLogsFolder: (arg: void) => { path: string };
-  backupKey: (arg: void) => { path: string };
+  /** Re-encrypts the node key under the operator's passphrase (a standard v3 key file). */
+  backupKey: (arg: { passphrase: string }) => KeyBackupResult;
+  /** Desktop: picks a backup file in the main process and imports it (the key stays there). */
+  importKey: (arg: { passphrase: string }) => KeyImportResult;
 }
 export type CommandName = keyof Commands;
 export type CommandArg<C extends CommandName> = Parameters<Commands[C]>[0];

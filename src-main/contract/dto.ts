@@ -40,8 +40,8 @@ export interface NodeStateDto {
   startedAt: number | null;
   runtime: { kind: string; state: string; detail: string; simulated: boolean };
   config: { digest: string | null; serial: number | null; status: string; detail?: string };
-  /** Key protection as reported by the vault; a warning when it is weak. */
-  keyProtection: { kind: string; warning?: string };
+  /** Key protection as reported by the vault in use; a warning when it is weak. */
+  keyProtection: KeyProtectionDto;
   /** "Am I serving, and if not, why": the Overview's headline and reason list. */
   serving?: ServingDto;
 }
@@ -100,6 +100,38 @@ export interface TimelineSegmentDto {
 export interface ThroughputPointDto {
   ts: number;
   value: number;
+}
+
+export interface KeyProtectionDto {
+  kind: string;
+  warning?: string;
+  /** What protects the key on this machine, in one plain sentence derived from the vault. */
+  summary: string;
+  /** How to do better, when there is a better way on this host. */
+  advice?: string;
+}
+
+/** `backupKey`'s answer. */
+export interface KeyBackupResult {
+  nodeId: string;
+  /** Where the backup was written (0600); null when the operator cancelled the save dialog. */
+  path: string | null;
+  fileName: string;
+  /**
+   * Headless only: the backup file itself (encrypted under the operator's passphrase), for the
+   * browser to download. The desktop writes it where the save dialog said instead.
+   */
+  content?: string;
+}
+
+/** `importKey`'s answer. */
+export interface KeyImportResult {
+  /** 'same': this key was already the node's; 'cancelled': no file was chosen. */
+  outcome: 'imported' | 'replaced' | 'same' | 'cancelled';
+  nodeId: string | null;
+  /** The replaced key file, kept aside (0600), when a different key was replaced. */
+  keptAside?: string;
+  previousNodeId?: string;
 }
 
 export interface StatsDto {

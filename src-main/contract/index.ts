@@ -11,3 +11,10 @@ export {
 } from './errors.js';
 export type * from './ws-frames.js';
 export { WS_BRIDGE_PATH, WS_CLOSE, WS_MAX_CLIENT_FRAME } from './ws-frames.js';
+export {
+  assessPassphrase,
+  MIN_PASSPHRASE_BITS,
+  MIN_PASSPHRASE_LENGTH,
+  type PassphraseStrength,
+  type PassphraseVerdict,
+} from './passphrase-strength.js';

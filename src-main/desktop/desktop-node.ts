@@ -8,6 +8,7 @@ import {
 import { DesktopNetworks } from './desktop-networks.js';
 import { composeNodeKit, type NodeKit, type NodeKitOptions } from '../service/node-kit.js';
 import type { UiService } from '../service/ui-service.js';
+import type { KeyDialogs } from './key-dialogs.js';
 
 /** Health and metrics are off on the desktop; this port (on 127.0.0.1) turns them on. */
 export const OPS_PORT_ENV = 'RESULTITY_OPS_PORT';
@@ -20,6 +21,8 @@ export interface DesktopNodeOptions {
   appVersion: string;
   /** Shows a folder in the file manager (shell.openPath). */
   openFolder: (path: string) => Promise<void>;
+  /** Save, open and confirm dialogs of "Back up key" and "Import key" (key-dialogs.ts). */
+  keyDialogs: KeyDialogs;
   drainTimeoutMs: number;
   /** The console, besides the log files and the dashboard. */
   logSink: LogSink;
@@ -59,6 +62,7 @@ export async function composeDesktopNode(o: DesktopNodeOptions): Promise<Desktop
     appVersion: o.appVersion,
     openFolder: o.openFolder,
     drainTimeoutMs: o.drainTimeoutMs,
+    ...o.keyDialogs,
   });
   let closing: Promise<void> | null = null;
   return {

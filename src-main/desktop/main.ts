@@ -19,6 +19,7 @@ import { composeDesktopNode } from './desktop-node.js';
 import { NodeSwitcher } from './node-switcher.js';
 import { startDesktopApp, type DesktopApp } from './desktop-app.js';
 import { desktopIpcMain } from './ipc/electron-ipc.js';
+import { keyDialogs } from './key-dialogs.js';
 import { HIDDEN_FLAG, applyLaunchAtLogin } from './launch-at-login.js';
 import { desktopPaths } from './paths.js';
 import { RunIntent } from './run-intent.js';
@@ -57,6 +58,12 @@ async function boot(): Promise<void> {
         if (problem) throw new Error(`Could not open ${path}: ${problem}`);
       },
       drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      // Electron's dialog functions are overloaded (with or without a window): pick one form.
+      keyDialogs: keyDialogs({
+        showSaveDialog: (options) => dialog.showSaveDialog(options),
+        showOpenDialog: (options) => dialog.showOpenDialog(options),
+        showMessageBox: (options) => dialog.showMessageBox(options),
+      }),
       logSink: (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`),
     });
   // Choosing another network in Settings swaps the node behind this object, without a restart.

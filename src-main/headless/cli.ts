@@ -6,6 +6,7 @@ import { parseOptions, USAGE, UsageError } from './options.js';
 import { jsonReporter, statusLineReporter, type Reporter } from './reporter.js';
 import { AGENT_VERSION } from './version.js';
 import { exitCodeFor, runHeadless, type HeadlessNode } from './run-headless.js';
+import { promptSecret } from './prompt-secret.js';
 
 const write = (line: string) => void process.stdout.write(line);
 /** How long a stop waits for running jobs (the agent's default drain). */
@@ -85,7 +86,14 @@ async function main(): Promise<void> {
   }
 
   try {
-    node = await runHeadless(cfg, process.env, reporter);
+    node = await runHeadless(
+      cfg,
+      process.env,
+      reporter,
+      undefined,
+      // Asked only for --import-key without a passphrase file or variable, in a terminal.
+      process.stdin.isTTY ? { promptSecret } : {},
+    );
   } catch (err) {
     const message = (err as Error).message;
     const usage = err instanceof UsageError;

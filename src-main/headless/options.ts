@@ -71,6 +71,12 @@ export const HeadlessConfig = z.strictObject({
   opsBind: z.string().min(1).optional(),
   /** A file holding the bearer token for /metrics (or RESULTITY_OPS_TOKEN). */
   opsTokenFile: z.string().min(1).optional(),
+  /** A key backup (v3 key file) to import into this network's data folder before starting. */
+  importKey: z.string().min(1).optional(),
+  /** The backup's passphrase, from a file (else RESULTITY_IMPORT_KEY_PASSPHRASE or a prompt). */
+  importKeyPassphraseFile: z.string().min(1).optional(),
+  /** With importKey: replace a different key already in the data folder (kept aside). */
+  force: z.boolean().optional(),
 });
 export type HeadlessConfig = z.infer<typeof HeadlessConfig>;
 
@@ -133,6 +139,14 @@ Runs the Resultity node without a window.
                                      needs an ops token
   --ops-token-file <file>            bearer token for /metrics (or RESULTITY_OPS_TOKEN);
                                      health answers without it and shows nothing secret
+  --import-key <file>                import a key backup (a v3 key file, e.g. from "Back up
+                                     the key") into this network's data folder, then start
+                                     as that node; the passphrase from
+                                     --import-key-passphrase-file <file>, else
+                                     RESULTITY_IMPORT_KEY_PASSPHRASE, else a prompt
+  --force                            with --import-key: replace a different key already in
+                                     the data folder (the old key file is kept beside it,
+                                     renamed with the time)
   --version                          print the version and exit
   --help
 
@@ -164,6 +178,9 @@ const FLAGS = {
   'ops-port': { type: 'string' },
   'ops-bind': { type: 'string' },
   'ops-token-file': { type: 'string' },
+  'import-key': { type: 'string' },
+  'import-key-passphrase-file': { type: 'string' },
+  force: { type: 'boolean' },
   'print-link': { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -227,6 +244,11 @@ export async function parseOptions(
     ...(v['ops-port'] !== undefined ? { opsPort: v['ops-port'] } : {}),
     ...(v['ops-bind'] !== undefined ? { opsBind: v['ops-bind'] } : {}),
     ...(v['ops-token-file'] !== undefined ? { opsTokenFile: v['ops-token-file'] } : {}),
+    ...(v['import-key'] !== undefined ? { importKey: v['import-key'] } : {}),
+    ...(v['import-key-passphrase-file'] !== undefined
+      ? { importKeyPassphraseFile: v['import-key-passphrase-file'] }
+      : {}),
+    ...(v.force !== undefined ? { force: v.force } : {}),
   };
   const envKey = env.RESULTITY_RUNTIME_API_KEY;
   const merged = { ...(envKey ? { runtimeApiKey: envKey } : {}), ...fromFile, ...fromFlags };
@@ -240,6 +262,9 @@ export async function parseOptions(
   checkExternalDevnet(result.data);
   checkAllowedImages(result.data, env);
   checkContainerOptions(result.data);
+  if ((result.data.importKeyPassphraseFile || result.data.force) && !result.data.importKey) {
+    throw new UsageError('--import-key-passphrase-file and --force only apply with --import-key.');
+  }
   return result.data;
 }
 

@@ -26,6 +26,7 @@ import {
 } from './dashboard/link-file.js';
 import { assertUsableDataFolder } from './data-folder-check.js';
 import { startLocalNetwork, type LocalNetwork } from '../service/local-network.js';
+import { importKeyRequest, type ImportKeyIo } from './import-key.js';
 import { opsConfigFrom } from './ops-config.js';
 import { UsageError, type HeadlessConfig } from './options.js';
 import type { Reporter } from './reporter.js';
@@ -48,6 +49,7 @@ export async function runHeadless(
   env: Env,
   reporter: Reporter,
   clock: Clock = systemClock,
+  io: Pick<ImportKeyIo, 'promptSecret'> = {},
 ): Promise<HeadlessNode> {
   // Refuse an unusable runtime before anything is written (no key for a node that cannot run).
   if (cfg.profile !== 'local') await checkPublicRuntime(cfg);
@@ -58,6 +60,11 @@ export async function runHeadless(
   // own file. Only the vault keeps the passphrase: child processes (nvidia-smi, …) must not
   // inherit the variable.
   const keyVault = await chooseKeyVault(env, (name) => delete process.env[name]);
+  // --import-key: imported by the node kit under the data-folder lock, before the first Start.
+  const importAtStart = await importKeyRequest(cfg, env, {
+    ...io,
+    scrub: (name) => delete process.env[name],
+  });
 
   let choice: NodeChoice | null = null;
   let node: ComposedNode | null = null;
@@ -74,6 +81,7 @@ export async function runHeadless(
       autoUpdate: false,
     },
     vault: keyVault.vault,
+    ...(importAtStart ? { importAtStart } : {}),
     choose: () => {
       if (!choice) throw new Error('The headless node chose no network yet.');
       return choice;

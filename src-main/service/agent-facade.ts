@@ -42,12 +42,30 @@ export interface AgentFacade {
   /** Runs the setup checks (Docker, driver, toolkit, GPU in container, VRAM, disk, network). */
   checkSetup(): Promise<SetupCheckDto[]>;
   bindAccount(binding: OwnerBinding | null): Promise<void>;
-  /** Writes the encrypted key file (never the plain key) into `dir`; returns its path. */
-  exportKeyBackup(dir: string): Promise<string>;
+  /** The node key re-encrypted under `passphrase` (a v3 key file's text); never the plain key. */
+  backupKey(passphrase: string): Promise<{ nodeId: string; content: string }>;
+  /** Imports a backup file into this network's folder; refused while the node runs. */
+  importKey(request: ImportKeyRequest): Promise<ImportKeyOutcome>;
   /** Settings the agent acts on while running (concurrency, VRAM headroom, network on restart). */
   applySettings(settings: SettingsDto): Promise<void> | void;
   /** Whether going from `prev` to `next` restarts the running runtime (its command line changes). */
   restartsRuntime?(prev: SettingsDto, next: SettingsDto): boolean;
+}
+
+export interface ImportKeyRequest {
+  file: string;
+  passphrase: string;
+  /** Asked only when the folder holds a different key. */
+  confirmReplace: (existingNodeId: string | undefined, importedNodeId: string) => Promise<boolean>;
+  /** Said when the replacement is not confirmed (what to do instead). */
+  refusalHint: string;
+}
+
+export interface ImportKeyOutcome {
+  nodeId: string;
+  outcome: 'imported' | 'replaced' | 'same';
+  keptAside?: string;
+  previousNodeId?: string;
 }
 
 /** Things only the host (Electron shell or headless CLI) can do. */
@@ -59,6 +77,12 @@ export interface HostActions {
   readonly logsDir: string;
   /** Shows a folder to the user (desktop: the file manager); headless just reports the path. */
   openFolder(path: string): Promise<void>;
+  /** Desktop: a save dialog for a key backup; the chosen path, or null when cancelled. */
+  chooseBackupPath?(defaultPath: string): Promise<string | null>;
+  /** Desktop: an open dialog for a key backup file; null when cancelled. */
+  chooseBackupFile?(): Promise<string | null>;
+  /** Desktop: asks before a different node key in the data folder is replaced. */
+  confirmReplaceKey?(existingNodeId: string | undefined, importedNodeId: string): Promise<boolean>;
   /** Side effects of host-level settings (launch at login, keep awake). */
   onSettingsChanged?(settings: SettingsDto): void;
 }

@@ -1,6 +1,7 @@
 import type {
   GpuSampleDto,
   GpuStateDto,
+  KeyProtectionDto,
   ModelDto,
   NetworkName,
   NodeStateDto,
@@ -13,13 +14,12 @@ import type { Agent } from '../core/agent/agent.js';
 import { Emitter, warnListenerErrors, type Event } from '../core/base/event.js';
 import { DisposableStore, noopDisposable } from '../core/base/lifecycle.js';
 import type { Clock } from '../core/clock.js';
-import type { VaultDescription } from '../core/identity/vaults/secret-vault.js';
 import type { JobEvent } from '../core/jobs/job-engine-api.js';
 import type { LogEntry, Logger } from '../core/logger.js';
 import type { GpuSample } from '../core/runtime/gpu/gpu-sampler.js';
 import type { Runtime, RuntimeStatus } from '../core/runtime/runtime.js';
 import { servingSummary } from '../core/status/serving-summary.js';
-import type { AgentFacade } from './agent-facade.js';
+import type { AgentFacade, ImportKeyOutcome, ImportKeyRequest } from './agent-facade.js';
 import type { LogHub } from './log-hub.js';
 import { limitsRestartRuntime } from './operator-limits.js';
 
@@ -54,13 +54,14 @@ export interface AgentHostOptions {
   logs: LogHub;
   /** Loads the identity and composes a run (composeNode). Called on each Start. */
   createRun: () => Promise<NodeRun>;
-  keyProtection: () => VaultDescription;
+  keyProtection: () => KeyProtectionDto;
   storedNodeId: () => Promise<string | undefined>;
   owner: {
     load(): Promise<OwnerBinding | null>;
     save(binding: OwnerBinding | null): Promise<void>;
   };
-  exportKeyBackup: (dir: string) => Promise<string>;
+  backupKey: (passphrase: string) => Promise<{ nodeId: string; content: string }>;
+  importKey: (request: ImportKeyRequest) => Promise<ImportKeyOutcome>;
   gpu?: {
     state(): GpuStateDto;
     readonly onState?: Event<GpuStateDto>;
@@ -200,8 +201,22 @@ export class AgentHost implements AgentFacade {
         since: this.lastState.since,
       });
   }
-  exportKeyBackup(dir: string): Promise<string> {
-    return this.o.exportKeyBackup(dir);
+  backupKey(passphrase: string): Promise<{ nodeId: string; content: string }> {
+    return this.o.backupKey(passphrase);
+  }
+  /** Only while stopped: a running node signs with the key it loaded at Start. */
+  async importKey(request: ImportKeyRequest): Promise<ImportKeyOutcome> {
+    const name = this.run?.agent.state().name;
+    if (this.starting || (name !== undefined && name !== 'stopped')) {
+      throw new Error(
+        'Stop the node before importing a key: the running node uses the key it loaded at Start. ' +
+          'Nothing was imported.',
+      );
+    }
+    const result = await this.o.importKey(request);
+    this.nodeId = (await this.o.storedNodeId()) ?? null;
+    this.emitState({ ...this.lastState, nodeId: this.nodeId });
+    return result;
   }
   applySettings(settings: SettingsDto): void {
     this.o.onSettings?.(settings);
@@ -293,7 +308,6 @@ export class AgentHost implements AgentFacade {
   }
 
   private idleState(state: NodeStateDto['state'], reason: string): NodeStateDto {
-    const vault = this.o.keyProtection();
     const serving = servingSummary({
       state: { name: state, reason: capitalise(reason) },
       health: null,
@@ -312,9 +326,7 @@ export class AgentHost implements AgentFacade {
       startedAt: null,
       runtime: NO_RUNTIME,
       config: this.lastState?.config ?? { digest: null, serial: null, status: 'none' },
-      keyProtection: vault.warning
-        ? { kind: vault.protection, warning: vault.warning }
-        : { kind: vault.protection },
+      keyProtection: this.o.keyProtection(),
     };
   }
 

@@ -30,6 +30,19 @@ function settingsPatch(arg: unknown): Partial<SettingsDto> & { confirmRestart?: 
   );
 }
 
+const PassphraseArg = z.strictObject({ passphrase: z.string().max(1024) });
+
+/** The passphrase itself never appears in the error (the error may be logged). */
+function passphraseArg(command: string) {
+  return (arg: unknown): { passphrase: string } => {
+    const parsed = PassphraseArg.safeParse(arg);
+    if (parsed.success) return parsed.data;
+    throw new InvalidCommandError(
+      `The command "${command}" takes { passphrase: text of at most 1,024 characters }.`,
+    );
+  };
+}
+
 function binding(arg: unknown): OwnerBinding | null {
   if (arg === null || arg === undefined) return null;
   // Plain messages ("a wallet address is 0x followed by 40 hexadecimal characters…").
@@ -46,7 +59,8 @@ const PARSERS: { [C in CommandName]: (arg: unknown) => CommandArg<C> } = {
   checkSetup: noArg('checkSetup'),
   exportDiagnostics: noArg('exportDiagnostics'),
   openLogsFolder: noArg('openLogsFolder'),
-  backupKey: noArg('backupKey'),
+  backupKey: passphraseArg('backupKey'),
+  importKey: passphraseArg('importKey'),
 };
 
 export const COMMAND_NAMES = Object.keys(PARSERS) as CommandName[];

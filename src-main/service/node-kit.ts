@@ -7,8 +7,9 @@ import type { Clock } from '../core/clock.js';
 import type { NetworkProfile } from '../core/config/network-profiles.js';
 import {
   clearAccountBinding,
-  exportKeystoreBackup,
+  encryptKeyBackup,
   identityPaths,
+  importKeyBackup,
   loadAccountBinding,
   loadOrCreateIdentity,
   readStoredNodeId,
@@ -26,7 +27,8 @@ import { lockDataFolder, type DataFolderLock } from '../core/store/data-folder-l
 import { LocalLogFile } from '../core/store/local-log-file.js';
 import { LogStore } from '../core/store/log-store.js';
 import { samplerFromReadings } from '../core/system/gpu-status.js';
-import type { HostActions } from './agent-facade.js';
+import type { HostActions, ImportKeyRequest } from './agent-facade.js';
+import { describeKeyProtection } from './key-protection.js';
 import { AgentHost, type NodeRun } from './agent-host.js';
 import { GpuSource } from './gpu-source.js';
 import { LogHub } from './log-hub.js';
@@ -79,6 +81,8 @@ export interface NodeKitOptions {
   agentVersion: string;
   /** The operator's environment, read by the runtime (extra image repositories). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Headless `--import-key`: a backup imported before the node starts (under the lock). */
+  importAtStart?: ImportKeyRequest;
   /** Set: the process serves one run, a later Start is refused with this text (headless). */
   singleRun?: string;
   /** Sees each composed node before it starts (the headless CLI reports its events). */
@@ -113,7 +117,10 @@ export interface NodeKit {
   close(): Promise<void>;
 }
 
-export type ServiceHostOptions = Pick<HostActions, 'appVersion' | 'openFolder'> &
+export type ServiceHostOptions = Pick<
+  HostActions,
+  'appVersion' | 'openFolder' | 'chooseBackupPath' | 'chooseBackupFile' | 'confirmReplaceKey'
+> &
   Pick<UiServiceOptions, 'drainTimeoutMs' | 'fixedSettings'>;
 
 /**
@@ -180,6 +187,20 @@ async function composeLocked(
     o.gpu ??
     new GpuSource({ host: nodeLocateHost(), run: nodeRun, spawn: nodeSpawn, clock, logger });
   const vault = o.vault(identityPaths(dirs));
+  // Under the data-folder lock: no other node can be using the key being replaced.
+  const importKey = (r: ImportKeyRequest) =>
+    importKeyBackup({ dirs, vault, ...r, now: () => clock.now() });
+  if (o.importAtStart) {
+    const r = await importKey(o.importAtStart);
+    logger.info(
+      r.outcome === 'same'
+        ? `The imported key is already this node's key (node ID ${r.nodeId}); nothing was changed.`
+        : `Imported node key ${r.nodeId} from ${o.importAtStart.file}.` +
+            (r.keptAside
+              ? ` The previous key (${r.previousNodeId ?? 'unknown node ID'}) was kept as ${r.keptAside}.`
+              : ''),
+    );
+  }
 
   let current: ComposedNode | null = null;
   let currentRuntime: Pick<Runtime, 'status' | 'metrics'> | null = null;
@@ -243,7 +264,7 @@ async function composeLocked(
     clock,
     logger,
     logs,
-    keyProtection: () => vault.describe(),
+    keyProtection: () => describeKeyProtection(vault.describe(), o.host),
     gpu,
     storedNodeId: () => readStoredNodeId(dirs),
     owner: {
@@ -255,7 +276,8 @@ async function composeLocked(
         else await clearAccountBinding(dirs);
       },
     },
-    exportKeyBackup: (dir) => exportKeyBackup(dirs, dir, clock),
+    backupKey: (passphrase) => encryptKeyBackup(dirs, vault, passphrase),
+    importKey,
     setupChecks:
       o.setupChecks ??
       setupChecks({
@@ -327,6 +349,9 @@ async function composeLocked(
           exportDir,
           logsDir: dirs.logs,
           openFolder: h.openFolder,
+          ...(h.chooseBackupPath ? { chooseBackupPath: h.chooseBackupPath } : {}),
+          ...(h.chooseBackupFile ? { chooseBackupFile: h.chooseBackupFile } : {}),
+          ...(h.confirmReplaceKey ? { confirmReplaceKey: h.confirmReplaceKey } : {}),
         },
         settingsStore,
         clock,
@@ -344,14 +369,6 @@ async function composeLocked(
       await lock.release();
     },
   };
-}
-
-/** The encrypted key file, copied to `dir` (0700) as a 0600 file named for network and time. */
-async function exportKeyBackup(dirs: DataDirs, dir: string, clock: Clock): Promise<string> {
-  await ensurePrivateDir(dir);
-  const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
-  const dest = join(dir, `resultity-node-key-${dirs.network}-${stamp}.json`);
-  return (await exportKeystoreBackup(dirs, dest)).path;
 }
 
 async function ensurePrivateDir(dir: string): Promise<void> {

@@ -14,6 +14,7 @@ import { warnListenerErrors } from '../core/base/event.js';
 import { DisposableStore, type Disposable } from '../core/base/lifecycle.js';
 import type { Logger } from '../core/logger.js';
 import type { AgentFacade, HostActions } from './agent-facade.js';
+import { backUpKey, importKeyFromHost } from './key-transfer.js';
 import { InvalidCommandError, parseCommandArg } from './command-args.js';
 import { RestartNeedsConfirmationError } from './operator-limits.js';
 import { writeDiagnostics } from './diagnostics.js';
@@ -175,9 +176,15 @@ export class UiService {
       await this.opts.host.openFolder(this.opts.host.logsDir);
       return { path: this.opts.host.logsDir };
     },
-    backupKey: async () => ({
-      path: await this.opts.agent.exportKeyBackup(this.opts.host.exportDir),
-    }),
+    backupKey: ({ passphrase }) =>
+      backUpKey(
+        this.opts.agent,
+        this.opts.host,
+        this.opts.agent.state().network,
+        passphrase,
+        this.opts.clock.now(),
+      ),
+    importKey: ({ passphrase }) => importKeyFromHost(this.opts.agent, this.opts.host, passphrase),
   };
 
   snapshot(): DashboardSnapshot {

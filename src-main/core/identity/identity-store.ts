@@ -1,5 +1,5 @@
-import { join, resolve } from 'node:path';
-import { FileExistsError, writeFileAtomic } from '../store/atomic-file.js';
+import { join } from 'node:path';
+import { FileExistsError } from '../store/atomic-file.js';
 import { ensureDataDirs, type DataDirs } from '../store/data-dirs.js';
 import { KeystoreMissingError, KeystoreSecretMissingError } from './keystore-errors.js';
 import {
@@ -138,21 +138,4 @@ async function unlock(
 export async function readStoredNodeId(dirs: DataDirs): Promise<string | undefined> {
   const file = await readIfPresent(identityPaths(dirs).keystore);
   return file ? keystoreAddress(file) : undefined;
-}
-
-/**
- * Copies the ENCRYPTED key file to `destPath` (0600) for the UI's "Back up key". The source is
- * validated as a v3 key file first, so nothing else (let alone plaintext) is ever exported.
- */
-export async function exportKeystoreBackup(
-  dirs: DataDirs,
-  destPath: string,
-): Promise<{ path: string; nodeId: string | undefined }> {
-  const source = identityPaths(dirs).keystore;
-  const file = await readKeystoreFile(source);
-  if (resolve(destPath) === resolve(source)) {
-    throw new Error('Choose a different place for the backup: that is the key file itself.');
-  }
-  await writeFileAtomic(destPath, file.text, { mode: 0o600 });
-  return { path: destPath, nodeId: keystoreAddress(file) };
 }

@@ -13,8 +13,16 @@ export {
 } from './keystore-errors.js';
 export { loadKeystore, saveKeystore, readKeystoreFile, keystoreAddress } from './keystore.js';
 export {
+  BackupPassphraseError,
+  ReplaceKeyNotConfirmedError,
+  encryptKeyBackup,
+  importKeyBackup,
+  openKeyBackup,
+  type ImportKeyOptions,
+  type ImportKeyResult,
+} from './key-backup.js';
+export {
   loadOrCreateIdentity,
-  exportKeystoreBackup,
   readStoredNodeId,
   identityPaths,
   IdentityExistsError,

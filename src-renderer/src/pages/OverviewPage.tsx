@@ -14,6 +14,7 @@ import { isTransitioning, stateWords } from '../lib/node-state-words.js';
 import { describeBinding } from '../lib/validate-binding.js';
 import { useNodeStore } from '../stores/node-store.js';
 import { useStatsStore } from '../stores/stats-store.js';
+import { FirstRunKey } from './overview/FirstRunKey.js';
 import { Page } from './Page.js';
 
 const NETWORK_WORDS = { mainnet: 'Mainnet', testnet: 'Testnet', local: 'Local devnet' } as const;
@@ -98,6 +99,8 @@ export function OverviewPage() {
         </div>
       </Card>
 
+      <FirstRunKey />
+
       {node.keyProtection.warning ? (
         <ErrorNotice
           tone="warn"
@@ -178,7 +181,7 @@ export function OverviewPage() {
               {node.config.detail ? <span className="muted"> — {node.config.detail}</span> : null}
             </dd>
             <dt>Key protection</dt>
-            <dd>{node.keyProtection.kind}</dd>
+            <dd>{node.keyProtection.summary}</dd>
           </dl>
         </Card>
       </div>

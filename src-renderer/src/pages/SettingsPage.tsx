@@ -8,6 +8,8 @@ import { useSettingsStore } from '../stores/settings-store.js';
 import { AccountBinding } from './settings/AccountBinding.js';
 import { KeyBackup } from './settings/KeyBackup.js';
 import { NetworkChoice } from './settings/NetworkChoice.js';
+import { KeyImport } from './settings/KeyImport.js';
+import { KeyProtection } from './settings/KeyProtection.js';
 import { ResourceLimits } from './settings/ResourceLimits.js';
 import { Page } from './Page.js';
 
@@ -142,8 +144,14 @@ export function SettingsPage() {
           </div>
         </Card>
         <Card title="Node key">
+          <KeyProtection />
           <KeyBackup />
         </Card>
+        {headless ? null : (
+          <Card title="Import a node key">
+            <KeyImport />
+          </Card>
+        )}
       </div>
     </Page>
   );

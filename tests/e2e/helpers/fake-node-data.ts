@@ -24,7 +24,9 @@ export function initialNode(now: number): NodeStateDto {
     runtime: { kind: 'sim-vllm', state: 'stopped', detail: '', simulated: true },
     config: { digest: null, serial: 7, status: 'applied' },
     keyProtection: {
-      kind: 'passphrase file',
+      kind: 'weak',
+      summary:
+        'The key is unlocked by a secret file next to it: anyone who copies this folder has the key.',
       warning:
         'The key passphrase is kept in a file next to the key (no system keyring found). Anyone who can read your home folder can use the key.',
     },

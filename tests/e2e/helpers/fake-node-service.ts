@@ -122,7 +122,13 @@ export class FakeNodeService {
       case 'openLogsFolder':
         return { path: `${this.settings.dataDir}/logs` };
       case 'backupKey':
-        return { path: `${this.settings.dataDir}/node-key-backup.json` };
+        return {
+          nodeId: this.node.nodeId ?? '0x0',
+          path: `${this.settings.dataDir}/node-key-backup.json`,
+          fileName: 'node-key-backup.json',
+        };
+      case 'importKey':
+        return { outcome: 'cancelled', nodeId: null };
       default:
         throw new Error(`Unknown command ${String(command)}`);
     }

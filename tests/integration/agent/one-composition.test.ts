@@ -11,6 +11,8 @@ import type { Reporter } from '../../../src-main/headless/reporter.js';
 import { runHeadless } from '../../../src-main/headless/run-headless.js';
 import * as nodeKit from '../../../src-main/service/node-kit.js';
 import { fakeSafeStorage, noGpuSource } from '../../helpers/no-gpu.js';
+import { keyDialogs } from '../../../src-main/desktop/key-dialogs.js';
+import { fakeDialog } from '../../helpers/fake-key-dialogs.js';
 
 vi.mock('../../../src-main/service/node-kit.js', async (importOriginal) => {
   const real = await importOriginal<typeof nodeKit>();
@@ -34,6 +36,7 @@ describe('one composition root', () => {
       env: {},
       appVersion: '0.1.0-test',
       openFolder: async () => undefined,
+      keyDialogs: keyDialogs(fakeDialog({}).dialog),
       drainTimeoutMs: 1_000,
       logSink: () => undefined,
       testSeams: { gpu: noGpuSource() },

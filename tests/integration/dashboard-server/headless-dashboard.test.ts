@@ -56,7 +56,8 @@ async function client() {
   ws.send(JSON.stringify({ auth: dash.token }));
   let id = 0;
   const until = async (pred: (f: Record<string, unknown>) => boolean) => {
-    for (let i = 0; i < 200; i++) {
+    // Up to 10 s: a key backup runs scrypt twice (the stored key, then the backup).
+    for (let i = 0; i < 1000; i++) {
       const f = frames.find(pred);
       if (f) return f;
       await new Promise((r) => setTimeout(r, 10));
@@ -87,7 +88,14 @@ describe('headless dashboard over runHeadless', () => {
 
   it('backs the key up where the desktop does (folder 0700, file 0600) and saves an owner binding', async () => {
     const c = await client();
-    const backup = (await c.call('backupKey')) as { result: { path: string } };
+    const weak = (await c.call('backupKey', { passphrase: 'password1234' })) as {
+      error: { name: string; message: string };
+    };
+    expect(weak.error).toMatchObject({ name: 'WeakPassphraseError' });
+    const backup = (await c.call('backupKey', { passphrase: 'violet canyon tractor 42' })) as {
+      result: { path: string; content: string };
+    };
+    expect(JSON.parse(backup.result.content)).toMatchObject({ version: 3 });
     expect(dirname(backup.result.path)).toBe(join(root, 'data', 'local', 'exports'));
     if (process.platform !== 'win32') {
       expect((await stat(dirname(backup.result.path))).mode & 0o777).toBe(0o700);

@@ -13,6 +13,8 @@ import { DEVNET_MODEL } from '../../../src-main/devnet/io/default-snapshot.js';
 import { startDevnet, type Devnet } from '../../../src-main/devnet/io/devnet.js';
 import { startSimRuntime, type SimRuntime } from '../../../src-main/devnet/sim-runtime/index.js';
 import { fakeSafeStorage, noGpuSource } from '../../helpers/no-gpu.js';
+import { keyDialogs } from '../../../src-main/desktop/key-dialogs.js';
+import { fakeDialog } from '../../helpers/fake-key-dialogs.js';
 
 let root: string;
 let switcher: NodeSwitcher | null = null;
@@ -51,6 +53,7 @@ async function desktop(settings: object, env: Record<string, string> = {}) {
       env,
       appVersion: '0.1.0-test',
       openFolder: async () => undefined,
+      keyDialogs: keyDialogs(fakeDialog({}).dialog),
       drainTimeoutMs: 1_000,
       logSink: () => undefined,
       testSeams: { gpu: noGpuSource(), setupChecks: async () => [] },

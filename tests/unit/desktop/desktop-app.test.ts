@@ -20,6 +20,7 @@ import {
 } from '../../helpers/fake-electron.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { FakeAgent, defaultSettings, fakeHost, nodeState } from '../service/fakes.js';
+import { COMMAND_NAMES } from '../../../src-main/service/command-args.js';
 
 async function setup(opts: { startHidden?: boolean; wasRunning?: boolean } = {}) {
   const intents: boolean[] = [];
@@ -85,7 +86,7 @@ describe('desktop app wiring', () => {
     });
     win.emit('ready-to-show');
     expect(win.visible).toBe(true);
-    expect(electron.ipcMain.handlers.size).toBe(9);
+    expect(electron.ipcMain.handlers.size).toBe(COMMAND_NAMES.length);
     expect(tray.image).toBe('/app/tray/stopped.png');
   });
 

@@ -9,8 +9,11 @@ import type { LogEntry } from '../../../src-main/core/logger.js';
 import { composeDesktopNode } from '../../../src-main/desktop/desktop-node.js';
 import type { NodeKit } from '../../../src-main/service/node-kit.js';
 import { fakeSafeStorage, noGpuSource } from '../../helpers/no-gpu.js';
+import { keyDialogs } from '../../../src-main/desktop/key-dialogs.js';
+import { fakeDialog } from '../../helpers/fake-key-dialogs.js';
 
 let root: string;
+const dialog = fakeDialog({});
 const kits: NodeKit[] = [];
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'desktop-node-'));
@@ -30,6 +33,7 @@ async function boot(network?: 'testnet' | 'local', env: Record<string, string> =
     env,
     appVersion: '0.1.0-test',
     openFolder: async () => undefined,
+    keyDialogs: keyDialogs(dialog.dialog),
     drainTimeoutMs: 1_000,
     logSink: (e) => logged.push(e),
     testSeams: { gpu: noGpuSource() },

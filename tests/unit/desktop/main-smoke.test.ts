@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMAND_NAMES } from '../../../src-main/service/command-args.js';
 
 // The real main.ts, bundled as for Electron, run in Node with a fake 'electron' module: proves
 // the thin wiring boots (window, tray, IPC, security guards) and that Quit drains first.
@@ -72,7 +73,7 @@ describe('desktop main.ts boots with a fake Electron', () => {
 
   it('registers every command, a tray for the stopped node and one locked-down window', () => {
     const channels = lines.filter((l) => l.type === 'ipcHandle').map((l) => l.channel);
-    expect(channels).toHaveLength(9);
+    expect(channels).toHaveLength(COMMAND_NAMES.length);
     expect(channels).toContain('resultity:cmd:getSnapshot');
     expect(lines.find((l) => l.type === 'tray')).toMatchObject({
       image: join(repo, 'assets/tray/stopped.png'),

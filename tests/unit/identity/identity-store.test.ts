@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  exportKeystoreBackup,
   identityPaths,
   IdentityExistsError,
   loadOrCreateIdentity,
@@ -11,11 +10,9 @@ import {
 } from '../../../src-main/core/identity/identity-store.js';
 import {
   KeystoreCorruptError,
-  KeystoreMissingError,
   KeystoreSecretMissingError,
   KeystoreWrongSecretError,
 } from '../../../src-main/core/identity/keystore-errors.js';
-import { loadKeystore } from '../../../src-main/core/identity/keystore.js';
 import { InvalidPrivateKeyError } from '../../../src-main/core/identity/node-identity.js';
 import { EnvVault } from '../../../src-main/core/identity/vaults/env-vault.js';
 import { PassphraseFileVault } from '../../../src-main/core/identity/vaults/passphrase-file-vault.js';
@@ -204,32 +201,5 @@ describe('loadOrCreateIdentity', () => {
     expect(first.protection.warning).toMatch(/GNOME Keyring/);
     const again = await loadOrCreateIdentity({ dirs, vault, keystoreOptions: FAST });
     expect(again.identity.nodeId).toBe(first.identity.nodeId);
-  });
-});
-
-describe('exportKeystoreBackup', () => {
-  it('copies the encrypted key file (never plaintext) with 0600', async () => {
-    const { dirs, vault } = setup();
-    await loadOrCreateIdentity({ dirs, vault, importPrivateKey: KEY, keystoreOptions: FAST });
-    const dest = join(root, 'backup.json');
-    const result = await exportKeystoreBackup(dirs, dest);
-    expect(result).toEqual({ path: dest, nodeId: ADDRESS });
-    const copy = await readFile(dest);
-    expect(copy).toEqual(await readFile(identityPaths(dirs).keystore));
-    expect(copy.toString().toLowerCase()).not.toContain(KEY.slice(2));
-    if (posix) expect((await stat(dest)).mode & 0o777).toBe(0o600);
-    const secret = await vault.loadOrCreateSecret();
-    expect((await loadKeystore(dest, secret)).nodeId).toBe(ADDRESS);
-  });
-
-  it('fails clearly when there is no key file, or when asked to write over it', async () => {
-    const { dirs, vault } = setup();
-    await expect(exportKeystoreBackup(dirs, join(root, 'b.json'))).rejects.toBeInstanceOf(
-      KeystoreMissingError,
-    );
-    await loadOrCreateIdentity({ dirs, vault, keystoreOptions: FAST });
-    await expect(exportKeystoreBackup(dirs, identityPaths(dirs).keystore)).rejects.toThrow(
-      /different place/,
-    );
   });
 });

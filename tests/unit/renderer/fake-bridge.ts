@@ -74,7 +74,10 @@ export function snapshot(overrides: Partial<DashboardSnapshot> = {}): DashboardS
       startedAt: null,
       runtime: { kind: 'sim', state: 'stopped', detail: '', simulated: true },
       config: { digest: null, serial: null, status: 'none' },
-      keyProtection: { kind: 'keyring' },
+      keyProtection: {
+        kind: 'os-keychain',
+        summary: 'The operating system keychain protects the key.',
+      },
     },
     stats: {
       jobsDone: 0,

@@ -68,7 +68,8 @@ describe('pages', async () => {
           state: 'degraded',
           reason: 'The inference runtime stopped responding; restarting it.',
           keyProtection: {
-            kind: 'basic_text',
+            kind: 'weak',
+            summary: 'A secret file next to the key: anyone who copies this folder has the key.',
             warning: 'The system keyring stores the key passphrase in plain text.',
           },
         },

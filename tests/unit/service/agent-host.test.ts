@@ -22,14 +22,17 @@ function host(runs: FakeRun[], opts: { failCreate?: Error } = {}) {
       return run;
     },
     keyProtection: () => ({
-      kind: 'safe-storage',
-      protection: 'weak',
+      kind: 'weak',
       warning: 'No keyring.',
-      source: 'x',
+      summary: 'A secret file next to the key.',
     }),
     storedNodeId: async () => '0xSTORED',
     owner: { load: async () => null, save: async (b) => void saved.push(b) },
-    exportKeyBackup: async (dir) => `${dir}/backup.json`,
+    backupKey: async (passphrase) => ({
+      nodeId: '0xSTORED',
+      content: `{"p":${passphrase.length}}`,
+    }),
+    importKey: async (r) => ({ nodeId: '0xNEW', outcome: 'imported' as const, keptAside: r.file }),
   });
   return { h, logs, saved, warnings };
 }
@@ -153,6 +156,6 @@ describe('AgentHost', () => {
     h.onLog((e) => lines.push(e.message));
     createLogger([logs.sink]).info('hello');
     expect(lines).toEqual(['hello']);
-    expect(await h.exportKeyBackup('/d')).toBe('/d/backup.json');
+    expect(await h.backupKey('12345')).toEqual({ nodeId: '0xSTORED', content: '{"p":5}' });
   });
 });

@@ -38,7 +38,11 @@ function snapshot(owner: DashboardSnapshot['node']['owner']): DashboardSnapshot 
         simulated: false,
       },
       config: { digest: null, serial: 3, status: 'applied' },
-      keyProtection: { kind: 'passphrase-file', warning: `file ${HOME}/.local/share/rn/key` },
+      keyProtection: {
+        kind: 'file',
+        warning: `file ${HOME}/.local/share/rn/key`,
+        summary: 'A passphrase file outside the data folder.',
+      },
     },
     stats: {
       jobsDone: 1,

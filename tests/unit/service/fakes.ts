@@ -11,7 +11,11 @@ import type {
 import { Emitter } from '../../../src-main/core/base/event.js';
 import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
 import type { LogEntry } from '../../../src-main/core/logger.js';
-import type { AgentFacade, HostActions } from '../../../src-main/service/agent-facade.js';
+import type {
+  AgentFacade,
+  HostActions,
+  ImportKeyRequest,
+} from '../../../src-main/service/agent-facade.js';
 import { surfaceListenerErrors } from '../../helpers/listener-errors.js';
 
 function emitter<T>() {
@@ -36,7 +40,7 @@ export function nodeState(partial: Partial<NodeStateDto> = {}): NodeStateDto {
     startedAt: null,
     runtime: { kind: 'sim', state: 'stopped', detail: '', simulated: true },
     config: { digest: null, serial: null, status: 'none' },
-    keyProtection: { kind: 'passphrase-file' },
+    keyProtection: { kind: 'file', summary: 'A passphrase file outside the data folder.' },
     ...partial,
   };
 }
@@ -105,9 +109,14 @@ export class FakeAgent implements AgentFacade {
     this.bound.push(binding);
     this.setState({ owner: binding });
   }
-  async exportKeyBackup(dir: string) {
-    this.calls.push(`backup:${dir}`);
-    return `${dir}/node-key-backup.json`;
+  async backupKey(passphrase: string) {
+    this.calls.push(`backup:${passphrase.length}`);
+    return { nodeId: '0xabc0000000', content: '{"version":3}' };
+  }
+  imports: ImportKeyRequest[] = [];
+  async importKey(request: ImportKeyRequest) {
+    this.imports.push(request);
+    return { nodeId: '0xdef', outcome: 'imported' as const };
   }
   applySettings(settings: SettingsDto) {
     this.applied.push(settings);

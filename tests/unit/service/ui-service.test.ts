@@ -155,9 +155,21 @@ describe('UiService commands', () => {
 
     expect(await service.invoke('openLogsFolder', undefined)).toEqual({ path: `${dir}/logs` });
     expect(host.opened).toEqual([`${dir}/logs`]);
-    expect(await service.invoke('backupKey', undefined)).toEqual({
-      path: `${dir}/node-key-backup.json`,
-    });
+    // A weak passphrase is refused before the key is touched; the reason is in plain words.
+    await expect(service.invoke('backupKey', { passphrase: 'password1234' })).rejects.toThrow(
+      /^The passphrase was not accepted\. Too easy to guess/,
+    );
+    expect(agent.calls.filter((c) => c.startsWith('backup:'))).toEqual([]);
+    // Headless (no save dialog): written to the exports folder and handed to the page.
+    const backup = await service.invoke('backupKey', { passphrase: 'violet canyon tractor 42' });
+    expect(backup).toMatchObject({ nodeId: '0xabc0000000', content: '{"version":3}' });
+    expect(backup.path).toBe(`${dir}/${backup.fileName}`);
+    expect(backup.fileName).toMatch(/^resultity-node-key-local-0xabc00000-[\dT-]+Z\.json$/);
+    expect(await readFile(backup.path!, 'utf8')).toBe('{"version":3}');
+    // The headless dashboard cannot import (the CLI flag does): said plainly.
+    await expect(service.invoke('importKey', { passphrase: 'x' })).rejects.toThrow(
+      /--import-key FILE/,
+    );
   });
 });
 

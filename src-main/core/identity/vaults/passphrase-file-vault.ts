@@ -36,6 +36,8 @@ export class PassphraseFileVault implements SecretVault {
       kind: this.kind,
       protection: 'file',
       source: this.options.source ?? `${WHAT} ${this.path}`,
+      // The node's own file lives beside the key; an operator's file (credential) does not.
+      inDataFolder: this.options.create !== false,
     };
   }
 

@@ -53,6 +53,7 @@ export class SafeStorageVault implements SecretVault {
         kind: this.kind,
         protection: 'weak',
         warning: WEAK_KEYRING_WARNING,
+        inDataFolder: true,
         source: this.source(`no keyring, Electron store "${backend}"`),
       };
     }

@@ -10,6 +10,12 @@ export interface VaultDescription {
   warning?: string;
   /** Where the secret lives, for messages ("the passphrase file /…/node-key.secret"). */
   source: string;
+  /**
+   * True when whatever unlocks the key sits in the data folder itself, readable as is (the
+   * node's own passphrase file, or a keychain file Electron stores as plain text): a copy of
+   * the folder is then a copy of the key.
+   */
+  inDataFolder?: boolean;
 }
 
 /**
