@@ -79,6 +79,7 @@ describe('node kit', () => {
       dialog.answers.savePath = null;
       expect(await service.invoke('backupKey', { passphrase: PASS })).toMatchObject({ path: null });
     },
+    60_000,
   );
 
   it('imports a backup on the desktop: picked and confirmed in the main process, old key kept aside', async () => {
@@ -125,7 +126,8 @@ describe('node kit', () => {
     const confirm = dialog.shown.find((d) => d.kind === 'confirm')!.options as { detail: string };
     expect(confirm.detail).toContain(old.nodeId);
     expect(confirm.detail).toContain(identity.nodeId);
-  });
+    // Production scrypt (N = 2^17) for every backup, unlock and save: seconds on a busy machine.
+  }, 90_000);
 
   it('creates the data folders before it saves an owner binding', async () => {
     const { kit: k, service } = await desktop();
