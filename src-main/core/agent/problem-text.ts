@@ -15,11 +15,20 @@ export function runtimeCondition(
     return { problem: `the simulated runtime is not allowed on ${network}`, warmup: null };
   }
   if (s.state === 'ready') return { problem: null, warmup: null };
-  if (s.state === 'starting' || s.state === 'loading') {
-    return { problem: null, warmup: `the inference runtime is ${s.state}: ${s.detail}` };
-  }
-  return { problem: `the inference runtime is ${s.state}: ${s.detail}`, warmup: null };
+  const words = `the runtime ${RUNTIME_WORDS[s.state]}: ${s.detail}`;
+  if (s.state === 'starting' || s.state === 'loading') return { problem: null, warmup: words };
+  return { problem: words, warmup: null };
 }
+
+/** "the runtime is loading the model", never "the inference runtime is failed". */
+const RUNTIME_WORDS: Record<RuntimeStatus['state'], string> = {
+  stopped: 'is stopped',
+  starting: 'is starting',
+  loading: 'is loading the model',
+  ready: 'is ready',
+  unhealthy: 'stopped answering',
+  failed: 'failed',
+};
 
 /** Why the configuration makes the node degraded, or null when it is fine. */
 export function configProblem(s: ConfigStatus, haveSnapshot: boolean): string | null {

@@ -53,7 +53,8 @@ function ModelRow({ m }: { m: ModelDto }) {
       <th scope="row">
         <span className="model-name">{m.name}</span>
         <span className="muted model-served">
-          serves as <code>{m.servedName}</code> · rev <code>{m.revision.slice(0, 12)}</code>
+          served as <code>{m.servedName}</code> · revision{' '}
+          <code title={m.revision}>{m.revision.slice(0, 12)}</code>
         </span>
       </th>
       <td className="nowrap">{m.sizeBytes > 0 ? formatBytes(m.sizeBytes) : '—'}</td>

@@ -108,7 +108,10 @@ export function SettingsPage() {
   const headless = useConnectionStore((s) => s.host === 'headless');
   if (!settings) return null;
   return (
-    <Page title="Settings" subtitle="Changes are saved as you make them.">
+    <Page
+      title="Settings"
+      subtitle="Each choice applies at once, except the limits: they apply when you press Save limits."
+    >
       <div className="grid-2 settings-grid">
         <Card title="Network and account">
           <div className="form">

@@ -125,7 +125,7 @@ describe('Agent lifecycle', () => {
     await until(() => h.links.length > 0, 'the job link');
     h.link().open('pending_test');
     expect(h.agent.state().name).toBe('testing');
-    expect(h.agent.state().reason).toContain('the inference runtime is loading');
+    expect(h.agent.state().reason).toContain('the runtime is loading the model');
     expect(h.link().opts.sessionParams().accepting).toBe(false);
     expect(h.link().calls).not.toContain('reconnect');
 
@@ -158,7 +158,7 @@ describe('Agent lifecycle', () => {
     h.runtime.setStatus({ state: 'unhealthy', detail: '/health does not answer' });
     expect(h.agent.state()).toMatchObject({
       name: 'degraded',
-      reason: 'the inference runtime is unhealthy: /health does not answer',
+      reason: 'the runtime stopped answering: /health does not answer',
     });
     h.runtime.setStatus({ state: 'ready', detail: 'ready' });
     expect(h.agent.state().name).toBe('active');
