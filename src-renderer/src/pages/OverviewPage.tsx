@@ -16,6 +16,12 @@ import { useNodeStore } from '../stores/node-store.js';
 import { useStatsStore } from '../stores/stats-store.js';
 import { configWords, runtimeWords } from '../lib/plain-words.js';
 import { FirstRunKey } from './overview/FirstRunKey.js';
+import { useHistoryStore } from '../stores/history-store.js';
+import { ShortValue } from '../components/ShortValue.js';
+import { GpuVitals } from './overview/GpuVitals.js';
+import { ServingPanel } from './overview/ServingPanel.js';
+import { StatusTimeline } from './overview/StatusTimeline.js';
+import { TotalsCard } from './overview/TotalsCard.js';
 import { Page } from './Page.js';
 
 const NETWORK_WORDS = { mainnet: 'Mainnet', testnet: 'Testnet', local: 'Local devnet' } as const;
@@ -66,23 +72,35 @@ export function OverviewPage() {
   const node = useNodeStore((s) => s.node);
   const stats = useStatsStore((s) => s.stats);
   const throughput = useStatsStore((s) => s.throughput);
+  const totals = useHistoryStore((s) => s.totals);
+  const timeline = useHistoryStore((s) => s.timeline);
   const running = !!node?.startedAt && node.state !== 'stopped';
   const now = useNow(running);
   if (!node) return null;
   const words = stateWords(node.state);
+  // The model loading at start is normal, not a fault: say so instead of "Degraded".
+  const warming = node.serving?.phase === 'runtime_starting';
+  // Active here but the network sends nothing (out of its rotation): the title must not say "serving".
+  const idleActive = node.state === 'active' && node.serving?.serving === false;
+  const title = warming
+    ? 'Starting the runtime'
+    : idleActive
+      ? 'Active — not getting jobs'
+      : words.title;
+  const tone = warming ? 'busy' : idleActive ? 'warn' : words.tone;
   const chart = throughputView(throughput, now, running);
   return (
     <Page title="Overview" subtitle="What your node is doing right now.">
-      <Card className={`hero hero-${words.tone}`} label="Node state">
+      <Card className={`hero hero-${tone}`} label="Node state">
         <div className="hero-row">
           <div className="hero-text">
             <p className="hero-state">
-              {isTransitioning(node.state) ? (
+              {isTransitioning(node.state) || warming ? (
                 <Spinner size={16} />
               ) : (
-                <StatusDot tone={words.tone} />
+                <StatusDot tone={tone} />
               )}
-              <span data-testid="node-state">{words.title}</span>
+              <span data-testid="node-state">{title}</span>
               {node.runtime.simulated ? (
                 <Badge
                   tone="busy"
@@ -92,15 +110,23 @@ export function OverviewPage() {
                 </Badge>
               ) : null}
             </p>
-            <p className="hero-reason" data-testid="node-reason">
-              {node.reason}
-            </p>
+            {node.serving ? (
+              <p className="hero-reason" data-testid="serving-headline">
+                {node.serving.headline}
+              </p>
+            ) : (
+              <p className="hero-reason" data-testid="node-reason">
+                {node.reason}
+              </p>
+            )}
           </div>
           <PowerButton />
         </div>
       </Card>
 
       <FirstRunKey />
+
+      {node.serving ? <ServingPanel serving={node.serving} /> : null}
 
       {node.keyProtection.warning ? (
         <ErrorNotice
@@ -116,31 +142,45 @@ export function OverviewPage() {
           value={
             <span data-testid="throughput">{formatTokensPerSecond(stats?.tokensPerSecond)}</span>
           }
-          hint="generated, last minute"
+          hint="generated tokens, last minute"
         />
         <Stat
           label="Jobs done"
           value={<span data-testid="jobs-done">{formatCount(stats?.jobsDone)}</span>}
           hint={
-            stats && stats.jobsFailed > 0
-              ? `${formatCount(stats.jobsFailed)} failed`
-              : 'none failed'
+            stats
+              ? `${stats.jobsPerMinute.toFixed(0)} in the last minute · ${
+                  stats.jobsFailed > 0 ? `${formatCount(stats.jobsFailed)} failed` : 'none failed'
+                }`
+              : undefined
           }
         />
         <Stat
           label="Tokens served"
           value={formatCount(stats?.tokensServed)}
-          hint={stats ? `${formatCount(stats.inFlight)} jobs in flight` : undefined}
+          hint="since the app started"
         />
         <Stat
           label="Uptime"
           value={running && node.startedAt ? formatUptime(now - node.startedAt) : 'Not running'}
-          hint={stats ? `${stats.jobsPerMinute.toFixed(1)} jobs/min` : undefined}
+          hint={stats ? `${formatCount(stats.inFlight)} jobs running now` : undefined}
         />
       </dl>
 
+      {timeline.length > 0 ? (
+        <StatusTimeline segments={timeline} now={now} running={running} />
+      ) : null}
+
       <div className="grid-2">
-        <Card title="Tokens per second" subtitle="Generated by this node, over the last minutes.">
+        {totals ? <TotalsCard totals={totals} /> : null}
+        <GpuVitals />
+      </div>
+
+      <div className="grid-2">
+        <Card
+          title="Tokens per second"
+          subtitle="Generated by this node; kept while the app runs, across page loads."
+        >
           <LineChart
             title="Generated tokens/s"
             points={chart.points}
@@ -178,6 +218,12 @@ export function OverviewPage() {
             <dt>Configuration</dt>
             <dd>
               {configWords(node.config)}
+              {node.config.digest ? (
+                <>
+                  {' '}
+                  <ShortValue value={node.config.digest} label="Copy configuration digest" />
+                </>
+              ) : null}
               {node.config.detail ? <span className="muted"> — {node.config.detail}</span> : null}
             </dd>
             <dt>Key protection</dt>

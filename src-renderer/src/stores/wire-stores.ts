@@ -3,6 +3,7 @@ import type { ConnectionSource } from '../bridge/connection-status.js';
 import { setBridge } from './bridge-ref.js';
 import { useConnectionStore } from './connection-store.js';
 import { useGpuStore } from './gpu-store.js';
+import { useHistoryStore } from './history-store.js';
 import { useJobsStore } from './jobs-store.js';
 import { useLogsStore } from './logs-store.js';
 import { useModelsStore } from './models-store.js';
@@ -13,7 +14,10 @@ import { useStatsStore } from './stats-store.js';
 
 export function applySnapshot(snap: DashboardSnapshot): void {
   useNodeStore.getState().apply(snap.node);
+  useStatsStore.getState().replaceThroughput(snap.throughput);
   useStatsStore.getState().apply(snap.stats);
+  useHistoryStore.getState().applyTotals(snap.totals);
+  useHistoryStore.getState().applyTimeline(snap.timeline);
   useGpuStore.getState().apply(snap.gpu);
   useGpuStore.getState().replaceHistory(snap.gpuHistory);
   useModelsStore.getState().applyModels(snap.models);
@@ -47,6 +51,8 @@ export function wireStores(bridge: NodeBridge, connection: ConnectionSource | nu
     bridge.on('logs', (p) => useLogsStore.getState().enqueue(p)),
     bridge.on('setup', (p) => useSetupStore.getState().apply(p)),
     bridge.on('settings', (p) => useSettingsStore.getState().apply(p)),
+    bridge.on('totals', (p) => useHistoryStore.getState().applyTotals(p)),
+    bridge.on('timeline', (p) => useHistoryStore.getState().applyTimeline(p)),
   ];
   let fetching = 0;
   const load = async (): Promise<void> => {
