@@ -1,7 +1,11 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import type { NodeMessageSender } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
-import { CLOSE_NOT_REGISTERED, CLOSE_UNAUTHORISED } from '../network/close-codes.js';
+import {
+  CLOSE_NOT_REGISTERED,
+  CLOSE_REPLACED,
+  CLOSE_UNAUTHORISED,
+} from '../network/close-codes.js';
 import type {
   DisconnectInfo,
   JobLinkApi,
@@ -109,6 +113,11 @@ export class LinkSession implements NodeMessageSender {
     else this.log.warn(`Job connection closed: ${info.reason}.`);
     if (info.code === CLOSE_NOT_REGISTERED) hooks.notRegistered();
     if (info.code === CLOSE_UNAUTHORISED) hooks.unauthorised();
+    if (info.code === CLOSE_REPLACED && info.willReconnect) {
+      // At once, not after the grace period: the operator has to act (docs/PROTOCOL.md, 4409).
+      this.clearGrace();
+      return hooks.problem(keyInUseElsewhere(info.retryInMs));
+    }
     if (!info.willReconnect) {
       this.clearGrace();
       return hooks.problem(`the job connection closed for good: ${info.reason}`);
@@ -125,4 +134,16 @@ export class LinkSession implements NodeMessageSender {
     if (this.graceTimer !== null) this.clock.clearTimeout(this.graceTimer);
     this.graceTimer = null;
   }
+}
+
+/** The conflict state's reason: what happened, why it matters, what to do. */
+export function keyInUseElsewhere(retryInMs: number | null): string {
+  const minutes = retryInMs === null ? null : Math.max(1, Math.round(retryInMs / 60_000));
+  return (
+    'This node key is running on another machine: the network gave its session to the other ' +
+    'one (close 4409), so this node stopped taking jobs instead of fighting over it. Run the ' +
+    'key on one machine only: stop the node on the other machine (or this one), or give one of ' +
+    'them a key of its own' +
+    (minutes === null ? '.' : `. This node tries again in about ${minutes} min.`)
+  );
 }

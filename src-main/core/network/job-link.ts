@@ -16,8 +16,9 @@ import {
   type NodeStatus,
 } from '../protocol/index.js';
 import { Backoff } from './backoff.js';
-import { describeClose, CLOSE_VERSION } from './close-codes.js';
+import { describeClose, CLOSE_REPLACED, CLOSE_VERSION } from './close-codes.js';
 import { SendQueue } from './send-queue.js';
+import { SessionConflict } from './session-conflict.js';
 import type { OperatorPause } from '../protocol/schemas/pause.js';
 
 /** What `session_open` says about taking jobs (and an operator pause, when there is one). */
@@ -102,6 +103,8 @@ export class JobLink implements JobLinkApi {
   private ws: WebSocket | null = null;
   private current: JobLinkState = 'idle';
   private readonly backoff: Backoff;
+  /** Close 4409: the key's session went elsewhere; wait minutes (session-conflict.ts). */
+  private readonly conflict: SessionConflict;
   private readonly queue: SendQueue;
   private readonly log: Logger;
   private pingTimer: TimerHandle | null = null;
@@ -133,6 +136,7 @@ export class JobLink implements JobLinkApi {
       clock: opts.clock,
       ...(opts.random ? { random: opts.random } : {}),
     });
+    this.conflict = new SessionConflict(opts.clock, opts.random);
     this.queue = new SendQueue({
       clock: opts.clock,
       highWaterBytes: opts.highWaterBytes ?? 4 * MAX_FRAME_BYTES,
@@ -163,6 +167,8 @@ export class JobLink implements JobLinkApi {
 
   reconnect(): void {
     if (this.current === 'stopped') return;
+    // Reconnecting now would push the other machine's session off: keep waiting.
+    if (!this.ws && this.conflict.holding()) return;
     this.backoff.reset();
     if (this.ws) {
       this.immediate = true;
@@ -181,9 +187,10 @@ export class JobLink implements JobLinkApi {
       this.closeNote = reason;
       this.ws.close(1000, reason.slice(0, 120));
     } else {
-      this.cancel('reconnect');
-      this.scheduleConnect(this.resumeInMs);
       this.resumeInMs = null;
+      if (this.conflict.holding()) return;
+      this.cancel('reconnect');
+      this.scheduleConnect(Math.max(0, ms));
     }
   }
 
@@ -327,6 +334,7 @@ export class JobLink implements JobLinkApi {
     this.cancel('handshake');
     this.current = 'ready';
     this.backoff.markConnected();
+    this.conflict.connected();
     this.session = {
       sessionId: msg.session_id,
       status: msg.status,
@@ -357,17 +365,22 @@ export class JobLink implements JobLinkApi {
       );
     }
     this.backoff.markDisconnected();
+    this.conflict.disconnected();
     const reason = this.closeNote ?? describeClose(code, wireReason);
     const willReconnect = this.current !== 'stopped' && code !== CLOSE_VERSION;
     const paused = this.resumeInMs;
-    const requested = this.immediate || paused !== null;
+    // Replaced by the same key elsewhere (4409): minutes, whatever else was asked for.
+    const replaced = willReconnect && code === CLOSE_REPLACED;
+    const requested = !replaced && (this.immediate || paused !== null);
     const retryInMs = !willReconnect
       ? null
-      : paused !== null
-        ? paused
-        : this.immediate
-          ? 0
-          : this.backoff.next();
+      : replaced
+        ? this.conflict.replaced()
+        : paused !== null
+          ? paused
+          : this.immediate
+            ? 0
+            : this.backoff.next();
     this.immediate = false;
     this.resumeInMs = null;
     if (this.current !== 'stopped') this.current = willReconnect ? 'connecting' : 'stopped';
