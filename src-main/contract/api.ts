@@ -6,6 +6,7 @@ import type {
   KeyBackupResult,
   KeyImportResult,
   LogLineDto,
+  ModelDiskDto,
   ModelDto,
   NodeStateDto,
   OwnerBinding,
@@ -47,6 +48,8 @@ export interface Events {
   gpu: GpuStateDto;
   gpuSamples: GpuSampleDto[];
   models: ModelDto[];
+  /** Disk taken by the node's models and their budget (null: no model store runs). */
+  modelDisk: ModelDiskDto | null;
   progress: ProgressDto;
   job: JobDto;
   /** Log lines arrive batched (at most a few pushes per second). */

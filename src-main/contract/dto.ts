@@ -174,8 +174,13 @@ export interface GpuStateDto {
   probe?: 'checking' | 'checked' | 'unknown';
 }
 
+/**
+ * From the node's model store: `verified` only after every file's SHA-256 matched the network's
+ * configuration; `no_disk` when the files do not fit; `unchecked` when the node does not manage
+ * the files (an external runtime serves the model).
+ */
 export type VerificationState =
-  'not_installed' | 'downloading' | 'verifying' | 'verified' | 'mismatch';
+  'not_installed' | 'downloading' | 'verifying' | 'verified' | 'mismatch' | 'no_disk' | 'unchecked';
 
 export interface ModelDto {
   name: string;
@@ -186,7 +191,17 @@ export interface ModelDto {
   active: boolean;
   verification: VerificationState;
   sizeBytes: number;
+  /** Digest of the verified file list (`sha256:…`), present once verified. */
+  digest?: string;
   detail?: string;
+}
+
+/** Disk taken by the node's models and the most they may take. */
+export interface ModelDiskDto {
+  usedBytes: number;
+  budgetBytes: number;
+  /** The operator's "Disk space for models" setting; false: the default (10 % of the disk left free). */
+  operatorBudget: boolean;
 }
 
 export interface ProgressDto {
@@ -197,6 +212,8 @@ export interface ProgressDto {
   bytesTotal: number | null;
   /** Seconds left at the current rate, null while unknown. */
   etaSeconds: number | null;
+  /** Current rate (model downloads), absent or null while unknown. */
+  bytesPerSecond?: number | null;
   state: 'running' | 'done' | 'failed';
   error?: string;
 }
@@ -253,6 +270,8 @@ export interface SettingsDto {
   maxConcurrentJobs: number | null;
   /** VRAM kept free for the desktop, in MiB. */
   gpuMemoryHeadroomMb: number;
+  /** Most disk the node's models may take, in GB (null = what leaves 10 % of the disk free). */
+  modelDiskBudgetGb: number | null;
   theme: 'system' | 'light' | 'dark';
 }
 
@@ -263,6 +282,8 @@ export interface DashboardSnapshot {
   gpu: GpuStateDto;
   gpuHistory: GpuSampleDto[];
   models: ModelDto[];
+  /** Absent from older nodes; null when no model store runs. */
+  modelDisk?: ModelDiskDto | null;
   progress: ProgressDto[];
   jobs: JobDto[];
   logs: LogLineDto[];

@@ -1,6 +1,7 @@
 import type {
   GpuSampleDto,
   GpuStateDto,
+  ModelDiskDto,
   ModelDto,
   NodeStateDto,
   OwnerBinding,
@@ -37,6 +38,9 @@ export interface AgentFacade {
 
   models(): ModelDto[];
   readonly onModels: Event<ModelDto[]>;
+  /** Disk taken by the node's models and their budget; absent where no model store runs. */
+  modelDisk?(): ModelDiskDto | null;
+  readonly onModelDisk?: Event<ModelDiskDto | null>;
   readonly onProgress: Event<ProgressDto>;
 
   /** Runs the setup checks (Docker, driver, toolkit, GPU in container, VRAM, disk, network). */

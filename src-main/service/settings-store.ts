@@ -34,6 +34,7 @@ export const SettingsSchema = z.object({
   autoUpdate: z.boolean(),
   maxConcurrentJobs: z.number().int().min(1).max(256).nullable(),
   gpuMemoryHeadroomMb: z.number().int().min(0).max(1_048_576),
+  modelDiskBudgetGb: z.number().int().min(1).max(1_000_000).nullable(),
   theme: z.enum(['system', 'light', 'dark']),
 });
 
@@ -63,6 +64,7 @@ export const DEFAULT_SETTINGS: Readonly<Omit<SettingsDto, 'dataDir'>> = Object.f
   autoUpdate: true,
   maxConcurrentJobs: null,
   gpuMemoryHeadroomMb: 1024,
+  modelDiskBudgetGb: null,
   theme: 'system',
 });
 

@@ -111,6 +111,7 @@ export class UiService {
       this.hub.emit('gpuSamples', samples);
     }, subs);
     agent.onModels((models) => this.hub.emit('models', models), subs);
+    agent.onModelDisk?.((disk) => this.hub.emit('modelDisk', disk), subs);
     agent.onProgress((p) => {
       this.progress.set(p.id, p);
       if (p.state !== 'running') this.trimProgress();
@@ -195,6 +196,7 @@ export class UiService {
       gpu: agent.gpu(),
       gpuHistory: this.gpuHistory.samples(clock.now()),
       models: agent.models(),
+      modelDisk: agent.modelDisk?.() ?? null,
       progress: [...this.progress.values()],
       jobs: this.jobs.recent(),
       logs: this.logs.recent(this.opts.limits?.snapshotLogLines ?? 2_000),

@@ -7,6 +7,8 @@ import { ProgressBar } from '../components/ProgressBar.js';
 import { formatBytes, formatEta } from '../lib/format.js';
 import type { Tone } from '../lib/node-state-words.js';
 import { useModelsStore } from '../stores/models-store.js';
+import { ModelDigest } from './models/ModelDigest.js';
+import { ModelDiskLine } from './models/ModelDiskLine.js';
 import { Page } from './Page.js';
 
 const VERIFICATION: Record<VerificationState, { text: string; tone: Tone }> = {
@@ -15,6 +17,8 @@ const VERIFICATION: Record<VerificationState, { text: string; tone: Tone }> = {
   verifying: { text: 'Verifying', tone: 'busy' },
   verified: { text: 'Verified', tone: 'ok' },
   mismatch: { text: 'Checksum mismatch', tone: 'bad' },
+  no_disk: { text: 'Not enough disk', tone: 'bad' },
+  unchecked: { text: 'Not checked by this node', tone: 'idle' },
 };
 
 function Transfer({ p }: { p: ProgressDto }) {
@@ -22,6 +26,8 @@ function Transfer({ p }: { p: ProgressDto }) {
   const sizes = p.bytesTotal
     ? `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`
     : `${formatBytes(p.bytesDone)} so far`;
+  const speed =
+    p.state === 'running' && p.bytesPerSecond ? ` at ${formatBytes(p.bytesPerSecond)}/s` : '';
   const status =
     p.state === 'done' ? 'Done' : p.state === 'failed' ? 'Failed' : formatEta(p.etaSeconds);
   return (
@@ -40,6 +46,7 @@ function Transfer({ p }: { p: ProgressDto }) {
       />
       <p className="transfer-foot">
         {sizes}
+        {speed}
         {p.error ? <span className="text-bad"> — {p.error}</span> : null}
       </p>
     </li>
@@ -69,7 +76,7 @@ function ModelRow({ m }: { m: ModelDto }) {
           )}
         </span>
       </td>
-      <td>
+      <td data-testid={`verification-${m.servedName}`} data-state={m.verification}>
         <Badge tone={v.tone}>
           {m.verification === 'verified' ? (
             <Icon name="check" size={12} />
@@ -78,10 +85,11 @@ function ModelRow({ m }: { m: ModelDto }) {
           ) : null}
           {v.text}
         </Badge>
+        {m.verification === 'verified' && m.digest ? (
+          <ModelDigest digest={m.digest} model={m.name} />
+        ) : null}
         {m.detail ? (
-          <p
-            className={m.verification === 'mismatch' ? 'cell-detail text-bad' : 'cell-detail muted'}
-          >
+          <p className={v.tone === 'bad' ? 'cell-detail text-bad' : 'cell-detail muted'}>
             {m.detail}
           </p>
         ) : null}
@@ -93,6 +101,7 @@ function ModelRow({ m }: { m: ModelDto }) {
 export function ModelsPage() {
   const models = useModelsStore((s) => s.models);
   const progress = useModelsStore((s) => s.progress);
+  const disk = useModelsStore((s) => s.disk);
   const active = models.filter((m) => m.active);
   return (
     <Page
@@ -120,6 +129,7 @@ export function ModelsPage() {
             : 'No model is serving right now.'
         }
       >
+        {disk ? <ModelDiskLine disk={disk} /> : null}
         {models.length === 0 ? (
           <EmptyState icon="models" title="No models yet">
             The network's configuration lists the models this node may serve. It arrives after the

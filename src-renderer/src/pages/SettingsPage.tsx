@@ -10,6 +10,7 @@ import { KeyBackup } from './settings/KeyBackup.js';
 import { NetworkChoice } from './settings/NetworkChoice.js';
 import { KeyImport } from './settings/KeyImport.js';
 import { KeyProtection } from './settings/KeyProtection.js';
+import { ModelDiskBudget } from './settings/ModelDiskBudget.js';
 import { ResourceLimits } from './settings/ResourceLimits.js';
 import { Page } from './Page.js';
 
@@ -140,6 +141,9 @@ export function SettingsPage() {
         </Card>
         <Card title="Resources">
           <ResourceLimits settings={settings} />
+        </Card>
+        <Card title="Models on disk">
+          <ModelDiskBudget settings={settings} />
         </Card>
         <Card title={headless ? 'Dashboard' : 'App'}>
           <div className="form">

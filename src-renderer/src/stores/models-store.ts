@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ModelDto, ProgressDto } from '../../../src-main/contract/index.js';
+import type { ModelDiskDto, ModelDto, ProgressDto } from '../../../src-main/contract/index.js';
 
 /** Finished transfers stay visible for a while; the list never grows past this. */
 export const MAX_PROGRESS_ITEMS = 20;
@@ -8,7 +8,10 @@ interface ModelsState {
   models: ModelDto[];
   /** Transfers in arrival order, keyed by id. */
   progress: ProgressDto[];
+  /** Disk the models take and may take; null when the node runs no model store. */
+  disk: ModelDiskDto | null;
   applyModels(models: ModelDto[]): void;
+  applyDisk(disk: ModelDiskDto | null): void;
   applyProgress(p: ProgressDto): void;
   replaceProgress(items: ProgressDto[]): void;
 }
@@ -16,7 +19,9 @@ interface ModelsState {
 export const useModelsStore = create<ModelsState>()((set) => ({
   models: [],
   progress: [],
+  disk: null,
   applyModels: (models) => set({ models }),
+  applyDisk: (disk) => set({ disk }),
   applyProgress: (p) =>
     set((s) => {
       const i = s.progress.findIndex((x) => x.id === p.id);

@@ -21,6 +21,7 @@ export function applySnapshot(snap: DashboardSnapshot): void {
   useGpuStore.getState().apply(snap.gpu);
   useGpuStore.getState().replaceHistory(snap.gpuHistory);
   useModelsStore.getState().applyModels(snap.models);
+  useModelsStore.getState().applyDisk(snap.modelDisk ?? null);
   useModelsStore.getState().replaceProgress(snap.progress);
   useJobsStore.getState().replace(snap.jobs);
   useLogsStore.getState().replace(snap.logs);
@@ -46,6 +47,7 @@ export function wireStores(bridge: NodeBridge, connection: ConnectionSource | nu
     bridge.on('gpu', (p) => useGpuStore.getState().apply(p)),
     bridge.on('gpuSamples', (p) => useGpuStore.getState().addSamples(p)),
     bridge.on('models', (p) => useModelsStore.getState().applyModels(p)),
+    bridge.on('modelDisk', (p) => useModelsStore.getState().applyDisk(p)),
     bridge.on('progress', (p) => useModelsStore.getState().applyProgress(p)),
     bridge.on('job', (p) => useJobsStore.getState().apply(p)),
     bridge.on('logs', (p) => useLogsStore.getState().enqueue(p)),

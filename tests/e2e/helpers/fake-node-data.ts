@@ -166,6 +166,7 @@ export function settings(dataDir: string): SettingsDto {
     autoUpdate: true,
     maxConcurrentJobs: null,
     gpuMemoryHeadroomMb: 1024,
+    modelDiskBudgetGb: null,
     theme: 'system',
   };
 }

@@ -103,6 +103,7 @@ export function snapshot(overrides: Partial<DashboardSnapshot> = {}): DashboardS
       autoUpdate: true,
       maxConcurrentJobs: null,
       gpuMemoryHeadroomMb: 1024,
+      modelDiskBudgetGb: null,
       theme: 'system',
     },
     host: 'headless',

@@ -150,5 +150,6 @@ export const defaultSettings: SettingsDto = {
   autoUpdate: true,
   maxConcurrentJobs: null,
   gpuMemoryHeadroomMb: 1024,
+  modelDiskBudgetGb: null,
   theme: 'system',
 };
