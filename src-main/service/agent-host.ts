@@ -2,6 +2,7 @@ import type {
   GpuSampleDto,
   GpuStateDto,
   KeyProtectionDto,
+  ModelDiskDto,
   ModelDto,
   NetworkName,
   NodeStateDto,
@@ -22,6 +23,7 @@ import { servingSummary } from '../core/status/serving-summary.js';
 import type { AgentFacade, ImportKeyOutcome, ImportKeyRequest } from './agent-facade.js';
 import type { LogHub } from './log-hub.js';
 import { limitsRestartRuntime } from './operator-limits.js';
+import { ModelView } from './model-view.js';
 
 /** The parts of the core `Agent` the UI reads. */
 export type AgentLike = Pick<
@@ -43,7 +45,7 @@ export type AgentLike = Pick<
 /** One run of the node: an Agent starts once, so every Start composes a fresh run. */
 export interface NodeRun {
   agent: AgentLike;
-  runtime: Pick<Runtime, 'kind' | 'status' | 'onStatus'>;
+  runtime: Pick<Runtime, 'kind' | 'status' | 'onStatus' | 'models'>;
   /** Stops the agent (draining) if it still runs, then releases the run's resources. */
   close(reason?: string, drainTimeoutMs?: number): Promise<void>;
 }
@@ -89,22 +91,24 @@ export class AgentHost implements AgentFacade {
   // Every push to the UI goes through an Emitter: one failing listener cannot stop the others.
   private readonly stateChanged: Emitter<NodeStateDto>;
   private readonly jobEvents: Emitter<JobEvent>;
-  private readonly modelsChanged: Emitter<ModelDto[]>;
+  private readonly modelView: ModelView;
   private readonly progressEvents: Emitter<ProgressDto>;
   readonly onState: Event<NodeStateDto>;
   readonly onJobEvent: Event<JobEvent>;
   readonly onModels: Event<ModelDto[]>;
+  readonly onModelDisk: Event<ModelDiskDto | null>;
   readonly onProgress: Event<ProgressDto>;
 
   constructor(private readonly o: AgentHostOptions) {
     const options = o.logger ? { onListenerError: warnListenerErrors(o.logger, 'node event') } : {};
     this.stateChanged = new Emitter(options);
     this.jobEvents = new Emitter(options);
-    this.modelsChanged = new Emitter(options);
+    this.modelView = new ModelView(options);
     this.progressEvents = new Emitter(options);
     this.onState = this.stateChanged.event;
     this.onJobEvent = this.jobEvents.event;
-    this.onModels = this.modelsChanged.event;
+    this.onModels = this.modelView.onModels;
+    this.onModelDisk = this.modelView.onDisk;
     this.onProgress = this.progressEvents.event;
     this.lastState = this.idleState('stopped', 'The node is stopped. Press Start to serve jobs.');
   }
@@ -167,20 +171,13 @@ export class AgentHost implements AgentFacade {
   readonly onGpuSamples: Event<GpuSampleDto[]> = (listener, store) =>
     this.o.gpu?.onSample((s) => listener([toSampleDto(s)]), store) ?? noopDisposable;
 
+  /** From the run's model store (see ModelView); refreshed on every change. */
   models(): ModelDto[] {
-    const verified = this.run?.agent.config.snapshot();
-    if (!verified) return [];
-    const served = new Set(this.run?.runtime.status().servedModels ?? []);
-    return verified.snapshot.models.map((m) => ({
-      name: m.name,
-      servedName: m.served_name,
-      revision: m.revision,
-      approved: true,
-      installed: served.has(m.served_name),
-      active: served.has(m.served_name),
-      verification: served.has(m.served_name) ? 'verified' : 'not_installed',
-      sizeBytes: m.files.reduce((sum, f) => sum + f.size, 0),
-    }));
+    return this.modelView.models();
+  }
+
+  modelDisk(): ModelDiskDto | null {
+    return this.modelView.disk();
   }
 
   /** Image pulls and model downloads, reported by the host's runtime. */
@@ -267,6 +264,8 @@ export class AgentHost implements AgentFacade {
         this.benchmark = { tokensPerSecond: e.tokensPerSecond ?? null };
       this.jobEvents.fire(e);
     }, subs);
+    run.runtime.models?.onChange(() => this.emitModels(), subs);
+    this.emitModels();
   }
 
   /** Keeps the finished run's totals and detaches from it. */
@@ -337,8 +336,16 @@ export class AgentHost implements AgentFacade {
   }
 
   private emitModels(): void {
-    const models = this.models();
-    this.modelsChanged.fire(models);
+    const run = this.run;
+    const source = run && {
+      approved: () => run.agent.config.snapshot()?.snapshot.models ?? null,
+      runtime: run.runtime,
+    };
+    this.modelView
+      .refresh(source)
+      .catch((err: unknown) =>
+        this.o.logger?.warn(`Could not read the models: ${(err as Error).message}`),
+      );
   }
 }
 

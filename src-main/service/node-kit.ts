@@ -209,6 +209,9 @@ async function composeLocked(
     if (o.singleRun && runs > 0) throw new Error(o.singleRun);
     const choice = await o.choose(dirs, logger, target);
     await ensureDataDirs(dirs);
+    // The runtime comes before the node it serves: the approved models are read from the node
+    // once it exists (they arrive with its first verified snapshot).
+    let composed: ComposedNode | null = null;
     const runtime = await createRuntime(choice.runtime, {
       dirs,
       clock,
@@ -217,6 +220,11 @@ async function composeLocked(
       env: o.env,
       onProgress: (p) => agent.reportProgress(p),
       ...(o.mapProgress ? { mapProgress: o.mapProgress } : {}),
+      models: {
+        networkUrl: choice.profile.ioUrl,
+        approved: () => composed?.agent.config.snapshot()?.snapshot.models ?? [],
+        diskBudgetGb: settingsNow.modelDiskBudgetGb,
+      },
     });
     try {
       const { identity, created, protection } = await loadOrCreateIdentity({ dirs, vault });
@@ -239,6 +247,7 @@ async function composeLocked(
         // Read live: a change takes effect in the running node (see onSettings).
         operator: () => operatorLimitsOf(settingsNow),
       });
+      composed = node;
       runs += 1;
       current = node;
       currentRuntime = runtime;

@@ -9,6 +9,8 @@ import {
   parseExtraRuntimeImages,
 } from '../core/runtime/docker/image-allow-list.js';
 import type { TransferProgress } from '../core/runtime/docker/transfer-progress.js';
+import type { ModelStore } from '../core/runtime/models/model-store.js';
+import type { ApprovedModel } from '../core/protocol/schemas/snapshot.js';
 import type { Runtime } from '../core/runtime/runtime.js';
 import type { DataDirs } from '../core/store/data-dirs.js';
 import type { GpuSource } from './gpu-source.js';
@@ -31,6 +33,8 @@ export interface NvidiaDockerRuntimeOptions {
    * (the headless CLI allows it on the local profile alone).
    */
   gpuRequest?: 'nvidia' | 'none';
+  /** The store that verified the weights: a model it installed runs offline from its folder. */
+  models?: { store: ModelStore; approved: () => readonly ApprovedModel[] };
 }
 
 /**
@@ -51,6 +55,7 @@ export async function createNvidiaDockerRuntime(o: NvidiaDockerRuntimeOptions): 
     extraImages: operatorImages(o),
     ...(o.gpuRequest === 'none' ? { simulated: true } : {}),
     ...(o.modelsVolume ? { modelsVolume: o.modelsVolume } : {}),
+    ...(o.models ? { models: o.models } : {}),
   });
   return runtime;
 }

@@ -2,7 +2,17 @@ import type { ProgressDto } from '../contract/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { ExternalRuntime } from '../core/runtime/external-runtime.js';
-import type { ModelsVolume } from '../core/runtime/docker/create-docker-runtime.js';
+import {
+  runtimeCacheDirs,
+  runtimeDirs,
+  type ModelsVolume,
+} from '../core/runtime/docker/create-docker-runtime.js';
+import {
+  createModelStore,
+  withVerifiedModels,
+  type VerifiedModelsOptions,
+} from '../core/runtime/models/verified-models.js';
+import type { ApprovedModel } from '../core/protocol/schemas/snapshot.js';
 import type { TransferProgress } from '../core/runtime/docker/transfer-progress.js';
 import type { Runtime } from '../core/runtime/runtime.js';
 import type { DataDirs } from '../core/store/data-dirs.js';
@@ -47,35 +57,64 @@ export interface RuntimeContext {
   onProgress: (p: ProgressDto) => void;
   /** How the host shows a transfer (the headless dashboard leaves out the per-layer detail). */
   mapProgress?: (p: TransferProgress) => ProgressDto;
+  /** What the model store needs: the network's URL, the approved models, the disk budget. */
+  models: {
+    networkUrl: string;
+    approved: () => readonly ApprovedModel[];
+    diskBudgetGb: number | null;
+  };
 }
 
-/** Builds the chosen runtime. Throws a DockerEngineError that says what to do without Docker. */
-export function createRuntime(choice: RuntimeChoice, ctx: RuntimeContext): Promise<Runtime> {
-  if (choice.kind === 'external') {
-    return Promise.resolve(
-      new ExternalRuntime({
-        url: choice.url,
-        apiKey: choice.apiKey,
-        simulated: choice.simulated,
-        clock: ctx.clock,
-        logger: ctx.logger,
-        // The simulator warms up in a second; a real vLLM takes minutes, so look less often.
-        healthIntervalMs: choice.simulated ? 1000 : 5000,
-        ...(choice.planFile ? { planFile: choice.planFile } : {}),
-        ...(choice.declaredImage ? { declaredImage: choice.declaredImage } : {}),
-      }),
-    );
-  }
+/**
+ * Builds the chosen runtime. Throws a DockerEngineError that says what to do without Docker.
+ * A runtime the node manages (Docker, and the devnet's simulated one) sits behind the model
+ * store: it starts only on weights whose every file passed its SHA-256 check.
+ */
+export async function createRuntime(choice: RuntimeChoice, ctx: RuntimeContext): Promise<Runtime> {
   const map = ctx.mapProgress ?? ((p: TransferProgress): ProgressDto => ({ ...p }));
-  return createNvidiaDockerRuntime({
+  const onProgress = (p: TransferProgress) => ctx.onProgress(map(p));
+  const cache = runtimeCacheDirs(
+    ctx.dirs.base,
+    choice.kind === 'docker' ? choice.modelsVolume : undefined,
+  );
+  const models: VerifiedModelsOptions = {
+    hfHome: cache.hf,
+    quarantineDir: runtimeDirs(ctx.dirs.base).quarantine,
+    networkUrl: ctx.models.networkUrl,
+    approved: ctx.models.approved,
+    diskBudgetGb: ctx.models.diskBudgetGb,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    onProgress,
+  };
+  const store = createModelStore(models);
+  if (choice.kind === 'external') {
+    const external = new ExternalRuntime({
+      url: choice.url,
+      apiKey: choice.apiKey,
+      simulated: choice.simulated,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      // The simulator warms up in a second; a real vLLM takes minutes, so look less often.
+      healthIntervalMs: choice.simulated ? 1000 : 5000,
+      ...(choice.planFile ? { planFile: choice.planFile } : {}),
+      ...(choice.declaredImage ? { declaredImage: choice.declaredImage } : {}),
+    });
+    // The devnet's simulator goes through the same download and check (it ignores the files);
+    // a runtime someone else runs reads weights the node never sees, so nothing is claimed.
+    return choice.simulated ? withVerifiedModels(external, store, models) : external;
+  }
+  const docker = await createNvidiaDockerRuntime({
     dirs: ctx.dirs,
     clock: ctx.clock,
     logger: ctx.logger,
     gpu: ctx.gpu,
-    onProgress: (p) => ctx.onProgress(map(p)),
+    onProgress,
     env: ctx.env,
+    models: { store, approved: ctx.models.approved },
     ...(choice.extraImages ? { extraImages: choice.extraImages } : {}),
     ...(choice.modelsVolume ? { modelsVolume: choice.modelsVolume } : {}),
     ...(choice.gpuRequest ? { gpuRequest: choice.gpuRequest } : {}),
   });
+  return withVerifiedModels(docker, store, models);
 }

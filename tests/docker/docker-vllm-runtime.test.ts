@@ -24,7 +24,7 @@ import {
 } from '../../src-main/core/runtime/docker/labels.js';
 import { pickFreePort, type PortPicker } from '../../src-main/core/runtime/docker/port-picker.js';
 import type { TransferProgress } from '../../src-main/core/runtime/docker/transfer-progress.js';
-import type { RuntimePlan, RuntimeStatus } from '../../src-main/core/runtime/runtime.js';
+import type { Runtime, RuntimePlan, RuntimeStatus } from '../../src-main/core/runtime/runtime.js';
 import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
 import { composeNode } from '../../src-main/core/agent/compose-node.js';
 import { localProfile } from '../../src-main/core/config/network-profiles.js';
@@ -104,6 +104,7 @@ describe.skipIf(!docker.available)(
     const logs: LogEntry[] = [];
     const logger = createLogger([(e) => logs.push(e)], { minLevel: 'debug' });
     const runtimes: DockerVllmRuntime[] = [];
+    const factoryRuntimes: Runtime[] = [];
     const extraContainers: string[] = [];
     let registry: LocalRegistry;
     let repository: string;
@@ -196,7 +197,7 @@ describe.skipIf(!docker.available)(
     }, 240_000);
 
     afterAll(async () => {
-      for (const rt of runtimes) await rt.stop().catch(() => undefined);
+      for (const rt of [...runtimes, ...factoryRuntimes]) await rt.stop().catch(() => undefined);
       for (const id of extraContainers)
         await engine
           .getContainer(id)
@@ -437,8 +438,10 @@ describe.skipIf(!docker.available)(
           gpu: { latest: () => [] },
           onProgress: (p) => progress.push(p),
           env,
+          // Nothing approved: each plan here is refused before its model would be looked up.
+          models: { networkUrl: 'http://127.0.0.1:9', approved: () => [], diskBudgetGb: null },
         });
-        runtimes.push(rt as DockerVllmRuntime);
+        factoryRuntimes.push(rt);
         return rt;
       };
       const containers = () =>

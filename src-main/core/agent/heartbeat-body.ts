@@ -21,13 +21,16 @@ export interface HeartbeatSources {
   startedAt: number;
   now: number;
   state: AgentState;
-  runtime: Pick<Runtime, 'kind' | 'status' | 'metrics'>;
+  runtime: Pick<Runtime, 'kind' | 'status' | 'metrics' | 'models'>;
   gpuSampler: GpuStatusSampler;
   memory: MemoryReader;
   config: { snapshot: ConfigSnapshot; digest: string } | null;
   configStatus: ConfigStatus;
   jobs: Pick<JobEngineApi, 'counters'>;
-  /** Models on disk (name + revision); defaults to the ones the runtime serves. */
+  /**
+   * Models on disk whose every file passed its SHA-256 check (name + revision); defaults to the
+   * runtime's model store, and to none when the node does not manage the files.
+   */
   installedModels?: () => { name: string; revision: string }[];
   /** This machine now (GPUs, Docker engine, OS); heartbeats carry it so the network's record follows. */
   hardware?: () => Promise<HardwareProfile>;
@@ -95,7 +98,10 @@ export async function buildHeartbeat(src: HeartbeatSources): Promise<HeartbeatBo
     memory: src.memory(),
     config_digest: src.config?.digest ?? null,
     config_status: src.configStatus,
-    models: { installed: src.installedModels?.() ?? active, active },
+    models: {
+      installed: src.installedModels?.() ?? src.runtime.models?.installed() ?? [],
+      active,
+    },
     runtime: {
       kind: src.runtime.kind,
       healthy: status.state === 'ready',

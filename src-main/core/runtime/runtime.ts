@@ -1,6 +1,8 @@
 import type { Event } from '../base/event.js';
 import type { ChatMessage } from '../protocol/schemas/ws.js';
 import type { z } from 'zod';
+import type { DiskUsage } from './models/model-disk.js';
+import type { ModelState } from './models/model-store.js';
 
 /** What the runtime should serve, derived from the applied config snapshot. */
 export interface RuntimePlan {
@@ -91,6 +93,11 @@ export interface Runtime {
   capacity?(): number | null;
   /** Brings the runtime to serve `plan` (idempotent; a changed plan reloads). */
   apply(plan: RuntimePlan): Promise<void>;
+  /**
+   * Refuses a plan this runtime cannot run (an image it does not allow, no GPU) before the
+   * node downloads anything for it; absent: every plan may be tried.
+   */
+  precheck?(plan: RuntimePlan): Promise<void>;
   stop(): Promise<void>;
   status(): RuntimeStatus;
   /** Reads the runtime's /metrics; nulls where unknown. */
@@ -98,4 +105,16 @@ export interface Runtime {
   infer(request: InferenceRequest): Promise<InferenceResult>;
   /** Fires on every status change; dispose the subscription to stop listening. */
   readonly onStatus: Event<RuntimeStatus>;
+  /** The model files the node downloaded and hash-checked; absent when it does not manage them. */
+  readonly models?: ModelInventory;
+}
+
+/** The node's verified model files, as the UI and heartbeats read them. */
+export interface ModelInventory {
+  readonly onChange: Event<void>;
+  /** Every approved model's state; `active` = the served names the runtime serves now. */
+  states(active: readonly string[]): Promise<ModelState[]>;
+  /** Approved models whose every file passed its SHA-256 check. */
+  installed(): { name: string; revision: string }[];
+  usage(): Promise<DiskUsage>;
 }

@@ -1,5 +1,6 @@
 import type { ConfigSnapshot } from '../../core/protocol/schemas/snapshot.js';
 import type { NetworkName } from '../../core/protocol/networks.js';
+import { devnetModelFileList } from './model-hub.js';
 
 /** The model the devnet approves by default; the simulated runtime serves it. */
 export const DEVNET_MODEL = {
@@ -19,7 +20,16 @@ export function defaultSnapshot(
     network,
     serial: 1,
     issued_at: now,
-    models: [{ ...DEVNET_MODEL, files: [], max_model_len: 8192, min_vram_mb: 2048, default: true }],
+    models: [
+      {
+        ...DEVNET_MODEL,
+        // Served by the devnet's own model hub (paths on its URL).
+        files: devnetModelFileList(DEVNET_MODEL.name, DEVNET_MODEL.revision),
+        max_model_len: 8192,
+        min_vram_mb: 2048,
+        default: true,
+      },
+    ],
     runtime: {
       engine: 'vllm',
       images: [

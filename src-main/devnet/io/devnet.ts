@@ -6,9 +6,10 @@ import { addAdminRoutes } from './admin-api.js';
 import type { SubmitJobsInput } from './admin-schemas.js';
 import type { HistoryEntry, PublishInput } from './config-history.js';
 import { DevnetCore, type ChangeSink, type Restored } from './core.js';
-import { defaultSnapshot } from './default-snapshot.js';
+import { defaultSnapshot, DEVNET_MODEL } from './default-snapshot.js';
 import type { FaultState, FaultsInput } from './faults.js';
 import { createIoServer } from './http-server.js';
+import { addHubRoutes } from './model-hub.js';
 import { loadOrCreateNetworkKey, networkKeyFrom } from './network-key.js';
 import { addNodeRoutes } from './node-api.js';
 import { resolveOptions, type DevnetOptions } from './options.js';
@@ -67,6 +68,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     heartbeatSeen: (node) => core.observeAvailability(node),
   });
   addAdminRoutes(router, core);
+  addHubRoutes(router, { repo: DEVNET_MODEL.name, faults: core.faults, clock: opts.clock });
   const sessions = new SessionServer({ ...core, opts });
   core.sessions = sessions;
   const server = createIoServer({

@@ -70,6 +70,23 @@ export const FaultsInput = z.strictObject({
     .optional(),
   /** Send schema-breaking job_assign frames with readable job ids; record the node's answers. */
   invalid_jobs: Toggle.optional(),
+  /** The model hub sends files at most this fast (a download the dashboard can be watched on). */
+  slow_model_hub: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        bytes_per_second: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 ** 3),
+      }),
+    ])
+    .optional(),
+  /** The model hub serves this file (path in the model folder) with one byte changed. */
+  corrupt_model_file: z
+    .union([z.literal(false), z.strictObject({ path: z.string().min(1).max(512) })])
+    .optional(),
 });
 export type FaultsInput = z.infer<typeof FaultsInput>;
 
@@ -88,6 +105,8 @@ export interface FaultState {
   huge_answers: { bytes: number } | null;
   /** The node's job_reject answers to the invalid job_assign frames, by job_id. */
   invalid_jobs: { answers: Record<string, { reason: string; detail: string }> } | null;
+  slow_model_hub: { bytes_per_second: number } | null;
+  corrupt_model_file: { path: string } | null;
 }
 
 function none(): FaultState {
@@ -105,6 +124,8 @@ function none(): FaultState {
     http_redirect: null,
     huge_answers: null,
     invalid_jobs: null,
+    slow_model_hub: null,
+    corrupt_model_file: null,
   };
 }
 
@@ -176,6 +197,11 @@ export class Faults {
     if (input.invalid_jobs !== undefined)
       s.invalid_jobs = input.invalid_jobs ? { answers: {} } : null;
     flag('invalid_jobs', input.invalid_jobs);
+    if (input.slow_model_hub !== undefined) s.slow_model_hub = input.slow_model_hub || null;
+    flag('slow_model_hub', input.slow_model_hub);
+    if (input.corrupt_model_file !== undefined)
+      s.corrupt_model_file = input.corrupt_model_file || null;
+    flag('corrupt_model_file', input.corrupt_model_file);
     return on;
   }
 

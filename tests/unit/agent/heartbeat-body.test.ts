@@ -52,6 +52,28 @@ async function body(runtime = new FakeRuntime()) {
 }
 
 describe('buildHeartbeat', () => {
+  it('reports installed (verified on disk, from the model store) apart from active (served)', async () => {
+    const runtime = Object.assign(new FakeRuntime(), {
+      models: {
+        onChange: () => ({ dispose() {} }),
+        states: async () => [],
+        usage: async () => ({ usedBytes: 0, budgetBytes: 0, operatorBudget: false }),
+        installed: () => [
+          { name: 'resultity/sim-chat-1b', revision: 'r1' },
+          { name: 'org/other', revision: 'main' },
+        ],
+      },
+    });
+    const hb = await body(runtime);
+    expect(hb.models).toEqual({
+      installed: [
+        { name: 'resultity/sim-chat-1b', revision: 'r1' },
+        { name: 'org/other', revision: 'main' },
+      ],
+      active: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }],
+    });
+  });
+
   it('fills EVERY field of HeartbeatBody with values from the node’s parts', async () => {
     const hb = await body();
     const schemaKeys = Object.keys(HeartbeatBody.shape).sort();
@@ -82,10 +104,8 @@ describe('buildHeartbeat', () => {
       },
       operator_pause: null,
       power_envelope: { power_cap_w: 250, temperature_ceiling_c: 83, driver_power_limit_w: 320 },
-      models: {
-        installed: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }],
-        active: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }],
-      },
+      // No model store behind this runtime: nothing is claimed installed (verified on disk).
+      models: { installed: [], active: [{ name: 'resultity/sim-chat-1b', revision: 'r1' }] },
       runtime: {
         kind: 'fake',
         healthy: true,

@@ -41,8 +41,7 @@ describe('container create options', () => {
     expect(o.Env).toContain(`VLLM_API_KEY=${instance.apiKey}`);
     expect(JSON.stringify([o.Cmd, o.Entrypoint ?? null])).not.toContain(instance.apiKey);
     expect(o.Cmd).toEqual([
-      '--model', 'Qwen/Qwen3-0.6B',
-      '--revision', 'c1899de',
+      '--model', '/cache/huggingface/hub/models--Qwen--Qwen3-0.6B/snapshots/c1899de',
       '--served-model-name', 'qwen3-0.6b',
       '--max-model-len', '8192',
       '--max-num-seqs', '64',
@@ -92,6 +91,7 @@ describe('container create options', () => {
     expect(h.HostConfig).not.toHaveProperty('DeviceRequests');
     expect(h.HostConfig?.Binds?.[0]).toBe('/data/testnet/runtime/hf-cache:/cache/huggingface:rw');
     expect(h.Env).not.toContain('HF_HUB_OFFLINE=1');
+    expect(h.Cmd?.slice(0, 4)).toEqual(['--model', 'Qwen/Qwen3-0.6B', '--revision', 'c1899de']);
   });
 
   it('mounts the models volume at /cache instead of the folders when the node runs in a container', () => {

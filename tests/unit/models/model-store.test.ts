@@ -282,4 +282,104 @@ describe('ModelStore', () => {
     expect(existsSync(gone) || existsSync(old)).toBe(false);
     expect(await s.isInstalled(model)).toBe(true);
   });
+
+  it('downloads a file that failed its hash again and installs once it matches', async () => {
+    const p = `/${REPO}/resolve/main/model.safetensors`;
+    const bad = Buffer.from(weights);
+    bad[5] = bad[5]! ^ 0xff;
+    server.corrupt.set(p, bad);
+    const s = store();
+    const states: string[] = [];
+    s.onChange(async () => states.push((await s.list([model]))[0]!.verification));
+    // The server mends the file after the first (bad) download.
+    const sub = s.onChange(() => {
+      if (server.requests.some((r) => r.path === p)) server.corrupt.clear();
+    });
+    await s.install(model);
+    sub.dispose();
+    expect(server.requests.filter((r) => r.path === p)).toHaveLength(2);
+    expect(await s.isInstalled(model)).toBe(true);
+    expect((await s.list([model]))[0]).toMatchObject({
+      verification: 'verified',
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+  });
+
+  it('reports mismatch naming the file after it failed its hash on every download', async () => {
+    const p = `/${REPO}/resolve/main/model.safetensors`;
+    server.corrupt.set(p, Buffer.alloc(weights.length, 7));
+    const s = store({ hashAttempts: 3 });
+    const err = await s.install(model).catch((e) => e);
+    expect(err).toMatchObject({ code: 'mismatch', files: ['model.safetensors'] });
+    expect(err.detail).toMatch(
+      /model\.safetensors of org\/tiny-model@main failed its SHA-256 check 3 times/,
+    );
+    expect(server.requests.filter((r) => r.path === p)).toHaveLength(3);
+    expect((await s.list([model]))[0]).toMatchObject({
+      verification: 'mismatch',
+      installed: false,
+      detail: expect.stringContaining('model.safetensors'),
+    });
+  });
+
+  it('without a budget keeps 10 % of the disk free, and says so before downloading', async () => {
+    const total = weights.length + config.length + tokenizer.length;
+    const MB = 1024 * 1024;
+    // 2 MB free of 10 MB: 1 MB may be used, the model needs about 0.6 MB.
+    const roomy = store({ diskSpace: async () => ({ free: 2 * MB, total: 10 * MB }) });
+    expect(await roomy.usage()).toEqual({ usedBytes: 0, budgetBytes: MB, operatorBudget: false });
+    await roomy.install(model);
+    // The files, plus the small verified marker and ref written next to them.
+    expect((await roomy.usage()).usedBytes).toBeGreaterThanOrEqual(total);
+    expect((await roomy.usage()).usedBytes).toBeLessThan(total + 4096);
+
+    await rm(hfHome, { recursive: true, force: true });
+    server.requests.length = 0;
+    // 1.5 MB free of 10 MB: only 0.5 MB may be used.
+    const tight = store({ diskSpace: async () => ({ free: 1.5 * MB, total: 10 * MB }) });
+    const err = await tight.install(model).catch((e) => e);
+    expect(err).toMatchObject({ code: 'disk_budget' });
+    expect(err.detail).toMatch(/keeps 10 % of the disk free/);
+    expect(server.requests).toHaveLength(0);
+    expect((await tight.list([model]))[0]).toMatchObject({ verification: 'no_disk' });
+  });
+
+  it("an operator budget larger than the free disk still stops at the disk's free space", async () => {
+    const err = await store({
+      diskBudgetBytes: 10 * 1024 ** 3,
+      diskSpace: async () => ({ free: 1000, total: 10 * 1024 ** 3 }),
+    })
+      .install(model)
+      .catch((e) => e);
+    expect(err).toMatchObject({ code: 'disk_budget' });
+    expect(err.detail).toMatch(/Not enough disk space/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("takes a file's own URL from the configuration, a path resolved against the network URL", async () => {
+    const hosted: ApprovedModel = {
+      ...model,
+      files: model.files.map((f) => ({
+        ...f,
+        url: `/${REPO}/resolve/main/${f.path}`,
+      })),
+    };
+    await store({ downloader: { baseUrl: 'http://127.0.0.1:9', networkUrl: server.url } }).install(
+      hosted,
+    );
+    expect(server.requests.map((r) => r.path).sort()).toEqual(
+      model.files.map((f) => `/${REPO}/resolve/main/${f.path}`).sort(),
+    );
+  });
+
+  it('refuses a model whose configuration lists no files: nothing is claimed verified', async () => {
+    const s = store();
+    await expect(s.install({ ...model, files: [] })).rejects.toMatchObject({
+      code: 'download_failed',
+    });
+    expect((await s.list([{ ...model, files: [] }]))[0]).toMatchObject({
+      verification: 'not_installed',
+      installed: false,
+    });
+  });
 });

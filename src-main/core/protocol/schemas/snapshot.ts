@@ -13,6 +13,18 @@ import {
 
 const PositiveMs = z.number().int().positive();
 
+/** Where a model file is downloaded from; checked against `sha256` and `size` either way. */
+const ModelFileUrl = z
+  .string()
+  .max(2048)
+  .refine(
+    (u) => /^https?:\/\/[^/]/.test(u) || (u.startsWith('/') && !u.startsWith('//')),
+    'must be an http(s) URL or a path starting with / on the network URL',
+  )
+  .describe(
+    'http(s) URL, or a path starting with / on the network URL; absent: https://huggingface.co/<name>/resolve/<revision>/<path>',
+  );
+
 export const ModelFile = z.looseObject({
   path: z
     .string()
@@ -25,6 +37,7 @@ export const ModelFile = z.looseObject({
     .describe('relative path inside the model folder: no "..", not starting with /'),
   sha256: Sha256Hex,
   size: NonNegInt,
+  url: ModelFileUrl.optional(),
 });
 
 /**

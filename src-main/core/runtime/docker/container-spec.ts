@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { confinedHostConfig, type ContainerUser } from './container-confinement.js';
 import { NETWORK_LABEL, OWNER_LABEL, PLAN_LABEL, ROLE_LABEL } from './labels.js';
+import { modelArgs, offlineEnv } from './model-source.js';
 
 /** vLLM listens here inside the container; the host side is a free 127.0.0.1 port. */
 export const CONTAINER_PORT = 8000;
@@ -52,12 +53,7 @@ export interface ContainerInstance {
  */
 export function vllmArgs(spec: VllmContainerSpec): string[] {
   return [
-    '--model',
-    spec.model.name,
-    '--revision',
-    spec.model.revision,
-    '--served-model-name',
-    spec.model.servedName,
+    ...modelArgs(spec.model, spec.offline ? HF_HOME : null),
     '--max-model-len',
     String(spec.model.maxModelLen),
     '--max-num-seqs',
@@ -111,7 +107,7 @@ export function buildCreateOptions(
     ...cacheEnv(),
     'VLLM_NO_USAGE_STATS=1',
     'DO_NOT_TRACK=1',
-    ...(spec.offline ? ['HF_HUB_OFFLINE=1', 'TRANSFORMERS_OFFLINE=1'] : []),
+    ...offlineEnv(spec.offline),
   ];
   const hfMode = spec.offline ? 'ro' : 'rw';
   const mounts: Pick<Docker.HostConfig, 'Binds' | 'Mounts'> = spec.modelsVolume

@@ -32,6 +32,23 @@ export function runtimeDirs(networkBase: string) {
   };
 }
 
+/**
+ * The Hugging Face and compile caches the runtime container mounts: folders of the network's
+ * data folder, or the models volume's sub-folders when the node runs in a container.
+ */
+export function runtimeCacheDirs(
+  networkBase: string,
+  modelsVolume?: ModelsVolume,
+): { hf: string; compile: string } {
+  if (modelsVolume)
+    return {
+      hf: path.join(modelsVolume.dir, MODELS_VOLUME_DIRS.hf),
+      compile: path.join(modelsVolume.dir, MODELS_VOLUME_DIRS.compile),
+    };
+  const dirs = runtimeDirs(networkBase);
+  return { hf: dirs.hfHome, compile: dirs.compileCache };
+}
+
 export interface ModelsVolume {
   /** The Docker volume's name, e.g. `resultity-models`. */
   name: string;
@@ -140,15 +157,8 @@ export async function createDockerVllmRuntime(o: CreateDockerRuntimeOptions): Pr
     clock: o.clock,
     logger: o.logger,
     network: o.network,
-    ...(o.modelsVolume
-      ? {
-          cacheDirs: {
-            hf: path.join(o.modelsVolume.dir, MODELS_VOLUME_DIRS.hf),
-            compile: path.join(o.modelsVolume.dir, MODELS_VOLUME_DIRS.compile),
-          },
-          modelsVolume: o.modelsVolume.name,
-        }
-      : { cacheDirs: { hf: dirs.hfHome, compile: dirs.compileCache } }),
+    cacheDirs: runtimeCacheDirs(o.networkBase, o.modelsVolume),
+    ...(o.modelsVolume ? { modelsVolume: o.modelsVolume.name } : {}),
     gpuMemory,
     modelInstalled,
     driverMajor: () => driverMajor,

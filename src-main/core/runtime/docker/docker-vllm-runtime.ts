@@ -124,6 +124,18 @@ export class DockerVllmRuntime implements Runtime {
     return ep ? { id: ep.containerId, baseUrl: ep.baseUrl } : null;
   }
 
+  /** Refuses, before anything is downloaded (weights or image), a plan this node cannot run. */
+  async precheck(plan: RuntimePlan): Promise<void> {
+    if (!plan.image)
+      throw new RuntimeError('The Docker runtime needs a runtime image in the plan.', 'failed');
+    this.#refuseUnlisted(plan.image.repository);
+    if (this.#o.gpuMemory && !(await this.#o.gpuMemory())) {
+      const detail = 'No NVIDIA GPU is available to the runtime.';
+      if (this.#sup.status().state === 'stopped') this.#set('failed', detail);
+      throw new RuntimeError(detail, 'unavailable');
+    }
+  }
+
   async apply(plan: RuntimePlan): Promise<void> {
     if (!plan.image)
       throw new RuntimeError('The Docker runtime needs a runtime image in the plan.', 'failed');

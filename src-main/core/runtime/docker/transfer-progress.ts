@@ -7,6 +7,8 @@ export interface TransferProgress {
   /** Null while unknown (layer sizes arrive as layers start). */
   bytesTotal: number | null;
   etaSeconds: number | null;
+  /** Current rate (model downloads), absent or null while unknown. */
+  bytesPerSecond?: number | null;
   state: 'running' | 'done' | 'failed';
   error?: string;
   /** Image pulls: bytes per layer (short layer id), as Docker reports them. */

@@ -30,7 +30,7 @@ export class ModelProgress {
     const now = this.clock.now();
     if (!force && now - this.#last < this.intervalMs) return;
     this.#last = now;
-    this.#meter.sample(this.#done, now);
+    const rate = this.#meter.sample(this.#done, now);
     this.onProgress?.({
       id: `model:${this.model.served_name}`,
       kind: 'model_download',
@@ -38,6 +38,7 @@ export class ModelProgress {
       bytesDone: state === 'done' ? this.total : this.#done,
       bytesTotal: this.total,
       etaSeconds: state === 'done' ? 0 : this.#meter.eta(this.#done, this.total),
+      bytesPerSecond: state === 'running' ? rate : null,
       state,
       ...(error ? { error } : {}),
     });

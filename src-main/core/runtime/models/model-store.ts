@@ -1,20 +1,29 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { Emitter, warnListenerErrors, type Event } from '../../base/event.js';
 import { sleep, type Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { ApprovedModel } from '../../protocol/schemas/snapshot.js';
 import { readJsonFile, writeFileAtomic } from '../../store/atomic-file.js';
-import { nodeFreeSpace, type FreeSpaceFn } from '../docker/disk-space.js';
 import type { TransferProgress } from '../docker/transfer-progress.js';
 import { sha256File } from './file-hash.js';
 import { isCommitHash, refFile, snapshotDir, snapshotFile } from './hf-layout.js';
 import { ModelError } from './model-errors.js';
 import { downloadResumable, HttpStatusError, OversizeError } from './resumable-download.js';
 import { ModelProgress } from './model-progress.js';
-import { dirSize, fileSize, unapprovedFolders } from './model-files.js';
+import { fileSize, unapprovedFolders } from './model-files.js';
+import {
+  checkDiskRoom,
+  diskUsage,
+  nodeDiskSpace,
+  type DiskSpaceFn,
+  type DiskUsage,
+} from './model-disk.js';
+import { filesDigest } from './files-digest.js';
 
-export type Verification = 'not_installed' | 'downloading' | 'verifying' | 'verified' | 'mismatch';
+export type Verification =
+  'not_installed' | 'downloading' | 'verifying' | 'verified' | 'mismatch' | 'no_disk';
 
 export interface ModelState {
   name: string;
@@ -25,6 +34,8 @@ export interface ModelState {
   active: boolean;
   verification: Verification;
   sizeBytes: number;
+  /** `sha256:` digest of the file list (path, SHA-256, size) every file was checked against. */
+  digest: string;
   detail?: string;
 }
 
@@ -33,14 +44,20 @@ export interface ModelStoreOptions {
   hfHome: string;
   /** Where files that failed their hash are moved. */
   quarantineDir: string;
-  /** Files are fetched from `${baseUrl}/${repo}/resolve/${revision}/${path}` (Hugging Face's layout). */
-  downloader: { baseUrl: string; fetch?: typeof fetch };
+  /**
+   * A file's own `url` when the configuration gives one (a path is resolved against
+   * `networkUrl`), otherwise `${baseUrl}/${repo}/resolve/${revision}/${path}` (Hugging Face's layout).
+   */
+  downloader: { baseUrl: string; networkUrl?: string; fetch?: typeof fetch };
   clock: Clock;
   logger: Logger;
-  /** Most bytes all installed models may take; null = no limit beyond free disk. */
+  /** Most bytes all installed models may take; null = what leaves 10 % of the disk free. */
   diskBudgetBytes?: number | null;
-  freeSpace?: FreeSpaceFn;
+  diskSpace?: DiskSpaceFn;
+  /** Download attempts per file (interrupted transfers resume). */
   attempts?: number;
+  /** Downloads of a file whose SHA-256 differs before the model is reported `mismatch`. */
+  hashAttempts?: number;
   retryBaseMs?: number;
   progressIntervalMs?: number;
 }
@@ -62,12 +79,18 @@ export class ModelStore {
     diskBudgetBytes: number | null;
   };
   readonly #state = new Map<string, { verification: Verification; detail?: string }>();
+  readonly #changed: Emitter<void>;
+  /** Fires when a model's verification state changes (downloading, verifying, verified…). */
+  readonly onChange: Event<void>;
 
   constructor(opts: ModelStoreOptions) {
+    this.#changed = new Emitter({ onListenerError: warnListenerErrors(opts.logger, 'models') });
+    this.onChange = this.#changed.event;
     this.#o = {
       diskBudgetBytes: null,
-      freeSpace: nodeFreeSpace,
+      diskSpace: nodeDiskSpace,
       attempts: 4,
+      hashAttempts: 3,
       retryBaseMs: 2000,
       progressIntervalMs: 250,
       ...opts,
@@ -91,8 +114,9 @@ export class ModelStore {
   ): Promise<ModelState[]> {
     return Promise.all(
       approved.map(async (m) => {
-        const installed = await this.isInstalled(m);
+        // The state as it is now, not after the disk read: a short one (verifying) is seen too.
         const s = this.#state.get(m.served_name);
+        const installed = await this.isInstalled(m);
         return {
           name: m.name,
           servedName: m.served_name,
@@ -101,16 +125,59 @@ export class ModelStore {
           active: active.includes(m.served_name),
           verification: s?.verification ?? (installed ? 'verified' : 'not_installed'),
           sizeBytes: m.files.reduce((a, f) => a + f.size, 0),
+          digest: filesDigest(m.files),
           ...(s?.detail ? { detail: s.detail } : {}),
         };
       }),
     );
   }
 
-  /** Downloads what is missing, then verifies every file. Resolves once the model is installed. */
+  /** What the models take on disk and may take (the operator's budget or the 10 %-free default). */
+  usage(): Promise<DiskUsage> {
+    return diskUsage(this.#o.hfHome, this.#o.diskBudgetBytes, this.#o.diskSpace);
+  }
+
+  /**
+   * Downloads what is missing, then verifies every file; a file that fails its hash is
+   * downloaded again, up to `hashAttempts` times, before the model is reported `mismatch`.
+   */
   async install(
     model: ApprovedModel,
     opts: { signal?: AbortSignal; onProgress?: (p: TransferProgress) => void } = {},
+  ): Promise<void> {
+    if (model.files.length === 0) {
+      const detail = `The network's configuration lists no files for ${model.name}, so the node cannot check its weights.`;
+      this.#set(model, 'not_installed', detail);
+      throw new ModelError('download_failed', detail, 'Wait for a corrected configuration.');
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#installOnce(model, opts);
+      } catch (err) {
+        if (!(err instanceof ModelError) || err.code !== 'mismatch') throw err;
+        if (attempt >= this.#o.hashAttempts) throw this.#gaveUp(model, err);
+        this.#o.logger.warn(
+          `Downloading ${err.files.join(', ')} of ${model.name} again (SHA-256 check ${attempt} of ${this.#o.hashAttempts} failed)`,
+        );
+      }
+    }
+  }
+
+  #gaveUp(model: ApprovedModel, err: ModelError): ModelError {
+    const detail = `${err.files.join(', ')} of ${model.name}@${model.revision} failed its SHA-256 check ${this.#o.hashAttempts} times: the download source serves other content than the network approved.`;
+    this.#set(model, 'mismatch', detail);
+    this.#o.logger.error(detail);
+    return new ModelError(
+      'mismatch',
+      detail,
+      'The node tries again when the configuration changes or at the next Start; if it persists, report it to the network.',
+      err.files,
+    );
+  }
+
+  async #installOnce(
+    model: ApprovedModel,
+    opts: { signal?: AbortSignal; onProgress?: (p: TransferProgress) => void },
   ): Promise<void> {
     if (await this.isInstalled(model)) return;
     const files = model.files.map((f) => ({
@@ -124,7 +191,19 @@ export class ModelStore {
         f.size,
         (await fileSize(f.target)) || (await fileSize(`${f.target}.partial`)),
       );
-    await this.#checkDisk(model, total - done);
+    try {
+      await checkDiskRoom(
+        model,
+        total - done,
+        this.#o.hfHome,
+        this.#o.diskBudgetBytes,
+        this.#o.diskSpace,
+      );
+    } catch (err) {
+      const e = err as ModelError;
+      this.#set(model, 'no_disk', `${e.detail} ${e.fix}`);
+      throw err;
+    }
 
     const progress = new ModelProgress(
       model,
@@ -140,7 +219,7 @@ export class ModelStore {
         if ((await fileSize(f.target)) === f.size) continue;
         await this.#withRetries(model, f.path, opts.signal, () =>
           downloadResumable({
-            url: this.#url(model, f.path),
+            url: this.#url(model, f),
             target: f.target,
             fetch: this.#o.downloader.fetch ?? fetch,
             signal: opts.signal,
@@ -223,9 +302,10 @@ export class ModelStore {
     return { stale, removed: allowRemoval };
   }
 
-  #url(model: ApprovedModel, file: string): string {
+  #url(model: ApprovedModel, file: ApprovedModel['files'][number]): string {
+    if (file.url) return new URL(file.url, this.#o.downloader.networkUrl).href;
     const enc = (s: string) => s.split('/').map(encodeURIComponent).join('/');
-    return `${this.#o.downloader.baseUrl.replace(/\/+$/, '')}/${enc(model.name)}/resolve/${encodeURIComponent(model.revision)}/${enc(file)}`;
+    return `${this.#o.downloader.baseUrl.replace(/\/+$/, '')}/${enc(model.name)}/resolve/${encodeURIComponent(model.revision)}/${enc(file.path)}`;
   }
 
   async #withRetries(
@@ -252,30 +332,6 @@ export class ModelStore {
         );
         await sleep(this.#o.clock, wait, signal);
       }
-    }
-  }
-
-  async #checkDisk(model: ApprovedModel, needBytes: number): Promise<void> {
-    if (needBytes <= 0) return;
-    const gb = (b: number) => (b / 1024 ** 3).toFixed(1);
-    if (this.#o.diskBudgetBytes !== null) {
-      const used = await dirSize(path.join(this.#o.hfHome, 'hub'));
-      if (used + needBytes > this.#o.diskBudgetBytes) {
-        throw new ModelError(
-          'disk_budget',
-          `${model.name} needs ${gb(needBytes)} GB more, but the models may use ${gb(this.#o.diskBudgetBytes)} GB and ${gb(used)} GB are taken.`,
-          'Raise the model disk budget in Settings, or allow the node to remove models the network no longer approves.',
-        );
-      }
-    }
-    await mkdir(this.#o.hfHome, { recursive: true });
-    const free = await this.#o.freeSpace(this.#o.hfHome).catch(() => Infinity);
-    if (free < needBytes) {
-      throw new ModelError(
-        'disk_budget',
-        `Not enough disk space for ${model.name}: ${gb(free)} GB free, ${gb(needBytes)} GB needed.`,
-        'Free up disk space or move the data folder to a bigger disk.',
-      );
     }
   }
 
@@ -310,5 +366,6 @@ export class ModelStore {
 
   #set(model: ApprovedModel, verification: Verification, detail?: string): void {
     this.#state.set(model.served_name, { verification, ...(detail ? { detail } : {}) });
+    this.#changed.fire();
   }
 }
