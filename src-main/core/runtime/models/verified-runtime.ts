@@ -23,6 +23,7 @@ import { ModelError } from './model-errors.js';
  */
 export class VerifiedModelRuntime implements Runtime {
   readonly kind: string;
+  readonly dockerVersion: string | null;
   readonly onStatus: Event<RuntimeStatus>;
   readonly models: ModelInventory;
   readonly #statusChanged: Emitter<RuntimeStatus>;
@@ -39,6 +40,7 @@ export class VerifiedModelRuntime implements Runtime {
     logger: Logger,
   ) {
     this.kind = inner.kind;
+    this.dockerVersion = inner.dockerVersion ?? null;
     this.models = library;
     this.#statusChanged = new Emitter({
       onListenerError: warnListenerErrors(logger, 'runtime status'),
@@ -99,6 +101,10 @@ export class VerifiedModelRuntime implements Runtime {
     this.library.close();
     this.#release();
     await this.inner.stop();
+  }
+
+  capacity(): number | null {
+    return this.inner.capacity?.() ?? null;
   }
 
   metrics(): Promise<RuntimeMetrics> {
