@@ -16,6 +16,8 @@ export interface HealthView {
   warmup: string | null;
   /** The network asked the node to pause (drain). */
   paused: string | null;
+  /** The operator (or one of the operator's pause triggers) paused the node. */
+  operatorPaused?: string | null;
 }
 
 /**
@@ -48,6 +50,7 @@ export class NodeHealth {
       problems: this.conditions.entries(),
       warmup: this.warmup,
       paused: this.paused,
+      operatorPaused: this.operatorPaused,
     };
   }
 

@@ -70,7 +70,7 @@ export function servingSummary(input: ServingInput): ServingSummary {
     });
     return summary('stopped', [stopped, owner]);
   }
-  if (state.name === 'draining' && !health.paused) {
+  if (state.name === 'draining' && !health.paused && !health.operatorPaused) {
     const stopping = reason('running', 'Running', 'wait', 'The node is stopping.', {
       fix: 'Wait for the current jobs to finish.',
       detail: state.reason,
@@ -91,12 +91,17 @@ export function servingSummary(input: ServingInput): ServingSummary {
           detail: health.warmup,
         })
       : null;
-  const paused = health.paused
-    ? reason('paused', 'Paused', 'wait', 'The network asked this node to pause.', {
-        fix: 'Nothing to do: the node resumes when the network reconnects it.',
-        detail: health.paused,
+  const paused = health.operatorPaused
+    ? reason('paused', 'Paused', 'wait', 'This node is paused on this computer.', {
+        fix: 'Resume the node when it may take jobs again.',
+        detail: health.operatorPaused,
       })
-    : null;
+    : health.paused
+      ? reason('paused', 'Paused', 'wait', 'The network asked this node to pause.', {
+          fix: 'Nothing to do: the node resumes when the network reconnects it.',
+          detail: health.paused,
+        })
+      : null;
   const [rotation, deprioritised] = rotationReasons(health, input.now);
 
   const serving = state.name === 'active' && !paused && (health.rotation?.view.in_rotation ?? true);

@@ -139,4 +139,18 @@ describe('servingSummary', () => {
     expect(silent.serving).toBe(true);
     expect(byId(silent, 'rotation')!.state).toBe('unknown');
   });
+
+  it('names an operator pause before the network’s own view', () => {
+    const s = servingSummary(
+      input(
+        { state: { name: 'draining', reason: 'paused by the operator' } },
+        { operatorPaused: 'paused by the operator', paused: null },
+      ),
+    );
+    expect(s.headline).toBe('Not getting jobs because this node is paused on this computer');
+    expect(s.reasons.find((r) => r.id === 'paused')).toMatchObject({
+      state: 'wait',
+      detail: 'paused by the operator',
+    });
+  });
 });
