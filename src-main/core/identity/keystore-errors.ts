@@ -1,7 +1,7 @@
 /** What to do about a key file that cannot be used; shared by the messages below. */
 const KEEP_SAFE =
-  'The file was left exactly as it was. Restore it from your backup (the file saved with ' +
-  '"Back up key"), or, to start over with a new node identity, move the file somewhere else ' +
+  'The file was left exactly as it was. Restore the key from your backup (the file saved with ' +
+  '"Back up the key": "Import key" in the desktop app, --import-key on a headless node), or, to start over with a new node identity, move the file somewhere else ' +
   'and start the node again (the new identity gets a different node ID).';
 
 export abstract class KeystoreError extends Error {

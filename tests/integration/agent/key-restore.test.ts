@@ -121,6 +121,11 @@ describe('key backup and restore on one network', () => {
       expect((await stat(join(root, 'a', 'local', 'exports'))).mode & 0o777).toBe(0o700);
       expect((await stat(backup.path!)).mode & 0o777).toBe(0o600);
       expect(backup.content).toBe(await readFile(backup.path!, 'utf8'));
+      // The passphrase is never written to the node's logs.
+      const logs = join(root, 'a', 'local', 'logs');
+      for (const f of await readdir(logs)) {
+        expect(await readFile(join(logs, f), 'utf8')).not.toContain(PASS);
+      }
       // What the browser saves: the standard key file.
       backupFile = join(root, 'downloaded.json');
       await writeFile(backupFile, backup.content!);

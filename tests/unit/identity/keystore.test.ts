@@ -98,7 +98,7 @@ describe('keystore', () => {
     const err = await loadKeystore(path, 'right secret').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeystoreCorruptError);
     expect((err as Error).message).toMatch(/not valid JSON/);
-    expect((err as Error).message).toMatch(/Restore it from your backup/);
+    expect((err as Error).message).toMatch(/Restore the key from your backup .*--import-key/);
     expect(await readFile(path)).toEqual(truncated);
   });
 
