@@ -29,6 +29,16 @@ export interface CustomNetworkDto {
 
 export type OwnerBinding = { kind: 'wallet'; address: string } | { kind: 'email'; email: string };
 
+/** What the network's test task measured: decoding speed and time to first token. */
+export interface BenchmarkDto {
+  model: string;
+  tokensPerSecond: number;
+  ttftMs: number | null;
+  measuredAt: number;
+  /** `registration`: the test after this start's registration; `recheck`: a later one. */
+  kind: 'registration' | 'recheck';
+}
+
 export interface NodeStateDto {
   state: NodeStateName;
   /** Plain words: why the node is in this state and, when it needs the operator, what to do. */
@@ -40,6 +50,8 @@ export interface NodeStateDto {
   startedAt: number | null;
   runtime: { kind: string; state: string; detail: string; simulated: boolean };
   config: { digest: string | null; serial: number | null; status: string; detail?: string };
+  /** The test task's measurement on this machine (kept per network); absent until one ran. */
+  benchmark?: BenchmarkDto | null;
   /** Key protection as reported by the vault in use; a warning when it is weak. */
   keyProtection: KeyProtectionDto;
   /** "Am I serving, and if not, why": the Overview's headline and reason list. */

@@ -1,4 +1,5 @@
 import type {
+  BenchmarkDto,
   GpuSampleDto,
   GpuStateDto,
   KeyProtectionDto,
@@ -57,6 +58,8 @@ export interface AgentHostOptions {
   /** Loads the identity and composes a run (composeNode). Called on each Start. */
   createRun: () => Promise<NodeRun>;
   keyProtection: () => KeyProtectionDto;
+  /** The last benchmark of this network (the test task's measurement). */
+  benchmark?: () => BenchmarkDto | null;
   storedNodeId: () => Promise<string | undefined>;
   owner: {
     load(): Promise<OwnerBinding | null>;
@@ -306,6 +309,11 @@ export class AgentHost implements AgentFacade {
     });
   }
 
+  /** A test task measured this machine: the state shows the new benchmark. */
+  benchmarkChanged(): void {
+    this.emitState({ ...this.lastState, benchmark: this.o.benchmark?.() ?? null });
+  }
+
   private idleState(state: NodeStateDto['state'], reason: string): NodeStateDto {
     const serving = servingSummary({
       state: { name: state, reason: capitalise(reason) },
@@ -325,6 +333,7 @@ export class AgentHost implements AgentFacade {
       startedAt: null,
       runtime: NO_RUNTIME,
       config: this.lastState?.config ?? { digest: null, serial: null, status: 'none' },
+      benchmark: this.o.benchmark?.() ?? null,
       keyProtection: this.o.keyProtection(),
     };
   }

@@ -2,6 +2,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SettingsDto, SetupCheckDto } from '../contract/index.js';
 import { composeNode, type ComposedNode } from '../core/agent/compose-node.js';
+import { BenchmarkRecorder, benchmarkFile } from '../core/agent/benchmark.js';
 import { readRuntimeMetrics } from '../core/agent/heartbeat-body.js';
 import type { Clock } from '../core/clock.js';
 import type { NetworkProfile } from '../core/config/network-profiles.js';
@@ -31,6 +32,7 @@ import type { HostActions, ImportKeyRequest } from './agent-facade.js';
 import { describeKeyProtection } from './key-protection.js';
 import { AgentHost, type NodeRun } from './agent-host.js';
 import { GpuSource } from './gpu-source.js';
+import { benchmarkDto } from './benchmark-dto.js';
 import { LogHub } from './log-hub.js';
 import { nodeHardware } from './node-hardware.js';
 import { operatorLimitsOf, sameLimits } from './operator-limits.js';
@@ -246,6 +248,7 @@ async function composeLocked(
         driverMajor: () => driverMajor(gpu.state().gpus[0]?.driverVersion),
         // Read live: a change takes effect in the running node (see onSettings).
         operator: () => operatorLimitsOf(settingsNow),
+        benchmark,
       });
       composed = node;
       runs += 1;
@@ -268,12 +271,16 @@ async function composeLocked(
     }
   };
 
+  // The test task's measurement, kept per network: shown and reported after a restart too.
+  const benchmark = new BenchmarkRecorder(benchmarkFile(dirs), clock, logger.child('benchmark'));
+  await benchmark.load();
   const agent: AgentHost = new AgentHost({
     network: dirs.network,
     clock,
     logger,
     logs,
     keyProtection: () => describeKeyProtection(vault.describe(), o.host),
+    benchmark: () => benchmarkDto(benchmark.current()),
     gpu,
     storedNodeId: () => readStoredNodeId(dirs),
     owner: {
@@ -314,6 +321,7 @@ async function composeLocked(
   });
   await agent.init();
   const history = await StatusRecorder.open({ dir: join(dirs.base, 'history'), clock, logger });
+  benchmark.onChange(() => agent.benchmarkChanged());
   let ops: Awaited<ReturnType<typeof startNodeOps>> = null;
   try {
     if (o.ops) {

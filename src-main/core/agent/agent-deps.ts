@@ -5,7 +5,12 @@ import type { NetworkProfile } from '../config/network-profiles.js';
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
 import type { IoApi, IoHttpClientOptions } from '../network/io-http-client.js';
-import type { HardwareProfile, MessageSigner, RegisterBody } from '../protocol/index.js';
+import type {
+  BenchmarkReport,
+  HardwareProfile,
+  MessageSigner,
+  RegisterBody,
+} from '../protocol/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DataDirs } from '../store/data-dirs.js';
 import type { JournalHealth } from '../store/journal-health.js';
@@ -56,6 +61,8 @@ export interface AgentDeps {
   operator?: () => OperatorLimits;
   /** Static hardware description for registration. */
   hardware: () => Promise<HardwareProfile>;
+  /** The last test task's measurement, reported in heartbeats. */
+  benchmark?: () => BenchmarkReport | null;
   memory?: MemoryReader;
   agentVersion: string;
   /** The account this node is bound to (wallet or e-mail), sent at registration. */

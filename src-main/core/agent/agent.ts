@@ -32,9 +32,8 @@ export type { AgentState, AgentStateChange } from './state-machine.js';
 type Phase = 'idle' | 'starting' | 'registering' | 'online' | 'draining' | 'stopped';
 
 /**
- * The node's lifecycle: restore local state, register once (or re-validate a registration),
- * keep the job link, heartbeats and configuration in step, and drain on stop. Every state
- * change carries a reason in plain words and is observable through `onStateChange`.
+ * The node's lifecycle: restore state, register (or re-validate), keep link, heartbeats and
+ * configuration in step, drain on stop; each state change has a plain reason (`onStateChange`).
  */
 export class Agent {
   readonly machine: AgentStateMachine;
@@ -349,6 +348,7 @@ export class Agent {
           jobs: jobEngine,
           hardware,
           operatorPause: () => this.operatorPause.wire(),
+          benchmark: this.deps.benchmark,
         }),
     });
   }

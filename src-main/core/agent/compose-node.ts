@@ -16,6 +16,7 @@ import { nullGpuSampler, type GpuStatusSampler } from '../system/gpu-status.js';
 import { hardwareProfile } from '../system/hardware-profile.js';
 import type { MemoryReader } from '../system/memory.js';
 import type { AgentDeps, AgentIdentity, AgentOptions } from './agent-deps.js';
+import type { BenchmarkRecorder } from './benchmark.js';
 import { LinkSession } from './link-session.js';
 import type { LogOutbox } from './log-uploader.js';
 
@@ -37,6 +38,8 @@ export interface ComposeNodeOptions {
   /** The operator's settings, read live (they lower max_num_seqs and raise the VRAM kept free). */
   operator?: () => OperatorLimits;
   agentOptions?: AgentOptions;
+  /** Records the test task's measurement (kept per network, reported in heartbeats). */
+  benchmark?: BenchmarkRecorder;
 }
 
 export interface ComposedNode {
@@ -82,8 +85,14 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     ...(o.driverMajor ? { driverMajor: o.driverMajor } : {}),
     ...(o.operator ? { operator: o.operator } : {}),
     ...(o.agentOptions ? { options: o.agentOptions } : {}),
+    ...(o.benchmark ? { benchmark: () => o.benchmark?.current() ?? null } : {}),
     journal,
   });
+  if (o.benchmark) {
+    const recorder = o.benchmark;
+    recorder.newRun();
+    jobEngine.onEvent((e) => recorder.observe(e));
+  }
   let closing: Promise<void> | null = null;
   return {
     agent,

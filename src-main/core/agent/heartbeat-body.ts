@@ -1,5 +1,6 @@
 import {
   PROTOCOL_VERSION,
+  type BenchmarkReport,
   type ConfigSnapshot,
   type ConfigStatus,
   type HardwareProfile,
@@ -34,6 +35,8 @@ export interface HeartbeatSources {
   installedModels?: () => { name: string; revision: string }[];
   /** This machine now (GPUs, Docker engine, OS); heartbeats carry it so the network's record follows. */
   hardware?: () => Promise<HardwareProfile>;
+  /** The last test task's measurement (benchmark.ts), once there is one. */
+  benchmark?: (() => BenchmarkReport | null) | undefined;
   /**
    * Metrics read before the other sources (see `readRuntimeMetrics`); when absent they are
    * read here, first, and everything else after them.
@@ -114,10 +117,12 @@ export async function buildHeartbeat(src: HeartbeatSources): Promise<HeartbeatBo
     ...(src.hardware ? { hardware: await src.hardware() } : {}),
     ...(src.operatorPause ? { operator_pause: src.operatorPause() } : {}),
     ...envelopeField(src.powerEnvelope?.() ?? null),
+    ...benchmarkField(src.benchmark?.() ?? null),
   };
 }
 
 const envelopeField = (e: PowerEnvelope | null) => (e ? { power_envelope: e } : {});
+const benchmarkField = (b: BenchmarkReport | null) => (b ? { benchmark: b } : {});
 
 /** What a heartbeat reads at send time: the live state, the clock and the configuration. */
 export type LiveHeartbeatSources = Omit<

@@ -20,6 +20,8 @@ export interface JobEvent {
   /** From the runtime's start on the job to its result (absent when it never started). */
   runtimeMs?: number;
   tokensPerSecond?: number;
+  /** Time to first token, from the runtime's start on the job. */
+  ttftMs?: number;
   /** For `acked`: accepted | duplicate | rejected. */
   outcome?: 'accepted' | 'duplicate' | 'rejected';
 }

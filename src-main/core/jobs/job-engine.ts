@@ -392,6 +392,9 @@ export class JobEngine implements JobEngineApi {
       completionTokens: result.usage.completion_tokens,
       durationMs: t.finished_at - t.received_at,
       ...(t.started_at !== null ? { runtimeMs: t.finished_at - t.started_at } : {}),
+      ...(t.started_at !== null && t.first_token_at !== null
+        ? { ttftMs: t.first_token_at - t.started_at }
+        : {}),
       ...(tps !== undefined ? { tokensPerSecond: tps } : {}),
       ...(result.error ? { detail: result.error.message } : {}),
     });

@@ -6,6 +6,7 @@ import { LineChart } from '../components/LineChart.js';
 import { formatMebibytes, formatPercent } from '../lib/format.js';
 import { GPU_WINDOW_MS, useGpuStore } from '../stores/gpu-store.js';
 import { useNodeStore } from '../stores/node-store.js';
+import { BenchmarkLine } from './gpu/BenchmarkLine.js';
 import { Page } from './Page.js';
 
 const EMPTY: GpuSampleDto[] = [];
@@ -126,6 +127,7 @@ export function GpuPage() {
   const gpu = useGpuStore((s) => s.gpu);
   const history = useGpuStore((s) => s.history);
   const simulated = useNodeStore((s) => s.node?.runtime.simulated ?? false);
+  const benchmark = useNodeStore((s) => s.node?.benchmark);
   if (!gpu) return null;
   return (
     <Page title="GPU" subtitle="Live readings from nvidia-smi over the last five minutes.">
@@ -138,6 +140,7 @@ export function GpuPage() {
         </ErrorNotice>
       ) : null}
       <GpuFinding gpu={gpu} simulated={simulated} />
+      <BenchmarkLine benchmark={benchmark} simulated={simulated} />
       <div className="stack">
         {gpu.gpus.map((info) => (
           <GpuCard

@@ -42,6 +42,14 @@ async function body(runtime = new FakeRuntime()) {
         dockerVersion: '28.3.2',
       }),
     operatorPause: () => null,
+    benchmark: () => ({
+      model: 'sim-chat-1b',
+      tokens_per_second: 142,
+      ttft_ms: 180,
+      completion_tokens: 64,
+      measured_at: 1,
+      kind: 'registration',
+    }),
     powerEnvelope: () => ({
       power_cap_w: 250,
       temperature_ceiling_c: 83,

@@ -35,3 +35,22 @@ export const GpuStatus = z.looseObject({
   power_w: Num.nullable(),
 });
 export type GpuStatus = z.infer<typeof GpuStatus>;
+
+/** What the registration test task measured on this machine (and later re-checks). */
+export const BenchmarkReport = z.looseObject({
+  model: z.string().max(200).describe('the served model the test ran on'),
+  tokens_per_second: Num.nonnegative().describe(
+    'completion tokens per second after the first token',
+  ),
+  ttft_ms: NonNegInt.nullable().describe(
+    "time to first token, from the runtime's start on the job",
+  ),
+  completion_tokens: NonNegInt,
+  measured_at: NonNegInt.describe('node clock, ms'),
+  kind: z
+    .enum(['registration', 'recheck'])
+    .describe(
+      "`registration`: the test task after this start's registration; `recheck`: a later test task",
+    ),
+});
+export type BenchmarkReport = z.infer<typeof BenchmarkReport>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NetworkName } from '../networks.js';
 import { Digest, EpochMs, Id, NonNegInt, RawAddress } from './common.js';
 import { OperatorPause, PowerEnvelope } from './pause.js';
-import { GpuStatus, HardwareProfile } from './hardware.js';
+import { BenchmarkReport, GpuStatus, HardwareProfile } from './hardware.js';
 import { AccountBindingWire, AccountState, OwnerStatus } from './account.js';
 
 /** HTTP paths on the IO service. Node-originated POST bodies are signed envelopes. */
@@ -127,6 +127,9 @@ export const HeartbeatBody = z.looseObject({
     .optional()
     .describe('set while the operator has paused the node (not downtime; send no job)'),
   power_envelope: PowerEnvelope.optional(),
+  benchmark: BenchmarkReport.optional().describe(
+    'the last test task measured on this node (absent until one completed); older nodes leave it out',
+  ),
 });
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;
 
