@@ -20,8 +20,10 @@ export function BenchmarkLine({
     <p className="field-help" data-testid="benchmark">
       {benchmark ? (
         <>
-          {benchmarkWords(benchmark)} ({formatClock(benchmark.measuredAt)}, {benchmark.model}). The
-          network&apos;s test task measured it on this machine.
+          {benchmarkWords(benchmark)} ({formatClock(benchmark.measuredAt)}, {benchmark.model}).
+          {simulated
+            ? ' Measured on the SIMULATED runtime: not this GPU’s speed.'
+            : ' The network’s test task measured it on this machine.'}
         </>
       ) : (
         'Benchmark: not measured yet. The network’s test task measures speed after registration.'
