@@ -9,6 +9,7 @@ import { useAction } from '../components/use-action.js';
 import { bridge } from '../stores/bridge-ref.js';
 import { useNodeStore } from '../stores/node-store.js';
 import { useSetupStore } from '../stores/setup-store.js';
+import { setupSummary } from '../lib/setup-summary.js';
 import { Page } from './Page.js';
 
 const STATE: Record<SetupCheckDto['state'], { icon: IconName | null; text: string }> = {
@@ -47,6 +48,7 @@ export function SetupPage() {
   const runError = useSetupStore((s) => s.error);
   const everRun = useSetupStore((s) => s.ran || s.checks.length > 0);
   const simulated = useNodeStore((s) => s.node?.runtime.simulated ?? false);
+  const serving = useNodeStore((s) => s.node?.serving?.serving ?? false);
   // Opening the page is asking for the answer: run the checks once if nobody has yet.
   useEffect(() => {
     useSetupStore.getState().runIfNeverRun();
@@ -55,18 +57,7 @@ export function SetupPage() {
   const exportDiag = useAction(async () =>
     setDiagnostics((await bridge().invoke('exportDiagnostics', undefined)).path),
   );
-  const failing = checks.filter((c) => c.state === 'fail').length;
-  const warnings = checks.filter((c) => c.state === 'warn').length;
-  const summary =
-    checks.length === 0
-      ? running
-        ? 'Checking this machine…'
-        : 'The node has not checked this machine yet.'
-      : failing > 0
-        ? `${failing} ${failing === 1 ? 'check fails' : 'checks fail'}: the node cannot serve${simulated ? ' real inference' : ''} until ${failing === 1 ? 'it is' : 'they are'} fixed${simulated ? ' (the SIMULATED runtime it uses now needs none of this)' : ''}.`
-        : warnings > 0
-          ? `Everything needed works; ${warnings} ${warnings === 1 ? 'warning' : 'warnings'} worth a look.`
-          : 'This machine is ready to serve inference.';
+  const summary = setupSummary(checks, running, { simulated, serving });
   return (
     <Page
       title="Setup check"
