@@ -32,6 +32,8 @@ export interface Commands {
   checkSetup: (arg: void) => SetupCheckDto[];
   exportDiagnostics: (arg: void) => { path: string };
   openLogsFolder: (arg: void) => { path: string };
+  /** Tries to reach the network now instead of at the next retry; retried: false if it was not waiting. */
+  retryNow: (arg: void) => { retried: boolean };
   /** Re-encrypts the node key under the operator's passphrase (a standard v3 key file). */
   backupKey: (arg: { passphrase: string }) => KeyBackupResult;
   /** Desktop: picks a backup file in the main process and imports it (the key stays there). */

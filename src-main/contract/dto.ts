@@ -41,6 +41,8 @@ export interface BenchmarkDto {
 
 export interface NodeStateDto {
   state: NodeStateName;
+  /** The network cannot be reached: where, and when the node tries again ("Retry now" earlier). */
+  offline?: { url: string; retryAt: number };
   /** Plain words: why the node is in this state and, when it needs the operator, what to do. */
   reason: string;
   since: number;

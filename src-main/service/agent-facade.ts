@@ -26,6 +26,8 @@ export interface AgentFacade {
   start(): Promise<void>;
   /** Stops taking jobs, lets in-flight jobs finish (at most `drainTimeoutMs`), then stops. */
   stop(drainTimeoutMs: number): Promise<void>;
+  /** Tries to reach the network now instead of at the next retry; false if it was not waiting. */
+  retryNow?(): boolean;
 
   readonly onJobEvent: Event<JobEvent>;
   counters(): { in_flight: number; completed_total: number; failed_total: number };

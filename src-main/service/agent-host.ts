@@ -1,3 +1,4 @@
+import type { RetryGate } from '../core/agent/retry-gate.js';
 import type {
   BenchmarkDto,
   GpuSampleDto,
@@ -47,6 +48,8 @@ export type AgentLike = Pick<
 export interface NodeRun {
   agent: AgentLike;
   runtime: Pick<Runtime, 'kind' | 'status' | 'onStatus' | 'models'>;
+  /** The wait before the next try to reach the network ("Retry now" cuts it short). */
+  retryGate?: Pick<RetryGate, 'next' | 'retryNow'>;
   /** Stops the agent (draining) if it still runs, then releases the run's resources. */
   close(reason?: string, drainTimeoutMs?: number): Promise<void>;
 }
@@ -137,6 +140,11 @@ export class AgentHost implements AgentFacade {
   }
 
   /** Drains the current run (`drainTimeoutMs` absent: the agent's own deadline). */
+  /** "Retry now": the node tries to reach the network at once; false when it was not waiting. */
+  retryNow(): boolean {
+    return this.run?.retryGate?.retryNow() ?? false;
+  }
+
   async stop(drainTimeoutMs?: number, reason = 'stopped by the operator'): Promise<void> {
     await this.starting?.catch(() => undefined);
     const run = this.run;
@@ -294,8 +302,10 @@ export class AgentHost implements AgentFacade {
       benchmark: this.benchmark,
       now: this.o.clock.now(),
     });
+    const retry = run.retryGate?.next() ?? null;
     this.emitState({
       ...this.idleState(s.name, s.reason),
+      ...(retry ? { offline: { url: retry.url, retryAt: retry.at } } : {}),
       serving,
       since: s.since,
       startedAt: s.name === 'stopped' ? null : (this.lastState.startedAt ?? this.o.clock.now()),

@@ -59,6 +59,7 @@ const PARSERS: { [C in CommandName]: (arg: unknown) => CommandArg<C> } = {
   checkSetup: noArg('checkSetup'),
   exportDiagnostics: noArg('exportDiagnostics'),
   openLogsFolder: noArg('openLogsFolder'),
+  retryNow: noArg('retryNow'),
   backupKey: passphraseArg('backupKey'),
   importKey: passphraseArg('importKey'),
 };

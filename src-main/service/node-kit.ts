@@ -259,6 +259,7 @@ async function composeLocked(
       return {
         agent: node.agent,
         runtime,
+        retryGate: node.retryGate,
         close: async (reason, drainTimeoutMs) => {
           await node.agent.stop(reason, drainTimeoutMs);
           await node.close(reason);

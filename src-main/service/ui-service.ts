@@ -177,6 +177,7 @@ export class UiService {
       await this.opts.host.openFolder(this.opts.host.logsDir);
       return { path: this.opts.host.logsDir };
     },
+    retryNow: async () => ({ retried: this.opts.agent.retryNow?.() ?? false }),
     backupKey: ({ passphrase }) =>
       backUpKey(
         this.opts.agent,

@@ -17,7 +17,11 @@ import {
   startDashboardServer,
   type DashboardServer,
 } from '../../src-main/headless/dashboard-server.js';
+import { startDevnet, type Devnet } from '../../src-main/devnet/io/devnet.js';
+import { DEVNET_MODEL } from '../../src-main/devnet/io/default-snapshot.js';
+import { startSimRuntime, type SimRuntime } from '../../src-main/devnet/sim-runtime/server.js';
 import { chromiumAvailability } from '../helpers/env.js';
+import { startProcess, type ManagedProcess } from '../helpers/processes.js';
 import { openDashboardBrowser, printBudgets } from './helpers/browser.js';
 import { buildRendererToTemp } from './helpers/build-renderer.js';
 import { scrollSmoothness } from './helpers/budgets.js';
@@ -276,4 +280,102 @@ describe.skipIf(!chromium.available)('Jobs page at 100,000 jobs', () => {
     await page.getByTestId('job-model').selectOption('llama-3.1-8b-instruct');
     await expect.poll(() => totals.textContent()).toMatch(/^1,961 jobs \(of 100,000\)/);
   }, 90_000);
+});
+
+describe.skipIf(!chromium.available)('offline: the network cannot be reached', () => {
+  const KEY = `0x${'5a'.repeat(32)}`;
+  let rendererDir: string;
+  let bundle: string;
+  let dataDir: string;
+  let sim: SimRuntime;
+  let devnet: Devnet | null = null;
+  let proc: ManagedProcess | null = null;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    [rendererDir, bundle, dataDir] = await Promise.all([
+      buildRendererToTemp(),
+      bundleHeadlessCli(),
+      mkdtemp(path.join(tmpdir(), 'offline-')),
+    ]);
+    sim = await startSimRuntime({
+      model: DEVNET_MODEL.name,
+      servedModelName: DEVNET_MODEL.served_name,
+      warmupMs: 0,
+    });
+    ({ browser, context, page } = await openDashboardBrowser());
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await proc?.stop(15_000);
+    await devnet?.close();
+    await sim?.close();
+    await rm(rendererDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
+    if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
+  }, 30_000);
+
+  it('says "Offline: cannot reach … — next try in N s", and Retry now really tries at once', async () => {
+    // The network's address and signer, then nothing listening there.
+    const first = await startDevnet({ networkPrivateKey: KEY });
+    const ioUrl = first.url;
+    const signer = first.signerAddress;
+    await first.close();
+
+    const env = { ...process.env };
+    delete env.RESULTITY_KEY_PASSPHRASE;
+    delete env.RESULTITY_DATA_DIR;
+    proc = startProcess({
+      name: 'offline node',
+      args: [
+        bundle,
+        '--json',
+        '--data-dir',
+        dataDir,
+        '--dashboard-port',
+        '0',
+        '--dashboard-dir',
+        rendererDir,
+        '--ops-port',
+        'off',
+        '--io-url',
+        ioUrl,
+        '--network-signer',
+        signer,
+        '--runtime-url',
+        sim.url,
+        ...(sim.apiKey ? ['--runtime-api-key', sim.apiKey] : []),
+      ],
+      env,
+    });
+    const line = await proc.waitForLine((l) => l.includes('"type":"dashboard"'), 30_000);
+    const { readFile } = await import('node:fs/promises');
+    const link = (await readFile(String(JSON.parse(line).linkFile), 'utf8')).trim();
+    await page.goto(link);
+
+    const banner = page.getByTestId('offline-banner');
+    const seconds = async () =>
+      Number(/next try in (\d+) s/.exec((await banner.textContent()) ?? '')?.[1] ?? -1);
+    await expect
+      .poll(() => banner.textContent(), { timeout: 30_000 })
+      .toMatch(
+        new RegExp(`^Offline: cannot reach ${ioUrl.replace(/[.]/g, '\\.')} — next try in \\d+ s`),
+      );
+    // The waits grow (1, 2, 4, 8 s …): wait for one long enough to tell a click from the timer.
+    await expect.poll(seconds, { timeout: 40_000, interval: 250 }).toBeGreaterThanOrEqual(6);
+
+    await page.screenshot({ path: path.join(SHOTS, 'offline-banner.png') });
+    devnet = await startDevnet({ port: Number(new URL(ioUrl).port), networkPrivateKey: KEY });
+    const clicked = Date.now();
+    await page.getByTestId('retry-now').click();
+    await expect
+      .poll(() => page.getByTestId('node-state').textContent(), { timeout: 4_000, interval: 100 })
+      .not.toBe('Starting — registering with the network');
+    expect(Date.now() - clicked).toBeLessThan(4_000);
+    await expect.poll(() => banner.count()).toBe(0);
+  }, 120_000);
 });

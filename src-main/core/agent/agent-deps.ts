@@ -1,3 +1,4 @@
+import type { RetryGate } from './retry-gate.js';
 import type { Clock } from '../clock.js';
 import type { OperatorLimits, PlanContext } from '../config/runtime-plan.js';
 import type { SnapshotStore } from '../config/snapshot-store.js';
@@ -74,6 +75,8 @@ export interface AgentDeps {
   /** NVIDIA driver major for the runtime image choice; null without a GPU. */
   driverMajor?: () => number | null;
   options?: AgentOptions;
+  /** The wait between tries to reach the network, which "Retry now" cuts short. */
+  retryGate?: RetryGate;
   /** The job journal's writability: a node that cannot record jobs announces it takes none. */
   journal?: JournalHealth;
 }

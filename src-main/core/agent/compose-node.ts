@@ -1,3 +1,4 @@
+import { RetryGate } from './retry-gate.js';
 import { Agent } from './agent.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { NetworkProfile } from '../config/network-profiles.js';
@@ -44,6 +45,8 @@ export interface ComposeNodeOptions {
 
 export interface ComposedNode {
   agent: Agent;
+  /** When the node next tries to reach the network; retryNow() tries at once. */
+  retryGate: RetryGate;
   jobEngine: JobEngine;
   journal: JobJournal;
   /**
@@ -65,7 +68,9 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
   // One holder of the job link: the engine sends its results through it, the agent opens it.
   const link = new LinkSession((opts) => new JobLink(opts), clock, o.logger.child('agent'));
   const jobEngine = new JobEngine({ runtime: o.runtime, journal, link, clock, logger: o.logger });
+  const retryGate = new RetryGate(clock);
   const agent = new Agent({
+    retryGate,
     profile: o.profile,
     dirs: o.dirs,
     identity: o.identity,
@@ -98,6 +103,7 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     agent,
     jobEngine,
     journal,
+    retryGate,
     limitsChanged: async () => {
       if (closing) return; // a stopped node must not start its runtime again
       await agent.config.ensureRuntime();

@@ -19,7 +19,10 @@ export interface RegisterAttempt {
  */
 export async function registerWithRetry(
   io: Pick<IoApi, 'register'>,
-  deps: Pick<AgentDeps, 'identity' | 'hardware' | 'owner' | 'agentVersion' | 'options'>,
+  deps: Pick<
+    AgentDeps,
+    'identity' | 'hardware' | 'owner' | 'agentVersion' | 'options' | 'retryGate'
+  >,
   profile: NetworkProfile,
   clock: Clock,
   logger: Logger,
@@ -52,8 +55,12 @@ export async function registerWithRetry(
       }
       const reason = (err as Error).message;
       logger.warn(`Registration failed: ${reason} Retrying in ${Math.ceil(delay / 1000)} s.`);
+      // The wait starts first, so whoever hears onRetry sees when the next try is.
+      const waited = deps.retryGate
+        ? deps.retryGate.wait(delay, profile.ioUrl, attempt.signal)
+        : sleep(clock, delay, attempt.signal);
       attempt.onRetry(reason, delay);
-      await sleep(clock, delay, attempt.signal);
+      await waited;
     }
   }
 }

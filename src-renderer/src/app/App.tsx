@@ -12,6 +12,7 @@ import { bridge } from '../stores/bridge-ref.js';
 import { useConnectionStore } from '../stores/connection-store.js';
 import { reloadSnapshot } from '../stores/wire-stores.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
+import { OfflineBanner } from './OfflineBanner.js';
 import type { RouteId } from './routes.js';
 import { Sidebar } from './Sidebar.js';
 import { useRoute } from './use-route.js';
@@ -78,6 +79,7 @@ export function App() {
       </div>
       <main id="main" className="main" tabIndex={-1}>
         <ConnectionBanner />
+        <OfflineBanner />
         <Content route={route} />
       </main>
     </div>
