@@ -12,13 +12,12 @@ const RUNTIME_STATE: Record<string, string> = {
 const RUNTIME_KIND: Record<string, string> = {
   'docker-vllm': 'vLLM in Docker',
   external: 'your vLLM server',
-  simulated: 'Simulated runtime',
   none: 'Runtime',
 };
 
 /** "vLLM in Docker: loading the model" rather than "docker · loading". */
 export function runtimeWords(r: NodeStateDto['runtime']): string {
-  const kind = r.simulated ? 'Simulated runtime' : (RUNTIME_KIND[r.kind] ?? r.kind);
+  const kind = r.simulated ? 'Simulated (no real inference)' : (RUNTIME_KIND[r.kind] ?? r.kind);
   return `${kind}: ${RUNTIME_STATE[r.state] ?? r.state.replace(/_/g, ' ')}`;
 }
 
