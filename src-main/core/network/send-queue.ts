@@ -5,6 +5,13 @@ export interface FrameSink {
   readonly bufferedAmount: number;
   isOpen(): boolean;
   write(frame: string): void;
+  /**
+   * Optional: hold the socket's writes until `uncork` (net.Socket cork/uncork). The queue
+   * corks at the first frame of an event-loop turn and uncorks after it, so the accepts and
+   * results of one turn leave in one system call instead of one each.
+   */
+  cork?(): void;
+  uncork?(): void;
 }
 
 export interface SendQueueOptions {
@@ -31,6 +38,7 @@ export class SendQueue {
   private readonly pending: Pending[] = [];
   private timer: TimerHandle | null = null;
   private sink: FrameSink | null = null;
+  private corked: FrameSink | null = null;
 
   constructor(private readonly opts: SendQueueOptions) {}
 
@@ -65,6 +73,7 @@ export class SendQueue {
     while (sink?.isOpen() && this.pending.length > 0) {
       if (sink.bufferedAmount >= this.opts.highWaterBytes) break;
       const next = this.pending.shift() as Pending;
+      this.corkForThisTurn(sink);
       sink.write(next.frame);
     }
     if (this.pending.length > 0 && this.sink && this.timer === null) {
@@ -73,6 +82,16 @@ export class SendQueue {
         this.flush();
       }, this.opts.retryMs ?? 20);
     }
+  }
+
+  private corkForThisTurn(sink: FrameSink): void {
+    if (this.corked !== null || !sink.cork || !sink.uncork) return;
+    sink.cork();
+    this.corked = sink;
+    setImmediate(() => {
+      this.corked = null;
+      sink.uncork?.();
+    });
   }
 
   private cancelTimer(): void {

@@ -147,7 +147,13 @@ export class OpenAIClient {
         if (state.done) break;
       }
       if (!state.done) parser.end();
-      if (state.done && !signal.aborted) void reader.cancel().catch(() => undefined);
+      // After [DONE] vLLM ends the response: one more read sees the end. Only a server that
+      // keeps sending is cancelled (a cancel on every job costs an AbortError with its stack).
+      if (state.done && !signal.aborted)
+        void reader.read().then(
+          (r) => (r.done ? undefined : reader.cancel().catch(() => undefined)),
+          () => undefined,
+        );
     } catch (err) {
       own.abort(); // on any failure the stream must be closed, or vLLM keeps generating
       if (err instanceof RuntimeError) throw err;

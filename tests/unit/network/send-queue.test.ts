@@ -54,4 +54,26 @@ describe('SendQueue', () => {
     expect(q.length).toBe(0);
     expect(clock.pending).toBe(0);
   });
+
+  it('corks the socket at the first frame of a turn and uncorks once after it', async () => {
+    const calls: string[] = [];
+    const sink = new SlowSink();
+    const corking: FrameSink = {
+      get bufferedAmount() {
+        return 0;
+      },
+      isOpen: () => true,
+      write: (f) => (calls.push(`write ${f}`), sink.write(f)),
+      cork: () => calls.push('cork'),
+      uncork: () => calls.push('uncork'),
+    };
+    const q = new SendQueue({ clock: new ManualClock(), highWaterBytes: 1000, maxFrames: 10 });
+    q.attach(corking);
+    q.push('job_accept', 'a');
+    q.push('job_result', 'b');
+    expect(calls).toEqual(['cork', 'write a', 'write b']); // written now, sent together
+    await new Promise((r) => setImmediate(r));
+    q.push('job_result', 'c');
+    expect(calls).toEqual(['cork', 'write a', 'write b', 'uncork', 'cork', 'write c']);
+  });
 });
