@@ -20,7 +20,9 @@ export const common = {
 export function headlessOptions(outdir = 'dist/headless') {
   return {
     ...common,
-    entryPoints: { cli: 'src-main/headless/cli.ts' },
+    packages: undefined,
+    plugins: [inlineEsmPackages],
+    entryPoints: { cli: 'src-main/headless/launch.ts' },
     outdir,
     format: 'esm',
     splitting: true,
@@ -28,3 +30,32 @@ export function headlessOptions(outdir = 'dist/headless') {
     outExtension: { '.js': '.mjs' },
   };
 }
+
+/**
+ * Pure-ESM packages the headless node bundles into its own files instead of loading them from
+ * node_modules: one module instead of hundreds saves ~20 MB of resident memory (ethers alone is
+ * ~300 files). CommonJS packages (ws, prom-client), tiny-secp256k1 (reads its .wasm beside
+ * itself) and dockerode (required lazily) stay external.
+ */
+export const INLINED_PACKAGES = [
+  'ethers',
+  '@noble/curves',
+  '@noble/hashes',
+  '@adraffy/ens-normalize',
+  'aes-js',
+  'zod',
+  'canonicalize',
+];
+
+const inlineEsmPackages = {
+  name: 'inline-esm-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { external: true };
+      const name = args.path.startsWith('@')
+        ? args.path.split('/').slice(0, 2).join('/')
+        : args.path.split('/')[0];
+      return INLINED_PACKAGES.includes(name) ? undefined : { external: true };
+    });
+  },
+};

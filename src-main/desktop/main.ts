@@ -14,6 +14,7 @@ import {
   shell,
 } from 'electron';
 import type { SettingsDto } from '../contract/index.js';
+import { NODE_V8_FLAGS } from '../core/system/memory-flags.js';
 import { systemClock } from '../service/host-api.js';
 import { composeDesktopNode } from './desktop-node.js';
 import { NodeSwitcher } from './node-switcher.js';
@@ -30,6 +31,8 @@ const DRAIN_TIMEOUT_MS = 60_000;
 
 // Inference needs the GPU's memory more than the dashboard needs compositing.
 app.disableHardwareAcceleration();
+// The headless node's V8 memory settings (core/system/memory-flags.ts), here through Electron.
+app.commandLine.appendSwitch('js-flags', NODE_V8_FLAGS.join(' '));
 
 let desktop: DesktopApp | null = null;
 
