@@ -113,6 +113,8 @@ async function reachedPackages(): Promise<string[]> {
   const result = await build({
     ...headlessOptions('/nonexistent'),
     packages: undefined,
+    // Every package inlined, the external ones too: their inputs are the list to copy.
+    plugins: [],
     sourcemap: false,
     write: false,
     metafile: true,

@@ -38,7 +38,7 @@ const quick = flags.quick ?? false;
 
 const SLOTS = 64;
 const PLAN = quick
-  ? { idleS: 5, overheadS: 5, warmupS: 1, samples: 1000, efficiencyS: [5, 6, 8], ceilingS: 4 }
+  ? { idleS: 4, overheadS: 4, warmupS: 1, samples: 800, efficiencyS: [4, 5, 7], ceilingS: 3 }
   : {
       idleS: 60,
       overheadS: 60,
