@@ -4,6 +4,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/pages.css';
+import './styles/jobs-logs.css';
 import './styles/overview.css';
 import { App } from './app/App.js';
 import { startBridge } from './app/start-bridge.js';
