@@ -4,10 +4,10 @@ import { Card } from '../components/Card.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { Icon } from '../components/Icon.js';
 import { ProgressBar } from '../components/ProgressBar.js';
+import { ShortValue } from '../components/ShortValue.js';
 import { formatBytes, formatEta } from '../lib/format.js';
 import type { Tone } from '../lib/node-state-words.js';
 import { useModelsStore } from '../stores/models-store.js';
-import { ModelDigest } from './models/ModelDigest.js';
 import { ModelDiskLine } from './models/ModelDiskLine.js';
 import { Page } from './Page.js';
 
@@ -86,7 +86,13 @@ function ModelRow({ m }: { m: ModelDto }) {
           {v.text}
         </Badge>
         {m.verification === 'verified' && m.digest ? (
-          <ModelDigest digest={m.digest} model={m.name} />
+          <span className="model-digest">
+            <ShortValue
+              value={m.digest}
+              label={`Copy the verified digest of ${m.name}`}
+              testId="model-digest"
+            />
+          </span>
         ) : null}
         {m.detail ? (
           <p className={v.tone === 'bad' ? 'cell-detail text-bad' : 'cell-detail muted'}>
