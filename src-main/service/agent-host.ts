@@ -299,7 +299,7 @@ export class AgentHost implements AgentFacade {
       state: s,
       health: run.agent.health?.view() ?? null,
       owner: ownerWords(this.owner),
-      benchmark: this.benchmark,
+      benchmark: this.benchmark ?? this.o.benchmark?.() ?? null,
       now: this.o.clock.now(),
     });
     const retry = run.retryGate?.next() ?? null;
