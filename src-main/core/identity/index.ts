@@ -13,6 +13,7 @@ export {
 } from './keystore-errors.js';
 export { loadKeystore, saveKeystore, readKeystoreFile, keystoreAddress } from './keystore.js';
 export {
+  BackupFileError,
   BackupPassphraseError,
   ReplaceKeyNotConfirmedError,
   encryptKeyBackup,

@@ -4,6 +4,7 @@ import type { DataDirs } from '../store/data-dirs.js';
 import { ensureDataDirs } from '../store/data-dirs.js';
 import {
   KeystoreCorruptError,
+  KeystoreMissingError,
   KeystoreSecretMissingError,
   KeystoreWrongSecretError,
 } from './keystore-errors.js';
@@ -77,9 +78,33 @@ async function unlockCurrent(dirs: DataDirs, vault: SecretVault): Promise<NodeId
   return decryptKeystoreFile(path, file, secret, source);
 }
 
+/** The file to import is missing or is not a key file. Nothing was changed. */
+export class BackupFileError extends Error {
+  override readonly name = 'BackupFileError';
+  readonly code = 'bad_backup_file';
+}
+
 /** Reads and decrypts a backup file with the operator's passphrase. */
 export async function openKeyBackup(file: string, passphrase: string): Promise<NodeIdentity> {
-  const backup = await readKeystoreFile(file);
+  let backup: KeystoreFile;
+  try {
+    backup = await readKeystoreFile(file);
+  } catch (err) {
+    if (err instanceof KeystoreMissingError) {
+      throw new BackupFileError(
+        `There is no key backup at ${file}. Check the file's path. Nothing was imported.`,
+        { cause: err },
+      );
+    }
+    if (err instanceof KeystoreCorruptError) {
+      throw new BackupFileError(
+        `${file} is not a usable key backup: ${err.detail}. Choose the .json file saved with ` +
+          '"Back up the key" (or another Ethereum key file). Nothing was imported.',
+        { cause: err },
+      );
+    }
+    throw err;
+  }
   try {
     return await decryptKeystoreFile(file, backup, passphrase, 'the backup passphrase');
   } catch (err) {

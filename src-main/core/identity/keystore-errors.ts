@@ -58,7 +58,11 @@ export class KeystoreSecretMissingError extends KeystoreWrongSecretError {
 /** The key file is not a usable v3 key file (truncated, edited, or not a key file at all). */
 export class KeystoreCorruptError extends KeystoreError {
   override readonly name = 'KeystoreCorruptError';
-  constructor(path: string, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    path: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(path, `The node key file ${path} is damaged: ${detail}. ${KEEP_SAFE}`, options);
   }
 }

@@ -152,6 +152,18 @@ describe('key backup (Web3 Secret Storage v3 under the operator passphrase)', ()
     const { dirs, vault } = folder('fresh');
     await expect(
       importKeyBackup({ ...base, dirs, vault, file, confirmReplace: never }),
-    ).rejects.toThrow(/is damaged: it is not valid JSON/);
+    ).rejects.toThrow(
+      /notes\.txt is not a usable key backup: it is not valid JSON .*Nothing was imported\.$/,
+    );
+    await expect(
+      importKeyBackup({
+        ...base,
+        dirs,
+        vault,
+        file: join(root, 'nope.json'),
+        confirmReplace: never,
+      }),
+    ).rejects.toThrow(/^There is no key backup at .*nope\.json\. Check the file's path\./);
+    await expect(stat(dirs.base)).rejects.toThrow(/ENOENT/);
   });
 });
