@@ -9,7 +9,6 @@ import type {
   ModelDiskDto,
   ModelDto,
   NodeStateDto,
-  OwnerBinding,
   ProgressDto,
   SettingsDto,
   SetupCheckDto,
@@ -28,7 +27,13 @@ export interface Commands {
    * jobs (without it such a change is refused with code `confirm_restart`).
    */
   updateSettings: (arg: Partial<SettingsDto> & { confirmRestart?: boolean }) => SettingsDto;
-  bindAccount: (arg: OwnerBinding | null) => NodeStateDto;
+  /** The binding message the operator's wallet signs (EIP-191 personal_sign). */
+  walletBindingMessage: (arg: { address: string }) => { message: string };
+  /** Checks the signature on this machine, then sends the proof (now, or at the next start). */
+  bindWallet: (arg: { message: string; signature: string }) => NodeStateDto;
+  /** Asks the network to mail a code to the address (the node must be running). */
+  requestEmailCode: (arg: { email: string }) => NodeStateDto;
+  confirmEmailCode: (arg: { code: string }) => NodeStateDto;
   checkSetup: (arg: void) => SetupCheckDto[];
   exportDiagnostics: (arg: void) => { path: string };
   openLogsFolder: (arg: void) => { path: string };

@@ -39,6 +39,25 @@ export interface BenchmarkDto {
   kind: 'registration' | 'recheck';
 }
 
+/**
+ * Where the node's owner stands (docs/PROTOCOL.md, Account binding): `none` (no owner set),
+ * `unproven` (saved before proofs were needed), `pending` (proof checked here, the network has
+ * not answered), `code_sent` (an email code is awaited), `bound` (verified by the network) or
+ * `refused` (`reason` says why).
+ */
+export type AccountStateName = 'none' | 'unproven' | 'pending' | 'code_sent' | 'bound' | 'refused';
+
+export interface AccountDto {
+  /** The owner set on this node (the one being bound when not `bound`). */
+  owner: OwnerBinding | null;
+  state: AccountStateName;
+  reason?: string;
+  /** When the network verified `owner` (network clock). */
+  verifiedAt?: number;
+  /** The verified owner the network last said it holds; absent until it answered. */
+  networkOwner?: OwnerBinding | null;
+}
+
 export interface NodeStateDto {
   state: NodeStateName;
   /** The network cannot be reached: where, and when the node tries again ("Retry now" earlier). */
@@ -49,6 +68,8 @@ export interface NodeStateDto {
   nodeId: string | null;
   network: NetworkName;
   owner: OwnerBinding | null;
+  /** The owner's binding with the network (absent from hosts that do not bind owners). */
+  account?: AccountDto;
   startedAt: number | null;
   runtime: { kind: string; state: string; detail: string; simulated: boolean };
   config: { digest: string | null; serial: number | null; status: string; detail?: string };

@@ -18,3 +18,4 @@ export {
   type PassphraseStrength,
   type PassphraseVerdict,
 } from './passphrase-strength.js';
+export { accountOf, accountWords, shortOwner, type AccountWords } from './account-words.js';

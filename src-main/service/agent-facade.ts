@@ -4,7 +4,6 @@ import type {
   ModelDiskDto,
   ModelDto,
   NodeStateDto,
-  OwnerBinding,
   ProgressDto,
   SettingsDto,
   SetupCheckDto,
@@ -47,7 +46,11 @@ export interface AgentFacade {
 
   /** Runs the setup checks (Docker, driver, toolkit, GPU in container, VRAM, disk, network). */
   checkSetup(): Promise<SetupCheckDto[]>;
-  bindAccount(binding: OwnerBinding | null): Promise<void>;
+  /** Owner binding with proof (core/identity/owner-binder.ts); failures are plain sentences. */
+  walletBindingMessage(address: string): string;
+  bindWallet(message: string, signature: string): Promise<void>;
+  requestEmailCode(email: string): Promise<void>;
+  confirmEmailCode(code: string): Promise<void>;
   /** The node key re-encrypted under `passphrase` (a v3 key file's text); never the plain key. */
   backupKey(passphrase: string): Promise<{ nodeId: string; content: string }>;
   /** Imports a backup file into this network's folder; refused while the node runs. */

@@ -1,6 +1,7 @@
 import type { RetryGate } from '../core/agent/retry-gate.js';
 import type {
   BenchmarkDto,
+  AccountDto,
   GpuSampleDto,
   GpuStateDto,
   KeyProtectionDto,
@@ -8,7 +9,6 @@ import type {
   ModelDto,
   NetworkName,
   NodeStateDto,
-  OwnerBinding,
   ProgressDto,
   SettingsDto,
   SetupCheckDto,
@@ -17,11 +17,14 @@ import type { Agent } from '../core/agent/agent.js';
 import { Emitter, warnListenerErrors, type Event } from '../core/base/event.js';
 import { DisposableStore, noopDisposable } from '../core/base/lifecycle.js';
 import type { Clock } from '../core/clock.js';
+import type { OwnerRecord } from '../core/identity/account-binding.js';
+import type { OwnerBinder, OwnerClaimSender } from '../core/identity/owner-binder.js';
 import type { JobEvent } from '../core/jobs/job-engine-api.js';
 import type { LogEntry, Logger } from '../core/logger.js';
 import type { GpuSample } from '../core/runtime/gpu/gpu-sampler.js';
 import type { Runtime, RuntimeStatus } from '../core/runtime/runtime.js';
-import { servingSummary } from '../core/status/serving-summary.js';
+import { servingSummary, type ServingInput } from '../core/status/serving-summary.js';
+import { accountWords } from '../contract/account-words.js';
 import type { AgentFacade, ImportKeyOutcome, ImportKeyRequest } from './agent-facade.js';
 import type { LogHub } from './log-hub.js';
 import { limitsRestartRuntime } from './operator-limits.js';
@@ -50,6 +53,8 @@ export interface NodeRun {
   runtime: Pick<Runtime, 'kind' | 'status' | 'onStatus' | 'models'>;
   /** The wait before the next try to reach the network ("Retry now" cuts it short). */
   retryGate?: Pick<RetryGate, 'next' | 'retryNow'>;
+  /** Sends an owner claim with this run's key (the network answers once it is registered). */
+  sendOwnerClaim?: OwnerClaimSender;
   /** Stops the agent (draining) if it still runs, then releases the run's resources. */
   close(reason?: string, drainTimeoutMs?: number): Promise<void>;
 }
@@ -64,10 +69,19 @@ export interface AgentHostOptions {
   /** The last benchmark of this network (the test task's measurement). */
   benchmark?: () => BenchmarkDto | null;
   storedNodeId: () => Promise<string | undefined>;
-  owner: {
-    load(): Promise<OwnerBinding | null>;
-    save(binding: OwnerBinding | null): Promise<void>;
-  };
+  /** The node's owner with proof, kept across runs. */
+  owner: Pick<
+    OwnerBinder,
+    | 'load'
+    | 'record'
+    | 'onChange'
+    | 'setSender'
+    | 'sendPending'
+    | 'walletMessage'
+    | 'bindWallet'
+    | 'requestEmailCode'
+    | 'confirmEmailCode'
+  >;
   backupKey: (passphrase: string) => Promise<{ nodeId: string; content: string }>;
   importKey: (request: ImportKeyRequest) => Promise<ImportKeyOutcome>;
   gpu?: {
@@ -89,7 +103,6 @@ export class AgentHost implements AgentFacade {
   private readonly runSubscriptions = new DisposableStore();
   private starting: Promise<void> | null = null;
   private nodeId: string | null = null;
-  private owner: OwnerBinding | null = null;
   private lastState: NodeStateDto;
   private totals = { completed_total: 0, failed_total: 0 };
   /** The network's test task as this node last ran it. */
@@ -122,7 +135,8 @@ export class AgentHost implements AgentFacade {
   /** Reads the stored node ID and owner so the first snapshot shows them. */
   async init(): Promise<void> {
     this.nodeId = (await this.o.storedNodeId()) ?? null;
-    this.owner = await this.o.owner.load();
+    await this.o.owner.load();
+    this.o.owner.onChange(() => this.refreshOwner());
     this.emitState(this.idleState('stopped', this.lastState.reason));
   }
 
@@ -150,6 +164,7 @@ export class AgentHost implements AgentFacade {
     const run = this.run;
     if (!run) return;
     await run.close(reason, drainTimeoutMs);
+    this.o.owner.setSender(null);
     this.publish(run);
   }
 
@@ -199,15 +214,17 @@ export class AgentHost implements AgentFacade {
   async checkSetup(): Promise<SetupCheckDto[]> {
     return this.o.setupChecks ? this.o.setupChecks() : [];
   }
-  async bindAccount(binding: OwnerBinding | null): Promise<void> {
-    await this.o.owner.save(binding);
-    this.owner = binding;
-    if (this.run) this.publish(this.run);
-    else
-      this.emitState({
-        ...this.idleState(this.lastState.state, this.lastState.reason),
-        since: this.lastState.since,
-      });
+  walletBindingMessage(address: string): string {
+    return this.o.owner.walletMessage(address);
+  }
+  async bindWallet(message: string, signature: string): Promise<void> {
+    await this.o.owner.bindWallet(message, signature);
+  }
+  async requestEmailCode(email: string): Promise<void> {
+    await this.o.owner.requestEmailCode(email);
+  }
+  async confirmEmailCode(code: string): Promise<void> {
+    await this.o.owner.confirmEmailCode(code);
   }
   backupKey(passphrase: string): Promise<{ nodeId: string; content: string }> {
     return this.o.backupKey(passphrase);
@@ -277,6 +294,14 @@ export class AgentHost implements AgentFacade {
     }, subs);
     run.runtime.models?.onChange(() => this.emitModels(), subs);
     this.emitModels();
+    this.o.owner.setSender(run.sendOwnerClaim ?? null);
+    // A proof saved while the node was stopped goes out once this run is registered.
+    let sent = false;
+    run.agent.onStateChange(({ state }) => {
+      if (sent || !REGISTERED.has(state.name)) return;
+      sent = true;
+      void this.o.owner.sendPending();
+    }, subs);
   }
 
   /** Keeps the finished run's totals and detaches from it. */
@@ -285,6 +310,7 @@ export class AgentHost implements AgentFacade {
     this.totals.completed_total += c.completed_total;
     this.totals.failed_total += c.failed_total;
     this.runSubscriptions.clear();
+    this.o.owner.setSender(null);
     await run.close('restarting').catch(() => undefined);
     this.run = null;
   }
@@ -298,7 +324,7 @@ export class AgentHost implements AgentFacade {
     const serving = servingSummary({
       state: s,
       health: run.agent.health?.view() ?? null,
-      owner: ownerWords(this.owner),
+      owner: this.ownerLine(),
       benchmark: this.benchmark ?? this.o.benchmark?.() ?? null,
       now: this.o.clock.now(),
     });
@@ -328,7 +354,7 @@ export class AgentHost implements AgentFacade {
     const serving = servingSummary({
       state: { name: state, reason: capitalise(reason) },
       health: null,
-      owner: ownerWords(this.owner),
+      owner: this.ownerLine(),
       benchmark: null,
       now: this.o.clock.now(),
     });
@@ -339,13 +365,35 @@ export class AgentHost implements AgentFacade {
       since: this.o.clock.now(),
       nodeId: this.nodeId,
       network: this.o.network,
-      owner: this.owner,
+      ...this.ownerFields(),
       startedAt: null,
       runtime: NO_RUNTIME,
       config: this.lastState?.config ?? { digest: null, serial: null, status: 'none' },
       benchmark: this.o.benchmark?.() ?? null,
       keyProtection: this.o.keyProtection(),
     };
+  }
+
+  /** The owner changed (bound, refused, code sent): the state and its reason line follow. */
+  private refreshOwner(): void {
+    if (this.run) return this.publish(this.run);
+    this.emitState({
+      ...this.idleState(this.lastState.state, this.lastState.reason),
+      since: this.lastState.since,
+    });
+  }
+
+  private ownerLine(): ServingInput['owner'] {
+    const rec = this.o.owner.record();
+    if (!rec.owner && !rec.network_owner) return null;
+    const words = accountWords(accountDto(rec));
+    const state = !words.problem ? 'ok' : rec.state === 'pending' ? 'wait' : 'info';
+    return { state, text: words.text };
+  }
+
+  private ownerFields(): Pick<NodeStateDto, 'owner' | 'account'> {
+    const rec = this.o.owner.record();
+    return { owner: rec.owner, account: accountDto(rec) };
   }
 
   private emitState(next: NodeStateDto): void {
@@ -368,12 +416,17 @@ export class AgentHost implements AgentFacade {
   }
 }
 
-/** The bound account in short words: a shortened wallet address or the email. */
-function ownerWords(owner: OwnerBinding | null): string | null {
-  if (!owner) return null;
-  if (owner.kind === 'email') return owner.email;
-  const a = owner.address;
-  return a.length > 14 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a;
+/** Agent states in which the node is registered with the network. */
+const REGISTERED = new Set(['testing', 'active', 'degraded']);
+
+function accountDto(rec: OwnerRecord): AccountDto {
+  return {
+    owner: rec.owner,
+    state: rec.state,
+    ...(rec.reason ? { reason: rec.reason } : {}),
+    ...(rec.verified_at !== undefined ? { verifiedAt: rec.verified_at } : {}),
+    ...(rec.network_owner !== undefined ? { networkOwner: rec.network_owner } : {}),
+  };
 }
 
 function capitalise(text: string): string {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { CommandArg, CommandName, OwnerBinding, SettingsDto } from '../contract/index.js';
-import { parseAccountBinding } from '../core/identity/account-binding.js';
+import type { CommandArg, CommandName, SettingsDto } from '../contract/index.js';
 import { describeZodIssues } from '../core/store/atomic-file.js';
 import { SettingsPatchSchema } from './settings-store.js';
 
@@ -43,11 +42,19 @@ function passphraseArg(command: string) {
   };
 }
 
-function binding(arg: unknown): OwnerBinding | null {
-  if (arg === null || arg === undefined) return null;
-  // Plain messages ("a wallet address is 0x followed by 40 hexadecimal characters…").
-  return parseAccountBinding(arg);
+/** A command argument object, checked by a zod schema; the messages say what to fix. */
+function shaped<T>(command: string, schema: z.ZodType<T>) {
+  return (arg: unknown): T => {
+    const parsed = schema.safeParse(arg);
+    if (parsed.success) return parsed.data;
+    throw new InvalidCommandError(
+      `The command "${command}" was sent with a wrong argument: ${describeZodIssues(parsed.error)}.`,
+    );
+  };
 }
+
+// Addresses, signatures and codes are checked again, with plain reasons, by the owner binder.
+const Text = (max: number) => z.string().trim().min(1).max(max);
 
 /** Validates each command's argument: input from a renderer or a browser is untrusted. */
 const PARSERS: { [C in CommandName]: (arg: unknown) => CommandArg<C> } = {
@@ -55,7 +62,13 @@ const PARSERS: { [C in CommandName]: (arg: unknown) => CommandArg<C> } = {
   start: noArg('start'),
   stop: noArg('stop'),
   updateSettings: settingsPatch,
-  bindAccount: binding,
+  walletBindingMessage: shaped('walletBindingMessage', z.strictObject({ address: Text(100) })),
+  bindWallet: shaped(
+    'bindWallet',
+    z.strictObject({ message: z.string().min(1).max(2000), signature: Text(200) }),
+  ),
+  requestEmailCode: shaped('requestEmailCode', z.strictObject({ email: Text(254) })),
+  confirmEmailCode: shaped('confirmEmailCode', z.strictObject({ code: Text(20) })),
   checkSetup: noArg('checkSetup'),
   exportDiagnostics: noArg('exportDiagnostics'),
   openLogsFolder: noArg('openLogsFolder'),

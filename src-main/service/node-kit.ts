@@ -7,14 +7,13 @@ import { readRuntimeMetrics } from '../core/agent/heartbeat-body.js';
 import type { Clock } from '../core/clock.js';
 import type { NetworkProfile } from '../core/config/network-profiles.js';
 import {
-  clearAccountBinding,
+  OwnerBinder,
   encryptKeyBackup,
   identityPaths,
   importKeyBackup,
-  loadAccountBinding,
   loadOrCreateIdentity,
   readStoredNodeId,
-  saveAccountBinding,
+  saveOwnerRecord,
 } from '../core/identity/index.js';
 import type { SecretVault } from '../core/identity/vaults/secret-vault.js';
 import { createLogger, type LogLevel, type LogSink, type Logger } from '../core/logger.js';
@@ -204,6 +203,18 @@ async function composeLocked(
     );
   }
 
+  const owner = new OwnerBinder({
+    dirs,
+    network: dirs.network,
+    clock,
+    nodeId: () => agent.state().nodeId,
+    save: async (record) => {
+      // The folders may be gone (a fresh or cleaned data folder): never lose the binding.
+      await ensureDataDirs(dirs);
+      await saveOwnerRecord(dirs, record);
+    },
+  });
+
   let current: ComposedNode | null = null;
   let currentRuntime: Pick<Runtime, 'status' | 'metrics'> | null = null;
   let runs = 0;
@@ -249,6 +260,7 @@ async function composeLocked(
         // Read live: a change takes effect in the running node (see onSettings).
         operator: () => operatorLimitsOf(settingsNow),
         benchmark,
+        account: owner,
       });
       composed = node;
       runs += 1;
@@ -260,6 +272,7 @@ async function composeLocked(
         agent: node.agent,
         runtime,
         retryGate: node.retryGate,
+        sendOwnerClaim: node.sendOwnerClaim,
         close: async (reason, drainTimeoutMs) => {
           await node.agent.stop(reason, drainTimeoutMs);
           await node.close(reason);
@@ -284,15 +297,7 @@ async function composeLocked(
     benchmark: () => benchmarkDto(benchmark.current()),
     gpu,
     storedNodeId: () => readStoredNodeId(dirs),
-    owner: {
-      load: async () => (await loadAccountBinding(dirs)) ?? null,
-      save: async (binding) => {
-        // The folders may be gone (a fresh or cleaned data folder): never lose the binding.
-        await ensureDataDirs(dirs);
-        if (binding) await saveAccountBinding(dirs, binding);
-        else await clearAccountBinding(dirs);
-      },
-    },
+    owner,
     backupKey: (passphrase) => encryptKeyBackup(dirs, vault, passphrase),
     importKey,
     setupChecks:

@@ -161,8 +161,19 @@ export class UiService {
       return this.opts.agent.state();
     },
     updateSettings: (patch) => this.updateSettings(patch),
-    bindAccount: async (binding) => {
-      await this.opts.agent.bindAccount(binding);
+    walletBindingMessage: async ({ address }) => ({
+      message: this.opts.agent.walletBindingMessage(address),
+    }),
+    bindWallet: async ({ message, signature }) => {
+      await this.opts.agent.bindWallet(message, signature);
+      return this.opts.agent.state();
+    },
+    requestEmailCode: async ({ email }) => {
+      await this.opts.agent.requestEmailCode(email);
+      return this.opts.agent.state();
+    },
+    confirmEmailCode: async ({ code }) => {
+      await this.opts.agent.confirmEmailCode(code);
       return this.opts.agent.state();
     },
     checkSetup: () => this.runSetupChecks(),

@@ -154,23 +154,30 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (fake node)', () => 
 
   it('shows errors in context: a readable validation message and a refused command', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByTestId('owner-input').fill('0x1234');
-    await page.getByRole('button', { name: 'Bind' }).click();
+    await page.getByTestId('wallet-address-input').fill('0x1234');
+    await page.getByRole('button', { name: 'Create the message' }).click();
     await expect
-      .poll(() => page.getByTestId('owner-error').textContent())
+      .poll(() => page.getByTestId('wallet-address-error').textContent())
       .toContain('40 hexadecimal characters');
-    await page.getByTestId('owner-input').fill(`0x${'0'.repeat(40)}`);
-    await page.getByRole('button', { name: 'Bind' }).click();
+    await page.getByTestId('wallet-address-input').fill(`0x${'0'.repeat(40)}`);
+    await page.getByRole('button', { name: 'Create the message' }).click();
     await expect
       .poll(() =>
-        page.getByRole('alert').filter({ hasText: 'The account was not bound' }).textContent(),
+        page.getByRole('alert').filter({ hasText: 'The message was not created' }).textContent(),
       )
       .toContain('zero address cannot own a node');
 
     const wallet = '0x52908400098527886E0F7030069857D2E4169EE7';
-    await page.getByTestId('owner-input').fill(wallet);
-    await page.getByRole('button', { name: 'Bind' }).click();
-    await expect.poll(() => page.getByText(wallet).count()).toBeGreaterThan(0);
+    await page.getByTestId('wallet-address-input').fill(wallet);
+    await page.getByRole('button', { name: 'Create the message' }).click();
+    await expect.poll(() => page.getByTestId('wallet-message').textContent()).toContain(wallet);
+    await page.getByTestId('wallet-signature-input').fill(`0x${'ab'.repeat(65)}`);
+    await page.getByTestId('wallet-bind').click();
+    await expect
+      .poll(() => page.getByTestId('account-binding-status').textContent())
+      .toContain(
+        "0x5290…9EE7 is checked on this computer and waits for the network's confirmation",
+      );
 
     await page.getByLabel('Network', { exact: true }).selectOption('testnet');
     await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(true);

@@ -7,10 +7,12 @@ import type { JobEngineApi } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
 import type { IoApi, IoHttpClientOptions } from '../network/io-http-client.js';
 import type {
+  AccountBindingWire,
+  AccountState,
   BenchmarkReport,
   HardwareProfile,
   MessageSigner,
-  RegisterBody,
+  OwnerStatus,
 } from '../protocol/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DataDirs } from '../store/data-dirs.js';
@@ -44,6 +46,14 @@ export interface AgentOptions {
   pauseGraceMs?: number;
 }
 
+/** The owner as the agent carries it: a claim at registration, a state in heartbeats. */
+export interface AccountLink {
+  claim(): AccountBindingWire | null;
+  state(): AccountState;
+  /** The network's answer (registration: to the claim; heartbeat: what it holds). */
+  heard(status: OwnerStatus | undefined, source: 'registration' | 'heartbeat'): Promise<void>;
+}
+
 /** Every collaborator of the agent, injected (tests pass fakes or local servers). */
 export interface AgentDeps {
   profile: NetworkProfile;
@@ -66,8 +76,8 @@ export interface AgentDeps {
   benchmark?: () => BenchmarkReport | null;
   memory?: MemoryReader;
   agentVersion: string;
-  /** The account this node is bound to (wallet or e-mail), sent at registration. */
-  owner?: () => Promise<RegisterBody['owner']>;
+  /** The node's owner with its proof (identity/owner-binder.ts): sent at registration. */
+  account?: AccountLink;
   /** In-memory log upload (uploaded by the agent on the snapshot's flush period). */
   logOutbox?: LogOutbox;
   /** A log store with its own uploader (store/log-store.ts): flushed at stop, period from the snapshot. */

@@ -16,7 +16,7 @@ import { heartbeatAfterMetrics } from './heartbeat-body.js';
 import { heartbeatOnce } from './heartbeat-task.js';
 import { routeNetworkMessage } from './link-router.js';
 import type { SessionAnnouncer } from './session-announcer.js';
-import { settleWithin, uploadLogs } from './log-uploader.js';
+import { finalLogFlush, uploadLogs } from './log-uploader.js';
 import { createAgentPauses } from './agent-pauses.js';
 import type { NetworkPause } from './network-pause.js';
 import type { OperatorPause } from './operator-pause.js';
@@ -335,6 +335,7 @@ export class Agent {
       log: this.log,
       notRegistered: () => void this.reRegister(),
       delivered: () => (this.lastHeartbeatAt = clock.now()),
+      account: this.deps.account,
       body: () =>
         heartbeatAfterMetrics({
           agentVersion,
@@ -349,6 +350,7 @@ export class Agent {
           hardware,
           operatorPause: () => this.operatorPause.wire(),
           benchmark: this.deps.benchmark,
+          account: this.deps.account,
         }),
     });
   }
@@ -362,13 +364,6 @@ export class Agent {
 
   private async flushLogs(): Promise<void> {
     if (this.deps.logOutbox) await uploadLogs(this.deps.logOutbox, this.io, this.log);
-  }
-
-  /** Last upload before stopping, bounded so an unreachable network cannot hold the stop. */
-  private finalLogFlush(): Promise<void> {
-    const { logOutbox, logStore, clock } = this.deps;
-    const work = Promise.all([logOutbox ? this.flushLogs() : null, logStore?.flushUpstream()]);
-    return settleWithin(work, clock, 5000);
   }
 
   private reRegister(): Promise<void> {
@@ -433,7 +428,7 @@ export class Agent {
           );
         await this.heartbeats.stop();
         await this.logFlush.stop();
-        await this.finalLogFlush();
+        await finalLogFlush(this.deps, this.io, this.log);
         await this.deps.link.stop(reason);
         await this.config.stop();
       }

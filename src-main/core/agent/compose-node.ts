@@ -7,8 +7,9 @@ import { SnapshotStore } from '../config/snapshot-store.js';
 import { JobEngine } from '../jobs/job-engine.js';
 import type { Logger } from '../logger.js';
 import { IoHttpClient, type FetchFn } from '../network/io-http-client.js';
+import { requiresTls } from '../config/network-profiles.js';
 import { JobLink } from '../network/job-link.js';
-import type { HardwareProfile } from '../protocol/index.js';
+import type { AccountBindingWire, HardwareProfile, OwnerStatus } from '../protocol/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DataDirs } from '../store/data-dirs.js';
 import type { JobJournal } from '../store/journal.js';
@@ -41,6 +42,8 @@ export interface ComposeNodeOptions {
   agentOptions?: AgentOptions;
   /** Records the test task's measurement (kept per network, reported in heartbeats). */
   benchmark?: BenchmarkRecorder;
+  /** The node's owner (identity/owner-binder.ts). */
+  account?: AgentDeps['account'];
 }
 
 export interface ComposedNode {
@@ -54,6 +57,8 @@ export interface ComposedNode {
    * restarts it) and the job session re-announces its max_concurrency.
    */
   limitsChanged(): Promise<void>;
+  /** Sends an owner claim with this node's key (answered 404 until the node is registered). */
+  sendOwnerClaim(claim: AccountBindingWire): Promise<OwnerStatus>;
   /** Stops the agent (drain) if it still runs, then closes the engine and the journal. */
   close(reason?: string): Promise<void>;
 }
@@ -91,6 +96,7 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     ...(o.operator ? { operator: o.operator } : {}),
     ...(o.agentOptions ? { options: o.agentOptions } : {}),
     ...(o.benchmark ? { benchmark: () => o.benchmark?.current() ?? null } : {}),
+    ...(o.account ? { account: o.account } : {}),
     journal,
   });
   if (o.benchmark) {
@@ -98,6 +104,13 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     recorder.newRun();
     jobEngine.onEvent((e) => recorder.observe(e));
   }
+  const ownerIo = new IoHttpClient({
+    baseUrl: o.profile.ioUrl,
+    signer: o.identity,
+    clock,
+    requireHttps: requiresTls(o.profile),
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
   let closing: Promise<void> | null = null;
   return {
     agent,
@@ -109,6 +122,7 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
       await agent.config.ensureRuntime();
       agent.announcer.reannounce();
     },
+    sendOwnerClaim: (claim) => ownerIo.bindOwner(claim),
     close: (reason = 'the node is shutting down') =>
       (closing ??= (async () => {
         await agent.stop(reason);

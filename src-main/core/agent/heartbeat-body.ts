@@ -15,6 +15,7 @@ import { METRICS_TIMEOUT_MS } from '../runtime/vllm-metrics.js';
 import type { GpuStatusSampler } from '../system/gpu-status.js';
 import type { MemoryReader } from '../system/memory.js';
 import type { ConfigSync } from '../config/config-sync.js';
+import type { AccountLink } from './agent-deps.js';
 import type { AgentState } from './state-machine.js';
 
 export interface HeartbeatSources {
@@ -28,6 +29,8 @@ export interface HeartbeatSources {
   config: { snapshot: ConfigSnapshot; digest: string } | null;
   configStatus: ConfigStatus;
   jobs: Pick<JobEngineApi, 'counters'>;
+  /** The node's owner (heartbeats carry its state). */
+  account?: Pick<AccountLink, 'state'>;
   /**
    * Models on disk whose every file passed its SHA-256 check (name + revision); defaults to the
    * runtime's model store, and to none when the node does not manage the files.
@@ -118,6 +121,7 @@ export async function buildHeartbeat(src: HeartbeatSources): Promise<HeartbeatBo
     ...(src.operatorPause ? { operator_pause: src.operatorPause() } : {}),
     ...envelopeField(src.powerEnvelope?.() ?? null),
     ...benchmarkField(src.benchmark?.() ?? null),
+    ...(src.account ? { account: src.account.state() } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import { IoClockSkewError, IoNotRegisteredError } from '../network/errors.js';
 import type { IoApi } from '../network/io-http-client.js';
 import type { HeartbeatBody } from '../protocol/index.js';
+import type { AccountLink } from './agent-deps.js';
 import type { NodeHealth } from './health.js';
 
 export interface HeartbeatTask {
@@ -13,6 +14,8 @@ export interface HeartbeatTask {
   notRegistered: () => void;
   /** Called when the network answered (the metrics' heartbeat age). */
   delivered?: () => void;
+  /** Hears the owner the network holds (the heartbeat answer's `owner_status`). */
+  account?: Pick<AccountLink, 'heard'>;
   log: Logger;
 }
 
@@ -29,6 +32,9 @@ export async function heartbeatOnce(t: HeartbeatTask): Promise<void> {
     t.health.setRotation(answer.rotation ?? null);
     t.health.setNodeStatus(answer.status);
     void t.config.advertised(answer.config_digest, 'heartbeat');
+    void t.account?.heard(answer.owner_status, 'heartbeat').catch((err: unknown) => {
+      t.log.warn(`The network's answer about the owner was not saved: ${String(err)}`);
+    });
   } catch (err) {
     if (err instanceof IoNotRegisteredError) return t.notRegistered();
     const msg = (err as Error).message;

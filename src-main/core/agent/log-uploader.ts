@@ -100,3 +100,17 @@ export async function settleWithin(
   ]);
   if (timer !== undefined) clock.clearTimeout(timer);
 }
+
+/** Last upload before stopping, bounded so an unreachable network cannot hold the stop. */
+export function finalLogFlush(
+  d: {
+    logOutbox?: LogOutbox;
+    logStore?: { flushUpstream(): Promise<void> };
+    clock: Clock;
+  },
+  io: Pick<IoApi, 'uploadLogs'>,
+  log: Logger,
+): Promise<void> {
+  const outbox = d.logOutbox ? uploadLogs(d.logOutbox, io, log) : null;
+  return settleWithin(Promise.all([outbox, d.logStore?.flushUpstream()]), d.clock, 5000);
+}

@@ -21,7 +21,7 @@ export async function registerWithRetry(
   io: Pick<IoApi, 'register'>,
   deps: Pick<
     AgentDeps,
-    'identity' | 'hardware' | 'owner' | 'agentVersion' | 'options' | 'retryGate'
+    'identity' | 'hardware' | 'account' | 'agentVersion' | 'options' | 'retryGate'
   >,
   profile: NetworkProfile,
   clock: Clock,
@@ -36,7 +36,7 @@ export async function registerWithRetry(
       const body: RegisterBody = {
         network: profile.network,
         public_key: deps.identity.publicKey,
-        owner: (await deps.owner?.()) ?? null,
+        owner: deps.account?.claim() ?? null,
         agent_version: deps.agentVersion,
         hardware: await deps.hardware(),
       };
@@ -46,6 +46,10 @@ export async function registerWithRetry(
           `the network registered node ${answer.node_id}, but this node's key is ${deps.identity.nodeId}`,
         );
       }
+      // The owner's answer is shown, never a reason to fail the registration.
+      await deps.account?.heard(answer.owner_status, 'registration').catch((err: unknown) => {
+        logger.warn(`The network's answer about the owner was not saved: ${String(err)}`);
+      });
       return answer;
     } catch (err) {
       attempt.signal.throwIfAborted();

@@ -4,6 +4,7 @@ import { ZeroAddress, getAddress } from 'ethers';
 import { z } from 'zod';
 import { JsonFileError, readJsonFile, writeFileAtomic } from '../store/atomic-file.js';
 import type { DataDirs } from '../store/data-dirs.js';
+import { HexSignature } from '../protocol/schemas/common.js';
 
 /** The account that owns this node on one network: an EVM wallet or an email address. */
 
@@ -65,17 +66,42 @@ export function accountBindingPath(dirs: DataDirs): string {
   return join(dirs.settings, 'account-binding.json');
 }
 
-/** The saved owner of the node on this network, or undefined if none was set. */
-export async function loadAccountBinding(dirs: DataDirs): Promise<AccountBinding | undefined> {
+/** Where the owner stands, as this node knows it (docs/PROTOCOL.md, Account binding). */
+export const OwnerState = z.enum(['none', 'unproven', 'pending', 'code_sent', 'bound', 'refused']);
+export type OwnerState = z.infer<typeof OwnerState>;
+
+/** The owner set on this node, its proof and the network's last answer about it. */
+export const OwnerRecord = z.object({
+  owner: AccountBinding.nullable(),
+  /** The signed binding message of a wallet owner. */
+  proof: z.object({ message: z.string().max(2000), signature: HexSignature }).optional(),
+  state: OwnerState,
+  reason: z.string().max(500).optional(),
+  verified_at: z.number().int().nonnegative().optional(),
+  /** The verified owner the network last said it holds (absent: not heard yet). */
+  network_owner: AccountBinding.nullable().optional(),
+});
+export type OwnerRecord = z.output<typeof OwnerRecord>;
+
+export const NO_OWNER: OwnerRecord = { owner: null, state: 'none' };
+
+// Files written before owners needed proof hold a bare wallet or email: kept, marked unproven.
+const OwnerFile = z.union([
+  OwnerRecord,
+  AccountBinding.transform((owner): OwnerRecord => ({ owner, state: 'unproven' })),
+]);
+
+/** The saved owner record of the node on this network (none when nothing was set). */
+export async function loadOwnerRecord(dirs: DataDirs): Promise<OwnerRecord> {
   const path = accountBindingPath(dirs);
   try {
-    return await readJsonFile(path, AccountBinding);
+    return await readJsonFile(path, OwnerFile);
   } catch (err) {
-    if (err instanceof JsonFileError && err.problem === 'missing') return undefined;
+    if (err instanceof JsonFileError && err.problem === 'missing') return NO_OWNER;
     if (err instanceof JsonFileError) {
       throw new AccountBindingError(
-        `The saved node owner could not be read (${err.message}). Set the owner again in the ` +
-          'app; this replaces the file.',
+        `The saved node owner could not be read (${err.message}). Bind the owner again in ` +
+          'Settings; this replaces the file.',
         { cause: err },
       );
     }
@@ -83,15 +109,11 @@ export async function loadAccountBinding(dirs: DataDirs): Promise<AccountBinding
   }
 }
 
-export async function saveAccountBinding(
-  dirs: DataDirs,
-  binding: AccountBinding,
-): Promise<AccountBinding> {
-  const valid = parseAccountBinding(binding);
+export async function saveOwnerRecord(dirs: DataDirs, record: OwnerRecord): Promise<void> {
+  const valid = OwnerRecord.parse(record);
   await writeFileAtomic(accountBindingPath(dirs), `${JSON.stringify(valid, null, 2)}\n`, {
     mode: 0o600,
   });
-  return valid;
 }
 
 export async function clearAccountBinding(dirs: DataDirs): Promise<void> {

@@ -34,11 +34,15 @@ export {
   AccountBinding,
   AccountBindingError,
   parseAccountBinding,
-  loadAccountBinding,
-  saveAccountBinding,
+  loadOwnerRecord,
+  saveOwnerRecord,
   clearAccountBinding,
   accountBindingPath,
+  OwnerRecord,
+  OwnerState,
+  NO_OWNER,
 } from './account-binding.js';
+export { OwnerBinder, type OwnerClaimSender } from './owner-binder.js';
 export {
   SecretVaultError,
   type SecretVault,

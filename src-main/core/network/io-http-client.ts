@@ -15,6 +15,8 @@ import {
   type LogBatchBody,
   type MessageSigner,
   type RegisterBody,
+  OwnerStatus,
+  type AccountBindingWire,
 } from '../protocol/index.js';
 import {
   IoClockSkewError,
@@ -111,6 +113,17 @@ export class IoHttpClient implements IoApi {
       HttpMessageTypes.logs,
       body,
       LogBatchResponse,
+      ANSWER_CAPS.small,
+    );
+  }
+
+  /** Sends an owner claim (docs/PROTOCOL.md, Account binding); needs a registered node. */
+  bindOwner(owner: AccountBindingWire): Promise<OwnerStatus> {
+    return this.post(
+      HttpPaths.owner,
+      HttpMessageTypes.owner,
+      { owner },
+      OwnerStatus,
       ANSWER_CAPS.small,
     );
   }

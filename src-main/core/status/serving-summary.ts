@@ -36,8 +36,8 @@ export interface ServingInput {
   state: { name: AgentStateName; reason: string };
   /** The running agent's view; null when no run exists. */
   health: HealthView | null;
-  /** The bound account in short words ("0x12…ab", an email), null when unbound. */
-  owner: string | null;
+  /** The owner's binding as one reason line (contract/account-words.ts); null when none is set. */
+  owner: { state: ReasonState; text: string } | null;
   /** The network's test task as this node last ran it (tokens/s), when known. */
   benchmark: { tokensPerSecond: number | null } | null;
   now: number;
@@ -213,9 +213,9 @@ function rotationReasons(h: HealthView, now: number): [ServingReason, ServingRea
   return [out, deprioritised];
 }
 
-function ownerReason(owner: string | null): ServingReason {
+function ownerReason(owner: ServingInput['owner']): ServingReason {
   return owner
-    ? reason('owner', 'Owner', 'ok', `Bound to ${owner}.`)
+    ? reason('owner', 'Owner', owner.state, owner.text)
     : reason('owner', 'Owner', 'info', 'Not bound to an account.', {
         fix: 'Bind an account in Settings to claim this node’s work.',
       });

@@ -11,7 +11,7 @@ import { useNow } from '../app/use-now.js';
 import { formatCount, formatTokensPerSecond, formatUptime } from '../lib/format.js';
 import { throughputView } from '../lib/throughput-view.js';
 import { isTransitioning, stateWords } from '../lib/node-state-words.js';
-import { describeBinding } from '../lib/validate-binding.js';
+import { AccountStatus } from '../components/AccountStatus.js';
 import { useNodeStore } from '../stores/node-store.js';
 import { useStatsStore } from '../stores/stats-store.js';
 import { configWords, runtimeWords } from '../lib/plain-words.js';
@@ -209,7 +209,9 @@ export function OverviewPage() {
             <dt>Network</dt>
             <dd>{NETWORK_WORDS[node.network] ?? node.network}</dd>
             <dt>Owner</dt>
-            <dd className="wrap-anywhere">{describeBinding(node.owner)}</dd>
+            <dd>
+              <AccountStatus node={node} />
+            </dd>
             <dt>Runtime</dt>
             <dd>
               {runtimeWords(node.runtime)}

@@ -97,17 +97,31 @@ export class FakeNodeService {
         this.emit('settings', this.settings);
         return this.settings;
       }
-      case 'bindAccount': {
-        const binding = arg as OwnerBinding | null;
-        if (binding?.kind === 'wallet' && /^0x0{40}$/.test(binding.address)) {
+      case 'walletBindingMessage': {
+        const { address } = arg as { address: string };
+        if (/^0x0{40}$/.test(address)) {
           throw Object.assign(
-            new Error(
-              'The zero address cannot own a node. Use the address of a wallet you control.',
-            ),
-            { name: 'InvalidBindingError' },
+            new Error('The zero address cannot own a node; use your own wallet address.'),
+            { name: 'AccountBindingError' },
           );
         }
-        this.#setNode({ owner: binding });
+        return { message: `Resultity: bind a node to my wallet\n\nWallet: ${address}` };
+      }
+      case 'bindWallet': {
+        const { message } = arg as { message: string };
+        const address = message.split('Wallet: ')[1] ?? '';
+        const owner: OwnerBinding = { kind: 'wallet', address };
+        this.#setNode({ owner, account: { owner, state: 'pending' } });
+        return this.node;
+      }
+      case 'requestEmailCode': {
+        const owner: OwnerBinding = { kind: 'email', email: (arg as { email: string }).email };
+        this.#setNode({ owner, account: { owner, state: 'code_sent' } });
+        return this.node;
+      }
+      case 'confirmEmailCode': {
+        const owner = this.node.owner;
+        this.#setNode({ account: { owner, state: 'bound', verifiedAt: Date.now() } });
         return this.node;
       }
       case 'checkSetup':

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AgentOptions } from '../../../src-main/core/agent/agent-deps.js';
+import type { AgentDeps, AgentOptions } from '../../../src-main/core/agent/agent-deps.js';
 import { composeNode, type ComposedNode } from '../../../src-main/core/agent/compose-node.js';
 import { localProfile } from '../../../src-main/core/config/network-profiles.js';
 import { NodeIdentity } from '../../../src-main/core/identity/node-identity.js';
@@ -38,6 +38,7 @@ export async function startNode(
   devnet: Devnet,
   sim: SimRuntime,
   agentOptions: AgentOptions = {},
+  extra: { account?: AgentDeps['account'] } = {},
 ): Promise<RunningNode> {
   const dirs = resolveDataDirs(root, 'local');
   await ensureDataDirs(dirs);
@@ -66,6 +67,7 @@ export async function startNode(
     agentVersion: '0.1.0-it',
     agentOptions: { drainTimeoutMs: 5000, pingIntervalMs: 2000, ...agentOptions },
     logStore,
+    ...extra,
   });
   const composed = node;
   const states: string[] = [];

@@ -257,11 +257,9 @@ describe('dashboard WebSocket bridge', () => {
     const reply = (await c.next((f) => 'id' in f && f.id === 7)) as { result: { host: string } };
     expect(reply.result.host).toBe('headless');
 
-    c.ws.send(
-      JSON.stringify({ id: 8, command: 'bindAccount', arg: { kind: 'wallet', address: '0x1' } }),
-    );
+    c.ws.send(JSON.stringify({ id: 8, command: 'bindWallet', arg: { message: 'x' } }));
     const bad = await c.next((f) => 'id' in f && f.id === 8);
-    expect(bad).toMatchObject({ id: 8, error: { name: 'AccountBindingError' } });
+    expect(bad).toMatchObject({ id: 8, error: { name: 'InvalidCommandError' } });
 
     c.ws.send(JSON.stringify({ id: 9, command: 'formatDisk' }));
     expect(await c.next((f) => 'id' in f && f.id === 9)).toMatchObject({

@@ -86,7 +86,7 @@ describe('headless dashboard over runHeadless', () => {
     );
   });
 
-  it('backs the key up where the desktop does (folder 0700, file 0600) and saves an owner binding', async () => {
+  it('backs the key up where the desktop does (folder 0700, file 0600)', async () => {
     const c = await client();
     const weak = (await c.call('backupKey', { passphrase: 'password1234' })) as {
       error: { name: string; message: string };
@@ -101,9 +101,6 @@ describe('headless dashboard over runHeadless', () => {
       expect((await stat(dirname(backup.result.path))).mode & 0o777).toBe(0o700);
       expect((await stat(backup.result.path)).mode & 0o777).toBe(0o600);
     }
-    const owner = { kind: 'email', email: 'op@example.com' };
-    const bound = (await c.call('bindAccount', owner)) as { result: { owner: unknown } };
-    expect(bound.result.owner).toEqual(owner);
     c.ws.close();
   });
 

@@ -56,6 +56,12 @@ async function body(runtime = new FakeRuntime()) {
       driver_power_limit_w: 320,
       reduced_concurrency: null,
     }),
+    account: {
+      state: () => ({
+        owner: { kind: 'wallet', address: '0x52908400098527886E0F7030069857D2E4169EE7' },
+        state: 'bound',
+      }),
+    },
   });
 }
 
@@ -99,6 +105,7 @@ describe('buildHeartbeat', () => {
       memory: { total_mb: 64000, free_mb: 31000 },
       config_digest: DIGEST,
       config_status: { state: 'ok' },
+      account: { state: 'bound', owner: { kind: 'wallet' } },
       hardware: {
         docker_version: '28.3.2',
         gpus: [

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { identityPaths } from '../../../src-main/core/identity/index.js';
+import { accountBindingPath, identityPaths } from '../../../src-main/core/identity/index.js';
 import type { LogEntry } from '../../../src-main/core/logger.js';
 import { composeDesktopNode } from '../../../src-main/desktop/desktop-node.js';
 import type { NodeKit } from '../../../src-main/service/node-kit.js';
@@ -77,14 +77,18 @@ describe('composeDesktopNode', () => {
     );
   });
 
-  it('persists the owner binding per network', async () => {
-    const { agent, dirs } = await boot('testnet');
-    await agent.bindAccount({ kind: 'email', email: 'op@example.com' });
-    expect(agent.state().owner).toEqual({ kind: 'email', email: 'op@example.com' });
+  it('persists the owner binding per network, proof included', async () => {
+    const { dirs } = await boot('testnet');
+    await writeFile(
+      accountBindingPath(dirs),
+      JSON.stringify({ kind: 'email', email: 'op@example.com' }),
+    );
+    // A binding saved before proofs were needed is kept, and shown as unproven.
     const again = await boot('testnet');
-    expect(again.agent.state().owner).toEqual({ kind: 'email', email: 'op@example.com' });
-    await agent.bindAccount(null);
-    expect((await boot('testnet')).agent.state().owner).toBeNull();
+    expect(again.agent.state().account).toEqual({
+      owner: { kind: 'email', email: 'op@example.com' },
+      state: 'unproven',
+    });
     expect(dirs.network).toBe('testnet');
   });
 

@@ -6,9 +6,10 @@ import {
   AccountBindingError,
   accountBindingPath,
   clearAccountBinding,
-  loadAccountBinding,
+  NO_OWNER,
+  loadOwnerRecord,
   parseAccountBinding,
-  saveAccountBinding,
+  saveOwnerRecord,
 } from '../../../src-main/core/identity/account-binding.js';
 import { ensureDataDirs, resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
 
@@ -91,38 +92,47 @@ describe('account binding file', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('saves, loads and clears per network', async () => {
+  it('saves, loads and clears per network; reads a pre-proof file as unproven', async () => {
     const testnet = resolveDataDirs(root, 'testnet');
     const mainnet = resolveDataDirs(root, 'mainnet');
     await ensureDataDirs(testnet);
     await ensureDataDirs(mainnet);
-    expect(await loadAccountBinding(testnet)).toBeUndefined();
-    const saved = await saveAccountBinding(testnet, {
-      kind: 'wallet',
-      address: CHECKSUMMED.toLowerCase(),
-    });
-    expect(saved.kind === 'wallet' && saved.address).toBe(CHECKSUMMED);
-    expect(await loadAccountBinding(testnet)).toEqual({ kind: 'wallet', address: CHECKSUMMED });
-    expect(await loadAccountBinding(mainnet)).toBeUndefined();
+    expect(await loadOwnerRecord(testnet)).toEqual(NO_OWNER);
+    const record = {
+      owner: { kind: 'wallet' as const, address: CHECKSUMMED },
+      proof: { message: 'signed text', signature: `0x${'ab'.repeat(65)}` },
+      state: 'pending' as const,
+    };
+    await saveOwnerRecord(testnet, record);
+    expect(await loadOwnerRecord(testnet)).toEqual(record);
+    expect(await loadOwnerRecord(mainnet)).toEqual(NO_OWNER);
     if (process.platform !== 'win32') {
       expect((await stat(accountBindingPath(testnet))).mode & 0o777).toBe(0o600);
     }
+    await writeFile(
+      accountBindingPath(mainnet),
+      JSON.stringify({ kind: 'wallet', address: CHECKSUMMED.toLowerCase() }),
+    );
+    expect(await loadOwnerRecord(mainnet)).toEqual({
+      owner: { kind: 'wallet', address: CHECKSUMMED },
+      state: 'unproven',
+    });
     await clearAccountBinding(testnet);
-    expect(await loadAccountBinding(testnet)).toBeUndefined();
+    expect(await loadOwnerRecord(testnet)).toEqual(NO_OWNER);
     await clearAccountBinding(testnet); // idempotent
   });
 
-  it('refuses to save an invalid binding and reports an unreadable file clearly', async () => {
+  it('refuses to save an invalid record and reports an unreadable file clearly', async () => {
     const dirs = resolveDataDirs(root, 'local');
     await ensureDataDirs(dirs);
-    await expect(saveAccountBinding(dirs, { kind: 'email', email: 'nope' })).rejects.toBeInstanceOf(
-      AccountBindingError,
-    );
+    await expect(
+      saveOwnerRecord(dirs, { owner: { kind: 'email', email: 'nope' }, state: 'pending' }),
+    ).rejects.toThrow();
     await expect(readFile(accountBindingPath(dirs))).rejects.toThrow();
     await writeFile(accountBindingPath(dirs), '{"kind":"wallet","address":"0x12"}');
-    const err = await loadAccountBinding(dirs).catch((e: unknown) => e);
+    const err = await loadOwnerRecord(dirs).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccountBindingError);
     expect((err as Error).message).toContain(accountBindingPath(dirs));
-    expect((err as Error).message).toMatch(/Set the owner again/);
+    expect((err as Error).message).toMatch(/Bind the owner again/);
   });
 });

@@ -1,4 +1,8 @@
+import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
+import type { OwnerRecord } from '../../../src-main/core/identity/account-binding.js';
+import { OwnerBinder } from '../../../src-main/core/identity/owner-binder.js';
+import { resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
 import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
 import { createLogger, type LogEntry } from '../../../src-main/core/logger.js';
 import { AgentHost } from '../../../src-main/service/agent-host.js';
@@ -8,11 +12,19 @@ import { FakeRun } from './fake-run.js';
 
 function host(runs: FakeRun[], opts: { failCreate?: Error } = {}) {
   const logs = new LogHub();
-  const saved: unknown[] = [];
+  const saved: OwnerRecord[] = [];
   const warnings: LogEntry[] = [];
+  const clock = new ManualClock(Date.parse('2026-12-02T13:00:00Z'));
+  const owner = new OwnerBinder({
+    dirs: resolveDataDirs('/nonexistent/owner-binder-test', 'local'),
+    network: 'local',
+    clock,
+    nodeId: () => NODE_KEY.address,
+    save: async (r) => void saved.push(r),
+  });
   const h = new AgentHost({
     network: 'local',
-    clock: new ManualClock(),
+    clock,
     logger: createLogger([(e) => warnings.push(e)]),
     logs,
     createRun: async () => {
@@ -27,7 +39,7 @@ function host(runs: FakeRun[], opts: { failCreate?: Error } = {}) {
       summary: 'A secret file next to the key.',
     }),
     storedNodeId: async () => '0xSTORED',
-    owner: { load: async () => null, save: async (b) => void saved.push(b) },
+    owner,
     backupKey: async (passphrase) => ({
       nodeId: '0xSTORED',
       content: `{"p":${passphrase.length}}`,
@@ -36,6 +48,8 @@ function host(runs: FakeRun[], opts: { failCreate?: Error } = {}) {
   });
   return { h, logs, saved, warnings };
 }
+
+const NODE_KEY = Wallet.createRandom();
 
 describe('AgentHost', () => {
   it('before any start: stopped, with the stored node ID and the weak-key warning', async () => {
@@ -155,15 +169,48 @@ describe('AgentHost', () => {
     expect(h.state().config).toMatchObject({ digest: 'sha256:def', serial: 8 });
   });
 
-  it('binds the owner, forwards logs and key backups', async () => {
-    const { h, logs, saved } = host([]);
-    await h.bindAccount({ kind: 'email', email: 'a@b.c' });
-    expect(saved).toEqual([{ kind: 'email', email: 'a@b.c' }]);
-    expect(h.state().owner).toEqual({ kind: 'email', email: 'a@b.c' });
+  it('binds a wallet with a checked signature and sends the proof once the run is registered', async () => {
+    const runs: FakeRun[] = [];
+    const { h, logs, saved } = host(runs);
+    await h.init();
+    const wallet = Wallet.createRandom();
+    const message = h.walletBindingMessage(wallet.address);
+    await expect(
+      h.bindWallet(message, Wallet.createRandom().signMessageSync(message)),
+    ).rejects.toThrow(/not accepted: the signature was made by/);
+    expect(saved).toEqual([]);
+    await h.bindWallet(message, wallet.signMessageSync(message));
+    expect(h.state().owner).toEqual({ kind: 'wallet', address: wallet.address });
+    expect(h.state().account).toMatchObject({ state: 'pending' });
+    expect(saved.at(-1)?.proof?.message).toBe(message);
+
+    const claims: unknown[] = [];
+    const start = h.start();
+    const run = runs[0]!;
+    run.sendOwnerClaim = async (claim) => {
+      claims.push(claim);
+      return { state: 'bound', owner: { kind: 'wallet', address: wallet.address }, verified_at: 5 };
+    };
+    await start;
+    expect(claims).toEqual([]); // still registering
+    run.set('active', 'serving');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(claims).toEqual([
+      { kind: 'wallet', address: wallet.address, message, signature: expect.any(String) },
+    ]);
+    expect(h.state().account).toMatchObject({ state: 'bound', verifiedAt: 5 });
+
     const lines: string[] = [];
     h.onLog((e) => lines.push(e.message));
     createLogger([logs.sink]).info('hello');
     expect(lines).toEqual(['hello']);
     expect(await h.backupKey('12345')).toEqual({ nodeId: '0xSTORED', content: '{"p":5}' });
+  });
+
+  it('asks for an email code only while a run can send it', async () => {
+    const runs: FakeRun[] = [];
+    const { h } = host(runs);
+    await h.init();
+    await expect(h.requestEmailCode('op@example.com')).rejects.toThrow(/Start the node first/);
   });
 });

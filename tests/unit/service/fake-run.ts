@@ -65,6 +65,8 @@ export class FakeRun implements NodeRun {
     status: () => this.rt,
     onStatus: this.runtimeEvents.event,
   };
+  /** Set by a test to answer owner claims. */
+  sendOwnerClaim?: NodeRun['sendOwnerClaim'];
   set(name: AgentState['name'], reason: string) {
     const prev = this.st;
     this.st = { name, reason, since: 1 };

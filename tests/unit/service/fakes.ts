@@ -105,9 +105,21 @@ export class FakeAgent implements AgentFacade {
     this.calls.push('checkSetup');
     return this.setupResult;
   }
-  async bindAccount(binding: OwnerBinding | null) {
-    this.bound.push(binding);
-    this.setState({ owner: binding });
+  walletBindingMessage(address: string) {
+    return `message for ${address}`;
+  }
+  async bindWallet(message: string, signature: string) {
+    this.calls.push(`bindWallet:${signature}`);
+    const address = message.replace('message for ', '');
+    this.bound.push({ kind: 'wallet', address });
+    this.setState({ owner: { kind: 'wallet', address } });
+  }
+  async requestEmailCode(email: string) {
+    this.bound.push({ kind: 'email', email });
+    this.setState({ owner: { kind: 'email', email } });
+  }
+  async confirmEmailCode(code: string) {
+    this.calls.push(`confirmEmailCode:${code}`);
   }
   async backupKey(passphrase: string) {
     this.calls.push(`backup:${passphrase.length}`);

@@ -130,14 +130,23 @@ describe('node kit', () => {
   }, 90_000);
 
   it('creates the data folders before it saves an owner binding', async () => {
+    const first = await desktop();
+    await loadOrCreateIdentity({
+      dirs: first.kit.dirs,
+      vault: first.kit.vault,
+      keystoreOptions: { scrypt: { N: 1 << 10 } },
+    });
+    await first.kit.close();
     const { kit: k, service } = await desktop();
-    await rm(k.dirs.base, { recursive: true, force: true });
-    await service.invoke('bindAccount', { kind: 'email', email: 'op@example.com' });
-    expect((await stat(k.dirs.base)).isDirectory()).toBe(true);
+    await rm(k.dirs.settings, { recursive: true, force: true });
+    const wallet = Wallet.createRandom();
+    const { message } = await service.invoke('walletBindingMessage', { address: wallet.address });
+    await service.invoke('bindWallet', { message, signature: wallet.signMessageSync(message) });
+    expect((await stat(k.dirs.settings)).isDirectory()).toBe(true);
     await k.close();
-    expect((await desktop()).kit.agent.state().owner).toEqual({
-      kind: 'email',
-      email: 'op@example.com',
+    expect((await desktop()).kit.agent.state().account).toMatchObject({
+      owner: { kind: 'wallet', address: wallet.address },
+      state: 'pending',
     });
   });
 });

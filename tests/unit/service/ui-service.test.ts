@@ -105,15 +105,21 @@ describe('UiService commands', () => {
     expect(await store.load()).toMatchObject({ keepAwake: true, launchAtLogin: true });
   });
 
-  it('validates the account binding before the agent sees it', async () => {
-    await expect(
-      service.invoke('bindAccount', { kind: 'wallet', address: '0x123' }),
-    ).rejects.toThrow(/0x followed by 40/);
+  it("checks the binding commands' arguments before the agent sees them", async () => {
+    await expect(service.invoke('bindWallet', { message: 'm' })).rejects.toThrow(/wrong argument/);
+    await expect(service.invoke('requestEmailCode', { email: '' })).rejects.toThrow(
+      /wrong argument/,
+    );
     expect(agent.bound).toEqual([]);
-    const state = await service.invoke('bindAccount', { kind: 'email', email: ' op@example.com ' });
-    expect(state.owner).toEqual({ kind: 'email', email: 'op@example.com' });
-    await service.invoke('bindAccount', null);
-    expect(agent.bound.at(-1)).toBeNull();
+    const { message } = await service.invoke('walletBindingMessage', { address: '0xabc' });
+    expect(message).toBe('message for 0xabc');
+    const state = await service.invoke('bindWallet', { message, signature: ' 0x12 ' });
+    expect(agent.calls).toContain('bindWallet:0x12');
+    expect(state.owner).toEqual({ kind: 'wallet', address: '0xabc' });
+    const mailed = await service.invoke('requestEmailCode', { email: ' op@example.com ' });
+    expect(mailed.owner).toEqual({ kind: 'email', email: 'op@example.com' });
+    await service.invoke('confirmEmailCode', { code: '123456' });
+    expect(agent.calls).toContain('confirmEmailCode:123456');
   });
 
   it('rejects unknown commands and arguments to argument-less commands', async () => {
@@ -134,7 +140,7 @@ describe('UiService commands', () => {
 
   it('writes a redacted diagnostics bundle, opens the logs folder, backs up the key', async () => {
     const email = 'owner@example.org';
-    await service.invoke('bindAccount', { kind: 'email', email });
+    await service.invoke('requestEmailCode', { email });
     agent.logEv.emit({
       ts: clock.now(),
       level: 'info',

@@ -29,7 +29,9 @@ const byId = (s: ReturnType<typeof servingSummary>, id: string) =>
 
 describe('servingSummary', () => {
   it('says "Serving jobs" with every reason ok, the test benchmark and the owner', () => {
-    const s = servingSummary(input({ owner: '0x12ab…cdef' }));
+    const s = servingSummary(
+      input({ owner: { state: 'ok', text: 'Bound to 0x12ab…cdef (verified).' } }),
+    );
     expect(s).toMatchObject({ serving: true, phase: 'serving', headline: 'Serving jobs' });
     expect(s.reasons.map((r) => [r.id, r.state])).toEqual([
       ['registered', 'ok'],
@@ -38,7 +40,7 @@ describe('servingSummary', () => {
       ['owner', 'ok'],
     ]);
     expect(byId(s, 'test')!.text).toContain('41.3 tok/s');
-    expect(byId(s, 'owner')!.text).toBe('Bound to 0x12ab…cdef.');
+    expect(byId(s, 'owner')!.text).toBe('Bound to 0x12ab…cdef (verified).');
   });
 
   it('names the network’s operator hold, with its end, as the reason for no jobs', () => {

@@ -1,72 +1,63 @@
-import { useState, type FormEvent } from 'react';
-import type { OwnerBinding } from '../../../../src-main/contract/index.js';
+import { useState } from 'react';
 import { Button } from '../../components/Button.js';
-import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { useAction } from '../../components/use-action.js';
-import { describeBinding, parseOwnerBinding } from '../../lib/validate-binding.js';
-import { bridge } from '../../stores/bridge-ref.js';
+import { accountOf, accountWords } from '../../../../src-main/contract/index.js';
 import { useNodeStore } from '../../stores/node-store.js';
+import { EmailBinding } from './EmailBinding.js';
+import { WalletBinding } from './WalletBinding.js';
 
-/** Binds the node to the operator's wallet or email; checked here first, then by the node. */
+/**
+ * Binds the node to the operator's wallet or email with proof: a wallet signature (checked on
+ * this computer, then by the network) or the code the network mails. Shows the network's answer.
+ */
 export function AccountBinding() {
-  const owner = useNodeStore((s) => s.node?.owner ?? null);
-  const [value, setValue] = useState('');
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const bind = useAction(async (binding: OwnerBinding | null) => {
-    useNodeStore.getState().apply(await bridge().invoke('bindAccount', binding));
-    setValue('');
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = parseOwnerBinding(value);
-    if (!parsed.ok) {
-      setInvalid(parsed.message);
-      return;
-    }
-    setInvalid(null);
-    void bind.run(parsed.binding);
-  };
+  const node = useNodeStore((s) => s.node);
+  const account = node ? accountOf(node) : { owner: null, state: 'none' as const };
+  const [mode, setMode] = useState<'wallet' | 'email'>(
+    account.owner?.kind === 'email' ? 'email' : 'wallet',
+  );
+  const words = accountWords(account);
   return (
-    <form className="field" onSubmit={submit} noValidate>
-      <label className="field-label" htmlFor="owner">
+    <div className="field">
+      <span className="field-label" id="account-label">
         Account
-      </label>
-      <p className="field-help" id="owner-help">
-        Rewards and the node&apos;s reputation go to this account. Now:{' '}
-        <strong className="wrap-anywhere">{describeBinding(owner)}</strong>
+      </span>
+      <p className="field-help">
+        Rewards and the node&apos;s reputation go to the account the network has verified for this
+        node. Binding needs proof: a signature by the wallet, or a code mailed to the email address.
+        Changing the account later needs a new proof.
       </p>
-      <div className="input-row">
-        <input
-          id="owner"
-          type="text"
-          inputMode="email"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="0x… wallet address or name@example.com"
-          value={value}
-          aria-invalid={invalid ? true : undefined}
-          aria-describedby={invalid ? 'owner-help owner-error' : 'owner-help'}
-          onChange={(e) => {
-            setValue(e.target.value);
-            if (invalid) setInvalid(null);
-          }}
-          data-testid="owner-input"
-        />
-        <Button type="submit" variant="primary" pending={bind.pending}>
-          {owner ? 'Change' : 'Bind'}
+      <p role="status" data-testid="account-binding-status">
+        <strong className="wrap-anywhere">{words.text}</strong>
+      </p>
+      <div className="input-row" role="group" aria-labelledby="account-label">
+        <Button
+          size="sm"
+          variant={mode === 'wallet' ? 'primary' : 'ghost'}
+          aria-pressed={mode === 'wallet'}
+          onClick={() => setMode('wallet')}
+          data-testid="bind-mode-wallet"
+        >
+          Wallet
         </Button>
-        {owner ? (
-          <Button variant="ghost" disabled={bind.pending} onClick={() => void bind.run(null)}>
-            Remove
-          </Button>
-        ) : null}
+        <Button
+          size="sm"
+          variant={mode === 'email' ? 'primary' : 'ghost'}
+          aria-pressed={mode === 'email'}
+          onClick={() => setMode('email')}
+          data-testid="bind-mode-email"
+        >
+          Email
+        </Button>
       </div>
-      {invalid ? (
-        <p className="field-error" id="owner-error" role="alert" data-testid="owner-error">
-          {invalid}
-        </p>
-      ) : null}
-      {bind.error ? <ErrorNotice title="The account was not bound" error={bind.error} /> : null}
-    </form>
+      {mode === 'wallet' ? (
+        <WalletBinding />
+      ) : (
+        <EmailBinding
+          account={account}
+          running={node ? node.state !== 'stopped' && node.state !== 'not_initialised' : false}
+          local={node?.network === 'local'}
+        />
+      )}
+    </div>
   );
 }
