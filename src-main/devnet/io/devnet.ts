@@ -9,7 +9,7 @@ import { DevnetCore, type ChangeSink, type Restored } from './core.js';
 import { defaultSnapshot, DEVNET_MODEL } from './default-snapshot.js';
 import type { FaultState, FaultsInput } from './faults.js';
 import { createIoServer } from './http-server.js';
-import { addHubRoutes } from './model-hub.js';
+import { addHubRoutes, devnetModelFileList } from './model-hub.js';
 import { loadOrCreateNetworkKey, networkKeyFrom } from './network-key.js';
 import { addNodeRoutes } from './node-api.js';
 import { resolveOptions, type DevnetOptions } from './options.js';
@@ -51,6 +51,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const initial = opts.initialSnapshot ?? defaultSnapshot(opts.network, {}, opts.clock.now());
   const core = new DevnetCore(opts, key, initial, restored, sink);
   store?.attach(core);
+  listHubFiles(core);
 
   const adminToken = opts.adminToken ?? randomBytes(24).toString('base64url');
   const router = new Router();
@@ -112,3 +113,21 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
 }
 
 export type { SignedSnapshot };
+
+/**
+ * State saved by a devnet from before its model hub lists its model without files, which a
+ * node cannot check: publish the same snapshot with the hub's files listed.
+ */
+function listHubFiles(core: DevnetCore): void {
+  const { models } = core.history.current.snapshot;
+  if (!models.some((m) => m.name === DEVNET_MODEL.name && m.files.length === 0)) return;
+  core.publishSnapshot({
+    merge: {
+      models: models.map((m) =>
+        m.name === DEVNET_MODEL.name && m.files.length === 0
+          ? { ...m, files: devnetModelFileList(m.name, m.revision) }
+          : m,
+      ),
+    },
+  });
+}

@@ -61,3 +61,20 @@ describe("the devnet's model hub", () => {
     expect(sha((await get(weights.url!)).body)).toBe(weights.sha256);
   });
 });
+
+describe('a devnet restored from state saved before its model hub', () => {
+  it('publishes its model again with the hub files listed, so nodes can check them', async () => {
+    const old = defaultSnapshot();
+    const devnet = await startDevnet({
+      logger: silentLogger,
+      initialSnapshot: { ...old, models: old.models.map((m) => ({ ...m, files: [] })) },
+    });
+    try {
+      const current = devnet.core.history.current;
+      expect(current.serial).toBe(old.serial + 1);
+      expect(current.snapshot.models[0]!.files).toEqual(old.models[0]!.files);
+    } finally {
+      await devnet.close();
+    }
+  });
+});
