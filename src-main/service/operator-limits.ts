@@ -18,8 +18,8 @@ export function sameLimits(a: SettingsDto, b: SettingsDto): boolean {
 
 /**
  * Whether going from `prev` to `next` changes the runtime's command line under `snapshot`
- * (--max-num-seqs or the VRAM kept free): the runtime then restarts. A cap above the network's
- * max_num_seqs, or a headroom below the network's, changes nothing.
+ * (--max-num-seqs or the VRAM kept free): the runtime then restarts. A headroom below the
+ * network's changes nothing.
  */
 export function limitsRestartRuntime(
   snapshot: ConfigSnapshot | null,
@@ -31,6 +31,8 @@ export function limitsRestartRuntime(
   const after = planLimits(snapshot, operatorLimitsOf(next));
   return (
     before.maxNumSeqs !== after.maxNumSeqs ||
+    // With several GPUs the cap is split into shares: their --max-num-seqs change.
+    before.jobsCap !== after.jobsCap ||
     before.gpuMemoryHeadroomMb !== after.gpuMemoryHeadroomMb
   );
 }

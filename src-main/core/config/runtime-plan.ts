@@ -38,6 +38,7 @@ export function runtimePlanFor(snapshot: ConfigSnapshot, ctx: PlanContext): Runt
       servedName: model.served_name,
       revision: model.revision,
       maxModelLen: model.max_model_len,
+      minVramMb: model.min_vram_mb,
     },
     image: { repository: image.repository, tag: image.tag, digest: image.digest },
     ...planLimits(snapshot, ctx.operator),
@@ -51,7 +52,7 @@ export function runtimePlanFor(snapshot: ConfigSnapshot, ctx: PlanContext): Runt
 export function planLimits(
   snapshot: ConfigSnapshot,
   operator: OperatorLimits | undefined,
-): Pick<RuntimePlan, 'maxNumSeqs' | 'gpuMemoryHeadroomMb'> {
+): Pick<RuntimePlan, 'maxNumSeqs' | 'gpuMemoryHeadroomMb' | 'jobsCap'> {
   const network = snapshot.runtime;
   const cap = operator?.maxConcurrentJobs ?? null;
   return {
@@ -60,6 +61,7 @@ export function planLimits(
       network.gpu_memory_headroom_mb,
       operator?.gpuMemoryHeadroomMb ?? 0,
     ),
+    ...(cap === null ? {} : { jobsCap: cap }),
   };
 }
 

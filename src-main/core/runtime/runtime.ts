@@ -7,11 +7,20 @@ import type { ModelState } from './models/model-store.js';
 /** What the runtime should serve, derived from the applied config snapshot. */
 export interface RuntimePlan {
   /** Hugging Face repo id and pinned revision of the model to load. */
-  model: { name: string; servedName: string; revision: string; maxModelLen: number };
+  model: {
+    name: string;
+    servedName: string;
+    revision: string;
+    maxModelLen: number;
+    /** The snapshot's min_vram_mb: checked against the GPUs before a start. */
+    minVramMb?: number;
+  };
   /** Runtime image pinned by digest (ignored by runtimes that are not containers). */
   image: { repository: string; tag: string; digest: string } | null;
   maxNumSeqs: number;
   gpuMemoryHeadroomMb: number;
+  /** The operator's cap on jobs at once over all of the node's runtime containers. */
+  jobsCap?: number;
 }
 
 export type RuntimeState = 'stopped' | 'starting' | 'loading' | 'ready' | 'unhealthy' | 'failed';
@@ -25,6 +34,8 @@ export interface RuntimeStatus {
   servedModels: string[];
   /** True for the devnet's simulated runtime: never allowed on testnet or mainnet. */
   simulated: boolean;
+  /** The raw error behind a failure (what the driver or Docker said), for a details view. */
+  cause?: string;
 }
 
 export interface RuntimeMetrics {

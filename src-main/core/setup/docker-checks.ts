@@ -17,7 +17,7 @@ export function dockerCheck(d: Discovery): SetupCheck {
   return check('docker', 'pass', seen);
 }
 
-const TOOLKIT_FIX =
+export const TOOLKIT_FIX =
   'Install the NVIDIA Container Toolkit (https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html), ' +
   'run: sudo nvidia-ctk runtime configure --runtime=docker, then restart Docker (sudo systemctl restart docker).';
 

@@ -32,7 +32,11 @@ export interface DoctorOptions {
   freeSpace?: FreeSpaceFn;
 }
 
-const TOOLKIT_PROGRAMS = ['nvidia-container-runtime-hook', 'nvidia-ctk', 'nvidia-container-cli'];
+export const TOOLKIT_PROGRAMS = [
+  'nvidia-container-runtime-hook',
+  'nvidia-ctk',
+  'nvidia-container-cli',
+];
 
 /**
  * The setup "doctor": Docker, NVIDIA driver, container toolkit, GPU inside a container, VRAM
@@ -119,7 +123,7 @@ async function localImage(
   return null;
 }
 
-async function findPrograms(host: DiscoveryHost, names: string[]): Promise<string[]> {
+export async function findPrograms(host: DiscoveryHost, names: string[]): Promise<string[]> {
   const dirs = [
     ...new Set([...(host.env.PATH ?? '').split(':').filter(Boolean), '/usr/bin', '/usr/local/bin']),
   ];

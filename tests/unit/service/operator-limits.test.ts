@@ -43,8 +43,10 @@ describe("the operator's limits in the runtime plan", () => {
     });
     expect(limitsRestartRuntime(snapshot, s(null, 1024), s(8, 1024))).toBe(true);
     expect(limitsRestartRuntime(snapshot, s(null, 1024), s(null, 4096))).toBe(true);
-    // Above the network's max_num_seqs, below its headroom: the same command line.
-    expect(limitsRestartRuntime(snapshot, s(null, 1024), s(32, 512))).toBe(false);
+    // Below the network's headroom: the same command line.
+    expect(limitsRestartRuntime(snapshot, s(null, 1024), s(null, 512))).toBe(false);
+    // A cap above max_num_seqs can still change the shares of several GPUs' containers.
+    expect(limitsRestartRuntime(snapshot, s(null, 1024), s(32, 1024))).toBe(true);
     expect(limitsRestartRuntime(null, s(null, 1024), s(8, 1024))).toBe(false);
   });
 

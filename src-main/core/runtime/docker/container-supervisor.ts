@@ -37,6 +37,11 @@ export interface ContainerSupervisorOptions {
   /** For turning CUDA errors in the logs into the right advice. */
   driverMajor?: () => number | null;
   timing?: Partial<SupervisorTiming>;
+  /**
+   * One of several containers of this node (one per GPU): the leftovers of earlier runs are
+   * removed once by their owner before any starts, never by one sibling under another.
+   */
+  siblings?: boolean;
 }
 
 /**
@@ -110,7 +115,7 @@ export class ContainerSupervisor {
     const ready = this.#status.waitForReady();
     ready.catch(() => undefined); // observed below; avoids an unhandled rejection on early failure
     try {
-      await this.removeStale();
+      if (!this.#o.siblings) await this.removeStale();
       this.#events.start();
       await this.#createAndStart();
     } catch (err) {

@@ -5,6 +5,10 @@ import type { ApprovedModel } from '../../protocol/schemas/snapshot.js';
 import { probeGpus, type GpuProbe } from '../gpu/gpu-probe.js';
 import { nodeLocateHost, nodeRun } from '../gpu/node-host.js';
 import { driverMajor as parseDriverMajor, type GpuReading } from '../gpu/nvidia-smi-query.js';
+import { findPrograms, TOOLKIT_PROGRAMS } from '../../setup/doctor.js';
+import { removeStaleContainers } from './container-ops.js';
+import { GpuFleetRuntime } from './gpu-fleet-runtime.js';
+import { checkGpuBeforePull } from './gpu-gate.js';
 import type { ModelStore } from '../models/model-store.js';
 import type { RuntimePlan } from '../runtime.js';
 import { MODELS_VOLUME_DIRS } from './container-spec.js';
@@ -82,15 +86,27 @@ export interface CreateDockerRuntimeOptions {
   extra?: Partial<DockerVllmRuntimeOptions>;
 }
 
-/**
- * Production wiring: finds the engine (or throws a DockerEngineError saying what to do), makes
- * the two clients, and builds the runtime with its puller, image record and cache folders.
- */
-export async function createDockerVllmRuntime(o: CreateDockerRuntimeOptions): Promise<{
-  runtime: DockerVllmRuntime;
+export interface CreatedDockerRuntime<R> {
+  runtime: R;
   discovery: Discovery & { ok: true };
   clients: DockerClients;
-}> {
+}
+
+/**
+ * Production wiring: finds the engine (or throws a DockerEngineError saying what to do), makes
+ * the two clients, and builds the runtime with its puller, image record and cache folders: on
+ * NVIDIA GPUs a GpuFleetRuntime (one container per GPU, or one tensor-parallel container, the
+ * GPU checked before any pull); with `gpu: 'none'` one container without a GPU request.
+ */
+export async function createDockerVllmRuntime(
+  o: CreateDockerRuntimeOptions & { gpu: 'none' },
+): Promise<CreatedDockerRuntime<DockerVllmRuntime>>;
+export async function createDockerVllmRuntime(
+  o: CreateDockerRuntimeOptions,
+): Promise<CreatedDockerRuntime<DockerVllmRuntime | GpuFleetRuntime>>;
+export async function createDockerVllmRuntime(
+  o: CreateDockerRuntimeOptions,
+): Promise<CreatedDockerRuntime<DockerVllmRuntime | GpuFleetRuntime>> {
   const host = o.host ?? nodeDiscoveryHost();
   const discovery = await discoverEngine({ host });
   if (!discovery.ok) throw new DockerEngineError(discovery.problem);
@@ -111,30 +127,18 @@ export async function createDockerVllmRuntime(o: CreateDockerRuntimeOptions): Pr
   });
   const probe = o.probeGpu ?? (() => probeGpus({ host: nodeLocateHost(), run: nodeRun }));
   let driverMajor: number | null = null;
-
-  const gpuMemory: DockerVllmRuntimeOptions['gpuMemory'] =
-    o.gpu === 'none'
-      ? null
-      : async () => {
-          let readings = o.gpuReadings?.() ?? [];
-          if (readings.length === 0) {
-            const p = await probe();
-            if (!p.available) return null;
-            driverMajor = p.driverMajor;
-            readings = p.gpus;
-          }
-          driverMajor = parseDriverMajor(readings[0]?.driverVersion) ?? driverMajor;
-          // The GPU with the most free memory serves (one GPU per runtime).
-          const best = [...readings].sort(
-            (a, b) => (b.memoryFreeMb ?? 0) - (a.memoryFreeMb ?? 0),
-          )[0];
-          if (!best || best.memoryTotalMb === null || best.memoryFreeMb === null) return null;
-          return {
-            uuid: best.uuid || null,
-            totalMb: best.memoryTotalMb,
-            freeMb: best.memoryFreeMb,
-          };
-        };
+  /** Every GPU now: the running sampler's readings, or a probe when it has none yet. */
+  const readGpus = async (): Promise<GpuReading[] | null> => {
+    let readings = o.gpuReadings?.() ?? [];
+    if (readings.length === 0) {
+      const p = await probe();
+      if (!p.available) return null;
+      driverMajor = p.driverMajor;
+      readings = p.gpus;
+    }
+    driverMajor = parseDriverMajor(readings[0]?.driverVersion) ?? driverMajor;
+    return readings;
+  };
 
   const modelInstalled = async (plan: RuntimePlan) => {
     if (!o.models) return false;
@@ -150,23 +154,48 @@ export async function createDockerVllmRuntime(o: CreateDockerRuntimeOptions): Pr
       `The operator allows these runtime images besides vLLM's: ${o.extraImages.join(', ')}.`,
     );
   }
-  const runtime = new DockerVllmRuntime({
-    clients,
-    puller,
-    allowList,
-    clock: o.clock,
+  const slot = (gpuMemory: DockerVllmRuntimeOptions['gpuMemory'], siblings = false) =>
+    new DockerVllmRuntime({
+      clients,
+      puller,
+      allowList,
+      clock: o.clock,
+      logger: o.logger,
+      network: o.network,
+      cacheDirs: runtimeCacheDirs(o.networkBase, o.modelsVolume),
+      ...(o.modelsVolume ? { modelsVolume: o.modelsVolume.name } : {}),
+      gpuMemory,
+      modelInstalled,
+      driverMajor: () => driverMajor,
+      owned,
+      engineVersion: discovery.identity.version,
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      ...(o.simulated ? { simulated: true } : {}),
+      ...o.extra,
+      ...(siblings ? { supervisor: { ...o.extra?.supervisor, siblings: true } } : {}),
+    });
+  if (o.gpu === 'none') return { runtime: slot(null), discovery, clients };
+  const runtime = new GpuFleetRuntime({
     logger: o.logger,
-    network: o.network,
-    cacheDirs: runtimeCacheDirs(o.networkBase, o.modelsVolume),
-    ...(o.modelsVolume ? { modelsVolume: o.modelsVolume.name } : {}),
-    gpuMemory,
-    modelInstalled,
-    driverMajor: () => driverMajor,
-    owned,
-    engineVersion: discovery.identity.version,
-    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    ...(o.simulated ? { simulated: true } : {}),
-    ...o.extra,
+    dockerVersion: discovery.identity.version,
+    readGpus,
+    gate: (image) =>
+      checkGpuBeforePull(
+        {
+          api: clients.api,
+          probe,
+          platform: host.platform,
+          dockerDesktop: discovery.identity.dockerDesktop,
+          hostPrograms: () =>
+            engineIsLocal ? findPrograms(host, TOOLKIT_PROGRAMS) : Promise.resolve([]),
+        },
+        image,
+      ),
+    pull: async (plan, signal) => {
+      if (plan.image) await puller.ensure({ image: plan.image, signal, onProgress: o.onProgress });
+    },
+    removeStale: () => removeStaleContainers(clients.api, o.network, o.logger),
+    makeSlot: (gpuMemory) => slot(gpuMemory, true),
   });
   return { runtime, discovery, clients };
 }

@@ -23,7 +23,7 @@ import { containerUser, type ContainerUser } from './container-confinement.js';
 import { ContainerSupervisor, type ContainerSupervisorOptions } from './container-supervisor.js';
 import type { VllmContainerSpec } from './container-spec.js';
 import type { DockerClients } from './docker-clients.js';
-import { ALL_GPUS } from './gpu-container-check.js';
+import { gpuDeviceRequests, tensorParallelArgs } from './gpu-request.js';
 import type { ImageAllowList } from './image-allow-list.js';
 import type { ImagePuller } from './image-puller.js';
 import type { OwnedImages } from './owned-images.js';
@@ -35,9 +35,12 @@ const REFUSED_RECHECK_MS = 5_000;
 /** How long runaway or stalled streams keep the runtime unhealthy. */
 const STREAM_FAULT_HOLD_MS = 60_000;
 
-/** Free VRAM of the GPU the runtime will use (the sampler's latest reading, or a probe). */
+/**
+ * The GPUs this runtime's container uses (one, or a tensor-parallel group of one kind) and the
+ * memory of the smallest of them: vLLM takes the same share of every GPU in the group.
+ */
 export interface GpuMemoryReading {
-  uuid: string | null;
+  uuids: string[];
   totalMb: number;
   freeMb: number;
 }
@@ -70,7 +73,7 @@ export interface DockerVllmRuntimeOptions {
   /** The engine's version as it answered discovery (Docker, or Podman's). */
   engineVersion?: string | null;
   fetch?: typeof fetch;
-  supervisor?: Partial<Pick<ContainerSupervisorOptions, 'pickPort' | 'timing'>>;
+  supervisor?: Partial<Pick<ContainerSupervisorOptions, 'pickPort' | 'timing' | 'siblings'>>;
 }
 
 /**
@@ -246,6 +249,7 @@ export class DockerVllmRuntime implements Runtime {
     }
     let utilization = o.defaultGpuMemoryUtilization ?? 0.9;
     let deviceRequests: Docker.DeviceRequest[] | null = null;
+    let extraArgs: string[] = [];
     if (o.gpuMemory) {
       const gpu = await o.gpuMemory();
       if (!gpu) throw new RuntimeError('No NVIDIA GPU is available to the runtime.', 'unavailable');
@@ -253,15 +257,16 @@ export class DockerVllmRuntime implements Runtime {
         totalMb: gpu.totalMb,
         freeMb: gpu.freeMb,
         headroomMb: plan.gpuMemoryHeadroomMb,
+        // A tensor-parallel group shares the model: each GPU holds its part.
+        minVramMb: Math.ceil((plan.model.minVramMb ?? 0) / Math.max(1, gpu.uuids.length)),
       });
       if (!mem.enough) {
         this.#set('failed', mem.detail);
         throw new RuntimeError(mem.detail, 'unavailable');
       }
       utilization = mem.utilization;
-      deviceRequests = gpu.uuid
-        ? [{ Driver: 'nvidia', DeviceIDs: [gpu.uuid], Capabilities: [['gpu']] }]
-        : ALL_GPUS;
+      deviceRequests = gpuDeviceRequests(gpu.uuids);
+      extraArgs = tensorParallelArgs(gpu.uuids.length);
     }
     return {
       image: ref,
@@ -276,6 +281,7 @@ export class DockerVllmRuntime implements Runtime {
       ...(o.modelsVolume ? { modelsVolume: o.modelsVolume } : {}),
       offline: (await o.modelInstalled?.(plan)) ?? false,
       user,
+      ...(extraArgs.length ? { extraArgs } : {}),
     };
   }
 
@@ -365,7 +371,9 @@ export class DockerVllmRuntime implements Runtime {
 
 /** Identifies a plan; stored as a container label so a changed plan means a new container. */
 export function planHash(plan: RuntimePlan): string {
-  return createHash('sha256').update(canonicalJson(plan)).digest('hex').slice(0, 16);
+  // The node-wide cap is not this container's: its share is in maxNumSeqs.
+  const { jobsCap: _cap, ...own } = plan;
+  return createHash('sha256').update(canonicalJson(own)).digest('hex').slice(0, 16);
 }
 
 function describe(p: TransferProgress): string {
