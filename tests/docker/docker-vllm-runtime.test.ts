@@ -468,15 +468,16 @@ describe.skipIf(!docker.available)(
       ).rejects.toThrow(/allowed: vllm\/vllm-openai\)/);
 
       // Allowed by the operator (flag or environment): it passes the list and stops only at the
-      // GPU, which this machine does not have.
+      // GPU, which this machine does not have — before downloading anything.
       for (const allowed of [
         await make(['--allow-runtime-image', repository]),
         await make([], {
           RESULTITY_EXTRA_RUNTIME_IMAGES: `docker.io/vllm/vllm-openai, ${repository}`,
         }),
       ]) {
-        await expect(allowed.apply(plan)).rejects.toThrow(/No NVIDIA GPU is available/);
+        await expect(allowed.apply(plan)).rejects.toThrow(/^This computer has no NVIDIA GPU/);
         expect(allowed.status().detail).not.toMatch(/does not run/);
+        expect(progress).toHaveLength(0);
       }
     }, 60_000);
 

@@ -44,6 +44,7 @@ function fleet(recording: string, gate: GpuGateResult = { ok: true, detail: 'fin
   const rt = new GpuFleetRuntime({
     logger: silentLogger,
     dockerVersion: '28.3.2',
+    allowList: { check: () => undefined },
     readGpus: async () => recordedGpus(recording),
     gate: async () => gate,
     pull: async (p) => void pulls.push(p.image?.digest ?? ''),

@@ -178,6 +178,7 @@ export async function createDockerVllmRuntime(
   const runtime = new GpuFleetRuntime({
     logger: o.logger,
     dockerVersion: discovery.identity.version,
+    allowList,
     readGpus,
     gate: (image) =>
       checkGpuBeforePull(

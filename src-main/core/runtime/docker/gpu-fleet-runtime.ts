@@ -14,6 +14,7 @@ import {
 import { EMPTY_METRICS } from '../vllm-metrics.js';
 import type { GpuMemoryReading } from './docker-vllm-runtime.js';
 import type { GpuGateResult } from './gpu-gate.js';
+import type { ImageAllowList } from './image-allow-list.js';
 import { fleetMetrics, fleetStatus } from './fleet-status.js';
 
 /** One runtime container of the fleet (a DockerVllmRuntime on its GPU or GPU group). */
@@ -22,6 +23,8 @@ export type SlotRuntime = Runtime & { container(): { id: string; baseUrl: string
 export interface GpuFleetOptions {
   logger: Logger;
   dockerVersion: string | null;
+  /** The repositories this node runs: checked first, before the GPU or any pull. */
+  allowList: Pick<ImageAllowList, 'check'>;
   /** Every GPU now (sampler or probe); [] or null: none. */
   readGpus: () => Promise<GpuReading[] | null>;
   /** GPU first, download second: checked before any image is pulled. */
@@ -91,6 +94,15 @@ export class GpuFleetRuntime implements Runtime {
   async apply(plan: RuntimePlan): Promise<void> {
     if (!plan.image)
       throw new RuntimeError('The Docker runtime needs a runtime image in the plan.', 'failed');
+    try {
+      this.#o.allowList.check(plan.image.repository);
+    } catch (err) {
+      // A container already serving an earlier plan keeps serving.
+      const detail = (err as Error).message;
+      this.#o.logger.error(detail);
+      if (this.#slots.length === 0) this.#set(detail, undefined, 'failed');
+      throw new RuntimeError(detail, 'failed');
+    }
     const gpus = (await this.#o.readGpus()) ?? [];
     if (gpus.length === 0) {
       // No GPU at all: the gate says why (driver, toolkit) in the operator's words.
