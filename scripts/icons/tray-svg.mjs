@@ -2,12 +2,13 @@
 // monochrome "Template" variants for the macOS menu bar (the system tints them), so each state
 // also differs by shape, not only by colour.
 
-export const TRAY_STATES = ['stopped', 'starting', 'active', 'degraded', 'error'];
+export const TRAY_STATES = ['stopped', 'starting', 'active', 'paused', 'degraded', 'error'];
 
 const COLORS = {
   stopped: '#94a3b8',
   starting: '#f59e0b',
   active: '#22c55e',
+  paused: '#3b82f6',
   degraded: '#f97316',
   error: '#ef4444',
 };
@@ -20,6 +21,8 @@ function mark(state, fill) {
       return `<circle cx="16" cy="16" r="6" fill="${fill}"/>`;
     case 'starting':
       return `<path d="M16 10 A6 6 0 0 1 16 22 Z" fill="${fill}"/>`;
+    case 'paused':
+      return `<rect x="11.5" y="10" width="3" height="12" rx="1" fill="${fill}"/><rect x="17.5" y="10" width="3" height="12" rx="1" fill="${fill}"/>`;
     case 'degraded':
       return `<rect x="14.5" y="9.5" width="3" height="8" rx="1.5" fill="${fill}"/><circle cx="16" cy="21.5" r="1.8" fill="${fill}"/>`;
     case 'error':

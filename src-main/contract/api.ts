@@ -21,7 +21,14 @@ import type {
 export interface Commands {
   getSnapshot: (arg: void) => DashboardSnapshot;
   start: (arg: void) => NodeStateDto;
+  /** Desktop: drains and stops the node. Headless: drains and pauses it (the process stays). */
   stop: (arg: void) => NodeStateDto;
+  /** Pauses the node for `minutes` (null: until resumed): jobs finish, the runtime stops. */
+  pause: (arg: { minutes: number | null }) => NodeStateDto;
+  /** Withdraws the manual pause (other causes, like a game on the GPU, may still hold it). */
+  resume: (arg: void) => NodeStateDto;
+  /** Headless: drains and ends the node's process (a separate, confirmed action). */
+  endProcess: (arg: { confirm: true }) => { ending: boolean };
   /**
    * `confirmRestart`: the operator agreed that new limits restart the runtime under running
    * jobs (without it such a change is refused with code `confirm_restart`).

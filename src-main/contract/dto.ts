@@ -1,5 +1,6 @@
 // Data shapes that cross from the agent to any UI (Electron renderer or headless dashboard).
 // Types only: this folder has no runtime imports, so the renderer can depend on it freely.
+import type { PauseDto } from './pause.js';
 
 export type NodeStateName =
   | 'not_initialised'
@@ -79,6 +80,8 @@ export interface NodeStateDto {
   keyProtection: KeyProtectionDto;
   /** "Am I serving, and if not, why": the Overview's headline and reason list. */
   serving?: ServingDto;
+  /** The operator's pause (manual, schedule, a game on the GPU…); absent on hosts without one. */
+  pause?: PauseDto;
 }
 
 /** One reason the node gets jobs or not: its state, the cause (or fact) and the fix. */

@@ -1,5 +1,6 @@
 export type * from './dto.js';
 export type * from './api.js';
+export type * from './pause.js';
 export { BRIDGE_GLOBAL } from './api.js';
 export {
   BridgeError,

@@ -114,13 +114,14 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
     revealWindow(win);
   };
 
-  const runFromTray = (command: 'start' | 'stop') => {
+  const runFromTray = (command: 'start' | 'stop' | 'resume' | 'pause', minutes?: number | null) => {
     tray.setError(null);
-    commands.invoke(command, undefined).catch((err: unknown) => {
+    const arg = command === 'pause' ? { minutes: minutes ?? null } : undefined;
+    commands.invoke(command, arg).catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       tray.setError(message);
       if (command === 'start') notifier.onStartFailed(message);
-      log.warn(`${command === 'start' ? 'Start' : 'Stop'} from the tray failed: ${message}`);
+      log.warn(`${command} from the tray failed: ${message}`);
     });
   };
   const tray = new TrayController(
@@ -132,6 +133,8 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
       actions: {
         start: () => runFromTray('start'),
         stop: () => runFromTray('stop'),
+        pause: (minutes) => runFromTray('pause', minutes),
+        resume: () => runFromTray('resume'),
         openDashboard,
         quit: () => electron.app.quit(),
       },

@@ -3,7 +3,7 @@ import type { NodeStateDto, NodeStateName } from '../contract/index.js';
 import type { MenuItemOptionsLike, MenuLike, TrayLike } from './electron-like.js';
 
 /** What the tray icon shows; one PNG per state under assets/tray/. */
-export type TrayState = 'stopped' | 'starting' | 'active' | 'degraded' | 'error';
+export type TrayState = 'stopped' | 'starting' | 'active' | 'paused' | 'degraded' | 'error';
 
 const BY_NODE_STATE: Record<NodeStateName, TrayState> = {
   not_initialised: 'stopped',
@@ -16,15 +16,29 @@ const BY_NODE_STATE: Record<NodeStateName, TrayState> = {
   draining: 'degraded',
 };
 
-/** `lastError` is set when Start or Stop failed; it wins until the node changes state. */
-export function trayStateFor(node: NodeStateName, lastError: string | null): TrayState {
-  return lastError ? 'error' : BY_NODE_STATE[node];
+/**
+ * `lastError` is set when Start or Stop failed; it wins until the node changes state. A running
+ * node the operator paused (by hand or a trigger) shows `paused`.
+ */
+export function trayStateFor(
+  node: NodeStateName,
+  lastError: string | null,
+  paused = false,
+): TrayState {
+  if (lastError) return 'error';
+  const state = BY_NODE_STATE[node];
+  return paused && state !== 'stopped' ? 'paused' : state;
 }
+
+const isPaused = (node: NodeStateDto) => (node.pause?.requests.length ?? 0) > 0;
+const stateOf = (node: NodeStateDto, lastError: string | null) =>
+  trayStateFor(node.state, lastError, isPaused(node));
 
 const LABELS: Record<TrayState, string> = {
   stopped: 'Stopped',
   starting: 'Starting…',
   active: 'Serving jobs',
+  paused: 'Paused',
   degraded: 'Needs attention',
   error: 'Error',
 };
@@ -32,6 +46,10 @@ const LABELS: Record<TrayState, string> = {
 export interface TrayActions {
   start(): void;
   stop(): void;
+  /** Pause for `minutes` (null: until resumed). */
+  pause(minutes: number | null): void;
+  /** End the manual pause. */
+  resume(): void;
   openDashboard(): void;
   quit(): void;
 }
@@ -42,12 +60,22 @@ export function buildTrayMenu(
   lastError: string | null,
   actions: TrayActions,
 ): MenuItemOptionsLike[] {
-  const tray = trayStateFor(node.state, lastError);
+  const tray = stateOf(node, lastError);
   const items: MenuItemOptionsLike[] = [
     { label: `Resultity Node: ${LABELS[tray]}`, enabled: false },
     { type: 'separator' },
   ];
-  if (node.state === 'draining') {
+  const byHand = node.pause?.requests.some((r) => r.source === 'manual') ?? false;
+  if (node.pause && byHand) {
+    items.push({ label: 'Resume', click: actions.resume });
+  } else if (node.pause && tray !== 'stopped' && tray !== 'error') {
+    items.push(
+      { label: 'Pause for 30 minutes', click: () => actions.pause(30) },
+      { label: 'Pause for 1 hour', click: () => actions.pause(60) },
+      { label: 'Pause until I resume', click: () => actions.pause(null) },
+    );
+  }
+  if (node.state === 'draining' && !isPaused(node)) {
     items.push({ label: 'Stopping… (finishing jobs)', enabled: false });
   } else if (tray === 'stopped' || tray === 'error') {
     items.push({ label: 'Start node', click: actions.start });
@@ -64,13 +92,17 @@ export function buildTrayMenu(
 
 /** Tooltip: the state and, when something is wrong, the reason (trimmed for the OS limit). */
 export function trayTooltip(node: NodeStateDto, lastError: string | null): string {
-  const tray = trayStateFor(node.state, lastError);
+  const tray = stateOf(node, lastError);
+  // "Paused — a game is using the GPU, resumes when it closes"
+  if (tray === 'paused' && node.pause?.headline) return clip(node.pause.headline);
   const detail = lastError ?? (tray === 'degraded' || tray === 'stopped' ? node.reason : '');
   const text = detail
     ? `Resultity Node: ${LABELS[tray]}. ${detail}`
     : `Resultity Node: ${LABELS[tray]}`;
-  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+  return clip(text);
 }
+
+const clip = (text: string) => (text.length > 120 ? `${text.slice(0, 119)}…` : text);
 
 /** macOS menu bars use black-and-white "Template" images that follow the light/dark theme. */
 export function trayIconPath(iconDir: string, state: TrayState, platform: NodeJS.Platform): string {
@@ -97,7 +129,7 @@ export class TrayController {
     initial: NodeStateDto,
   ) {
     this.node = initial;
-    this.shownIcon = trayIconPath(deps.iconDir, trayStateFor(initial.state, null), deps.platform);
+    this.shownIcon = trayIconPath(deps.iconDir, stateOf(initial, null), deps.platform);
     this.tray = new deps.Tray(this.shownIcon);
     // Windows and Linux users expect a left click to open the window.
     this.tray.on('click', () => deps.actions.openDashboard());
@@ -117,7 +149,7 @@ export class TrayController {
   }
 
   get state(): TrayState {
-    return trayStateFor(this.node.state, this.lastError);
+    return stateOf(this.node, this.lastError);
   }
 
   destroy(): void {

@@ -129,6 +129,11 @@ export async function runHeadless(
       appVersion: AGENT_VERSION,
       // No file manager on a headless rig: the reply carries the path.
       openFolder: async () => undefined,
+      // The dashboard's confirmed "End process": drain, stop; the CLI then exits (code 0).
+      endProcess: () =>
+        void kit.agent
+          .stop(undefined, 'ended from the dashboard')
+          .catch((err: unknown) => kit.logger.error(`Ending failed: ${String(err)}`)),
       fixedSettings: {
         keys: ['network', 'customNetwork'],
         reason:

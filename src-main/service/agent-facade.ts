@@ -27,6 +27,12 @@ export interface AgentFacade {
   stop(drainTimeoutMs: number): Promise<void>;
   /** Tries to reach the network now instead of at the next retry; false if it was not waiting. */
   retryNow?(): boolean;
+  /** The operator's pause for `minutes` (null: until resumed); absent: cannot pause. */
+  pause?(minutes: number | null): Promise<void>;
+  /** Withdraws the operator's manual pause. */
+  resume?(): Promise<void>;
+  /** True while the operator's own "Pause" holds the node. */
+  pausedByHand?(): boolean;
 
   readonly onJobEvent: Event<JobEvent>;
   counters(): { in_flight: number; completed_total: number; failed_total: number };
@@ -94,4 +100,6 @@ export interface HostActions {
   confirmReplaceKey?(existingNodeId: string | undefined, importedNodeId: string): Promise<boolean>;
   /** Side effects of host-level settings (launch at login, keep awake). */
   onSettingsChanged?(settings: SettingsDto): void;
+  /** Headless: drains and ends the process (the dashboard's confirmed "End process"). */
+  endProcess?(): void;
 }

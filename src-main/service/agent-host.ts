@@ -27,6 +27,7 @@ import { servingSummary, type ServingInput } from '../core/status/serving-summar
 import { accountWords } from '../contract/account-words.js';
 import type { AgentFacade, ImportKeyOutcome, ImportKeyRequest } from './agent-facade.js';
 import type { LogHub } from './log-hub.js';
+import type { PauseHost } from './pause-host.js';
 import { limitsRestartRuntime } from './operator-limits.js';
 import { ModelView } from './model-view.js';
 
@@ -45,6 +46,8 @@ export type AgentLike = Pick<
   config: Pick<Agent['config'], 'snapshot' | 'onApplied' | 'onStatus'>;
   /** The network's view and the local problems (absent: the summary says less). */
   health?: Pick<Agent['health'], 'view' | 'onView'>;
+  /** The operator's pause (absent: this agent cannot pause). */
+  operatorPause?: Agent['operatorPause'];
 };
 
 /** One run of the node: an Agent starts once, so every Start composes a fresh run. */
@@ -93,6 +96,8 @@ export interface AgentHostOptions {
   onSettings?: (settings: SettingsDto) => void;
   /** Where a failing listener is reported (default: the process-wide handler). */
   logger?: Logger;
+  /** The operator pause, kept across runs (absent: Pause is not offered). */
+  pauses?: PauseHost;
 }
 const NO_RUNTIME = { kind: 'none', state: 'stopped', detail: 'Not started.', simulated: false };
 
@@ -130,6 +135,31 @@ export class AgentHost implements AgentFacade {
     this.onModelDisk = this.modelView.onDisk;
     this.onProgress = this.progressEvents.event;
     this.lastState = this.idleState('stopped', 'The node is stopped. Press Start to serve jobs.');
+    o.pauses?.onChange(() =>
+      this.run
+        ? this.publish(this.run)
+        : this.emitState({ ...this.lastState, ...this.pauseField() }),
+    );
+  }
+
+  /** Pauses for `minutes` (null: until resumed); a stopped node starts paused. */
+  async pause(minutes: number | null): Promise<void> {
+    if (!this.o.pauses) throw new Error('This node cannot pause.');
+    this.o.pauses.pauseFor(minutes);
+  }
+
+  /** Withdraws the manual pause. */
+  async resume(): Promise<void> {
+    this.o.pauses?.resume();
+  }
+
+  /** True while the operator's own "Pause" holds the node. */
+  pausedByHand(): boolean {
+    return this.o.pauses?.isPausedByHand() ?? false;
+  }
+
+  private pauseField(): Pick<NodeStateDto, 'pause'> {
+    return this.o.pauses ? { pause: this.o.pauses.dto() } : {};
   }
 
   /** Reads the stored node ID and owner so the first snapshot shows them. */
@@ -287,6 +317,8 @@ export class AgentHost implements AgentFacade {
       this.emitModels();
     }, subs);
     run.agent.health?.onView(() => this.publish(run), subs);
+    if (run.agent.operatorPause)
+      this.o.pauses?.attach({ operatorPause: run.agent.operatorPause }, subs);
     run.agent.onJobEvent((e) => {
       if (e.test && e.kind === 'completed')
         this.benchmark = { tokensPerSecond: e.tokensPerSecond ?? null };
@@ -371,6 +403,7 @@ export class AgentHost implements AgentFacade {
       config: this.lastState?.config ?? { digest: null, serial: null, status: 'none' },
       benchmark: this.o.benchmark?.() ?? null,
       keyProtection: this.o.keyProtection(),
+      ...this.pauseField(),
     };
   }
 

@@ -53,6 +53,28 @@ function shaped<T>(command: string, schema: z.ZodType<T>) {
   };
 }
 
+const PauseArg = z.strictObject({
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .nullable(),
+});
+
+function pauseArg(arg: unknown): { minutes: number | null } {
+  const parsed = PauseArg.safeParse(arg);
+  if (parsed.success) return parsed.data;
+  throw new InvalidCommandError(
+    `A pause takes { minutes }: a whole number from 1 to 10080, or null for "until I resume" (${describeZodIssues(parsed.error)}).`,
+  );
+}
+
+function confirmArg(arg: unknown): { confirm: true } {
+  if (z.strictObject({ confirm: z.literal(true) }).safeParse(arg).success) return { confirm: true };
+  throw new InvalidCommandError('Ending the process needs { confirm: true }.');
+}
+
 // Addresses, signatures and codes are checked again, with plain reasons, by the owner binder.
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -61,6 +83,9 @@ const PARSERS: { [C in CommandName]: (arg: unknown) => CommandArg<C> } = {
   getSnapshot: noArg('getSnapshot'),
   start: noArg('start'),
   stop: noArg('stop'),
+  pause: pauseArg,
+  resume: noArg('resume'),
+  endProcess: confirmArg,
   updateSettings: settingsPatch,
   walletBindingMessage: shaped('walletBindingMessage', z.strictObject({ address: Text(100) })),
   bindWallet: shaped(

@@ -45,6 +45,7 @@ import {
   defaultSettings,
   type SettingsStore,
 } from './settings-store.js';
+import { PauseHost } from './pause-host.js';
 import { setupChecks } from './setup-source.js';
 import { StatusRecorder } from '../core/status/status-recorder.js';
 import { UiService, type UiServiceOptions } from './ui-service.js';
@@ -108,6 +109,8 @@ export interface NodeKit {
   readonly gpu: GpuSource;
   readonly vault: SecretVault;
   readonly agent: AgentHost;
+  /** The operator pause (manual, triggers), kept across runs. */
+  readonly pauses: PauseHost;
   /** Key backups and diagnostics bundles: `<data>/<network>/exports`, private (0700). */
   readonly exportDir: string;
   /** The health and metrics server, when asked for and started. */
@@ -120,7 +123,12 @@ export interface NodeKit {
 
 export type ServiceHostOptions = Pick<
   HostActions,
-  'appVersion' | 'openFolder' | 'chooseBackupPath' | 'chooseBackupFile' | 'confirmReplaceKey'
+  | 'appVersion'
+  | 'openFolder'
+  | 'chooseBackupPath'
+  | 'chooseBackupFile'
+  | 'confirmReplaceKey'
+  | 'endProcess'
 > &
   Pick<UiServiceOptions, 'drainTimeoutMs' | 'fixedSettings'>;
 
@@ -288,7 +296,10 @@ async function composeLocked(
   // The test task's measurement, kept per network: shown and reported after a restart too.
   const benchmark = new BenchmarkRecorder(benchmarkFile(dirs), clock, logger.child('benchmark'));
   await benchmark.load();
+  // One pause for the process: a manual pause or a trigger outlives a Stop and Start.
+  const pauses = new PauseHost(clock, logger);
   const agent: AgentHost = new AgentHost({
+    pauses,
     network: dirs.network,
     clock,
     logger,
@@ -361,6 +372,7 @@ async function composeLocked(
     gpu,
     vault,
     agent,
+    pauses,
     exportDir,
     ops: ops?.server ?? null,
     createService: (h) =>
@@ -375,6 +387,7 @@ async function composeLocked(
           ...(h.chooseBackupPath ? { chooseBackupPath: h.chooseBackupPath } : {}),
           ...(h.chooseBackupFile ? { chooseBackupFile: h.chooseBackupFile } : {}),
           ...(h.confirmReplaceKey ? { confirmReplaceKey: h.confirmReplaceKey } : {}),
+          ...(h.endProcess ? { endProcess: h.endProcess } : {}),
         },
         settingsStore,
         clock,
@@ -385,6 +398,7 @@ async function composeLocked(
       }),
     close: async () => {
       await ops?.close();
+      pauses.dispose();
       gpu.stop();
       await history.dispose();
       await logStore.close();

@@ -153,12 +153,33 @@ export class UiService {
   private readonly handlers: Handlers = {
     getSnapshot: async () => this.snapshot(),
     start: async () => {
-      await this.opts.agent.start();
-      return this.opts.agent.state();
+      const { agent } = this.opts;
+      // Headless Start after Stop: the process never stopped, the pause ends.
+      if (agent.pausedByHand?.()) await agent.resume?.();
+      if (agent.state().state === 'stopped') await agent.start();
+      return agent.state();
     },
     stop: async () => {
-      await this.opts.agent.stop(this.opts.drainTimeoutMs ?? 30_000);
+      const { agent, host } = this.opts;
+      // Headless: Stop drains and pauses; the session and the process stay (Start resumes).
+      if (host.kind === 'headless' && agent.pause) await agent.pause(null);
+      else await agent.stop(this.opts.drainTimeoutMs ?? 30_000);
+      return agent.state();
+    },
+    pause: async ({ minutes }) => {
+      if (!this.opts.agent.pause) throw new InvalidCommandError('This node cannot pause.');
+      await this.opts.agent.pause(minutes);
       return this.opts.agent.state();
+    },
+    resume: async () => {
+      await this.opts.agent.resume?.();
+      return this.opts.agent.state();
+    },
+    endProcess: async () => {
+      const end = this.opts.host.endProcess;
+      if (!end) throw new InvalidCommandError('Quit the app to end the node on the desktop.');
+      end();
+      return { ending: true };
     },
     updateSettings: (patch) => this.updateSettings(patch),
     walletBindingMessage: async ({ address }) => ({

@@ -244,6 +244,9 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (fake node)', () => 
   it('stops the node and reports no console or page error', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByTestId('power-button').click();
+    // Jobs still running: the desktop-style Stop asks first (issue 11 item 4).
+    const dialog = page.getByRole('dialog', { name: 'Stop the node while jobs run?' });
+    if (await dialog.isVisible()) await dialog.getByRole('button', { name: 'Stop node' }).click();
     await expect
       .poll(() => page.getByTestId('node-state').textContent(), { timeout: 10_000 })
       .toBe('Stopped');

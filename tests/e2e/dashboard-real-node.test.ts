@@ -78,7 +78,8 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)
     await expect
       .poll(() => page.getByTestId('node-state').textContent(), { timeout: 45_000 })
       .toBe('Active — serving jobs');
-    await expect.poll(() => page.getByTestId('power-button').textContent()).toBe('Stop node');
+    // Headless: the big button pauses (the process stays); ending it is "End process…".
+    await expect.poll(() => page.getByTestId('power-button').textContent()).toBe('Pause node');
     await expect.poll(() => page.getByText('SIMULATED runtime').count()).toBe(1);
     await expect.poll(() => page.getByText('Local devnet').count()).toBeGreaterThan(0);
     const started = await node.waitForEvent((e) => e.type === 'started');
@@ -192,19 +193,35 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)
     expect(cpu).toBeLessThan(50);
   }, 30_000);
 
-  it('stops the node from the dashboard; the CLI drains and exits 0', async () => {
+  it('pauses and resumes from the dashboard, then ends the process (confirmed); the CLI exits 0', async () => {
+    // Stop on a headless node = pause: the runtime stops, the process and session stay.
     await page.getByTestId('power-button').click();
     await expect
       .poll(() => page.getByTestId('node-state').textContent(), { timeout: 30_000 })
+      .toBe('Paused');
+    await expect
+      .poll(() => page.getByTestId('pause-card').getAttribute('data-phase'))
+      .toBe('paused');
+    await expect
+      .poll(() => page.getByText(/GPU memory free .* s after the pause began/).count())
+      .toBe(1);
+    await page.getByTestId('power-button').click(); // "Resume node"
+    await expect
+      .poll(() => page.getByTestId('node-state').textContent(), { timeout: 30_000 })
+      .toBe('Active — serving jobs');
+    await page.getByRole('button', { name: 'End process…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'End process' }).click();
+    await expect
+      .poll(() => page.getByTestId('node-state').textContent(), { timeout: 30_000 })
       .toBe('Stopped');
-    await expect.poll(() => page.getByText('Stopped by the operator').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Ended from the dashboard').count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
 
     // The CLI exits once its node has stopped (as after SIGTERM).
     expect(await node.proc.exited).toEqual({ code: 0, signal: null });
     expect(await node.waitForEvent((e) => e.type === 'exit')).toMatchObject({
       code: 0,
-      reason: 'stopped by the operator',
+      reason: 'ended from the dashboard',
     });
     // The page says the service is gone and keeps retrying; the browser logs each refused
     // reconnect as a console error, the only errors allowed once the process is gone.

@@ -1,4 +1,4 @@
-import type { NodeStateName } from '../../../src-main/contract/index.js';
+import type { NodeStateDto, NodeStateName } from '../../../src-main/contract/index.js';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'busy' | 'idle';
 
@@ -27,4 +27,25 @@ export function stateWords(state: NodeStateName): StateWords {
 /** States in which the node is on its way somewhere: the button shows a spinner. */
 export function isTransitioning(state: NodeStateName): boolean {
   return state === 'registering' || state === 'testing' || state === 'draining';
+}
+
+/** A running node its operator paused (by hand or a trigger: a game, the schedule, heat…). */
+export function isPausedNode(node: Pick<NodeStateDto, 'state' | 'pause'>): boolean {
+  const running = !['stopped', 'not_initialised', 'initialised'].includes(node.state);
+  const p = node.pause;
+  return running && !!p && (p.requests.length > 0 || p.phase !== 'serving');
+}
+
+const PAUSE_TITLES = {
+  pausing: 'Pausing — jobs finish, then the runtime stops',
+  paused: 'Paused',
+  resuming: 'Resuming — starting the runtime',
+} as const;
+
+/** The state words, with an operator pause shown as such (not as "Stopping"). */
+export function nodeWords(node: Pick<NodeStateDto, 'state' | 'pause'>): StateWords {
+  if (!isPausedNode(node)) return stateWords(node.state);
+  const phase = node.pause?.phase;
+  const title = phase && phase !== 'serving' ? PAUSE_TITLES[phase] : 'Paused';
+  return { title, tone: 'warn', action: 'stop' };
 }

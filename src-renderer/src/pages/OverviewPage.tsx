@@ -1,5 +1,8 @@
 import { Badge, StatusDot } from '../components/Badge.js';
+import { useState } from 'react';
 import { Button } from '../components/Button.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { PauseCard } from '../components/PauseCard.js';
 import { Card } from '../components/Card.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -10,8 +13,9 @@ import { useAction } from '../components/use-action.js';
 import { useNow } from '../app/use-now.js';
 import { formatCount, formatTokensPerSecond, formatUptime } from '../lib/format.js';
 import { throughputView } from '../lib/throughput-view.js';
-import { isTransitioning, stateWords } from '../lib/node-state-words.js';
+import { isPausedNode, isTransitioning, nodeWords } from '../lib/node-state-words.js';
 import { AccountStatus } from '../components/AccountStatus.js';
+import { useConnectionStore } from '../stores/connection-store.js';
 import { useNodeStore } from '../stores/node-store.js';
 import { useStatsStore } from '../stores/stats-store.js';
 import { configWords, runtimeWords } from '../lib/plain-words.js';
@@ -33,17 +37,32 @@ const NETWORK_WORDS = { mainnet: 'Mainnet', testnet: 'Testnet', local: 'Local de
  */
 function PowerButton() {
   const node = useNodeStore((s) => s.node);
+  const inFlight = useStatsStore((s) => s.stats?.inFlight ?? 0);
+  const headless = useConnectionStore((s) => s.host) === 'headless';
   const start = useAction(useNodeStore.getState().start);
   const stop = useAction(useNodeStore.getState().stop);
+  const [confirmStop, setConfirmStop] = useState(false);
   if (!node) return null;
-  const words = stateWords(node.state);
+  // Headless: Stop pauses (the process stays), Start resumes; see PauseCard for ending it.
+  const pausedByHand = headless && !!node.pause?.requests.some((r) => r.source === 'manual');
+  const words = nodeWords(node);
   const starting = node.state === 'registering' || node.state === 'testing';
-  const isStop = words.action === 'stop' || node.state === 'draining';
-  const pending = start.pending || stop.pending || node.state === 'draining';
+  // Draining for a stop (not for a pause): the button waits.
+  const stopping = node.state === 'draining' && !isPausedNode(node);
+  const isStop = !pausedByHand && (words.action === 'stop' || stopping);
+  const pending = start.pending || stop.pending || stopping;
   const error = start.error ?? stop.error;
-  let label = isStop ? (starting ? 'Cancel start' : 'Stop node') : 'Start node';
+  let label = isStop
+    ? starting
+      ? 'Cancel start'
+      : headless
+        ? 'Pause node'
+        : 'Stop node'
+    : 'Start node';
+  if (pausedByHand) label = 'Resume node';
   if (start.pending) label = 'Starting…';
-  if (stop.pending || node.state === 'draining') label = 'Stopping…';
+  if (stop.pending || stopping) label = 'Stopping…';
+  const onStop = () => (!headless && inFlight > 0 ? setConfirmStop(true) : void stop.run());
   return (
     <div className="power">
       <Button
@@ -51,8 +70,8 @@ function PowerButton() {
         size="lg"
         icon={isStop ? 'stop' : 'play'}
         pending={pending}
-        disabled={words.action === null}
-        onClick={() => (isStop ? stop.run() : start.run())}
+        disabled={words.action === null && !pausedByHand}
+        onClick={() => (isStop ? onStop() : void start.run())}
         className="power-button"
         data-testid="power-button"
       >
@@ -64,6 +83,22 @@ function PowerButton() {
           error={error}
         />
       ) : null}
+      <ConfirmDialog
+        open={confirmStop}
+        title="Stop the node while jobs run?"
+        confirmLabel="Stop node"
+        danger
+        onConfirm={() => {
+          setConfirmStop(false);
+          void stop.run();
+        }}
+        onCancel={() => setConfirmStop(false)}
+      >
+        <p>
+          {inFlight} job(s) are running. Stopping lets them finish (up to 30 s), then the node takes
+          no more jobs until you start it. To free the GPU for a while, Pause instead.
+        </p>
+      </ConfirmDialog>
     </div>
   );
 }
@@ -77,7 +112,7 @@ export function OverviewPage() {
   const running = !!node?.startedAt && node.state !== 'stopped';
   const now = useNow(running);
   if (!node) return null;
-  const words = stateWords(node.state);
+  const words = nodeWords(node);
   // The model loading at start is normal, not a fault: say so instead of "Degraded".
   const warming = node.serving?.phase === 'runtime_starting';
   // Active here but the network sends nothing (out of its rotation): the title must not say "serving".
@@ -127,6 +162,8 @@ export function OverviewPage() {
       <FirstRunKey />
 
       {node.serving ? <ServingPanel serving={node.serving} /> : null}
+
+      <PauseCard />
 
       {node.keyProtection.warning ? (
         <ErrorNotice

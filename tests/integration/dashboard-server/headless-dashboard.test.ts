@@ -131,8 +131,16 @@ describe('headless dashboard over runHeadless', () => {
         ),
     );
 
-    const stopped = (await c.call('stop')) as { result: { state: string; reason: string } };
-    expect(stopped.result).toMatchObject({ state: 'stopped', reason: 'Stopped by the operator' });
+    // Stop pauses a headless node (headless-pause.test.ts); ending it is the confirmed command.
+    const ended = (await c.call('endProcess', { confirm: true })) as { result: unknown };
+    expect(ended.result).toEqual({ ending: true });
+    await c.until(
+      (f) => f.event === 'state' && (f.payload as { state: string }).state === 'stopped',
+    );
+    expect(node.kit.agent.state()).toMatchObject({
+      state: 'stopped',
+      reason: 'Ended from the dashboard',
+    });
     const again = (await c.call('start')) as { error: { message: string } };
     expect(again.error.message).toMatch(/Start it again from its terminal/);
 

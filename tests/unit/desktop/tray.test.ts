@@ -9,7 +9,7 @@ import {
 import { FakeMenu, FakeTray } from '../../helpers/fake-electron.js';
 import { nodeState } from '../service/fakes.js';
 
-const noop = { start() {}, stop() {}, openDashboard() {}, quit() {} };
+const noop = { start() {}, stop() {}, pause() {}, resume() {}, openDashboard() {}, quit() {} };
 const labels = (state: NodeStateName, err: string | null = null) =>
   buildTrayMenu(nodeState({ state }), err, noop).map((i) => i.label ?? '---');
 
@@ -36,7 +36,7 @@ describe('tray menu per state', () => {
     expect(labels('stopped', 'Docker is not running.')[0]).toBe('Resultity Node: Error');
   });
 
-  it('maps node states to the five icons', () => {
+  it('maps node states to the icons', () => {
     expect(trayStateFor('stopped', null)).toBe('stopped');
     expect(trayStateFor('testing', null)).toBe('starting');
     expect(trayStateFor('active', null)).toBe('active');
@@ -60,6 +60,8 @@ describe('TrayController', () => {
         actions: {
           start: () => calls.push('start'),
           stop: () => calls.push('stop'),
+          pause: (m: number | null) => calls.push(`pause:${m}`),
+          resume: () => calls.push('resume'),
           openDashboard: () => calls.push('open'),
           quit: () => calls.push('quit'),
         },
@@ -87,5 +89,75 @@ describe('TrayController', () => {
     tray.emit('click');
     tray.clickItem('Quit Resultity Node');
     expect(calls).toEqual(['start', 'stop', 'open', 'open', 'quit']);
+  });
+});
+
+const notPaused = {
+  phase: 'serving' as const,
+  headline: null,
+  requests: [],
+  since: null,
+  runtimeStoppedAt: null,
+  vramFreedAfterMs: null,
+  handedBack: 0,
+};
+const game = {
+  ...notPaused,
+  phase: 'paused' as const,
+  headline: 'Paused — a game is using the GPU, resumes when it closes',
+  requests: [
+    {
+      source: 'foreign-gpu-process' as const,
+      reason: 'a game is using the GPU',
+      resumes: 'resumes when it closes',
+      since: 1,
+      until: null,
+    },
+  ],
+  since: 1,
+};
+
+describe('tray and the operator pause', () => {
+  it('offers Pause for N minutes / until I resume while running, Resume when paused by hand', () => {
+    const calls: string[] = [];
+    const actions = {
+      ...noop,
+      pause: (m: number | null) => calls.push(`pause:${m}`),
+      resume: () => calls.push('resume'),
+    };
+    const running = buildTrayMenu(nodeState({ state: 'active', pause: notPaused }), null, actions);
+    expect(running.map((i) => i.label)).toEqual(
+      expect.arrayContaining(['Pause for 30 minutes', 'Pause for 1 hour', 'Pause until I resume']),
+    );
+    running.find((i) => i.label === 'Pause for 30 minutes')!.click!();
+    running.find((i) => i.label === 'Pause until I resume')!.click!();
+    const byHand = {
+      ...game,
+      requests: [{ ...game.requests[0]!, source: 'manual' as const }],
+    };
+    const paused = buildTrayMenu(nodeState({ state: 'draining', pause: byHand }), null, actions);
+    expect(paused.map((i) => i.label)).toContain('Resume');
+    expect(paused.map((i) => i.label)).not.toContain('Stopping… (finishing jobs)');
+    paused.find((i) => i.label === 'Resume')!.click!();
+    expect(calls).toEqual(['pause:30', 'pause:null', 'resume']);
+    // A stopped node offers no pause (Start is the action).
+    const stopped = buildTrayMenu(nodeState({ state: 'stopped', pause: notPaused }), null, actions);
+    expect(stopped.map((i) => i.label)).not.toContain('Pause for 30 minutes');
+  });
+
+  it('shows the paused icon and says why and when it resumes in the tooltip', () => {
+    FakeTray.instances = [];
+    const controller = new TrayController(
+      { Tray: FakeTray, Menu: FakeMenu, iconDir: '/icons', platform: 'linux', actions: noop },
+      nodeState({ state: 'active', pause: notPaused }),
+    );
+    const tray = FakeTray.instances[0]!;
+    expect(tray.image).toBe('/icons/active.png');
+    controller.update(nodeState({ state: 'draining', reason: 'Paused — …', pause: game }));
+    expect(tray.image).toBe('/icons/paused.png');
+    expect(tray.toolTip).toBe('Paused — a game is using the GPU, resumes when it closes');
+    expect(controller.state).toBe('paused');
+    controller.update(nodeState({ state: 'active', pause: notPaused }));
+    expect(tray.image).toBe('/icons/active.png');
   });
 });

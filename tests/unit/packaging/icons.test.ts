@@ -22,7 +22,7 @@ function pngSize(png: Buffer): [number, number] {
 describe('generated icons', () => {
   it('are up to date with the source drawings (run `npm run icons` after editing them)', async () => {
     const files: string[] = await generateIcons(out);
-    expect(files.length).toBe(32);
+    expect(files.length).toBe(36);
     for (const file of files) {
       const fresh = await readFile(path.join(out, file));
       const committed = await readFile(path.resolve(file));
