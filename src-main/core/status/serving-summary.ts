@@ -80,7 +80,9 @@ export function servingSummary(input: ServingInput): ServingSummary {
 
   const registered = registeredReason(state, health);
   const test = testReason(health, input.benchmark);
-  const problems = health.problems.map(({ problem, reason: raw }) => {
+  // An operator pause stops the runtime on purpose: that is not a runtime problem.
+  const own = health.operatorPaused ? health.problems.filter((p) => p.problem !== 'runtime') : null;
+  const problems = (own ?? health.problems).map(({ problem, reason: raw }) => {
     const e = explainProblem(problem, raw);
     return reason(problem, LABELS[problem], 'bad', e.cause, { fix: e.fix, detail: raw });
   });
@@ -93,7 +95,7 @@ export function servingSummary(input: ServingInput): ServingSummary {
       : null;
   const paused = health.operatorPaused
     ? reason('paused', 'Paused', 'wait', 'This node is paused on this computer.', {
-        fix: 'Resume the node when it may take jobs again.',
+        fix: 'A pause you set ends with Resume (Overview, or the tray on the desktop); one caused by a game, the schedule or heat ends by itself.',
         detail: health.operatorPaused,
       })
     : health.paused
@@ -109,9 +111,10 @@ export function servingSummary(input: ServingInput): ServingSummary {
   const reasons = list.filter((r): r is ServingReason => r !== null);
   if (serving) return { serving: true, phase: 'serving', headline: 'Serving jobs', reasons };
 
-  const blocking = [...problems, paused, registered, warmup, test, rotation].find(
-    (r) => r !== null && (r.state === 'bad' || r.state === 'wait'),
-  );
+  const order = health.operatorPaused
+    ? [paused, ...problems, registered, warmup, test, rotation]
+    : [...problems, paused, registered, warmup, test, rotation];
+  const blocking = order.find((r) => r !== null && (r.state === 'bad' || r.state === 'wait'));
   const phase: ServingPhase =
     blocking === warmup && warmup
       ? 'runtime_starting'
