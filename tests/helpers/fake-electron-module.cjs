@@ -18,6 +18,7 @@ Object.assign(app, {
   whenReady: () => ready,
   isReady: () => true,
   disableHardwareAcceleration: () => out('disableHardwareAcceleration'),
+  commandLine: { appendSwitch: (name, value) => out('appendSwitch', { name, value }) },
   requestSingleInstanceLock: () => true,
   setLoginItemSettings: (s) => out('loginItem', s),
   quit: () => {

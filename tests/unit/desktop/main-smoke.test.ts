@@ -63,12 +63,18 @@ afterAll(async () => {
 const types = () => lines.map((l) => l.type);
 
 describe('desktop main.ts boots with a fake Electron', () => {
-  it('before ready: only the app:// scheme and turning off hardware acceleration', () => {
+  it('before ready: only the app:// scheme, no hardware acceleration and the V8 memory flags', () => {
     const t = types();
     expect(t.slice(0, t.indexOf('ready')).sort()).toEqual([
+      'appendSwitch',
       'disableHardwareAcceleration',
       'registerSchemesAsPrivileged',
     ]);
+    // The same V8 flags as the headless launcher (core/system/memory-flags.ts).
+    expect(lines.find((l) => l.type === 'appendSwitch')).toMatchObject({
+      name: 'js-flags',
+      value: expect.stringContaining('--max-semi-space-size'),
+    });
   });
 
   it('registers every command, a tray for the stopped node and one locked-down window', () => {
