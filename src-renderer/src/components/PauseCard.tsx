@@ -50,6 +50,11 @@ export function PauseCard() {
   const byHand = p.requests.some((r) => r.source === 'manual');
   const others = p.requests.filter((r) => r.source !== 'manual');
   const error = pause.error ?? resume.error ?? end.error;
+  const errorTitle = pause.error
+    ? 'The node did not pause'
+    : resume.error
+      ? 'The node did not resume'
+      : 'The node process did not end';
   return (
     <Card
       title={paused ? (p.headline ?? 'Paused') : 'Pause'}
@@ -100,7 +105,7 @@ export function PauseCard() {
             Resume ends your pause; the node stays paused while the causes above remain.
           </p>
         ) : null}
-        {error ? <ErrorNotice title="That did not work" error={error} /> : null}
+        {error ? <ErrorNotice title={errorTitle} error={error} /> : null}
       </div>
       <ConfirmDialog
         open={confirmEnd}

@@ -84,7 +84,11 @@ export function SetupPage() {
       }
     >
       {exportDiag.error ? (
-        <ErrorNotice title="The diagnostics were not exported" error={exportDiag.error} />
+        <ErrorNotice title="The diagnostics were not exported" error={exportDiag.error}>
+          <p className="notice-body">
+            Try again; if it keeps failing, copy the lines from the Logs page when you ask for help.
+          </p>
+        </ErrorNotice>
       ) : null}
       {diagnostics ? (
         <p className="text-ok" role="status">
