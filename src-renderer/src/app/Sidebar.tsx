@@ -1,6 +1,6 @@
 import { Icon } from '../components/Icon.js';
 import { StatusDot } from '../components/Badge.js';
-import { stateWords } from '../lib/node-state-words.js';
+import { headlineWords } from '../lib/node-state-words.js';
 import { useConnectionStore } from '../stores/connection-store.js';
 import { useNodeStore } from '../stores/node-store.js';
 import { useSetupStore } from '../stores/setup-store.js';
@@ -11,7 +11,8 @@ export function Sidebar({ route }: { route: RouteId }) {
   const failing = useSetupStore((s) => s.checks.filter((c) => c.state === 'fail').length);
   const version = useConnectionStore((s) => s.appVersion);
   const host = useConnectionStore((s) => s.host);
-  const words = node ? stateWords(node.state) : null;
+  // The same words as the Overview headline, so the two never disagree.
+  const words = node ? headlineWords(node) : null;
   return (
     <nav className="sidebar" aria-label="Dashboard pages">
       <div className="brand">

@@ -49,3 +49,20 @@ export function nodeWords(node: Pick<NodeStateDto, 'state' | 'pause'>): StateWor
   const title = phase && phase !== 'serving' ? PAUSE_TITLES[phase] : 'Paused';
   return { title, tone: 'warn', action: 'stop' };
 }
+
+/**
+ * The words the Overview headline and the sidebar both show: the model loading at start is
+ * "Starting the runtime" (normal, not a fault), and an active node the network sends nothing
+ * (out of its rotation) is not called "serving".
+ */
+export function headlineWords(
+  node: Pick<NodeStateDto, 'state' | 'pause' | 'serving'>,
+): StateWords & { warming: boolean } {
+  const words = nodeWords(node);
+  const warming = node.serving?.phase === 'runtime_starting';
+  if (warming) return { ...words, title: 'Starting the runtime', tone: 'busy', warming };
+  if (node.state === 'active' && node.serving?.serving === false) {
+    return { ...words, title: 'Active — not getting jobs', tone: 'warn', warming };
+  }
+  return { ...words, warming };
+}

@@ -13,7 +13,12 @@ import { useAction } from '../components/use-action.js';
 import { useNow } from '../app/use-now.js';
 import { formatCount, formatTokensPerSecond, formatUptime } from '../lib/format.js';
 import { throughputView } from '../lib/throughput-view.js';
-import { isPausedNode, isTransitioning, nodeWords } from '../lib/node-state-words.js';
+import {
+  headlineWords,
+  isPausedNode,
+  isTransitioning,
+  nodeWords,
+} from '../lib/node-state-words.js';
 import { AccountStatus } from '../components/AccountStatus.js';
 import { useConnectionStore } from '../stores/connection-store.js';
 import { useNodeStore } from '../stores/node-store.js';
@@ -112,17 +117,7 @@ export function OverviewPage() {
   const running = !!node?.startedAt && node.state !== 'stopped';
   const now = useNow(running);
   if (!node) return null;
-  const words = nodeWords(node);
-  // The model loading at start is normal, not a fault: say so instead of "Degraded".
-  const warming = node.serving?.phase === 'runtime_starting';
-  // Active here but the network sends nothing (out of its rotation): the title must not say "serving".
-  const idleActive = node.state === 'active' && node.serving?.serving === false;
-  const title = warming
-    ? 'Starting the runtime'
-    : idleActive
-      ? 'Active — not getting jobs'
-      : words.title;
-  const tone = warming ? 'busy' : idleActive ? 'warn' : words.tone;
+  const { title, tone, warming } = headlineWords(node);
   const chart = throughputView(throughput, now, running);
   return (
     <Page title="Overview" subtitle="What your node is doing right now.">
