@@ -18,8 +18,10 @@ type Words = { cause: string; fix: string };
 
 /**
  * Errors the main process marks with a stable `code` (src-main: operator-limits, command-args,
- * data-folder-lock, key-backup, key-transfer, network/errors). A code some other error also uses
- * ("unreachable" is the Docker engine's too) is keyed by `Name:code`.
+ * data-folder-lock, key-backup, network/errors). A code some other error also uses
+ * ("unreachable" is the Docker engine's too) is keyed by `Name:code`. A code whose message
+ * already reads as cause then fix (weak_passphrase: "The passphrase was not accepted. Add
+ * another word…") is left to the split, which keeps its specific advice.
  */
 const KNOWN: Record<string, Words> = {
   confirm_restart: {
@@ -39,17 +41,14 @@ const KNOWN: Record<string, Words> = {
     cause: 'The passphrase does not unlock this key backup; nothing was changed.',
     fix: 'Type the passphrase chosen when the backup was made (it is case-sensitive).',
   },
-  weak_passphrase: {
-    cause: 'That passphrase is too easy to guess, so the key was not written with it.',
-    fix: 'Choose a longer passphrase (several unrelated words); Details says what is weak about this one.',
-  },
   bad_backup_file: {
     cause: 'That file is missing or is not a key backup; nothing was imported.',
     fix: 'Choose the file saved with "Back up the key".',
   },
   replace_not_confirmed: {
-    cause: 'This data folder already holds a different node key; nothing was changed.',
-    fix: 'Back up the current key first, then import again and confirm replacing it.',
+    cause:
+      'This data folder already holds a different node key and replacing it was not confirmed; nothing was changed.',
+    fix: 'To use the backup instead, back up the current key, then import again and confirm the replacement.',
   },
   untrusted_sender: {
     cause: 'The node refused a command that did not come from its own dashboard window.',
