@@ -16,6 +16,7 @@ import type {
   TimelineSegmentDto,
   TotalsDto,
 } from './dto.js';
+import type { LogSearchRequest, LogSearchResultDto } from './log-search.js';
 
 /** Commands a UI may send: name → (argument) => result. One map, both transports. */
 export interface Commands {
@@ -44,6 +45,8 @@ export interface Commands {
   checkSetup: (arg: void) => SetupCheckDto[];
   exportDiagnostics: (arg: void) => { path: string };
   openLogsFolder: (arg: void) => { path: string };
+  /** Searches node.log and its rotated files (bounded; newest first) for lines no longer in memory. */
+  searchLogs: (arg: LogSearchRequest) => LogSearchResultDto;
   /** Tries to reach the network now instead of at the next retry; retried: false if it was not waiting. */
   retryNow: (arg: void) => { retried: boolean };
   /** Re-encrypts the node key under the operator's passphrase (a standard v3 key file). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommandArg, CommandName, SettingsDto } from '../contract/index.js';
+import { LOG_SEARCH_MAX_TEXT } from '../contract/log-search.js';
 import { describeZodIssues } from '../core/store/atomic-file.js';
 import { SettingsPatchSchema } from './settings-store.js';
 
@@ -97,6 +98,13 @@ const PARSERS: { [C in CommandName]: (arg: unknown) => CommandArg<C> } = {
   checkSetup: noArg('checkSetup'),
   exportDiagnostics: noArg('exportDiagnostics'),
   openLogsFolder: noArg('openLogsFolder'),
+  searchLogs: shaped(
+    'searchLogs',
+    z.strictObject({
+      text: Text(LOG_SEARCH_MAX_TEXT),
+      before: z.number().int().nonnegative().optional(),
+    }),
+  ),
   retryNow: noArg('retryNow'),
   backupKey: passphraseArg('backupKey'),
   importKey: passphraseArg('importKey'),

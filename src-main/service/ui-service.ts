@@ -9,7 +9,9 @@ import type {
   SetupCheckDto,
   StatsDto,
 } from '../contract/index.js';
+import { LOG_SEARCH_MAX_MATCHES } from '../contract/log-search.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
+import { searchLogFiles } from '../core/store/log-file-search.js';
 import { warnListenerErrors } from '../core/base/event.js';
 import { DisposableStore, type Disposable } from '../core/base/lifecycle.js';
 import type { Logger } from '../core/logger.js';
@@ -209,6 +211,13 @@ export class UiService {
       await this.opts.host.openFolder(this.opts.host.logsDir);
       return { path: this.opts.host.logsDir };
     },
+    searchLogs: ({ text, before }) =>
+      searchLogFiles({
+        dir: this.opts.host.logsDir,
+        text,
+        ...(before !== undefined ? { before } : {}),
+        maxMatches: LOG_SEARCH_MAX_MATCHES,
+      }),
     retryNow: async () => ({ retried: this.opts.agent.retryNow?.() ?? false }),
     backupKey: ({ passphrase }) =>
       backUpKey(

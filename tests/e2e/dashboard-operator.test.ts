@@ -1,12 +1,13 @@
 // What an operator does with the dashboard of the REAL headless node (the bundled CLI on the
 // local profile, started without --dashboard-port as an operator runs it): the Jobs page's
 // filters, totals and sticky heading; a log line opened whole and copied; the logs folder with
-// its files; every page at 800×600 and 1280×800 in light and dark (screenshots); and the link
-// surviving a restart (same URL, and `resultity-node link` prints it). Then 100,000 jobs in the
-// Jobs page (the real dashboard server over a scripted node: a real node cannot serve 100,000
-// jobs within a test), scrolled while frame times are measured.
+// its files, and a line only in a rotated log file found by the Logs search; every page at
+// 800×600 and 1280×800 in light and dark (screenshots); and the link surviving a restart (same
+// URL, and `resultity-node link` prints it). Then 100,000 jobs in the Jobs page (the real
+// dashboard server over a scripted node: a real node cannot serve 100,000 jobs within a test),
+// scrolled while frame times are measured.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -152,6 +153,20 @@ describe.skipIf(!chromium.available)('operator dashboard (real headless node)', 
     const files = await readdir(folder);
     expect(files).toContain('node.log');
     expect((await stat(path.join(folder, 'node.log'))).size).toBeGreaterThan(0);
+
+    // A line only in a rotated log file (older than anything the page holds) is found by the
+    // page's search, through the node's searchLogs command; the live list has no such line.
+    const old = '2026-01-01T00:00:00.000Z ERROR [agent] Old failure (code 7) [x]';
+    await writeFile(path.join(folder, 'node.log.1'), `${old}\n`);
+    await page.getByTestId('log-search').fill('failure (code 7) [');
+    await expect.poll(() => page.getByTestId('log-count').textContent()).toMatch(/^0 lines match/);
+    const older = page.getByTestId('log-files');
+    await expect
+      .poll(() => older.locator('.log-files-line code').allTextContents(), { timeout: 10_000 })
+      .toEqual([old]);
+    expect(await older.textContent()).toContain('node.log.1');
+    await page.getByTestId('log-search').fill('');
+    await expect.poll(() => page.getByTestId('log-files').count()).toBe(0);
   }, 30_000);
 
   it('every page at 800×600 and 1280×800, light and dark: the sidebar becomes icons, nothing overflows sideways', async () => {

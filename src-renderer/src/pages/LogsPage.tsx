@@ -4,6 +4,7 @@ import { Button } from '../components/Button.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Icon } from '../components/Icon.js';
+import { LogFileResults } from '../components/LogFileResults.js';
 import { LogLineDetail } from '../components/LogLineDetail.js';
 import { useAction } from '../components/use-action.js';
 import { VirtualList } from '../components/VirtualList.js';
@@ -183,6 +184,7 @@ export function LogsPage() {
       ) : count === 0 ? (
         <EmptyState icon="search" title="No line matches">
           Try a shorter search or a lower level.
+          {deferredText.trim() !== '' ? ' Older lines from the log files are listed below.' : ''}
         </EmptyState>
       ) : (
         // Clicks are caught here, once, rather than by a handler on every row.
@@ -199,6 +201,10 @@ export function LogsPage() {
         </div>
       )}
       {selected ? <LogLineDetail line={selected} onClose={() => setSelected(null)} /> : null}
+      <LogFileResults
+        text={deferredText}
+        oldestShown={() => (source.size > 0 ? source.at(source.startAbs)?.ts : undefined)}
+      />
     </Page>
   );
 }

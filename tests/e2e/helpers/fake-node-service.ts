@@ -135,6 +135,9 @@ export class FakeNodeService {
         return { path: `${this.settings.dataDir}/diagnostics.zip` };
       case 'openLogsFolder':
         return { path: `${this.settings.dataDir}/logs` };
+      case 'searchLogs':
+        // The scripted node keeps no log files.
+        return { matches: [], truncated: false, files: [] };
       case 'backupKey':
         return {
           nodeId: this.node.nodeId ?? '0x0',

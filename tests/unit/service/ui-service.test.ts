@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -161,6 +161,20 @@ describe('UiService commands', () => {
 
     expect(await service.invoke('openLogsFolder', undefined)).toEqual({ path: `${dir}/logs` });
     expect(host.opened).toEqual([`${dir}/logs`]);
+    // The log files are searched in the host's logs folder; the text is checked first.
+    await mkdir(`${dir}/logs`, { recursive: true });
+    await writeFile(`${dir}/logs/node.log.1`, '2026-01-01T00:00:00.000Z INFO  [agent] old one\n');
+    expect(await service.invoke('searchLogs', { text: 'OLD' })).toEqual({
+      matches: [
+        { file: 'node.log.1', ts: Date.UTC(2026, 0, 1), line: expect.stringMatching(/old one$/) },
+      ],
+      truncated: false,
+      files: ['node.log.1'],
+    });
+    for (const bad of [{ text: '' }, { text: 'x'.repeat(201) }, { text: 'a', before: -1 }, 'a'])
+      await expect(service.invoke('searchLogs', bad)).rejects.toThrow(
+        /"searchLogs".*wrong argument/,
+      );
     // A weak passphrase is refused before the key is touched; the reason is in plain words.
     await expect(service.invoke('backupKey', { passphrase: 'password1234' })).rejects.toThrow(
       /^The passphrase was not accepted\. Too easy to guess/,
