@@ -127,7 +127,7 @@ describe.skipIf(!chromium.available)('operator dashboard (real headless node)', 
     await page.setViewportSize({ width: 1280, height: 860 });
   }, 90_000);
 
-  it('Logs: a line opens whole (wrapped) and copies; the logs folder holds the readable node.log', async () => {
+  it('Logs: a line opens whole (wrapped) and copies; the logs folder holds the readable node.log, and the search finds a line only in a rotated log file', async () => {
     await nav(page, 'Logs');
     const row = page.locator('.log-row', { hasText: 'Using the SIMULATED runtime' });
     await row.click();
