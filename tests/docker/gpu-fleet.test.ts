@@ -184,8 +184,9 @@ describe.skipIf(!docker.available)('one runtime container per GPU on the real en
       const shares = created.map((c) => Number(arg(c.Config.Cmd, '--max-num-seqs')));
       expect(shares.reduce((a, b) => a + b, 0)).toBe(10);
       // "VRAM kept free" 2048 MiB (above the network's 1024): (free − 2048) / total per GPU.
-      created.forEach((c, i) => {
-        const g = gpus[i]!;
+      created.forEach((c) => {
+        // Created side by side, in any order: each container's own GPU, by its device request.
+        const g = gpuOf(c);
         const want = Math.min(
           0.95,
           Math.floor(((g.memoryFreeMb! - 2048) / g.memoryTotalMb!) * 100 + 1e-9) / 100,

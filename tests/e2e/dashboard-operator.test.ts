@@ -1,11 +1,12 @@
 // What an operator does with the dashboard of the REAL headless node (the bundled CLI on the
-// local profile, started without --dashboard-port as an operator runs it): the Jobs page's
-// filters, totals and sticky heading; a log line opened whole and copied; the logs folder with
-// its files, and a line only in a rotated log file found by the Logs search; every page at
-// 800×600 and 1280×800 in light and dark (screenshots); and the link surviving a restart (same
-// URL, and `resultity-node link` prints it). Then 100,000 jobs in the Jobs page (the real
-// dashboard server over a scripted node: a real node cannot serve 100,000 jobs within a test),
-// scrolled while frame times are measured.
+// local profile on a free --dashboard-port, restarted without the flag): the Jobs page's filters,
+// totals and sticky heading; a log line opened whole and copied; the logs folder with its files,
+// and a line only in a rotated log file found by the Logs search; every page at 800×600 and
+// 1280×800 in light and dark (screenshots); and the link surviving a restart (same URL, and
+// `resultity-node link` prints it). Then 100,000 jobs in the Jobs page (the real dashboard server
+// over a scripted node: a real node cannot serve 100,000 jobs within a test), scrolled while frame
+// times are measured.
+import { createServer, type AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,15 @@ describe.skipIf(!chromium.available)('operator dashboard (real headless node)', 
   let page: Page;
   let problems: string[];
 
-  const start = () => startHeadlessNode({ bundle, dataDir, rendererDir, dashboardPort: null });
+  // The first start takes a free port of its own: other suites' nodes run in parallel on the
+  // default port (28780), and a restart must find its saved port free. Later starts pass no
+  // port, so the node reuses the one its link file saved.
+  let firstPort: number | null = null;
+  const start = () => {
+    const dashboardPort = firstPort;
+    firstPort = null;
+    return startHeadlessNode({ bundle, dataDir, rendererDir, dashboardPort });
+  };
 
   beforeAll(async () => {
     [rendererDir, bundle, dataDir] = await Promise.all([
@@ -64,6 +73,7 @@ describe.skipIf(!chromium.available)('operator dashboard (real headless node)', 
       bundleHeadlessCli(),
       mkdtemp(path.join(tmpdir(), 'operator-')),
     ]);
+    firstPort = await freePort();
     node = await start();
     ({ browser, context, page, problems } = await openDashboardBrowser());
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
@@ -205,7 +215,6 @@ describe.skipIf(!chromium.available)('operator dashboard (real headless node)', 
     expect(await node.stop(15_000)).toEqual({ code: 0, signal: null });
     const printed = await run(process.execPath, [bundle, 'link', '--data-dir', dataDir]);
     expect(printed.stdout).toBe(`${link}\n`);
-    // (Unless another program took the port meanwhile: other suites' nodes default to it too.)
     expect(printed.stderr).toMatch(
       /^(The node is not running now: the link works again once it runs\.\n)?$/,
     );
@@ -394,3 +403,15 @@ describe.skipIf(!chromium.available)('offline: the network cannot be reached', (
     await expect.poll(() => banner.count()).toBe(0);
   }, 120_000);
 });
+
+/** A port nothing listens on now (the kernel's pick, released at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -91,37 +91,24 @@ export class GpuFleetRuntime implements Runtime {
     );
   }
 
+  /**
+   * Refuses, before anything is downloaded (model files or image), a plan this node cannot run:
+   * an image off the allow-list, no usable GPU, or a model no GPU group can hold.
+   */
+  async precheck(plan: RuntimePlan): Promise<void> {
+    await this.#checked(plan);
+  }
+
   async apply(plan: RuntimePlan): Promise<void> {
-    if (!plan.image)
-      throw new RuntimeError('The Docker runtime needs a runtime image in the plan.', 'failed');
-    try {
-      this.#o.allowList.check(plan.image.repository);
-    } catch (err) {
-      // A container already serving an earlier plan keeps serving.
-      const detail = (err as Error).message;
-      this.#o.logger.error(detail);
-      if (this.#slots.length === 0) this.#set(detail, undefined, 'failed');
-      throw new RuntimeError(detail, 'failed');
-    }
-    const gpus = (await this.#o.readGpus()) ?? [];
-    if (gpus.length === 0) {
-      // No GPU at all: the gate says why (driver, toolkit) in the operator's words.
-      const gate = await this.#o.gate(plan.image);
-      if (!gate.ok) return this.#refuse(`${gate.detail} ${gate.fix}`, gate.raw);
-    }
-    const layout = planGpuLayout(gpus, {
-      minVramMb: plan.model.minVramMb,
-      headroomMb: plan.gpuMemoryHeadroomMb,
-    });
-    if (!layout.ok) return this.#refuse(`${layout.detail} ${layout.fix}`);
+    const { image, gpus, layout } = await this.#checked(plan);
     const keys = layout.groups.map(groupKey);
     const shares = shareConcurrency(keys.length, plan.maxNumSeqs, plan.jobsCap ?? null);
     const same =
       keys.length === this.#slots.length && keys.every((k, i) => this.#slots[i]?.key === k);
     if (!same) {
       await this.stop();
-      this.#set(`Checking the GPU before the runtime image ${plan.image.repository}.`);
-      const gate = await this.#o.gate(plan.image);
+      this.#set(`Checking the GPU before the runtime image ${image.repository}.`);
+      const gate = await this.#o.gate(image);
       if (!gate.ok) {
         this.#o.logger.error(`${gate.detail} ${gate.fix}`, { cause: gate.raw });
         return this.#refuse(`${gate.detail} ${gate.fix}`, gate.raw);
@@ -209,6 +196,33 @@ export class GpuFleetRuntime implements Runtime {
     const runtime = this.#o.makeSlot(memory);
     runtime.onStatus(() => this.#update());
     return { key, share: 0, runtime, inFlight: 0, lastUsed: 0 };
+  }
+
+  async #checked(plan: RuntimePlan) {
+    const image = plan.image;
+    if (!image)
+      throw new RuntimeError('The Docker runtime needs a runtime image in the plan.', 'failed');
+    try {
+      this.#o.allowList.check(image.repository);
+    } catch (err) {
+      // A container already serving an earlier plan keeps serving.
+      const detail = (err as Error).message;
+      this.#o.logger.error(detail);
+      if (this.#slots.length === 0) this.#set(detail, undefined, 'failed');
+      throw new RuntimeError(detail, 'failed');
+    }
+    const gpus = (await this.#o.readGpus()) ?? [];
+    if (gpus.length === 0) {
+      // No GPU at all: the gate says why (driver, toolkit) in the operator's words.
+      const gate = await this.#o.gate(image);
+      if (!gate.ok) return this.#refuse(`${gate.detail} ${gate.fix}`, gate.raw);
+    }
+    const layout = planGpuLayout(gpus, {
+      minVramMb: plan.model.minVramMb,
+      headroomMb: plan.gpuMemoryHeadroomMb,
+    });
+    if (!layout.ok) return this.#refuse(`${layout.detail} ${layout.fix}`);
+    return { image, gpus, layout };
   }
 
   #refuse(detail: string, cause?: string): never {
