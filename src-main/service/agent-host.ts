@@ -1,7 +1,6 @@
 import type { RetryGate } from '../core/agent/retry-gate.js';
 import type {
   BenchmarkDto,
-  AccountDto,
   GpuSampleDto,
   GpuStateDto,
   KeyProtectionDto,
@@ -17,15 +16,15 @@ import type { Agent } from '../core/agent/agent.js';
 import { Emitter, warnListenerErrors, type Event } from '../core/base/event.js';
 import { DisposableStore, noopDisposable } from '../core/base/lifecycle.js';
 import type { Clock } from '../core/clock.js';
-import type { OwnerRecord } from '../core/identity/account-binding.js';
 import type { OwnerBinder, OwnerClaimSender } from '../core/identity/owner-binder.js';
 import type { JobEvent } from '../core/jobs/job-engine-api.js';
 import type { LogEntry, Logger } from '../core/logger.js';
 import type { GpuSample } from '../core/runtime/gpu/gpu-sampler.js';
 import type { Runtime, RuntimeStatus } from '../core/runtime/runtime.js';
-import { servingSummary, type ServingInput } from '../core/status/serving-summary.js';
-import { accountWords } from '../contract/account-words.js';
+import { servingSummary } from '../core/status/serving-summary.js';
+import { accountDto, ownerServingLine } from './account-view.js';
 import type { AgentFacade, ImportKeyOutcome, ImportKeyRequest } from './agent-facade.js';
+import { noGpuReadings, toSampleDto } from './gpu-view.js';
 import type { LogHub } from './log-hub.js';
 import type { PauseHost } from './pause-host.js';
 import { limitsRestartRuntime } from './operator-limits.js';
@@ -213,14 +212,7 @@ export class AgentHost implements AgentFacade {
   readonly onLog: Event<LogEntry> = (listener, store) => this.o.logs.onEntry(listener, store);
 
   gpu(): GpuStateDto {
-    return (
-      this.o.gpu?.state() ?? {
-        available: false,
-        reason: 'This node does not read GPU information.',
-        gpus: [],
-        probe: 'unknown',
-      }
-    );
+    return this.o.gpu?.state() ?? noGpuReadings();
   }
   readonly onGpu: Event<GpuStateDto> = (listener, store) =>
     this.o.gpu?.onState?.(listener, store) ?? noopDisposable;
@@ -356,7 +348,7 @@ export class AgentHost implements AgentFacade {
     const serving = servingSummary({
       state: s,
       health: run.agent.health?.view() ?? null,
-      owner: this.ownerLine(),
+      owner: ownerServingLine(this.o.owner.record()),
       benchmark: this.benchmark ?? this.o.benchmark?.() ?? null,
       now: this.o.clock.now(),
     });
@@ -386,7 +378,7 @@ export class AgentHost implements AgentFacade {
     const serving = servingSummary({
       state: { name: state, reason: capitalise(reason) },
       health: null,
-      owner: this.ownerLine(),
+      owner: ownerServingLine(this.o.owner.record()),
       benchmark: null,
       now: this.o.clock.now(),
     });
@@ -414,14 +406,6 @@ export class AgentHost implements AgentFacade {
       ...this.idleState(this.lastState.state, this.lastState.reason),
       since: this.lastState.since,
     });
-  }
-
-  private ownerLine(): ServingInput['owner'] {
-    const rec = this.o.owner.record();
-    if (!rec.owner && !rec.network_owner) return null;
-    const words = accountWords(accountDto(rec));
-    const state = !words.problem ? 'ok' : rec.state === 'pending' ? 'wait' : 'info';
-    return { state, text: words.text };
   }
 
   private ownerFields(): Pick<NodeStateDto, 'owner' | 'account'> {
@@ -452,28 +436,6 @@ export class AgentHost implements AgentFacade {
 /** Agent states in which the node is registered with the network. */
 const REGISTERED = new Set(['testing', 'active', 'degraded']);
 
-function accountDto(rec: OwnerRecord): AccountDto {
-  return {
-    owner: rec.owner,
-    state: rec.state,
-    ...(rec.reason ? { reason: rec.reason } : {}),
-    ...(rec.verified_at !== undefined ? { verifiedAt: rec.verified_at } : {}),
-    ...(rec.network_owner !== undefined ? { networkOwner: rec.network_owner } : {}),
-  };
-}
-
 function capitalise(text: string): string {
   return text ? text[0]!.toUpperCase() + text.slice(1) : text;
-}
-
-function toSampleDto(s: GpuSample): GpuSampleDto {
-  return {
-    ts: s.ts,
-    index: s.index,
-    utilizationPct: s.utilizationPct,
-    memoryUsedMb: s.memoryUsedMb,
-    memoryTotalMb: s.memoryTotalMb,
-    temperatureC: s.temperatureC,
-    powerW: s.powerW,
-  };
 }
