@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { SourceMap, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
@@ -56,7 +56,8 @@ function sourceAccepts(issue) {
   const line = issue.location?.line ?? 0;
   const entry = bundleMap.findEntry(line - 1, issue.location?.column ?? 0);
   if (!entry?.originalSource) return null;
-  const file = entry.originalSource.replace(/^file:\/\//, '');
+  // The map names sources relative to the bundle's folder in the (by now removed) stage.
+  const file = resolve(join(stage, 'dist/main'), entry.originalSource.replace(/^file:\/\//, ''));
   const text = existsSync(file) ? readFileSync(file, 'utf8').split('\n')[entry.originalLine] : '';
   const m = /eng-disable[ \t]+([\w \t]+)/.exec(text ?? '');
   if (!m || !m[1].trim().split(/\s+/).includes(issue.id)) return null;
@@ -136,7 +137,6 @@ await build({
   logLevel: 'warning',
   // Maps a finding in the bundle back to its source line, where a review annotation lives.
   sourcemap: 'external',
-  sourceRoot: process.cwd(),
 });
 const bundleMap = new SourceMap(
   JSON.parse(readFileSync(join(stage, 'dist/main/main.js.map'), 'utf8')),
