@@ -6,7 +6,6 @@
 // `resultity-node link` prints it). Then 100,000 jobs in the Jobs page (the real dashboard server
 // over a scripted node: a real node cannot serve 100,000 jobs within a test), scrolled while frame
 // times are measured.
-import { createServer, type AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/free-port.js';
 import type { JobDto } from '../../src-main/contract/index.js';
 import {
   startDashboardServer,
@@ -403,15 +403,3 @@ describe.skipIf(!chromium.available)('offline: the network cannot be reached', (
     await expect.poll(() => banner.count()).toBe(0);
   }, 120_000);
 });
-
-/** A port nothing listens on now (the kernel's pick, released at once). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../helpers/free-port.js';
 import { startSimRuntime, type SimRuntime } from '../../../src-main/devnet/sim-runtime/server.js';
 
 interface Run {
@@ -85,7 +86,15 @@ describe('headless CLI (real process)', () => {
   const dataDir = () => join(root, 'data');
 
   it('--json: one typed event per line, reaches active within 30 s, SIGINT drains and exits 0', async () => {
-    const run = runCli(['--json', '--data-dir', dataDir()]);
+    // Its own free port: nodes of other test files run in parallel on the default port, and the
+    // restart below must find the port its link file saved still free.
+    const run = runCli([
+      '--json',
+      '--data-dir',
+      dataDir(),
+      '--dashboard-port',
+      String(await freePort()),
+    ]);
     await run.waitFor((e) => e.type === 'state' && e.state === 'active', 'active state');
     for (const e of run.events) expect(typeof e.type).toBe('string');
     expect(states(run).slice(0, 4)).toEqual(['initialised', 'registering', 'testing', 'active']);
