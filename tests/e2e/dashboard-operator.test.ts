@@ -372,7 +372,7 @@ describe.skipIf(!chromium.available)('offline: the network cannot be reached', (
         signer,
         '--runtime-url',
         sim.url,
-        ...(sim.apiKey ? ['--runtime-api-key', sim.apiKey] : []),
+        ...(sim.apiKey ? [`--runtime-api-key=${sim.apiKey}`] : []),
       ],
       env,
     });

@@ -149,7 +149,7 @@ describe('headless bundle: the devnet is a chunk of its own', () => {
           devnet.signerAddress,
           '--runtime-url',
           sim.url,
-          ...(sim.apiKey ? ['--runtime-api-key', sim.apiKey] : []),
+          ...(sim.apiKey ? [`--runtime-api-key=${sim.apiKey}`] : []),
         ],
         (e) => e.type === 'state' && e.state === 'active',
       );

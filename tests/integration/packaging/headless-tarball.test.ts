@@ -105,7 +105,7 @@ describe('the headless release tarball', () => {
         devnet.signerAddress,
         '--runtime-url',
         sim.url,
-        ...(sim.apiKey ? ['--runtime-api-key', sim.apiKey] : []),
+        ...(sim.apiKey ? [`--runtime-api-key=${sim.apiKey}`] : []),
       ],
     });
     await node.waitForLine(/"state":"active"/, 30_000);
