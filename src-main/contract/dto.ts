@@ -1,6 +1,6 @@
 // Data shapes that cross from the agent to any UI (Electron renderer or headless dashboard).
 // Types only: this folder has no runtime imports, so the renderer can depend on it freely.
-import type { PauseDto } from './pause.js';
+import type { PauseDto, PauseTriggersDto } from './pause.js';
 
 export type NodeStateName =
   | 'not_initialised'
@@ -311,6 +311,8 @@ export interface SettingsDto {
   /** Most disk the node's models may take, in GB (null = what leaves 10 % of the disk free). */
   modelDiskBudgetGb: number | null;
   theme: 'system' | 'light' | 'dark';
+  /** The automatic pause triggers and their values (Settings → When to pause). */
+  pauseWhen: PauseTriggersDto;
 }
 
 /** Everything a UI needs at start; afterwards it applies pushed events. */

@@ -35,3 +35,29 @@ export interface PauseDto {
   /** Jobs handed back unfinished at the end of the last pause's grace. */
   handedBack: number;
 }
+
+/** A span of local time when the node does not lend the GPU ("22:00"–"07:00" runs overnight). */
+export interface PauseWindowDto {
+  /** The days the window starts on: 0 = Sunday … 6 = Saturday. */
+  days: number[];
+  /** Local time "HH:MM" the window starts. */
+  from: string;
+  /** Local time "HH:MM" it ends (earlier than `from`: it ends the next day). */
+  to: string;
+}
+
+/** Which automatic triggers may pause the node (Settings → When to pause). */
+export interface PauseTriggersDto {
+  /** Another program (a game, a render) uses the GPU. */
+  otherGpuWork: boolean;
+  /** A full-screen application is in front (desktop only). */
+  fullscreen: boolean;
+  /** Someone uses the keyboard or mouse; resumes after `idleMinutes` without input (desktop only). */
+  userActive: { enabled: boolean; idleMinutes: number };
+  /** Hours when the GPU is not lent. */
+  schedule: { enabled: boolean; windows: PauseWindowDto[] };
+  /** The GPU runs hotter than this ceiling. */
+  thermal: { enabled: boolean; maxTempC: number };
+  /** The GPU draws more than this many watts (null: no cap chosen). */
+  power: { enabled: boolean; capW: number | null };
+}

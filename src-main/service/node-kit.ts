@@ -138,7 +138,7 @@ export type ServiceHostOptions = Pick<
  * (runtime + composeNode), key backup and the UI service. Hosts pass only what differs.
  */
 export async function composeNodeKit(o: NodeKitOptions): Promise<NodeKit> {
-  const file = new JsonFileSettingsStore(o.settingsFile, defaultSettings(o.dataRoot));
+  const file = new JsonFileSettingsStore(o.settingsFile, defaultSettings(o.dataRoot, o.host));
   const settingsStore = o.pinned ? new PinnedSettingsStore(file, o.pinned) : file;
   const settings = await settingsStore.load();
   const target = networkTarget(settings);

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { SettingsDto } from '../contract/index.js';
 import { JsonFileError, readJsonFile, writeFileAtomic } from '../core/store/atomic-file.js';
+import { PauseTriggersSchema, defaultPauseWhen } from './pause-triggers-settings.js';
 
 const ProtocolNetwork = z.enum(['local', 'testnet', 'mainnet']);
 
@@ -36,6 +37,15 @@ export const SettingsSchema = z.object({
   gpuMemoryHeadroomMb: z.number().int().min(0).max(1_048_576),
   modelDiskBudgetGb: z.number().int().min(1).max(1_000_000).nullable(),
   theme: z.enum(['system', 'light', 'dark']),
+  pauseWhen: PauseTriggersSchema,
+});
+
+/**
+ * A stored file: any field may be missing (an older version), and so may a trigger inside
+ * `pauseWhen` (one added later); each takes its default.
+ */
+const StoredSettingsSchema = SettingsSchema.partial().extend({
+  pauseWhen: PauseTriggersSchema.partial().optional(),
 });
 
 /**
@@ -53,23 +63,25 @@ export const SettingsPatchSchema = SettingsSchema.omit({ dataDir: true })
   });
 
 /**
- * The settings both hosts start from. Only `dataDir` is the host's: where its data lives
- * (the desktop's default folder, or the headless `--data-dir`).
+ * The settings both hosts start from. The host adds `dataDir` (where its data lives: the
+ * desktop's default folder, or the headless `--data-dir`) and its pause triggers' defaults.
  */
-export const DEFAULT_SETTINGS: Readonly<Omit<SettingsDto, 'dataDir'>> = Object.freeze({
-  network: 'testnet',
-  customNetwork: null,
-  launchAtLogin: false,
-  keepAwake: false,
-  autoUpdate: true,
-  maxConcurrentJobs: null,
-  gpuMemoryHeadroomMb: 1024,
-  modelDiskBudgetGb: null,
-  theme: 'system',
-});
+export const DEFAULT_SETTINGS: Readonly<Omit<SettingsDto, 'dataDir' | 'pauseWhen'>> = Object.freeze(
+  {
+    network: 'testnet',
+    customNetwork: null,
+    launchAtLogin: false,
+    keepAwake: false,
+    autoUpdate: true,
+    maxConcurrentJobs: null,
+    gpuMemoryHeadroomMb: 1024,
+    modelDiskBudgetGb: null,
+    theme: 'system',
+  },
+);
 
-export function defaultSettings(dataDir: string): SettingsDto {
-  return { ...DEFAULT_SETTINGS, dataDir };
+export function defaultSettings(dataDir: string, host: 'desktop' | 'headless'): SettingsDto {
+  return { ...DEFAULT_SETTINGS, pauseWhen: defaultPauseWhen(host), dataDir };
 }
 
 export interface SettingsStore {
@@ -96,8 +108,12 @@ export class JsonFileSettingsStore implements SettingsStore {
     this.lastProblem = null;
     try {
       // Missing fields (a file from an older version) take their defaults.
-      const stored = await readJsonFile(this.path, SettingsSchema.partial());
-      return { ...this.defaults, ...stored };
+      const { pauseWhen, ...stored } = await readJsonFile(this.path, StoredSettingsSchema);
+      return {
+        ...this.defaults,
+        ...stored,
+        pauseWhen: { ...this.defaults.pauseWhen, ...pauseWhen },
+      };
     } catch (err) {
       if (err instanceof JsonFileError && err.problem === 'missing') return { ...this.defaults };
       this.lastProblem =

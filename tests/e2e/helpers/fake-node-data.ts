@@ -168,6 +168,14 @@ export function settings(dataDir: string): SettingsDto {
     gpuMemoryHeadroomMb: 1024,
     modelDiskBudgetGb: null,
     theme: 'system',
+    pauseWhen: {
+      otherGpuWork: true,
+      fullscreen: true,
+      userActive: { enabled: false, idleMinutes: 5 },
+      schedule: { enabled: false, windows: [] },
+      thermal: { enabled: true, maxTempC: 83 },
+      power: { enabled: false, capW: null },
+    },
   };
 }
 

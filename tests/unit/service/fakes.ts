@@ -9,6 +9,7 @@ import type {
   SetupCheckDto,
 } from '../../../src-main/contract/index.js';
 import { Emitter } from '../../../src-main/core/base/event.js';
+import { defaultPauseWhen } from '../../../src-main/service/pause-triggers-settings.js';
 import type { JobEvent } from '../../../src-main/core/jobs/job-engine-api.js';
 import type { LogEntry } from '../../../src-main/core/logger.js';
 import type {
@@ -164,4 +165,5 @@ export const defaultSettings: SettingsDto = {
   gpuMemoryHeadroomMb: 1024,
   modelDiskBudgetGb: null,
   theme: 'system',
+  pauseWhen: defaultPauseWhen('desktop'),
 };

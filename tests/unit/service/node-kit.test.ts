@@ -10,6 +10,7 @@ import { loadOrCreateIdentity } from '../../../src-main/core/identity/index.js';
 import { composeDesktopNode } from '../../../src-main/desktop/desktop-node.js';
 import type { NodeKit } from '../../../src-main/service/node-kit.js';
 import { DEFAULT_SETTINGS } from '../../../src-main/service/settings-store.js';
+import { DESKTOP_PAUSE_WHEN } from '../../../src-main/service/pause-triggers-settings.js';
 import { fakeSafeStorage, noGpuSource } from '../../helpers/no-gpu.js';
 import { keyDialogs } from '../../../src-main/desktop/key-dialogs.js';
 import { fakeDialog } from '../../helpers/fake-key-dialogs.js';
@@ -47,9 +48,13 @@ async function desktop(dataRoot = root) {
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
 describe('node kit', () => {
-  it('starts from the one DEFAULT_SETTINGS, with the data folder the host names', async () => {
+  it('starts from the one DEFAULT_SETTINGS, with the data folder and pause triggers of its host', async () => {
     const { service } = await desktop();
-    expect(service.currentSettings()).toEqual({ ...DEFAULT_SETTINGS, dataDir: root });
+    expect(service.currentSettings()).toEqual({
+      ...DEFAULT_SETTINGS,
+      pauseWhen: DESKTOP_PAUSE_WHEN,
+      dataDir: root,
+    });
   });
 
   it.runIf(posix)(
