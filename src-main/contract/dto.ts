@@ -72,7 +72,14 @@ export interface NodeStateDto {
   /** The owner's binding with the network (absent from hosts that do not bind owners). */
   account?: AccountDto;
   startedAt: number | null;
-  runtime: { kind: string; state: string; detail: string; simulated: boolean };
+  runtime: {
+    kind: string;
+    state: string;
+    detail: string;
+    simulated: boolean;
+    /** The raw error behind a runtime failure (what the driver or Docker said), for "Details". */
+    cause?: string;
+  };
   config: { digest: string | null; serial: number | null; status: string; detail?: string };
   /** The test task's measurement on this machine (kept per network); absent until one ran. */
   benchmark?: BenchmarkDto | null;

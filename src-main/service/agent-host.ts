@@ -29,6 +29,7 @@ import type { LogHub } from './log-hub.js';
 import type { PauseHost } from './pause-host.js';
 import { limitsRestartRuntime } from './operator-limits.js';
 import { ModelView } from './model-view.js';
+import { NO_RUNTIME, runtimeDto } from './runtime-view.js';
 
 /** The parts of the core `Agent` the UI reads. */
 export type AgentLike = Pick<
@@ -98,7 +99,6 @@ export interface AgentHostOptions {
   /** The operator pause, kept across runs (absent: Pause is not offered). */
   pauses?: PauseHost;
 }
-const NO_RUNTIME = { kind: 'none', state: 'stopped', detail: 'Not started.', simulated: false };
 
 /** Adapts the core Agent (one per run) to the UI service's AgentFacade. */
 export class AgentHost implements AgentFacade {
@@ -350,6 +350,7 @@ export class AgentHost implements AgentFacade {
       health: run.agent.health?.view() ?? null,
       owner: ownerServingLine(this.o.owner.record()),
       benchmark: this.benchmark ?? this.o.benchmark?.() ?? null,
+      runtimeCause: rt.cause,
       now: this.o.clock.now(),
     });
     const retry = run.retryGate?.next() ?? null;
@@ -359,7 +360,7 @@ export class AgentHost implements AgentFacade {
       serving,
       since: s.since,
       startedAt: s.name === 'stopped' ? null : (this.lastState.startedAt ?? this.o.clock.now()),
-      runtime: { kind: rt.kind, state: rt.state, detail: rt.detail, simulated: rt.simulated },
+      runtime: runtimeDto(rt),
       config: {
         digest: verified?.digest ?? null,
         serial: verified?.snapshot.serial ?? null,

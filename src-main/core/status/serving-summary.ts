@@ -40,6 +40,8 @@ export interface ServingInput {
   owner: { state: ReasonState; text: string } | null;
   /** The network's test task as this node last ran it (tokens/s), when known. */
   benchmark: { tokensPerSecond: number | null } | null;
+  /** The raw error behind a runtime failure (RuntimeStatus.cause), added to its "Details". */
+  runtimeCause?: string | undefined;
   now: number;
 }
 
@@ -84,7 +86,9 @@ export function servingSummary(input: ServingInput): ServingSummary {
   const own = health.operatorPaused ? health.problems.filter((p) => p.problem !== 'runtime') : null;
   const problems = (own ?? health.problems).map(({ problem, reason: raw }) => {
     const e = explainProblem(problem, raw);
-    return reason(problem, LABELS[problem], 'bad', e.cause, { fix: e.fix, detail: raw });
+    const cause = problem === 'runtime' ? input.runtimeCause : undefined;
+    const detail = cause && !raw.includes(cause) ? `${raw}\n${cause}` : raw;
+    return reason(problem, LABELS[problem], 'bad', e.cause, { fix: e.fix, detail });
   });
   const warmup =
     health.warmup && !health.problems.some((p) => p.problem === 'runtime')

@@ -23,7 +23,8 @@ import { AccountStatus } from '../components/AccountStatus.js';
 import { useConnectionStore } from '../stores/connection-store.js';
 import { useNodeStore } from '../stores/node-store.js';
 import { useStatsStore } from '../stores/stats-store.js';
-import { configWords, runtimeWords } from '../lib/plain-words.js';
+import { configWords } from '../lib/plain-words.js';
+import { RuntimeLine } from './overview/RuntimeLine.js';
 import { FirstRunKey } from './overview/FirstRunKey.js';
 import { useHistoryStore } from '../stores/history-store.js';
 import { ShortValue } from '../components/ShortValue.js';
@@ -246,8 +247,7 @@ export function OverviewPage() {
             </dd>
             <dt>Runtime</dt>
             <dd>
-              {runtimeWords(node.runtime)}
-              {node.runtime.detail ? <span className="muted"> — {node.runtime.detail}</span> : null}
+              <RuntimeLine runtime={node.runtime} />
             </dd>
             <dt>Configuration</dt>
             <dd>
