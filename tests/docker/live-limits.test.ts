@@ -1,0 +1,207 @@
+// Issue 12 item 2, live: "Most jobs at once" changed while the node runs, through the dashboard's
+// own command (updateSettings over the headless dashboard bridge), on a node composed as
+// `npm start` composes it (runHeadless: composeNodeKit, the Docker runtime, the model store)
+// against a devnet, with the simulated-runtime image on the real engine. Running jobs make the
+// change wait for a confirmation; confirmed, the runtime container is recreated with the new
+// --max-num-seqs and the network sees the new max_concurrency.
+import type Docker from 'dockerode';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
+import { ownedFilter, PLAN_LABEL } from '../../src-main/core/runtime/docker/labels.js';
+import { defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
+import { startDevnet, type Devnet } from '../../src-main/devnet/io/devnet.js';
+import { HeadlessConfig } from '../../src-main/headless/options.js';
+import type { Reporter } from '../../src-main/headless/reporter.js';
+import { runHeadless, type HeadlessNode } from '../../src-main/headless/run-headless.js';
+import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
+import { freePort } from '../helpers/free-port.js';
+import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
+
+const docker = await dockerAvailability();
+
+async function until(ok: () => boolean | Promise<boolean>, what: string, ms = 90_000) {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The dashboard page's side of the bridge: authenticate, then send commands. */
+async function dashboardClient(url: string) {
+  const u = new URL(url);
+  const ws = new WebSocket(`ws://127.0.0.1:${u.port}/bridge`, {
+    headers: { origin: `http://127.0.0.1:${u.port}` },
+  });
+  const frames: { id?: number; result?: unknown; error?: { code?: string; message: string } }[] =
+    [];
+  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
+  await new Promise((r, j) => ws.on('open', r).on('error', j));
+  ws.send(JSON.stringify({ auth: u.hash.replace('#token=', '') }));
+  let id = 0;
+  return {
+    close: () => ws.close(),
+    call: async (command: string, arg?: unknown) => {
+      const n = ++id;
+      ws.send(JSON.stringify({ id: n, command, arg }));
+      await until(() => frames.some((f) => f.id === n), `the answer to ${command}`, 30_000);
+      return frames.find((f) => f.id === n)!;
+    },
+  };
+}
+
+describe.skipIf(!docker.available)('live limits on the real Docker engine', () => {
+  const engine: Docker = createDockerClients({
+    kind: 'socket',
+    path: dockerSocketPath(),
+    source: 'test',
+  }).api;
+  let work: string;
+  let image: RegistrySimImage;
+  let devnet: Devnet | undefined;
+  let node: HeadlessNode | undefined;
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), 'rn-live-limits-'));
+    image = await publishSimImage(engine, 'sim-vllm-limits');
+  }, 240_000);
+
+  afterAll(async () => {
+    await node?.stop('test over');
+    await devnet?.close();
+    await image?.close();
+    await rm(work, { recursive: true, force: true });
+  }, 120_000);
+
+  /** This node's running runtime container (other suites' nodes share the engine). */
+  async function runtimeContainer(): Promise<Docker.ContainerInspectInfo | null> {
+    const list = await engine.listContainers({ filters: ownedFilter('local') });
+    for (const c of list) {
+      const info = await engine
+        .getContainer(c.Id)
+        .inspect()
+        .catch(() => null);
+      if (info?.State.Running && info.HostConfig.Binds?.some((b) => b.startsWith(work)))
+        return info;
+    }
+    return null;
+  }
+  const flag = (info: Docker.ContainerInspectInfo, name: string) =>
+    info.Config.Cmd[info.Config.Cmd.indexOf(name) + 1];
+
+  async function announced(): Promise<number | null> {
+    const id = node!.node.agent.nodeId;
+    const res = await fetch(`${devnet!.url}/v1/admin/nodes/${id}`, {
+      headers: { authorization: `Bearer ${devnet!.adminToken}` },
+    });
+    const view = (await res.json()) as { session: { max_concurrency: number } | null };
+    return view.session?.max_concurrency ?? null;
+  }
+
+  it('a new cap asks for a confirmation under running jobs, then recreates the container with the new --max-num-seqs and announces it; a headroom above the network’s restarts it, one below does not', async () => {
+    devnet = await startDevnet({
+      stateDir: path.join(work, 'devnet'),
+      wsPingIntervalMs: 2000,
+      // 16 slots, 1024 MiB of VRAM kept free by the network.
+      initialSnapshot: defaultSnapshot('local', { runtime: image.runtimeDefinition }),
+    });
+    let dashboardUrl = '';
+    const reporter = new Proxy({} as Reporter, {
+      get: (_t, name) =>
+        name === 'dashboard' ? (link: { url: string }) => (dashboardUrl = link.url) : () => {},
+    });
+    const cfg = HeadlessConfig.parse({
+      profile: 'local',
+      ioUrl: devnet.url,
+      networkSigner: devnet.signerAddress,
+      runtime: 'docker',
+      runtimeGpu: 'none',
+      allowRuntimeImages: [image.repository],
+      dataDir: path.join(work, 'node'),
+      dashboardPort: await freePort(),
+      opsPort: 'off',
+    });
+    node = await runHeadless(cfg, {}, reporter);
+    const agent = node.node.agent;
+    await until(() => agent.state().name === 'active', 'the node to serve', 180_000);
+
+    const first = (await runtimeContainer())!;
+    expect(flag(first, '--max-num-seqs')).toBe('16');
+    // 16 slots + a window of 2 (PROTOCOL.md "Advertised concurrency and runtime slots").
+    await until(async () => (await announced()) === 18, 'max_concurrency 18 at the devnet');
+
+    devnet.submitJobs({ count: 2, max_tokens: 1000 });
+    await until(() => agent.counters().in_flight === 2, 'two jobs running');
+    const dash = await dashboardClient(dashboardUrl);
+    try {
+      const refused = await dash.call('updateSettings', { maxConcurrentJobs: 4 });
+      expect(refused.error).toMatchObject({ code: 'confirm_restart' });
+      expect(refused.error?.message).toMatch(/2 jobs are running/);
+      // Nothing changed: the setting, the container, the announcement.
+      expect(node.service.currentSettings().maxConcurrentJobs).toBeNull();
+      expect((await runtimeContainer())?.Id).toBe(first.Id);
+      expect(await announced()).toBe(18);
+
+      const saved = await dash.call('updateSettings', {
+        maxConcurrentJobs: 4,
+        confirmRestart: true,
+      });
+      expect(saved.result).toMatchObject({ maxConcurrentJobs: 4 });
+      await until(
+        async () => ((await runtimeContainer())?.Id ?? first.Id) !== first.Id,
+        'the runtime container to be recreated',
+        120_000,
+      );
+      const second = (await runtimeContainer())!;
+      expect(flag(second, '--max-num-seqs')).toBe('4');
+      await until(() => agent.state().name === 'active', 'serving again', 120_000);
+      // An operator cap is announced exactly, without a window.
+      await until(async () => (await announced()) === 4, 'max_concurrency 4 at the devnet');
+      // The jobs cut by the restart are given again and served by the new container.
+      await until(
+        () => devnet!.core.ledger.counters.jobs_completed === 2,
+        'the two jobs completed',
+        120_000,
+      );
+
+      // Back to the network's number, with nothing running: no confirmation, 16 slots again.
+      const lifted = await dash.call('updateSettings', { maxConcurrentJobs: null });
+      expect(lifted.result).toMatchObject({ maxConcurrentJobs: null });
+      await until(
+        async () => {
+          const c = await runtimeContainer();
+          return !!c && c.Id !== second.Id && flag(c, '--max-num-seqs') === '16';
+        },
+        'the container recreated with 16 slots',
+        120_000,
+      );
+      await until(async () => (await announced()) === 18, 'max_concurrency 18 again');
+      await until(() => agent.state().name === 'active', 'serving with 16 slots', 120_000);
+      const third = (await runtimeContainer())!;
+
+      // "VRAM kept free" below the network's 1024 MiB changes nothing: no restart.
+      const below = await dash.call('updateSettings', { gpuMemoryHeadroomMb: 512 });
+      expect(below.result).toMatchObject({ gpuMemoryHeadroomMb: 512 });
+      await new Promise((r) => setTimeout(r, 3000));
+      expect((await runtimeContainer())?.Id).toBe(third.Id);
+      // Above it, the runtime is recreated for the new plan. This container has no GPU, so its
+      // --gpu-memory-utilization stays the default; gpu-fleet.test.ts reads a GPU's share.
+      const above = await dash.call('updateSettings', { gpuMemoryHeadroomMb: 4096 });
+      expect(above.result).toMatchObject({ gpuMemoryHeadroomMb: 4096 });
+      await until(
+        async () => ((await runtimeContainer())?.Id ?? third.Id) !== third.Id,
+        'the runtime container recreated for the new headroom',
+        120_000,
+      );
+      const fourth = (await runtimeContainer())!;
+      expect(fourth.Config.Labels[PLAN_LABEL]).not.toBe(third.Config.Labels[PLAN_LABEL]);
+      await until(() => agent.state().name === 'active', 'serving again', 120_000);
+    } finally {
+      dash.close();
+    }
+  }, 600_000);
+});
