@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import { Wallet } from 'ethers';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,6 +15,7 @@ import {
 import { discoverEngine } from '../../src-main/core/runtime/docker/engine-discovery.js';
 import { nodeDiscoveryHost } from '../../src-main/core/runtime/docker/discovery-host.js';
 import { checkGpuInContainer } from '../../src-main/core/runtime/docker/gpu-container-check.js';
+import { ImageAllowList } from '../../src-main/core/runtime/docker/image-allow-list.js';
 import { ImagePuller } from '../../src-main/core/runtime/docker/image-puller.js';
 import {
   OWNER_LABEL,
@@ -24,73 +24,18 @@ import {
 } from '../../src-main/core/runtime/docker/labels.js';
 import { pickFreePort, type PortPicker } from '../../src-main/core/runtime/docker/port-picker.js';
 import type { TransferProgress } from '../../src-main/core/runtime/docker/transfer-progress.js';
-import type { Runtime, RuntimePlan, RuntimeStatus } from '../../src-main/core/runtime/runtime.js';
-import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
-import { composeNode } from '../../src-main/core/agent/compose-node.js';
-import { localProfile } from '../../src-main/core/config/network-profiles.js';
-import { NodeIdentity } from '../../src-main/core/identity/node-identity.js';
-import { createDockerVllmRuntime } from '../../src-main/core/runtime/docker/create-docker-runtime.js';
-import { ensureDataDirs, resolveDataDirs } from '../../src-main/core/store/data-dirs.js';
-import { DEVNET_MODEL, defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
-import { startDevnet } from '../../src-main/devnet/io/devnet.js';
-import { ImageAllowList } from '../../src-main/core/runtime/docker/image-allow-list.js';
-import { parseOptions } from '../../src-main/headless/options.js';
+import type { RuntimePlan } from '../../src-main/core/runtime/runtime.js';
 import { operatorImages } from '../../src-main/service/nvidia-docker-runtime.js';
-import { createRuntime } from '../../src-main/service/runtime-choice.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
-import { probeInside } from './container-probe.js';
-import { pushToRegistry, startLocalRegistry, type LocalRegistry } from './local-registry.js';
+import { expectConfined } from './expect-confined.js';
+import { FAST_SUPERVISOR_TIMING, waitForStatus } from './runtime-status.js';
+import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
 
+// The runtime's own lifecycle on the engine; the node around it (the production factory's
+// allow-list, the devnet) is in docker-runtime-node.test.ts.
 const docker = await dockerAvailability();
-const pid = process.pid;
-const buildTag = `resultity-test/sim-vllm-rt:${pid}`;
 /** A file in the host's /dev/shm: a container sharing the host's IPC namespace would see it. */
-const shmMarker = `rn-host-shm-marker-${pid}`;
-
-/** Confinement, from the engine's record and from inside the running container. */
-async function expectConfined(info: Docker.ContainerInspectInfo, marker: string) {
-  const h = info.HostConfig;
-  expect(h).toMatchObject({
-    CapDrop: ['ALL'],
-    SecurityOpt: ['no-new-privileges:true'],
-    PidsLimit: 4096,
-    ReadonlyRootfs: true,
-    IpcMode: 'private',
-    ShmSize: 8 * 1024 ** 3,
-    Privileged: false,
-  });
-  expect(h.CapAdd ?? null).toBeNull();
-  expect(Object.keys(h.Tmpfs ?? {})).toEqual(['/tmp']);
-  const [uid] = info.Config.User.split(':').map(Number);
-  expect(uid).toBeGreaterThan(0);
-
-  const docker = createDockerClients({ kind: 'socket', path: dockerSocketPath(), source: 'test' });
-  const inside = await probeInside(docker.api.getContainer(info.Id), [
-    '/app',
-    '/tmp',
-    '/cache/huggingface',
-    '/cache/vllm',
-  ]);
-  for (const status of [inside.main, inside.probe]) {
-    expect(status.CapEff).toBe('0000000000000000');
-    expect(status.CapPrm).toBe('0000000000000000');
-    expect(status.CapBnd).toBe('0000000000000000');
-    expect(status.NoNewPrivs).toBe('1');
-    expect(status.Uid).toBe(`${uid} ${uid} ${uid} ${uid}`);
-  }
-  // The host's /dev/shm is not shared: our marker file there is not visible inside.
-  expect(existsSync(path.join('/dev/shm', marker))).toBe(true);
-  expect(inside.shmEntries).not.toContain(marker);
-  // A read-only image and read-only weights; /tmp and the compile cache take writes.
-  expect(inside.writes).toEqual({
-    '/app': 'EROFS',
-    '/tmp': 'ok',
-    '/cache/huggingface': 'EROFS',
-    '/cache/vllm': 'ok',
-  });
-  if (inside.pidsMax !== null) expect(inside.pidsMax).toBe('4096');
-  return inside;
-}
+const shmMarker = `rn-host-shm-marker-${process.pid}`;
 
 describe.skipIf(!docker.available)(
   'DockerVllmRuntime on the real engine (sim image via a local registry)',
@@ -104,9 +49,8 @@ describe.skipIf(!docker.available)(
     const logs: LogEntry[] = [];
     const logger = createLogger([(e) => logs.push(e)], { minLevel: 'debug' });
     const runtimes: DockerVllmRuntime[] = [];
-    const factoryRuntimes: Runtime[] = [];
     const extraContainers: string[] = [];
-    let registry: LocalRegistry;
+    let image: RegistrySimImage;
     let repository: string;
     let digest: string;
     let work: string;
@@ -146,48 +90,20 @@ describe.skipIf(!docker.available)(
         },
         gpuMemory: null,
         simulated: true,
-        supervisor: {
-          timing: {
-            loadingHealthMs: 200,
-            readyHealthMs: 500,
-            restartBaseMs: 300,
-            stopTimeoutSec: 2,
-            loadingBudgetMs: 60_000,
-          },
-        },
+        supervisor: { timing: FAST_SUPERVISOR_TIMING },
         ...over,
       });
       runtimes.push(rt);
       return rt;
     }
 
-    const waitFor = (rt: DockerVllmRuntime, pred: (s: RuntimeStatus) => boolean, ms = 30_000) =>
-      new Promise<RuntimeStatus>((resolve, reject) => {
-        if (pred(rt.status())) return resolve(rt.status());
-        const timer = setTimeout(
-          () => reject(new Error(`timed out; status: ${JSON.stringify(rt.status())}`)),
-          ms,
-        );
-        const sub = rt.onStatus((s) => {
-          if (!pred(s)) return;
-          clearTimeout(timer);
-          sub.dispose();
-          resolve(s);
-        });
-      });
-
     beforeAll(async () => {
       work = await mkdtemp(path.join(os.tmpdir(), 'rn-docker-rt-'));
       await writeFile(path.join('/dev/shm', shmMarker), 'host only');
-      await time('build sim image', () => buildSimRuntimeImage(engine, buildTag));
-      registry = await startLocalRegistry();
-      repository = `${registry.address}/resultity-test/sim-vllm`;
-      digest = await time('push to registry', () =>
-        pushToRegistry(engine, buildTag, repository, 'v1'),
-      );
+      image = await publishSimImage(engine, 'sim-vllm-rt', time);
+      ({ repository, digest } = image);
       // Forget the local copy so the runtime must really download every layer.
-      await engine.getImage(`${repository}:v1`).remove();
-      await engine.getImage(buildTag).remove({ force: true });
+      await image.forgetLocalCopies();
       plan = {
         model: { name: 'org/sim-7b', servedName: 'sim-7b', revision: 'main', maxModelLen: 4096 },
         image: { repository, tag: 'v1', digest },
@@ -197,22 +113,13 @@ describe.skipIf(!docker.available)(
     }, 240_000);
 
     afterAll(async () => {
-      for (const rt of [...runtimes, ...factoryRuntimes]) await rt.stop().catch(() => undefined);
+      for (const rt of runtimes) await rt.stop().catch(() => undefined);
       for (const id of extraContainers)
         await engine
           .getContainer(id)
           .remove({ force: true })
           .catch(() => undefined);
-      if (repository && digest)
-        await engine
-          .getImage(`${repository}@${digest}`)
-          .remove({ force: true })
-          .catch(() => undefined);
-      await engine
-        .getImage(buildTag)
-        .remove({ force: true })
-        .catch(() => undefined);
-      await registry?.close();
+      await image?.close();
       await rm(work, { recursive: true, force: true });
       await unlink(path.join('/dev/shm', shmMarker)).catch(() => undefined);
       console.log(`[docker-vllm-runtime] timings (ms): ${JSON.stringify(timings)}`);
@@ -335,11 +242,11 @@ describe.skipIf(!docker.available)(
       const rt = runtimes[0]!;
       const id = rt.container()!.id;
       // The engine's die event, or the health loop asking the engine, reports the exit.
-      const down = waitFor(rt, (s) => /exited \(code 137\)/.test(s.detail));
+      const down = waitForStatus(rt, (s) => /exited \(code 137\)/.test(s.detail));
       const t0 = performance.now();
       await engine.getContainer(id).kill();
       expect((await down).state).toBe('unhealthy');
-      await waitFor(rt, (s) => s.state === 'ready');
+      await waitForStatus(rt, (s) => s.state === 'ready');
       timings['kill → ready again'] = Math.round(performance.now() - t0);
       expect((await engine.getContainer(rt.container()!.id).inspect()).State.Running).toBe(true);
       const again = await rt.infer({
@@ -417,139 +324,6 @@ describe.skipIf(!docker.available)(
       expect(list).toHaveLength(0);
     }, 60_000);
 
-    it('the production factory (headless --runtime docker, as the desktop) refuses an image outside the allow-list and runs it once the operator allows it', async () => {
-      const dirs = resolveDataDirs(path.join(work, 'prod-factory'), 'testnet');
-      await ensureDataDirs(dirs);
-      const progress: unknown[] = [];
-      const make = async (argv: string[], env: Record<string, string> = {}) => {
-        const cfg = await parseOptions(
-          ['--profile', 'testnet', '--runtime', 'docker', ...argv],
-          env,
-        );
-        // The node kit's runtime factory, with the choice the headless flags make.
-        const choice = {
-          kind: 'docker',
-          ...(cfg!.allowRuntimeImages ? { extraImages: cfg!.allowRuntimeImages } : {}),
-        } as const;
-        const rt = await createRuntime(choice, {
-          dirs,
-          clock: systemClock,
-          logger,
-          gpu: { latest: () => [] },
-          onProgress: (p) => progress.push(p),
-          env,
-          // Nothing approved: each plan here is refused before its model would be looked up.
-          models: { networkUrl: 'http://127.0.0.1:9', approved: () => [], diskBudgetGb: null },
-        });
-        factoryRuntimes.push(rt);
-        return rt;
-      };
-      const containers = () =>
-        engine.listContainers({ all: true, filters: { label: [`${NETWORK_LABEL}=testnet`] } });
-      const before = (await containers()).length;
-
-      const plain = await make([]);
-      const refused = plain.apply(plan);
-      await expect(refused).rejects.toThrow(
-        new RegExp(
-          `runtime image ${repository}, which this node does not run.*Nothing was downloaded`,
-        ),
-      );
-      expect(plain.status()).toMatchObject({ state: 'failed' });
-      expect(plain.status().detail).toMatch(/--allow-runtime-image/);
-      expect(progress).toHaveLength(0);
-      expect(await containers()).toHaveLength(before);
-      expect(logs.some((l) => l.level === 'error' && l.message.includes('does not run'))).toBe(
-        true,
-      );
-      // The network's configuration cannot widen the list: vLLM's own repository is still the only one.
-      await expect(
-        plain.apply({ ...plan, image: { ...plan.image!, repository: 'ghcr.io/attacker/vllm' } }),
-      ).rejects.toThrow(/allowed: vllm\/vllm-openai\)/);
-
-      // Allowed by the operator (flag or environment): it passes the list and stops only at the
-      // GPU, which this machine does not have — before downloading anything.
-      for (const allowed of [
-        await make(['--allow-runtime-image', repository]),
-        await make([], {
-          RESULTITY_EXTRA_RUNTIME_IMAGES: `docker.io/vllm/vllm-openai, ${repository}`,
-        }),
-      ]) {
-        await expect(allowed.apply(plan)).rejects.toThrow(/^This computer has no NVIDIA GPU/);
-        expect(allowed.status().detail).not.toMatch(/does not run/);
-        expect(progress).toHaveLength(0);
-      }
-    }, 60_000);
-
-    it("a node whose operator did not allow the network's image refuses it, pulls nothing and reports apply_failed to the network", async () => {
-      const base = defaultSnapshot('local');
-      const devnet = await startDevnet({
-        stateDir: path.join(work, 'devnet-refuse'),
-        wsPingIntervalMs: 2000,
-        initialSnapshot: {
-          ...base,
-          runtime: {
-            engine: 'vllm',
-            images: [{ id: 'sim', repository, tag: 'v1', digest }],
-            max_num_seqs: 16,
-            gpu_memory_headroom_mb: 1024,
-          },
-          ttl: { ...base.ttl, heartbeat_interval_ms: 300 },
-        },
-      });
-      const dirs = resolveDataDirs(path.join(work, 'node-refuse'), 'local');
-      await ensureDataDirs(dirs);
-      const progress: TransferProgress[] = [];
-      const { runtime: rt } = await createDockerVllmRuntime({
-        networkBase: dirs.base,
-        network: 'refuse',
-        clock: systemClock,
-        logger,
-        gpu: 'none',
-        simulated: true,
-        onProgress: (p) => progress.push(p),
-      });
-      runtimes.push(rt);
-      const identity = NodeIdentity.generate();
-      const node = composeNode({
-        profile: localProfile(devnet.url, devnet.signerAddress),
-        dirs,
-        identity,
-        runtime: rt,
-        logger,
-        agentVersion: '0.1.0-docker-it',
-        agentOptions: { drainTimeoutMs: 2000, pingIntervalMs: 2000 },
-      });
-      try {
-        await node.agent.start();
-        const reported = () =>
-          devnet.core.registry.get(identity.nodeId)?.lastHeartbeat?.config_status;
-        const end = Date.now() + 30_000;
-        while (reported()?.state !== 'apply_failed') {
-          if (Date.now() > end)
-            throw new Error(`no apply_failed reported: ${JSON.stringify(reported() ?? null)}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(reported()?.detail).toMatch(
-          new RegExp(
-            `^runtime: The network asked for the runtime image ${repository}, which this node does not run`,
-          ),
-        );
-        expect(node.agent.configStatus()).toMatchObject({ state: 'apply_failed' });
-        expect(rt.status()).toMatchObject({ state: 'failed' });
-        expect(progress).toHaveLength(0);
-        const list = await engine.listContainers({
-          all: true,
-          filters: { label: [`${NETWORK_LABEL}=refuse`] },
-        });
-        expect(list).toHaveLength(0);
-      } finally {
-        await node.close('test over');
-        await rt.stop();
-        await devnet.close();
-      }
-    }, 60_000);
-
     it("maps the engine's answer to a GPU request into a fix (no NVIDIA runtime here)", async () => {
       const info = (await engine.info()) as { Runtimes?: Record<string, unknown> };
       const hasNvidia = Object.keys(info.Runtimes ?? {}).includes('nvidia');
@@ -569,68 +343,5 @@ describe.skipIf(!docker.available)(
       expect(rt.status().state).toBe('stopped');
       await expect(engine.getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
     }, 60_000);
-
-    it('an agent on the devnet registers, passes its test task and serves jobs through the Docker runtime', async () => {
-      const devnet = await startDevnet({
-        stateDir: path.join(work, 'devnet'),
-        wsPingIntervalMs: 2000,
-        initialSnapshot: defaultSnapshot('local', {
-          runtime: {
-            engine: 'vllm',
-            images: [{ id: 'sim', repository, tag: 'v1', digest }],
-            max_num_seqs: 16,
-            gpu_memory_headroom_mb: 1024,
-          },
-        }),
-      });
-      const dirs = resolveDataDirs(path.join(work, 'node'), 'local');
-      await ensureDataDirs(dirs);
-      const { runtime: rt } = await createDockerVllmRuntime({
-        networkBase: dirs.base,
-        network: 'local',
-        clock: systemClock,
-        logger,
-        gpu: 'none',
-        simulated: true,
-        extraImages: [repository],
-        extra: { supervisor: { timing: { loadingHealthMs: 200, stopTimeoutSec: 2 } } },
-      });
-      runtimes.push(rt);
-      const node = composeNode({
-        profile: localProfile(devnet.url, devnet.signerAddress),
-        dirs,
-        identity: NodeIdentity.generate(),
-        runtime: rt,
-        logger,
-        agentVersion: '0.1.0-docker-it',
-        agentOptions: { drainTimeoutMs: 5000, pingIntervalMs: 2000 },
-      });
-      const until = async (ok: () => boolean, what: string, ms = 60_000) => {
-        const end = Date.now() + ms;
-        while (!ok()) {
-          if (Date.now() > end)
-            throw new Error(`timed out waiting for ${what}: ${JSON.stringify(node.agent.state())}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
-      try {
-        const t0 = performance.now();
-        await node.agent.start();
-        await until(() => node.agent.state().name === 'active', 'the agent to become active');
-        timings['agent start → active (pull, container, test task)'] = Math.round(
-          performance.now() - t0,
-        );
-        expect(rt.status()).toMatchObject({
-          state: 'ready',
-          servedModels: [DEVNET_MODEL.served_name],
-        });
-        expect(devnet.submitJobs(3)).toHaveLength(3);
-        await until(() => devnet.core.ledger.counters.jobs_completed === 3, 'three completed jobs');
-      } finally {
-        await node.close('test over');
-        await rt.stop();
-        await devnet.close();
-      }
-    }, 120_000);
   },
 );

@@ -15,16 +15,15 @@ import { ImageAllowList } from '../../src-main/core/runtime/docker/image-allow-l
 import { ImagePuller } from '../../src-main/core/runtime/docker/image-puller.js';
 import { NETWORK_LABEL } from '../../src-main/core/runtime/docker/labels.js';
 import type { RuntimePlan, RuntimeStatus } from '../../src-main/core/runtime/runtime.js';
-import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
 import { operatorImages } from '../../src-main/service/nvidia-docker-runtime.js';
 import { dockerAvailability, dockerSocketPath, toolAvailability } from '../helpers/env.js';
-import { pushToRegistry, startLocalRegistry, type LocalRegistry } from './local-registry.js';
+import { FAST_SUPERVISOR_TIMING, waitForStatus } from './runtime-status.js';
+import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
 
 // Podman serves the Docker-compatible API (rootful here, own storage under a temp folder); the
 // image comes from Docker through the local registry, pulled by Podman over plain HTTP.
 const podman = toolAvailability('podman', ['--version'], 'podman');
 const docker = podman.available ? await dockerAvailability() : podman;
-const pid = process.pid;
 
 function ping(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -42,11 +41,10 @@ describe.skipIf(!podman.available || !docker.available)(
     let work: string;
     let sock: string;
     let service: ChildProcess;
-    let registry: LocalRegistry;
+    let image: RegistrySimImage;
     let engine: Docker;
     let plan: RuntimePlan;
     let rt: DockerVllmRuntime | null = null;
-    const buildTag = `resultity-test/sim-vllm-podman:${pid}`;
 
     beforeAll(async () => {
       work = await mkdtemp(path.join(os.tmpdir(), 'rn-podman-'));
@@ -56,15 +54,10 @@ describe.skipIf(!podman.available || !docker.available)(
         path: dockerSocketPath(),
         source: 'test',
       }).api;
-      await buildSimRuntimeImage(dockerEngine, buildTag);
-      registry = await startLocalRegistry();
-      const repository = `${registry.address}/resultity-test/sim-vllm-podman`;
-      const digest = await pushToRegistry(dockerEngine, buildTag, repository, 'v1');
-      await dockerEngine.getImage(buildTag).remove({ force: true });
-      await dockerEngine
-        .getImage(`${repository}:v1`)
-        .remove({ force: true })
-        .catch(() => undefined);
+      // Docker keeps no copy: Podman pulls every layer from the registry.
+      image = await publishSimImage(dockerEngine, 'sim-vllm-podman');
+      await image.forgetLocalCopies();
+      const registry = image.registry;
       const conf = path.join(work, 'registries.conf');
       await writeFile(conf, `[[registry]]\nlocation = "${registry.address}"\ninsecure = true\n`);
       // Podman raises a container's open-file and process limits to large defaults; where this
@@ -107,7 +100,7 @@ describe.skipIf(!podman.available || !docker.available)(
       engine = createDockerClients({ kind: 'socket', path: sock, source: 'test' }).api;
       plan = {
         model: { name: 'org/sim-7b', servedName: 'sim-7b', revision: 'main', maxModelLen: 4096 },
-        image: { repository, tag: 'v1', digest },
+        image: { repository: image.repository, tag: image.tag, digest: image.digest },
         maxNumSeqs: 16,
         gpuMemoryHeadroomMb: 1024,
       };
@@ -119,7 +112,7 @@ describe.skipIf(!podman.available || !docker.available)(
         service.kill('SIGTERM');
         await new Promise((r) => service.once('exit', r));
       }
-      await registry?.close();
+      await image?.close();
       // vfs layers of the rootful service: removed with the folder.
       if (work) await rm(work, { recursive: true, force: true });
     }, 120_000);
@@ -154,31 +147,10 @@ describe.skipIf(!podman.available || !docker.available)(
         gpuMemory: null,
         simulated: true,
         modelInstalled: async () => true,
-        supervisor: {
-          timing: {
-            loadingHealthMs: 200,
-            readyHealthMs: 500,
-            restartBaseMs: 300,
-            stopTimeoutSec: 2,
-            loadingBudgetMs: 60_000,
-          },
-        },
+        supervisor: { timing: FAST_SUPERVISOR_TIMING },
       });
       const runtime = rt;
-      const waitFor = (pred: (s: RuntimeStatus) => boolean, ms = 60_000) =>
-        new Promise<RuntimeStatus>((resolve, reject) => {
-          if (pred(runtime.status())) return resolve(runtime.status());
-          const timer = setTimeout(
-            () => reject(new Error(`timed out; status: ${JSON.stringify(runtime.status())}`)),
-            ms,
-          );
-          const sub = runtime.onStatus((s) => {
-            if (!pred(s)) return;
-            clearTimeout(timer);
-            sub.dispose();
-            resolve(s);
-          });
-        });
+      const waitFor = (pred: (s: RuntimeStatus) => boolean) => waitForStatus(runtime, pred, 60_000);
 
       await runtime.apply(plan);
       expect(runtime.status()).toMatchObject({ state: 'ready', servedModels: ['sim-7b'] });

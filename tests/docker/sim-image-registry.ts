@@ -69,6 +69,8 @@ export async function publishSimImage(
       gpu_memory_headroom_mb: 1024,
     },
     forgetLocalCopies: async () => {
+      // The pushed tag first and without force: the engine then drops the image's digest
+      // reference with its last tag, and a later pull by digest downloads every layer.
       await engine.getImage(`${repository}:${tag}`).remove();
       await engine.getImage(buildTag).remove({ force: true });
     },
