@@ -1,6 +1,7 @@
 import type { RetryGate } from './retry-gate.js';
 import type { Clock } from '../clock.js';
 import type { OperatorLimits, PlanContext } from '../config/runtime-plan.js';
+import type { RuntimeUpdater } from '../config/runtime-update.js';
 import type { SnapshotStore } from '../config/snapshot-store.js';
 import type { NetworkProfile } from '../config/network-profiles.js';
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
@@ -89,6 +90,8 @@ export interface AgentDeps {
   retryGate?: RetryGate;
   /** The job journal's writability: a node that cannot record jobs announces it takes none. */
   journal?: JournalHealth;
+  /** Runtime image changes (updates.runtime): pulled while serving, tested, rolled back. */
+  runtimeUpdates?: RuntimeUpdater;
 }
 
 /** What the runtime plan depends on besides the snapshot: the driver and the operator's limits. */

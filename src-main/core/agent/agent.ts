@@ -99,7 +99,9 @@ export class Agent {
       clock,
       logger: deps.logger,
       planContext: () => planContextOf(deps),
+      ...(deps.runtimeUpdates ? { runtimeUpdates: deps.runtimeUpdates } : {}),
     });
+    deps.runtimeUpdates?.onChange(() => this.phase === 'online' && this.heartbeats.trigger());
     const ttl = () => this.config.snapshot()?.snapshot.ttl;
     const pauses = createAgentPauses({
       deps,
@@ -350,6 +352,7 @@ export class Agent {
           hardware,
           operatorPause: () => this.operatorPause.wire(),
           benchmark: this.deps.benchmark,
+          runtimeUpdate: () => this.config.runtimeUpdates?.report() ?? null,
           account: this.deps.account,
         }),
     });

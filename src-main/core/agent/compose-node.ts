@@ -3,6 +3,7 @@ import { Agent } from './agent.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { NetworkProfile } from '../config/network-profiles.js';
 import type { OperatorLimits } from '../config/runtime-plan.js';
+import { RuntimeUpdater } from '../config/runtime-update.js';
 import { SnapshotStore } from '../config/snapshot-store.js';
 import { JobEngine } from '../jobs/job-engine.js';
 import type { Logger } from '../logger.js';
@@ -72,7 +73,21 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
   const journal = openJobJournal(o.dirs.journal, { logger: o.logger });
   // One holder of the job link: the engine sends its results through it, the agent opens it.
   const link = new LinkSession((opts) => new JobLink(opts), clock, o.logger.child('agent'));
-  const jobEngine = new JobEngine({ runtime: o.runtime, journal, link, clock, logger: o.logger });
+  // Image switches wait for the engine's running jobs; the engine refuses new ones meanwhile.
+  const runtimeUpdates: RuntimeUpdater = new RuntimeUpdater({
+    runtime: o.runtime,
+    inFlight: () => jobEngine.counters().in_flight,
+    clock,
+    logger: o.logger.child('runtime'),
+  });
+  const jobEngine = new JobEngine({
+    runtime: o.runtime,
+    journal,
+    link,
+    clock,
+    logger: o.logger,
+    held: () => runtimeUpdates.held(),
+  });
   const retryGate = new RetryGate(clock);
   const agent = new Agent({
     retryGate,
@@ -98,6 +113,7 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     ...(o.benchmark ? { benchmark: () => o.benchmark?.current() ?? null } : {}),
     ...(o.account ? { account: o.account } : {}),
     journal,
+    runtimeUpdates,
   });
   if (o.benchmark) {
     const recorder = o.benchmark;

@@ -7,6 +7,7 @@ import {
   type HeartbeatBody,
   type OperatorPause,
   type PowerEnvelope,
+  type RuntimeUpdateReport,
 } from '../protocol/index.js';
 import type { JobEngineApi } from '../jobs/job-engine-api.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -49,6 +50,8 @@ export interface HeartbeatSources {
   operatorPause?: () => OperatorPause | null;
   /** The operator's power and thermal limits; absent: not reported. */
   powerEnvelope?: () => PowerEnvelope | null;
+  /** The last runtime image change (updates.runtime); absent or null: not reported. */
+  runtimeUpdate?: () => RuntimeUpdateReport | null;
 }
 
 const NO_METRICS: RuntimeMetrics = {
@@ -121,12 +124,14 @@ export async function buildHeartbeat(src: HeartbeatSources): Promise<HeartbeatBo
     ...(src.operatorPause ? { operator_pause: src.operatorPause() } : {}),
     ...envelopeField(src.powerEnvelope?.() ?? null),
     ...benchmarkField(src.benchmark?.() ?? null),
+    ...updateField(src.runtimeUpdate?.() ?? null),
     ...(src.account ? { account: src.account.state() } : {}),
   };
 }
 
 const envelopeField = (e: PowerEnvelope | null) => (e ? { power_envelope: e } : {});
 const benchmarkField = (b: BenchmarkReport | null) => (b ? { benchmark: b } : {});
+const updateField = (u: RuntimeUpdateReport | null) => (u ? { runtime_update: u } : {});
 
 /** What a heartbeat reads at send time: the live state, the clock and the configuration. */
 export type LiveHeartbeatSources = Omit<

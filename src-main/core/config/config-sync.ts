@@ -13,6 +13,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { digestOf, statusForError } from './config-status.js';
 import { RuntimeFollower } from './runtime-follower.js';
 import type { PlanContext } from './runtime-plan.js';
+import type { RuntimeUpdater } from './runtime-update.js';
 import { loadSavedConfig } from './saved-config.js';
 import type { AppliedRecord, SnapshotStore } from './snapshot-store.js';
 
@@ -25,6 +26,8 @@ export interface ConfigSyncOptions {
   clock: Clock;
   logger: Logger;
   planContext?: () => PlanContext;
+  /** Image changes go through it (pull while serving, test inference, roll back). */
+  runtimeUpdates?: RuntimeUpdater;
   /** Snapshots kept on disk for rollback. Default 10. */
   historyLimit?: number;
   /** Digest check period before any snapshot is known. Default 60 s. */
@@ -48,6 +51,8 @@ export class ConfigSync {
   /** The snapshot to go back to if the runtime cannot switch to the applied one. */
   private fallback: VerifiedSnapshot | null = null;
   private readonly follower: RuntimeFollower;
+  /** Where the last runtime image change stands (null: plain applies only). */
+  readonly runtimeUpdates: RuntimeUpdater | null;
   private current: ConfigStatus = { state: 'ok' };
   /** The applied snapshot could not be recorded on disk (reported until a record succeeds). */
   private unrecorded = false;
@@ -72,7 +77,9 @@ export class ConfigSync {
       () => opts.planContext?.() ?? { driverMajor: null },
       this.log,
       (target, error) => this.onRuntimeOutcome(target, error),
+      opts.runtimeUpdates ?? null,
     );
+    this.runtimeUpdates = opts.runtimeUpdates ?? null;
   }
 
   snapshot(): VerifiedSnapshot | null {

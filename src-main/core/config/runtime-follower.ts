@@ -1,7 +1,9 @@
 import type { Logger } from '../logger.js';
 import type { VerifiedSnapshot } from '../protocol/index.js';
 import type { Runtime, RuntimePlan } from '../runtime/runtime.js';
+import { runtimeImageRequest } from './runtime-image-request.js';
 import { runtimePlanFor, samePlan, type PlanContext } from './runtime-plan.js';
+import type { RuntimeUpdater } from './runtime-update.js';
 
 /** Told after each attempt: `error` is null when the runtime serves `target`'s plan. */
 export type RuntimeOutcome = (target: VerifiedSnapshot, error: string | null) => Promise<void>;
@@ -23,6 +25,8 @@ export class RuntimeFollower {
     private readonly context: () => PlanContext,
     private readonly log: Logger,
     private readonly outcome: RuntimeOutcome,
+    /** Changes of image go through it (pull while serving, test, roll back); absent: plain apply. */
+    private readonly updates: RuntimeUpdater | null = null,
   ) {}
 
   /** Starts (or queues) bringing the runtime to `target`'s plan. */
@@ -73,15 +77,27 @@ export class RuntimeFollower {
 
   private async attempt(target: VerifiedSnapshot): Promise<string | null> {
     let plan: RuntimePlan;
+    const ctx = this.context();
     try {
-      plan = runtimePlanFor(target.snapshot, this.context());
+      plan = runtimePlanFor(target.snapshot, ctx);
     } catch (err) {
       return (err as Error).message;
     }
+    const updates = this.updates;
+    if (updates) {
+      updates.requested(runtimeImageRequest(target.snapshot, ctx.driverMajor));
+      plan = updates.adjust(plan);
+    }
     if (samePlan(plan, this.plan)) return null;
+    if (updates?.isSwitch(plan)) {
+      const { plan: serving, error } = await updates.switchTo(plan, this.plan);
+      this.plan = serving;
+      return error;
+    }
     try {
       await this.runtime.apply(plan);
       this.plan = plan;
+      updates?.served(plan);
       return null;
     } catch (err) {
       return (err as Error).message;

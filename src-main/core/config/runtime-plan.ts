@@ -1,6 +1,7 @@
 import type { ConfigSnapshot } from '../protocol/index.js';
 import { chooseImage } from '../runtime/gpu/driver-compat.js';
 import type { RuntimePlan } from '../runtime/runtime.js';
+import { runtimeImageRequest } from './runtime-image-request.js';
 
 /** What the operator set on this machine ("Most jobs at once", "VRAM kept free"). */
 export interface OperatorLimits {
@@ -24,12 +25,16 @@ export class PlanError extends Error {
 
 /**
  * What the runtime should serve under `snapshot`: the default model (or the first approved
- * one), the approved image this machine's driver runs (see `chooseImage`), and the limits.
+ * one), the image `updates.runtime.image_digest` names when this machine can run it, else the
+ * approved image this machine's driver runs (see `chooseImage`), and the limits.
  */
 export function runtimePlanFor(snapshot: ConfigSnapshot, ctx: PlanContext): RuntimePlan {
   const model = snapshot.models.find((m) => m.default) ?? snapshot.models[0];
   if (!model) throw new PlanError('The network configuration approves no model: nothing to serve.');
-  const choice = chooseImage(snapshot.runtime.images, ctx.driverMajor);
+  const requested = runtimeImageRequest(snapshot, ctx.driverMajor)?.image ?? null;
+  const choice = requested
+    ? { ok: true as const, image: requested }
+    : chooseImage(snapshot.runtime.images, ctx.driverMajor);
   if (!choice.ok) throw new PlanError(`${choice.detail} ${choice.fix}`);
   const { image } = choice;
   return {

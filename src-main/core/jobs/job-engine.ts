@@ -38,6 +38,8 @@ export interface JobEngineOptions {
   ackTimeoutMs?: number;
   /** Period of the re-send and prune sweep. Default 10 s. */
   housekeepingMs?: number;
+  /** Why new jobs are held back now (core/config/runtime-update.ts), or null. */
+  held?: () => string | null;
 }
 
 /**
@@ -96,6 +98,7 @@ export class JobEngine implements JobEngineApi {
       : validateAssignment(job, {
           config: this.config,
           draining: this.draining,
+          held: this.options.held?.() ?? null,
           inFlight: this.active.size,
           runtime: this.options.runtime.status(),
           now,

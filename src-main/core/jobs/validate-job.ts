@@ -7,6 +7,8 @@ import { estimatePromptTokens } from './prompt-estimate.js';
 export interface ValidationContext {
   config: ConfigSnapshot | null;
   draining: boolean;
+  /** Why new jobs are held back for a moment (a runtime image switch), or null. */
+  held?: string | null;
   /** Jobs accepted and not yet finished. */
   inFlight: number;
   runtime: RuntimeStatus;
@@ -31,6 +33,7 @@ export function validateAssignment(job: Job, ctx: ValidationContext): Rejection 
   }
   const shape = checkShape(job);
   if (shape) return { reason: 'invalid_job', detail: shape };
+  if (ctx.held) return { reason: 'not_accepting', detail: ctx.held };
   if (ctx.draining) {
     return {
       reason: 'not_accepting',

@@ -12,6 +12,7 @@ export * from './schemas/common.js';
 export * from './schemas/hardware.js';
 export * from './schemas/http.js';
 export * from './schemas/pause.js';
+export * from './schemas/runtime-update.js';
 export * from './schemas/snapshot.js';
 export * from './schemas/ws.js';
 export * from './signer.js';

@@ -109,6 +109,11 @@ export interface Runtime {
    * node downloads anything for it; absent: every plan may be tried.
    */
   precheck?(plan: RuntimePlan): Promise<void>;
+  /**
+   * Downloads what `plan` needs (its runtime image) while the current plan keeps serving, so a
+   * switch later only restarts; absent: nothing to download ahead (not a container runtime).
+   */
+  prefetch?(plan: RuntimePlan, signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   status(): RuntimeStatus;
   /** Reads the runtime's /metrics; nulls where unknown. */

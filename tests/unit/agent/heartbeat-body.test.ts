@@ -56,6 +56,7 @@ async function body(runtime = new FakeRuntime()) {
       driver_power_limit_w: 320,
       reduced_concurrency: null,
     }),
+    runtimeUpdate: () => ({ digest: `sha256:${'b'.repeat(64)}`, state: 'done', since: 1 }),
     account: {
       state: () => ({
         owner: { kind: 'wallet', address: '0x52908400098527886E0F7030069857D2E4169EE7' },

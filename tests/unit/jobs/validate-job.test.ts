@@ -49,6 +49,14 @@ describe('validateAssignment', () => {
     expect(validateAssignment(job(), ctx())).toBeNull();
   });
 
+  it('refuses new jobs while held back for a runtime image switch, saying so', () => {
+    const held = 'The node is switching its runtime to a new image.';
+    expect(validateAssignment(job(), ctx({ held }))).toEqual({
+      reason: 'not_accepting',
+      detail: held,
+    });
+  });
+
   const cases: Array<[RejectReason, Job, ValidationContext]> = [
     ['not_accepting', job(), ctx({ config: null })],
     ['not_accepting', job(), ctx({ draining: true })],

@@ -4,6 +4,7 @@ import { Digest, EpochMs, Id, NonNegInt, RawAddress } from './common.js';
 import { OperatorPause, PowerEnvelope } from './pause.js';
 import { BenchmarkReport, GpuStatus, HardwareProfile } from './hardware.js';
 import { AccountBindingWire, AccountState, OwnerStatus } from './account.js';
+import { RuntimeUpdateReport } from './runtime-update.js';
 
 /** HTTP paths on the IO service. Node-originated POST bodies are signed envelopes. */
 export const HttpPaths = {
@@ -129,6 +130,9 @@ export const HeartbeatBody = z.looseObject({
   power_envelope: PowerEnvelope.optional(),
   benchmark: BenchmarkReport.optional().describe(
     'the last test task measured on this node (absent until one completed); older nodes leave it out',
+  ),
+  runtime_update: RuntimeUpdateReport.optional().describe(
+    'the last runtime image change (updates.runtime.image_digest; absent until there was one); older nodes leave it out',
   ),
 });
 export type HeartbeatBody = z.infer<typeof HeartbeatBody>;

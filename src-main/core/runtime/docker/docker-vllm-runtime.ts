@@ -91,6 +91,8 @@ export class DockerVllmRuntime implements Runtime {
   #status: RuntimeStatus;
   #planHash: string | null = null;
   #plan: RuntimePlan | null = null;
+  /** Image digests kept when superseded images are removed: this plan's and the one before. */
+  #keepDigests: string[] = [];
   #pull: AbortController | null = null;
   #client: { key: string; client: OpenAIClient } | null = null;
   #version: string | null = null;
@@ -139,6 +141,17 @@ export class DockerVllmRuntime implements Runtime {
     }
   }
 
+  /** Pulls `plan`'s image (allow-list first) without touching the container that serves. */
+  async prefetch(plan: RuntimePlan, signal?: AbortSignal): Promise<void> {
+    if (!plan.image) return;
+    this.#refuseUnlisted(plan.image.repository);
+    await this.#o.puller.ensure({
+      image: plan.image,
+      ...(signal ? { signal } : {}),
+      ...(this.#o.onProgress ? { onProgress: this.#o.onProgress } : {}),
+    });
+  }
+
   async apply(plan: RuntimePlan): Promise<void> {
     if (!plan.image)
       throw new RuntimeError('The Docker runtime needs a runtime image in the plan.', 'failed');
@@ -154,6 +167,9 @@ export class DockerVllmRuntime implements Runtime {
     }
     if (state !== 'stopped') await this.stop();
     this.#planHash = hash;
+    // The image served before stays on disk: a failed runtime update goes back to it at once.
+    const before = this.#plan?.image?.digest;
+    this.#keepDigests = [plan.image.digest, ...(before ? [before] : [])];
     this.#plan = plan;
     this.#pull = new AbortController();
     this.#set('starting', `Checking the runtime image ${plan.image.repository}:${plan.image.tag}.`);
@@ -296,7 +312,7 @@ export class DockerVllmRuntime implements Runtime {
     }
     if (this.#o.owned && plan.image) {
       await this.#o.owned
-        .removeSuperseded(this.#o.clients.api, [plan.image.digest])
+        .removeSuperseded(this.#o.clients.api, this.#keepDigests)
         .catch((err) =>
           this.#o.logger.warn('Could not remove old runtime images', { error: String(err) }),
         );

@@ -99,6 +99,13 @@ export class GpuFleetRuntime implements Runtime {
     await this.#checked(plan);
   }
 
+  /** Pulls `plan`'s image once for all containers while they keep serving the current one. */
+  async prefetch(plan: RuntimePlan, signal?: AbortSignal): Promise<void> {
+    if (!plan.image) return;
+    this.#o.allowList.check(plan.image.repository);
+    await this.#o.pull(plan, signal ?? new AbortController().signal);
+  }
+
   async apply(plan: RuntimePlan): Promise<void> {
     const { image, gpus, layout } = await this.#checked(plan);
     const keys = layout.groups.map(groupKey);

@@ -103,6 +103,10 @@ export class VerifiedModelRuntime implements Runtime {
     await this.inner.stop();
   }
 
+  prefetch(plan: RuntimePlan, signal?: AbortSignal): Promise<void> {
+    return this.inner.prefetch?.(plan, signal) ?? Promise.resolve();
+  }
+
   capacity(): number | null {
     return this.inner.capacity?.() ?? null;
   }
