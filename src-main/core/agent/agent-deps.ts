@@ -14,6 +14,7 @@ import type {
   HardwareProfile,
   MessageSigner,
   OwnerStatus,
+  PowerEnvelope,
 } from '../protocol/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DataDirs } from '../store/data-dirs.js';
@@ -88,6 +89,14 @@ export interface AgentDeps {
   options?: AgentOptions;
   /** The wait between tries to reach the network, which "Retry now" cuts short. */
   retryGate?: RetryGate;
+  /**
+   * The operator's temperature ceiling and power cap (core/pause/gpu-limits.ts): near one the
+   * node announces half its jobs at once; heartbeats carry them as `power_envelope`.
+   */
+  gpuLimits?: {
+    reducing(): boolean;
+    envelope(reducedConcurrency: number | null): PowerEnvelope | null;
+  };
   /** The job journal's writability: a node that cannot record jobs announces it takes none. */
   journal?: JournalHealth;
   /** Runtime image changes (updates.runtime): pulled while serving, tested, rolled back. */

@@ -1,5 +1,6 @@
 import type { ConfigSync } from '../config/config-sync.js';
 import type { Logger } from '../logger.js';
+import type { PowerEnvelope } from '../protocol/index.js';
 import { concurrencyCapOf, type AgentDeps } from './agent-deps.js';
 import type { NodeHealth } from './health.js';
 import { NetworkPause } from './network-pause.js';
@@ -24,6 +25,27 @@ export interface AgentPausesDeps {
   /** Sends a heartbeat now. */
   heartbeat: () => void;
   log: Logger;
+}
+
+/**
+ * The cap on jobs at once the session announces: the operator's, halved while the GPU is over
+ * the operator's temperature ceiling or power cap (the first step before a thermal/power pause).
+ */
+export function jobsCapOf(deps: AgentDeps, config: Pick<ConfigSync, 'snapshot'>): number | null {
+  const cap = concurrencyCapOf(deps);
+  if (!deps.gpuLimits?.reducing()) return cap;
+  const slots = deps.runtime.capacity?.() ?? config.snapshot()?.snapshot.runtime.max_num_seqs ?? 1;
+  const full = cap === null ? slots : Math.min(cap, slots);
+  return Math.max(1, Math.floor(full / 2));
+}
+
+/** The operator's limits as heartbeats carry them, with the reduced figure while reducing. */
+export function powerEnvelopeOf(
+  deps: Pick<AgentDeps, 'gpuLimits'>,
+  announcer: Pick<SessionAnnouncer, 'concurrency'>,
+): PowerEnvelope | null {
+  const limits = deps.gpuLimits;
+  return limits?.envelope(limits.reducing() ? announcer.concurrency() : null) ?? null;
 }
 
 /** The two pauses and the session announcement they feed, wired to each other. */
@@ -59,7 +81,7 @@ export function createAgentPauses(p: AgentPausesDeps): AgentPauses {
     link: deps.link,
     runtime: deps.runtime,
     journal: deps.journal,
-    cap: () => concurrencyCapOf(deps),
+    cap: () => jobsCapOf(deps, config),
     online: () => p.online() && !network.holding && !operator.holding,
     operatorPause: () => operator.wire(),
     log,

@@ -17,7 +17,7 @@ import { heartbeatOnce } from './heartbeat-task.js';
 import { routeNetworkMessage } from './link-router.js';
 import type { SessionAnnouncer } from './session-announcer.js';
 import { finalLogFlush, uploadLogs } from './log-uploader.js';
-import { createAgentPauses } from './agent-pauses.js';
+import { createAgentPauses, powerEnvelopeOf } from './agent-pauses.js';
 import type { NetworkPause } from './network-pause.js';
 import type { OperatorPause } from './operator-pause.js';
 import { NetworkClock } from '../network/network-clock.js';
@@ -351,6 +351,7 @@ export class Agent {
           jobs: jobEngine,
           hardware,
           operatorPause: () => this.operatorPause.wire(),
+          powerEnvelope: () => powerEnvelopeOf(this.deps, this.announcer),
           benchmark: this.deps.benchmark,
           runtimeUpdate: () => this.config.runtimeUpdates?.report() ?? null,
           account: this.deps.account,

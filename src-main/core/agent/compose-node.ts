@@ -45,6 +45,8 @@ export interface ComposeNodeOptions {
   benchmark?: BenchmarkRecorder;
   /** The node's owner (identity/owner-binder.ts). */
   account?: AgentDeps['account'];
+  /** The operator's temperature ceiling and power cap (fewer jobs near them; heartbeats). */
+  gpuLimits?: AgentDeps['gpuLimits'];
 }
 
 export interface ComposedNode {
@@ -112,6 +114,7 @@ export function composeNode(o: ComposeNodeOptions): ComposedNode {
     ...(o.agentOptions ? { options: o.agentOptions } : {}),
     ...(o.benchmark ? { benchmark: () => o.benchmark?.current() ?? null } : {}),
     ...(o.account ? { account: o.account } : {}),
+    ...(o.gpuLimits ? { gpuLimits: o.gpuLimits } : {}),
     journal,
     runtimeUpdates,
   });
