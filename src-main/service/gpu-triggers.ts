@@ -5,7 +5,10 @@ import { ForeignGpuTrigger } from '../core/pause/foreign-gpu-trigger.js';
 import { GpuLimits, type GpuLimitSettings } from '../core/pause/gpu-limits.js';
 import type { PauseController } from '../core/pause/pause-controller.js';
 import { computeAppsArgs, parseComputeApps } from '../core/runtime/gpu/compute-apps.js';
+import { nodeDiscoveryHost } from '../core/runtime/docker/discovery-host.js';
+import { engineOwnedPids } from '../core/runtime/docker/owned-pids.js';
 import type { RunFn } from '../core/runtime/gpu/gpu-probe.js';
+import { nodeLocateHost, nodeRun } from '../core/runtime/gpu/node-host.js';
 import { locateNvidiaSmi, type LocateHost } from '../core/runtime/gpu/nvidia-smi-locate.js';
 import type { GpuSource } from './gpu-source.js';
 
@@ -102,4 +105,20 @@ export class GpuTriggers {
     const r = await this.o.run(exe, computeAppsArgs(), LIST_TIMEOUT_MS);
     return r.exitCode === 0 ? parseComputeApps(r.stdout) : null;
   }
+}
+
+/** The GPU triggers on this machine: its nvidia-smi, its Docker engine's containers. */
+export function machineGpuTriggers(
+  o: Pick<GpuTriggersOptions, 'clock' | 'logger' | 'pauses' | 'gpu'>,
+  store: DisposableStore,
+): GpuTriggers {
+  return new GpuTriggers(
+    {
+      ...o,
+      host: nodeLocateHost(),
+      run: nodeRun,
+      ownPids: engineOwnedPids({ host: nodeDiscoveryHost(), clock: o.clock }),
+    },
+    store,
+  );
 }

@@ -46,6 +46,8 @@ import {
   type SettingsStore,
 } from './settings-store.js';
 import { PauseHost } from './pause-host.js';
+import { machineGpuTriggers } from './gpu-triggers.js';
+import { DisposableStore } from '../core/base/lifecycle.js';
 import { setupChecks } from './setup-source.js';
 import { StatusRecorder } from '../core/status/status-recorder.js';
 import { UiService, type UiServiceOptions } from './ui-service.js';
@@ -229,6 +231,7 @@ async function composeLocked(
   const createRun = async (): Promise<NodeRun> => {
     if (o.singleRun && runs > 0) throw new Error(o.singleRun);
     const choice = await o.choose(dirs, logger, target);
+    gpuTriggers.runtimeIsExternal(choice.runtime.kind === 'external' && !choice.runtime.simulated);
     await ensureDataDirs(dirs);
     // The runtime comes before the node it serves: the approved models are read from the node
     // once it exists (they arrive with its first verified snapshot).
@@ -269,6 +272,7 @@ async function composeLocked(
         operator: () => operatorLimitsOf(settingsNow),
         benchmark,
         account: owner,
+        gpuLimits: gpuTriggers.limits,
       });
       composed = node;
       runs += 1;
@@ -298,6 +302,14 @@ async function composeLocked(
   await benchmark.load();
   // One pause for the process: a manual pause or a trigger outlives a Stop and Start.
   const pauses = new PauseHost(clock, logger);
+  // Other programs on the GPU, its temperature and power: they pause the node across runs.
+  const triggerStore = new DisposableStore();
+  const gpuTriggers = machineGpuTriggers(
+    { clock, logger, pauses: pauses.controller, gpu },
+    triggerStore,
+  );
+  gpuTriggers.apply(settings.pauseWhen);
+  gpuTriggers.limits.onReducing(() => current?.agent.announcer.reannounce(), triggerStore);
   const agent: AgentHost = new AgentHost({
     pauses,
     network: dirs.network,
@@ -323,6 +335,7 @@ async function composeLocked(
     onSettings: (next) => {
       const prev = settingsNow;
       settingsNow = next;
+      gpuTriggers.apply(next.pauseWhen);
       if (current && !sameLimits(prev, next)) {
         logger.info(
           `Limits changed: at most ${next.maxConcurrentJobs ?? "the network's number of"} jobs at once, ${next.gpuMemoryHeadroomMb} MiB of VRAM kept free.`,
@@ -355,6 +368,7 @@ async function composeLocked(
       });
     }
   } catch (err) {
+    gpuTriggers.dispose();
     gpu.stop();
     await history.dispose();
     await logStore.close();
@@ -398,6 +412,8 @@ async function composeLocked(
       }),
     close: async () => {
       await ops?.close();
+      gpuTriggers.dispose();
+      triggerStore.dispose();
       pauses.dispose();
       gpu.stop();
       await history.dispose();
