@@ -38,6 +38,8 @@ export interface AgentStart {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] (before the script). */
   nodeFlags?: string[];
+  /** Extra command-line flags of the node, e.g. ['--ops-port', '0'] (after its own). */
+  args?: string[];
   /** Keep every job line (the fault suite counts them); default false. */
   keepJobLines?: boolean;
 }
@@ -72,6 +74,7 @@ export function startAgentProcess(o: AgentStart): AgentProcess {
       '--log-level',
       o.logLevel ?? 'info',
       ...(o.json ? ['--json'] : []),
+      ...(o.args ?? []),
     ],
     env: {
       PATH: process.env.PATH,

@@ -135,6 +135,7 @@ export interface StackOptions {
     json?: boolean;
     logLevel?: 'debug' | 'info' | 'warn' | 'error';
     nodeFlags?: string[];
+    args?: string[];
     keepJobLines?: boolean;
   };
 }
