@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     deferAgent: true,
     agent: {
       logLevel: 'warn',
+      // Its ops server (/metrics) on as by default, on a free port: 9464 may be another node's.
+      args: ['--ops-port', '0'],
       ...(profDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
     },
   });
