@@ -2,53 +2,31 @@
 // in-process devnet with its model hub, SIMULATED runtime): the devnet's model shows Verified
 // with its digest; a new revision published by the devnet, served slowly by its hub, goes
 // Downloading (bytes, speed) → Verifying → Verified on the page, as the node checks each file.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSnapshot, DEVNET_MODEL } from '../../src-main/devnet/io/default-snapshot.js';
 import { devnetModelFileList } from '../../src-main/devnet/io/model-hub.js';
 import { chromiumAvailability } from '../helpers/env.js';
-import { openDashboardBrowser } from './helpers/browser.js';
-import { buildRendererToTemp } from './helpers/build-renderer.js';
-import {
-  bundleHeadlessCli,
-  startHeadlessNode,
-  type HeadlessNodeProcess,
-} from './helpers/headless-node.js';
+import type { HeadlessNodeProcess } from './helpers/headless-node.js';
+import { openRealNodeDashboard, type RealNodeDashboard } from './helpers/real-node-dashboard.js';
 
 const chromium = chromiumAvailability();
 const CELL = `verification-${DEVNET_MODEL.served_name}`;
 
 describe.skipIf(!chromium.available)('Models page against the real headless node', () => {
-  let rendererDir: string;
-  let bundle: string;
-  let dataDir: string;
+  let dashboard: RealNodeDashboard | undefined;
   let node: HeadlessNodeProcess | undefined;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
 
   const state = () => page.getByTestId(CELL).getAttribute('data-state');
 
   beforeAll(async () => {
-    [rendererDir, bundle, dataDir] = await Promise.all([
-      buildRendererToTemp(),
-      bundleHeadlessCli(),
-      mkdtemp(path.join(tmpdir(), 'models-node-')),
-    ]);
-    node = await startHeadlessNode({ bundle, dataDir, rendererDir });
-    ({ browser, context, page } = await openDashboardBrowser());
+    dashboard = await openRealNodeDashboard({ dataDirPrefix: 'models-node-' });
+    ({ node, page } = dashboard);
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await node?.stop(15_000);
-    await rm(rendererDir, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
-    if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
+    await dashboard?.close();
   }, 30_000);
 
   it('shows the devnet model verified, with its digest shortened and the disk it takes', async () => {

@@ -28,11 +28,13 @@ import { openDashboardBrowser, printBudgets } from './helpers/browser.js';
 import { buildRendererToTemp } from './helpers/build-renderer.js';
 import { scrollSmoothness } from './helpers/budgets.js';
 import { FakeNodeService } from './helpers/fake-node-service.js';
+import type { HeadlessNodeProcess } from './helpers/headless-node.js';
 import {
-  bundleHeadlessCli,
-  startHeadlessNode,
-  type HeadlessNodeProcess,
-} from './helpers/headless-node.js';
+  openRealNodeDashboard,
+  prepareHeadlessNodeFiles,
+  type HeadlessNodeFiles,
+  type RealNodeDashboard,
+} from './helpers/real-node-dashboard.js';
 import { PAGES, SCREENSHOT_DIR } from './helpers/screenshots.js';
 
 const chromium = chromiumAvailability();
@@ -48,46 +50,27 @@ const nav = (page: Page, name: string) =>
     .click();
 
 describe.skipIf(!chromium.available)('operator dashboard (real headless node)', () => {
-  let rendererDir: string;
-  let bundle: string;
-  let dataDir: string;
+  let dashboard: RealNodeDashboard | undefined;
   let node: HeadlessNodeProcess;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: string[];
 
-  // The first start takes a free port of its own: other suites' nodes run in parallel on the
-  // default port (28780), and a restart must find its saved port free. Later starts pass no
-  // port, so the node reuses the one its link file saved.
-  let firstPort: number | null = null;
-  const start = () => {
-    const dashboardPort = firstPort;
-    firstPort = null;
-    return startHeadlessNode({ bundle, dataDir, rendererDir, dashboardPort });
-  };
-
   beforeAll(async () => {
-    [rendererDir, bundle, dataDir] = await Promise.all([
-      buildRendererToTemp(),
-      bundleHeadlessCli(),
-      mkdtemp(path.join(tmpdir(), 'operator-')),
-    ]);
-    firstPort = await freePort();
-    node = await start();
-    ({ browser, context, page, problems } = await openDashboardBrowser());
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    // A free port of its own: other suites' nodes run in parallel on the default port (28780),
+    // and a restart must find its saved port free. The restart passes no port, so the node
+    // reuses the one its link file saved.
+    dashboard = await openRealNodeDashboard({
+      dataDirPrefix: 'operator-',
+      dashboardPort: await freePort(),
+    });
+    ({ node, page, problems } = dashboard);
+    await dashboard.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
       origin: new URL(node.dashboardUrl).origin,
     });
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await node?.stop(15_000);
-    await rm(rendererDir, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
-    if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
+    await dashboard?.close();
   }, 30_000);
 
   it('Jobs: totals, filters by outcome and model, readable IDs, a heading that stays while rows scroll', async () => {
@@ -213,13 +196,14 @@ describe.skipIf(!chromium.available)('operator dashboard (real headless node)', 
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}$/);
     await nav(page, 'Overview');
     expect(await node.stop(15_000)).toEqual({ code: 0, signal: null });
+    const { bundle, dataDir } = dashboard!;
     const printed = await run(process.execPath, [bundle, 'link', '--data-dir', dataDir]);
     expect(printed.stdout).toBe(`${link}\n`);
     expect(printed.stderr).toMatch(
       /^(The node is not running now: the link works again once it runs\.\n)?$/,
     );
 
-    node = await start();
+    node = await dashboard!.startNode({ dashboardPort: null });
     expect(node.dashboardUrl).toBe(link);
     const again = await run(process.execPath, [bundle, '--print-link', '--data-dir', dataDir]);
     expect(again).toEqual({ stdout: `${link}\n`, stderr: '' });
@@ -308,9 +292,7 @@ describe.skipIf(!chromium.available)('Jobs page at 100,000 jobs', () => {
 
 describe.skipIf(!chromium.available)('offline: the network cannot be reached', () => {
   const KEY = `0x${'5a'.repeat(32)}`;
-  let rendererDir: string;
-  let bundle: string;
-  let dataDir: string;
+  let files: HeadlessNodeFiles | undefined;
   let sim: SimRuntime;
   let devnet: Devnet | null = null;
   let proc: ManagedProcess | null = null;
@@ -319,11 +301,7 @@ describe.skipIf(!chromium.available)('offline: the network cannot be reached', (
   let page: Page;
 
   beforeAll(async () => {
-    [rendererDir, bundle, dataDir] = await Promise.all([
-      buildRendererToTemp(),
-      bundleHeadlessCli(),
-      mkdtemp(path.join(tmpdir(), 'offline-')),
-    ]);
+    files = await prepareHeadlessNodeFiles('offline-');
     sim = await startSimRuntime({
       model: DEVNET_MODEL.name,
       servedModelName: DEVNET_MODEL.served_name,
@@ -338,9 +316,7 @@ describe.skipIf(!chromium.available)('offline: the network cannot be reached', (
     await proc?.stop(15_000);
     await devnet?.close();
     await sim?.close();
-    await rm(rendererDir, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
-    if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
+    await files?.remove();
   }, 30_000);
 
   it('says "Offline: cannot reach … — next try in N s", and Retry now really tries at once', async () => {
@@ -350,6 +326,7 @@ describe.skipIf(!chromium.available)('offline: the network cannot be reached', (
     const signer = first.signerAddress;
     await first.close();
 
+    const { bundle, dataDir, rendererDir } = files!;
     const env = { ...process.env };
     delete env.RESULTITY_KEY_PASSPHRASE;
     delete env.RESULTITY_DATA_DIR;

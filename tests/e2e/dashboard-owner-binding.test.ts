@@ -2,49 +2,27 @@
 // the operator asks for the binding message, signs it with their own wallet (a second ethers key
 // here), pastes the signature; the node checks it and sends it, and the devnet's node view shows
 // the verified owner.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Wallet } from 'ethers';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailability } from '../helpers/env.js';
-import { openDashboardBrowser } from './helpers/browser.js';
-import { buildRendererToTemp } from './helpers/build-renderer.js';
-import {
-  bundleHeadlessCli,
-  startHeadlessNode,
-  type HeadlessNodeProcess,
-} from './helpers/headless-node.js';
+import type { HeadlessNodeProcess } from './helpers/headless-node.js';
+import { openRealNodeDashboard, type RealNodeDashboard } from './helpers/real-node-dashboard.js';
 
 const chromium = chromiumAvailability();
 
 describe.skipIf(!chromium.available)('owner binding in Chromium (real headless node)', () => {
-  let rendererDir: string;
-  let bundle: string;
-  let dataDir: string;
+  let dashboard: RealNodeDashboard | undefined;
   let node: HeadlessNodeProcess | undefined;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    [rendererDir, bundle, dataDir] = await Promise.all([
-      buildRendererToTemp(),
-      bundleHeadlessCli(),
-      mkdtemp(path.join(tmpdir(), 'owner-node-')),
-    ]);
-    node = await startHeadlessNode({ bundle, dataDir, rendererDir });
-    ({ browser, context, page } = await openDashboardBrowser());
+    dashboard = await openRealNodeDashboard({ dataDirPrefix: 'owner-node-' });
+    ({ node, page } = dashboard);
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await node?.stop(15_000);
-    await rm(rendererDir, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
-    if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
+    await dashboard?.close();
   }, 30_000);
 
   it('binds a wallet signed by a second key, shows it verified, and the devnet holds it', async () => {

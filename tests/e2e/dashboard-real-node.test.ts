@@ -3,20 +3,14 @@ import { stat } from 'node:fs/promises';
 // child process on the local profile (in-process devnet + SIMULATED runtime), its printed
 // dashboard link opened as an operator would, jobs submitted through the devnet's admin API,
 // every page in both themes, Stop from the dashboard, and the budgets measured on the real node.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailability } from '../helpers/env.js';
-import { openDashboardBrowser, printBudgets } from './helpers/browser.js';
-import { buildRendererToTemp } from './helpers/build-renderer.js';
+import { printBudgets } from './helpers/browser.js';
 import { pageCpuPercent, paintTimings } from './helpers/budgets.js';
-import {
-  bundleHeadlessCli,
-  startHeadlessNode,
-  type HeadlessNodeProcess,
-} from './helpers/headless-node.js';
+import type { HeadlessNodeProcess } from './helpers/headless-node.js';
+import { openRealNodeDashboard, type RealNodeDashboard } from './helpers/real-node-dashboard.js';
 import { SCREENSHOT_DIR, screenshotEveryPage } from './helpers/screenshots.js';
 
 const chromium = chromiumAvailability();
@@ -26,35 +20,20 @@ const JOBS = 12;
 const numberIn = (text: string | null) => Number(text?.split(' ')[0]?.replace(/,/g, '') ?? NaN);
 
 describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)', () => {
-  let rendererDir: string;
-  let bundle: string;
-  let dataDir: string;
+  let dashboard: RealNodeDashboard | undefined;
   let node: HeadlessNodeProcess;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: string[];
   const budgets: Record<string, string> = {};
 
   beforeAll(async () => {
-    [rendererDir, bundle, dataDir] = await Promise.all([
-      buildRendererToTemp(),
-      bundleHeadlessCli(),
-      mkdtemp(path.join(tmpdir(), 'real-node-')),
-    ]);
-    node = await startHeadlessNode({ bundle, dataDir, rendererDir });
-    ({ browser, context, page, problems } = await openDashboardBrowser());
+    dashboard = await openRealNodeDashboard({ dataDirPrefix: 'real-node-' });
+    ({ node, page, problems } = dashboard);
   }, 90_000);
 
   afterAll(async () => {
     printBudgets('real headless node', budgets);
-    await context?.close();
-    await browser?.close();
-    // SIGTERM drains; SIGKILL if the node is still there after the grace period.
-    await node?.stop(15_000);
-    await rm(rendererDir, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
-    if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
+    await dashboard?.close();
   }, 30_000);
 
   it('opens the link from its 0600 file, drops the token from the URL and shows the node becoming active', async () => {

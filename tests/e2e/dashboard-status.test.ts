@@ -2,19 +2,13 @@
 // node (bundled CLI, in-process devnet, SIMULATED runtime): the Overview's headline and reason
 // list follow the devnet taking the node out of the rotation and back, the totals and the 24 h
 // timeline survive a restart of the node, and the throughput chart survives a page load.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailability } from '../helpers/env.js';
-import { openDashboardBrowser } from './helpers/browser.js';
-import { buildRendererToTemp } from './helpers/build-renderer.js';
-import {
-  bundleHeadlessCli,
-  startHeadlessNode,
-  type HeadlessNodeProcess,
-} from './helpers/headless-node.js';
+import type { HeadlessNodeProcess } from './helpers/headless-node.js';
+import { openRealNodeDashboard, type RealNodeDashboard } from './helpers/real-node-dashboard.js';
 import { SCREENSHOT_DIR } from './helpers/screenshots.js';
 
 const chromium = chromiumAvailability();
@@ -25,12 +19,8 @@ const HELD = 'Not getting jobs because the network’s operator took this node o
 const numberIn = (text: string | null) => Number(text?.split(' ')[0]?.replace(/,/g, '') ?? NaN);
 
 describe.skipIf(!chromium.available)('Overview status against the real headless node', () => {
-  let rendererDir: string;
-  let bundle: string;
-  let dataDir: string;
+  let dashboard: RealNodeDashboard | undefined;
   let node: HeadlessNodeProcess | undefined;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: string[];
   let nodeId: string;
@@ -42,23 +32,13 @@ describe.skipIf(!chromium.available)('Overview status against the real headless 
     numberIn(await page.getByTestId(`totals-${column}-${row}`).textContent());
 
   beforeAll(async () => {
-    [rendererDir, bundle, dataDir] = await Promise.all([
-      buildRendererToTemp(),
-      bundleHeadlessCli(),
-      mkdtemp(path.join(tmpdir(), 'status-node-')),
-    ]);
+    dashboard = await openRealNodeDashboard({ dataDirPrefix: 'status-node-' });
+    ({ node, page, problems } = dashboard);
     await mkdir(SHOTS, { recursive: true });
-    node = await startHeadlessNode({ bundle, dataDir, rendererDir });
-    ({ browser, context, page, problems } = await openDashboardBrowser());
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await node?.stop(15_000);
-    await rm(rendererDir, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
-    if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
+    await dashboard?.close();
   }, 30_000);
 
   it('says "Serving jobs" with every reason: registered, the test task’s rate, in rotation, owner', async () => {
@@ -132,7 +112,7 @@ describe.skipIf(!chromium.available)('Overview status against the real headless 
   it('keeps totals and the timeline across a restart of the node', async () => {
     const segmentsBefore = await page.locator('.timeline-seg').count();
     expect(await node!.stop(15_000)).toMatchObject({ code: 0 });
-    node = await startHeadlessNode({ bundle, dataDir, rendererDir });
+    node = await dashboard!.startNode();
     await page.goto(node.dashboardUrl);
     await page.getByTestId('totals').waitFor({ timeout: 20_000 });
     expect(await total('lifetime', 'jobs')).toBe(JOBS);
