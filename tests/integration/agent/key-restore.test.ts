@@ -3,8 +3,7 @@
 // data folder imports it with the real CLI (`--import-key`) and registers on the same devnet
 // with the same node ID. Replacing a different key needs --force and keeps the old file aside.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,29 +13,23 @@ import {
   PassphraseFileVault,
 } from '../../../src-main/core/identity/index.js';
 import { resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
-import { startSimRuntime, type SimRuntime } from '../../../src-main/devnet/sim-runtime/server.js';
-import { HeadlessConfig } from '../../../src-main/headless/options.js';
-import type { Reporter } from '../../../src-main/headless/reporter.js';
 import { runHeadless } from '../../../src-main/headless/run-headless.js';
-import { startTestDevnet } from '../devnet/harness.js';
+import { silentReporter, startDevnetWithSim, type DevnetWithSim } from './devnet-with-sim.js';
 
 const PASS = 'violet canyon tractor mellow 42';
 let root: string;
-let devnet: Awaited<ReturnType<typeof startTestDevnet>>;
-let sim: SimRuntime;
+let devnet: DevnetWithSim['devnet'];
+let sim: DevnetWithSim['sim'];
+let setup: DevnetWithSim | undefined;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'key-restore-'));
-  devnet = await startTestDevnet();
-  // Serves the model the devnet's default configuration names, so the node can pass its test.
-  sim = await startSimRuntime({ warmupMs: 0, servedModelName: 'sim-chat-1b' });
+  setup = await startDevnetWithSim('key-restore-');
+  ({ root, devnet, sim } = setup);
 }, 30_000);
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await sim?.close();
-  await devnet?.close();
-  await rm(root, { recursive: true, force: true });
+  await setup?.close();
 });
 
 const joinFlags = () => [
@@ -87,8 +80,6 @@ function cli(args: string[], extraEnv: Record<string, string> = {}) {
   return { child, events, exit, waitFor };
 }
 
-const silent = new Proxy({}, { get: () => () => undefined }) as Reporter;
-
 async function nodesOnDevnet() {
   return (await devnet.admin.get('/v1/admin/nodes')) as {
     nodes: { node_id: string; status: string; session: unknown }[];
@@ -100,16 +91,8 @@ describe('key backup and restore on one network', () => {
   let backupFile = '';
 
   it('backs up a running node’s key under a passphrase (headless: a download, exports 0700/0600)', async () => {
-    const cfg = HeadlessConfig.parse({
-      dataDir: join(root, 'a'),
-      dashboardDir: root,
-      ioUrl: devnet.url,
-      networkSigner: devnet.signerAddress,
-      runtimeUrl: sim.url,
-      ...(sim.apiKey ? { runtimeApiKey: sim.apiKey } : {}),
-      opsPort: 'off',
-    });
-    const node = await runHeadless(cfg, {}, silent);
+    const cfg = setup!.headlessConfig(join(root, 'a'));
+    const node = await runHeadless(cfg, {}, silentReporter);
     try {
       nodeId = node.node.agent.nodeId;
       await expect(

@@ -2,8 +2,6 @@
 // backup without retiring the original): the devnet closes the older session with 4409, and
 // that node stops fighting — a conflict state that names the fix, and minutes before it tries
 // again — instead of taking the session back every few seconds.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,31 +10,23 @@ import {
   PassphraseFileVault,
 } from '../../../src-main/core/identity/index.js';
 import { resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
-import { startSimRuntime, type SimRuntime } from '../../../src-main/devnet/sim-runtime/server.js';
-import { HeadlessConfig } from '../../../src-main/headless/options.js';
-import type { Reporter } from '../../../src-main/headless/reporter.js';
 import { runHeadless, type HeadlessNode } from '../../../src-main/headless/run-headless.js';
-import { startTestDevnet } from '../devnet/harness.js';
+import { silentReporter, startDevnetWithSim, type DevnetWithSim } from './devnet-with-sim.js';
 
 const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 let root: string;
-let devnet: Awaited<ReturnType<typeof startTestDevnet>>;
-let sim: SimRuntime;
+let devnet: DevnetWithSim['devnet'];
+let setup: DevnetWithSim | undefined;
 const nodes: HeadlessNode[] = [];
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'session-conflict-'));
-  devnet = await startTestDevnet();
-  sim = await startSimRuntime({ warmupMs: 0, servedModelName: 'sim-chat-1b' });
+  setup = await startDevnetWithSim('session-conflict-');
+  ({ root, devnet } = setup);
 }, 30_000);
 afterAll(async () => {
   for (const n of nodes) await n.stop('test over').catch(() => undefined);
-  await sim?.close();
-  await devnet?.close();
-  await rm(root, { recursive: true, force: true });
+  await setup?.close();
 });
-
-const silent = new Proxy({}, { get: () => () => undefined }) as Reporter;
 
 /** A headless node (the production composition) on a data folder that holds KEY. */
 async function machine(name: string): Promise<HeadlessNode> {
@@ -48,16 +38,8 @@ async function machine(name: string): Promise<HeadlessNode> {
     importPrivateKey: KEY,
     keystoreOptions: { scrypt: { N: 1 << 10 } },
   });
-  const cfg = HeadlessConfig.parse({
-    dataDir: join(root, name),
-    dashboardDir: root,
-    ioUrl: devnet.url,
-    networkSigner: devnet.signerAddress,
-    runtimeUrl: sim.url,
-    ...(sim.apiKey ? { runtimeApiKey: sim.apiKey } : {}),
-    opsPort: 'off',
-  });
-  const node = await runHeadless(cfg, {}, silent);
+  const cfg = setup!.headlessConfig(join(root, name));
+  const node = await runHeadless(cfg, {}, silentReporter);
   nodes.push(node);
   return node;
 }
