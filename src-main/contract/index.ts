@@ -22,3 +22,8 @@ export {
   type PassphraseVerdict,
 } from './passphrase-strength.js';
 export { accountOf, accountWords, shortOwner, type AccountWords } from './account-words.js';
+export {
+  DESKTOP_DRAIN_TIMEOUT_MS,
+  stopWhileJobsWords,
+  type StopConfirmWords,
+} from './stop-words.js';

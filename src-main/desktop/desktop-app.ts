@@ -1,5 +1,5 @@
 import { APP_INDEX_URL } from './app-protocol.js';
-import type { NodeStateDto, SettingsDto } from '../contract/index.js';
+import type { NodeStateDto, SettingsDto, StatsDto } from '../contract/index.js';
 import type { Clock } from '../service/host-api.js';
 import type { Disposable, Logger } from '../service/host-api.js';
 import { COMMAND_NAMES } from '../service/command-args.js';
@@ -17,6 +17,7 @@ import { pushEvent, registerCommands, sameFileSender, type CommandRunner } from 
 import { KeepAwake } from './keep-awake.js';
 import { Notifier } from './notifier.js';
 import { installQuitFlow } from './quit-flow.js';
+import { confirmStop, type MessageBoxLike } from './stop-confirm.js';
 import { TrayController, type TrayCtor } from './tray.js';
 import { createMainWindow, revealWindow } from './window.js';
 
@@ -29,6 +30,8 @@ export interface DesktopElectron {
   ipcMain: IpcMainLike;
   powerSaveBlocker: PowerSaveBlockerLike;
   Notification: NotificationCtor;
+  /** The tray's Stop asks before stopping running jobs. */
+  dialog: MessageBoxLike;
 }
 
 /** What the shell needs from the UI service. */
@@ -124,6 +127,17 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
       log.warn(`${command} from the tray failed: ${message}`);
     });
   };
+  // Jobs running now, from the service's stats pushes (the tray's Stop asks while any runs).
+  let inFlight = 0;
+  const stopFromTray = async () => {
+    const go = await confirmStop(electron.dialog, inFlight, opts.drainTimeoutMs).catch(
+      (err: unknown) => {
+        log.warn(`Could not ask before stopping: ${String(err)}`);
+        return false;
+      },
+    );
+    if (go) runFromTray('stop');
+  };
   const tray = new TrayController(
     {
       Tray: electron.Tray,
@@ -132,7 +146,7 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
       platform: opts.platform,
       actions: {
         start: () => runFromTray('start'),
-        stop: () => runFromTray('stop'),
+        stop: () => void stopFromTray(),
         pause: (minutes) => runFromTray('pause', minutes),
         resume: () => runFromTray('resume'),
         openDashboard,
@@ -171,6 +185,8 @@ export function startDesktopApp(opts: DesktopAppOptions): DesktopApp {
       tray.update(state);
       keepAwake.update(settings.keepAwake, state.state);
       notifier.onState(state);
+    } else if (event === 'stats') {
+      inFlight = (payload as StatsDto).inFlight;
     } else if (event === 'settings') {
       applySettings(payload as SettingsDto, false);
     } else if (event === 'setup') {

@@ -13,7 +13,7 @@ import {
   safeStorage,
   shell,
 } from 'electron';
-import type { SettingsDto } from '../contract/index.js';
+import { DESKTOP_DRAIN_TIMEOUT_MS, type SettingsDto } from '../contract/index.js';
 import { NODE_V8_FLAGS } from '../core/system/memory-flags.js';
 import { systemClock } from '../service/host-api.js';
 import { composeDesktopNode } from './desktop-node.js';
@@ -27,7 +27,7 @@ import { RunIntent } from './run-intent.js';
 import { claimSingleInstance } from './single-instance.js';
 import { startUpdater } from './updater/index.js';
 
-const DRAIN_TIMEOUT_MS = 60_000;
+const DRAIN_TIMEOUT_MS = DESKTOP_DRAIN_TIMEOUT_MS;
 
 // Inference needs the GPU's memory more than the dashboard needs compositing.
 app.disableHardwareAcceleration();
@@ -91,6 +91,7 @@ async function boot(): Promise<void> {
       ipcMain: desktopIpcMain,
       powerSaveBlocker,
       Notification,
+      dialog: { showMessageBox: (options) => dialog.showMessageBox(options) },
     },
     service,
     paths,

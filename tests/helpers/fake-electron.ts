@@ -154,6 +154,17 @@ export class FakeTray extends EventEmitter {
   }
 }
 
+/** Electron's `dialog.showMessageBox`: records each box and answers with the button queued. */
+export class FakeDialog {
+  shown: { title: string; detail: string; buttons: string[] }[] = [];
+  /** The index of the button the operator "clicks" next (default: the cancel button). */
+  answers: number[] = [];
+  async showMessageBox(o: { title: string; detail: string; buttons: string[]; cancelId: number }) {
+    this.shown.push({ title: o.title, detail: o.detail, buttons: o.buttons });
+    return { response: this.answers.shift() ?? o.cancelId };
+  }
+}
+
 export const FakeMenu = { buildFromTemplate: (template: MenuItemOptionsLike[]) => template };
 
 type Handler = (event: IpcMainInvokeEventLike, ...args: unknown[]) => Promise<unknown>;
@@ -296,6 +307,7 @@ export function fakeElectron() {
     ipcMain: new FakeIpcMain(),
     powerSaveBlocker: new FakePowerSaveBlocker(),
     Notification: notifications.Notification,
+    dialog: new FakeDialog(),
     shownNotifications: notifications.shown,
   };
 }

@@ -1,4 +1,5 @@
 import { Badge, StatusDot } from '../components/Badge.js';
+import { stopWhileJobsWords } from '../../../src-main/contract/index.js';
 import { useState } from 'react';
 import { Button } from '../components/Button.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -68,6 +69,7 @@ function PowerButton() {
   if (pausedByHand) label = 'Resume node';
   if (start.pending) label = 'Starting…';
   if (stop.pending || stopping) label = 'Stopping…';
+  const stopWords = stopWhileJobsWords(inFlight);
   const onStop = () => (!headless && inFlight > 0 ? setConfirmStop(true) : void stop.run());
   return (
     <div className="power">
@@ -91,8 +93,8 @@ function PowerButton() {
       ) : null}
       <ConfirmDialog
         open={confirmStop}
-        title="Stop the node while jobs run?"
-        confirmLabel="Stop node"
+        title={stopWords.title}
+        confirmLabel={stopWords.confirm}
         danger
         onConfirm={() => {
           setConfirmStop(false);
@@ -100,10 +102,7 @@ function PowerButton() {
         }}
         onCancel={() => setConfirmStop(false)}
       >
-        <p>
-          {inFlight} job(s) are running. Stopping lets them finish (up to 30 s), then the node takes
-          no more jobs until you start it. To free the GPU for a while, Pause instead.
-        </p>
+        <p>{stopWords.body}</p>
       </ConfirmDialog>
     </div>
   );
