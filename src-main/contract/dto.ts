@@ -107,7 +107,14 @@ export interface ServingReasonDto {
 }
 
 export type ServingPhase =
-  'stopped' | 'starting' | 'runtime_starting' | 'testing' | 'serving' | 'not_serving' | 'stopping';
+  | 'stopped'
+  | 'starting'
+  | 'runtime_starting'
+  | 'testing'
+  | 'serving'
+  | 'not_serving'
+  | 'paused'
+  | 'stopping';
 
 export interface ServingDto {
   serving: boolean;

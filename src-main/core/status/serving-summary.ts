@@ -22,7 +22,14 @@ export interface ServingReason {
 }
 
 export type ServingPhase =
-  'stopped' | 'starting' | 'runtime_starting' | 'testing' | 'serving' | 'not_serving' | 'stopping';
+  | 'stopped'
+  | 'starting'
+  | 'runtime_starting'
+  | 'testing'
+  | 'serving'
+  | 'not_serving'
+  | 'paused'
+  | 'stopping';
 
 /** "Am I serving, and if not, why": one sentence and the reasons behind it. */
 export interface ServingSummary {
@@ -98,7 +105,7 @@ export function servingSummary(input: ServingInput): ServingSummary {
         })
       : null;
   const paused = health.operatorPaused
-    ? reason('paused', 'Paused', 'wait', 'This node is paused on this computer.', {
+    ? reason('paused', 'Paused', 'wait', operatorPauseText(health.operatorPaused), {
         fix: 'A pause you set ends with Resume (Overview, or the tray on the desktop); one caused by a game, the schedule or heat ends by itself.',
         detail: health.operatorPaused,
       })
@@ -122,11 +129,13 @@ export function servingSummary(input: ServingInput): ServingSummary {
   const phase: ServingPhase =
     blocking === warmup && warmup
       ? 'runtime_starting'
-      : blocking === registered
-        ? 'starting'
-        : blocking === test
-          ? 'testing'
-          : 'not_serving';
+      : blocking === paused && health.operatorPaused
+        ? 'paused'
+        : blocking === registered
+          ? 'starting'
+          : blocking === test
+            ? 'testing'
+            : 'not_serving';
   const why = blocking ? blocking.text : `${state.reason}.`;
   return { serving: false, phase, headline: `Not getting jobs because ${because(why)}`, reasons };
 }
@@ -147,6 +156,17 @@ function reason(
 }
 
 /** "The node is stopped." → "the node is stopped" (after "because"). */
+/**
+ * The operator pause as one sentence with its cause, from the agent's pause line ("Paused — a
+ * game is using the GPU, resumes when it closes", or "resuming: …" while the runtime starts).
+ */
+function operatorPauseText(line: string): string {
+  const resuming = /^resuming:\s*/i.exec(line);
+  if (resuming) return `This node is resuming after a pause: ${line.slice(resuming[0].length)}.`;
+  const cause = line.replace(/^Paused — /, '').replace(/\.$/, '');
+  return `This node is paused on this computer: ${cause}.`;
+}
+
 function because(sentence: string): string {
   const s = sentence.replace(/\.$/, '');
   return /^(The|This) /.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s;

@@ -82,9 +82,17 @@ describe('headless Stop = pause', () => {
       name: 'draining',
       reason: 'Paused — paused by you, until you resume',
     });
-    expect(node.service.currentState().serving?.headline).toMatch(
-      /^Not getting jobs because this node is paused on this computer/,
+    expect(node.service.currentState().serving?.headline).toBe(
+      'Not getting jobs because this node is paused on this computer: paused by you, until you resume',
     );
+    // The 24 h timeline holds the pause as its own stretch, with its cause.
+    const snap = (await c.call('getSnapshot')) as {
+      result: { timeline?: { phase: string; text: string }[] };
+    };
+    expect(snap.result.timeline?.at(-1)).toMatchObject({
+      phase: 'paused',
+      text: 'Not getting jobs because this node is paused on this computer: paused by you, until you resume',
+    });
     let seen = await networkView();
     for (let i = 0; i < 100 && !seen.operator_pause; i++) {
       await new Promise((r) => setTimeout(r, 100));

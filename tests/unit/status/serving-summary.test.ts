@@ -149,10 +149,44 @@ describe('servingSummary', () => {
         { operatorPaused: 'paused by the operator', paused: null },
       ),
     );
-    expect(s.headline).toBe('Not getting jobs because this node is paused on this computer');
+    expect(s.headline).toBe(
+      'Not getting jobs because this node is paused on this computer: paused by the operator',
+    );
+    expect(s.phase).toBe('paused');
     expect(s.reasons.find((r) => r.id === 'paused')).toMatchObject({
       state: 'wait',
       detail: 'paused by the operator',
     });
+  });
+
+  it('a pause is its own phase with its cause, so the 24 h timeline shows why', () => {
+    const line = 'Paused — a game is using the GPU, resumes when it closes';
+    const s = servingSummary(
+      input({ state: { name: 'draining', reason: line } }, { operatorPaused: line, paused: null }),
+    );
+    expect(s).toMatchObject({
+      serving: false,
+      phase: 'paused',
+      headline:
+        'Not getting jobs because this node is paused on this computer: a game is using the GPU, resumes when it closes',
+    });
+    const resuming = servingSummary(
+      input(
+        { state: { name: 'draining', reason: 'resuming' } },
+        { operatorPaused: 'resuming: starting the inference runtime again', paused: null },
+      ),
+    );
+    expect(resuming.phase).toBe('paused');
+    expect(resuming.headline).toBe(
+      'Not getting jobs because this node is resuming after a pause: starting the inference runtime again',
+    );
+    // The network's own pause is not the operator's: it stays "not getting jobs".
+    const network = servingSummary(
+      input(
+        { state: { name: 'draining', reason: 'x' } },
+        { paused: 'network drain', operatorPaused: null },
+      ),
+    );
+    expect(network.phase).toBe('not_serving');
   });
 });

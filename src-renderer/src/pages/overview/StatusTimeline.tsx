@@ -21,13 +21,16 @@ export function StatusTimeline({
   const shown = segments
     .map((s, i) => (running && i === last ? { ...s, to: Math.max(s.to, now) } : s))
     .filter((s) => s.to >= start);
-  const served = shown
-    .filter((s) => s.phase === 'serving')
-    .reduce((sum, s) => sum + (s.to - Math.max(s.from, start)), 0);
+  const timeIn = (phase: string) =>
+    shown
+      .filter((s) => s.phase === phase)
+      .reduce((sum, s) => sum + (s.to - Math.max(s.from, start)), 0);
+  const paused = timeIn('paused');
+  const pausedWords = paused > 0 ? `; paused for ${formatDuration(paused)} (striped)` : '';
   return (
     <Card
       title="Last 24 hours"
-      subtitle={`Serving for ${formatDuration(served)}; blank stretches: the node was not running.`}
+      subtitle={`Serving for ${formatDuration(timeIn('serving'))}${pausedWords}; blank stretches: the node was not running.`}
     >
       <div className="timeline" data-testid="status-timeline" role="list">
         {shown.map((s) => {

@@ -23,6 +23,7 @@ export const PHASE_WORDS: Record<string, string> = {
   starting: 'Starting',
   testing: 'Test task',
   not_serving: 'Not getting jobs',
+  paused: 'Paused on this computer',
   stopping: 'Stopping',
   stopped: 'Stopped',
 };
