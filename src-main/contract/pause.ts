@@ -23,6 +23,8 @@ export interface PauseRequestDto {
 export interface PauseDto {
   /** serving: not paused; pausing: jobs finishing, runtime stopping; paused; resuming. */
   phase: 'serving' | 'pausing' | 'paused' | 'resuming';
+  /** While pausing: running jobs get their grace, then the runtime stops (absent otherwise). */
+  pausingStep?: 'finishing_jobs' | 'stopping_runtime';
   /** "Paused — a game is using the GPU, resumes when it closes"; null when not paused. */
   headline: string | null;
   requests: PauseRequestDto[];

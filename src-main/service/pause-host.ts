@@ -79,6 +79,7 @@ export class PauseHost {
       runtimeStoppedAt: stopped,
       vramFreedAfterMs: stopped !== null && r?.triggeredAt != null ? stopped - r.triggeredAt : null,
       handedBack: r?.handedBack ?? 0,
+      ...(r?.step ? { pausingStep: r.step } : {}),
     };
   }
 

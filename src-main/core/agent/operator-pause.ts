@@ -13,10 +13,14 @@ export const DEFAULT_PAUSE_GRACE_MS = 10_000;
 const READY_TIMEOUT_MS = 10 * 60_000;
 
 export type OperatorPausePhase = 'serving' | 'pausing' | 'paused' | 'resuming';
+/** Within `pausing`: the grace for running jobs, then the runtime's stop. */
+export type PausingStep = 'finishing_jobs' | 'stopping_runtime';
 
 /** What the UI shows about the pause: phase, why, since when, when VRAM was free again. */
 export interface OperatorPauseReport {
   phase: OperatorPausePhase;
+  /** Where a pause in progress is (null outside `pausing`). */
+  step: PausingStep | null;
   state: PauseState;
   headline: string | null;
   /** When the last pause was asked for (the trigger). */
@@ -51,6 +55,7 @@ export interface OperatorPauseDeps {
 export class OperatorPause {
   private wanted: PauseState = NOT_PAUSED;
   private phase: OperatorPausePhase = 'serving';
+  private step: PausingStep | null = null;
   private work: Promise<void> | null = null;
   private triggeredAt: number | null = null;
   private runtimeStoppedAt: number | null = null;
@@ -68,6 +73,7 @@ export class OperatorPause {
   report(): OperatorPauseReport {
     return {
       phase: this.phase,
+      step: this.phase === 'pausing' ? this.step : null,
       state: this.wanted,
       headline: pauseHeadline(this.wanted),
       triggeredAt: this.triggeredAt,
@@ -115,6 +121,7 @@ export class OperatorPause {
     const { jobs, log, clock } = this.d;
     const started = this.triggeredAt ?? clock.now();
     this.phase = 'pausing';
+    this.step = 'finishing_jobs';
     this.runtimeStoppedAt = null;
     this.handedBack = 0;
     this.d.config.holdRuntime();
@@ -130,6 +137,8 @@ export class OperatorPause {
       log.warn(`Handing ${this.handedBack} unfinished job(s) back to the network.`);
       await jobs.handBack('the operator paused this node', 5_000);
     }
+    this.step = 'stopping_runtime';
+    this.emit();
     await this.d.runtime
       .stop()
       .catch((err: unknown) => log.error(`Could not stop the runtime: ${String(err)}`));

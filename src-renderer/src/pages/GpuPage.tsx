@@ -7,6 +7,7 @@ import { formatMebibytes, formatPercent } from '../lib/format.js';
 import { GPU_WINDOW_MS, useGpuStore } from '../stores/gpu-store.js';
 import { useNodeStore } from '../stores/node-store.js';
 import { BenchmarkLine } from './gpu/BenchmarkLine.js';
+import { PausePanel } from './gpu/PausePanel.js';
 import { Page } from './Page.js';
 
 const EMPTY: GpuSampleDto[] = [];
@@ -141,6 +142,7 @@ export function GpuPage() {
       ) : null}
       <GpuFinding gpu={gpu} simulated={simulated} />
       <BenchmarkLine benchmark={benchmark} simulated={simulated} />
+      <PausePanel />
       <div className="stack">
         {gpu.gpus.map((info) => (
           <GpuCard
