@@ -28,6 +28,14 @@ export async function bundleSimRuntime(outFile: string): Promise<string> {
   return outFile;
 }
 
+/** A variant of the image (tests of runtime updates): its own digest, its own behaviour. */
+export interface SimImageVariant {
+  /** Flags after the fixed ones, e.g. `['--fault', 'error-rate=1']` for failing completions. */
+  extraArgs?: string[];
+  /** Extra image labels (a different label gives a different image digest). */
+  labels?: Record<string, string>;
+}
+
 /**
  * Builds the stand-in for `vllm/vllm-openai`: a FROM-scratch image with Node and the bundled
  * CLI, listening on 0.0.0.0:8000, so `docker run IMAGE --model X --served-model-name X` works
@@ -36,6 +44,7 @@ export async function bundleSimRuntime(outFile: string): Promise<string> {
 export async function buildSimRuntimeImage(
   docker: Docker,
   tag: string = SIM_RUNTIME_IMAGE,
+  variant: SimImageVariant = {},
 ): Promise<string> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'rn-sim-runtime-'));
   try {
@@ -46,13 +55,19 @@ export async function buildSimRuntimeImage(
       files: { 'sim-runtime.mjs': bundle },
       entry: 'sim-runtime.mjs',
       expose: [SIM_RUNTIME_PORT],
-      entryArgs: ['--host', '0.0.0.0', '--port', String(SIM_RUNTIME_PORT)],
+      entryArgs: [
+        '--host',
+        '0.0.0.0',
+        '--port',
+        String(SIM_RUNTIME_PORT),
+        ...(variant.extraArgs ?? []),
+      ],
     });
     return await buildImageFromContext(docker, {
       contextDir,
       src,
       tag,
-      labels: { 'network.resultity.sim-runtime': 'true' },
+      labels: { 'network.resultity.sim-runtime': 'true', ...variant.labels },
     });
   } finally {
     await rm(work, { recursive: true, force: true });
