@@ -1,0 +1,167 @@
+// Issue 17: the other-programs trigger on the real Docker engine, on a node composed as
+// `npm start` composes it (runHeadless with the Docker runtime and the simulated-runtime image),
+// with the fake nvidia-smi first on PATH. The runtime container's own process on the GPU never
+// pauses the node (its host PID comes from the engine's `docker top`); a foreign process stops
+// the container, and its end starts it again.
+import type Docker from 'dockerode';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
+import { ownedFilter } from '../../src-main/core/runtime/docker/labels.js';
+import { defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
+import { startDevnet, type Devnet } from '../../src-main/devnet/io/devnet.js';
+import { HeadlessConfig } from '../../src-main/headless/options.js';
+import type { Reporter } from '../../src-main/headless/reporter.js';
+import { runHeadless, type HeadlessNode } from '../../src-main/headless/run-headless.js';
+import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
+import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
+import { freePort } from '../helpers/free-port.js';
+import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
+
+const docker = await dockerAvailability();
+
+async function until(ok: () => boolean | Promise<boolean>, what: string, ms = 90_000) {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function dashboardCall(url: string, command: string, arg: unknown) {
+  const u = new URL(url);
+  const ws = new WebSocket(`ws://127.0.0.1:${u.port}/bridge`, {
+    headers: { origin: `http://127.0.0.1:${u.port}` },
+  });
+  const frames: { id?: number; result?: unknown; error?: { message: string } }[] = [];
+  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
+  await new Promise((r, j) => ws.on('open', r).on('error', j));
+  ws.send(JSON.stringify({ auth: u.hash.replace('#token=', '') }));
+  ws.send(JSON.stringify({ id: 1, command, arg }));
+  await until(() => frames.some((f) => f.id === 1), `the answer to ${command}`, 30_000);
+  ws.close();
+  return frames.find((f) => f.id === 1)!;
+}
+
+describe.skipIf(!docker.available)('other GPU work on the real Docker engine', () => {
+  const engine: Docker = createDockerClients({
+    kind: 'socket',
+    path: dockerSocketPath(),
+    source: 'test',
+  }).api;
+  const fake = new FakeNvidiaSmi('driver-580-rtx4090.csv');
+  const savedEnv = { ...process.env };
+  let work: string;
+  let image: RegistrySimImage;
+  let devnet: Devnet | undefined;
+  let node: HeadlessNode | undefined;
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), 'rn-gpu-triggers-'));
+    image = await publishSimImage(engine, 'sim-vllm-gputrig');
+  }, 240_000);
+
+  afterAll(async () => {
+    await node?.stop('test over');
+    await devnet?.close();
+    await image?.close();
+    process.env = savedEnv;
+    fake.dispose();
+    await rm(work, { recursive: true, force: true });
+  }, 120_000);
+
+  /** This node's running runtime container (other suites' nodes share the engine). */
+  async function runtimeContainer(): Promise<Docker.ContainerInspectInfo | null> {
+    const list = await engine.listContainers({ filters: ownedFilter('local') });
+    for (const c of list) {
+      const info = await engine
+        .getContainer(c.Id)
+        .inspect()
+        .catch(() => null);
+      if (info?.State.Running && info.HostConfig.Binds?.some((b) => b.startsWith(work)))
+        return info;
+    }
+    return null;
+  }
+  /** The runtime's process as nvidia-smi lists it on a real GPU: its host PID. */
+  const onGpu = (info: Docker.ContainerInspectInfo) => ({
+    pid: info.State.Pid,
+    processName: '/usr/bin/python3',
+    usedMemoryMb: 20_480,
+  });
+  const game = { pid: 999_001, processName: '/home/me/.steam/game.x86_64', usedMemoryMb: 7_900 };
+
+  it('ignores the runtime container on the GPU, stops it for a foreign program and starts it again when that is gone', async () => {
+    Object.assign(process.env, fake.env());
+    devnet = await startDevnet({
+      stateDir: path.join(work, 'devnet'),
+      wsPingIntervalMs: 2000,
+      initialSnapshot: defaultSnapshot('local', { runtime: image.runtimeDefinition }),
+    });
+    let dashboardUrl = '';
+    const reporter = new Proxy({} as Reporter, {
+      get: (_t, name) =>
+        name === 'dashboard' ? (link: { url: string }) => (dashboardUrl = link.url) : () => {},
+    });
+    const cfg = HeadlessConfig.parse({
+      profile: 'local',
+      ioUrl: devnet.url,
+      networkSigner: devnet.signerAddress,
+      runtime: 'docker',
+      runtimeGpu: 'none',
+      allowRuntimeImages: [image.repository],
+      dataDir: path.join(work, 'node'),
+      dashboardPort: await freePort(),
+      opsPort: 'off',
+    });
+    node = await runHeadless(cfg, {}, reporter);
+    const agent = node.node.agent;
+    await until(() => agent.state().name === 'active', 'the node to serve', 180_000);
+    const first = (await runtimeContainer())!;
+    fake.setComputeApps([onGpu(first)]);
+    const pauseWhen = { ...node.service.currentSettings().pauseWhen, otherGpuWork: true };
+    expect(
+      (await dashboardCall(dashboardUrl, 'updateSettings', { pauseWhen })).error,
+    ).toBeUndefined();
+
+    // Our own runtime on the GPU: several polls (3 s each), never a pause.
+    await new Promise((r) => setTimeout(r, 10_000));
+    expect(node.kit.pauses.dto().requests).toEqual([]);
+    expect((await runtimeContainer())?.Id).toBe(first.Id);
+
+    // A game starts: the container is stopped (its process may linger on the GPU a moment).
+    const trigger = Date.now();
+    fake.setComputeApps([onGpu(first), game]);
+    await until(async () => (await runtimeContainer()) === null, 'the runtime stopped', 60_000);
+    const stoppedAfterMs = Date.now() - trigger;
+    console.log(
+      `runtime container stopped ${(stoppedAfterMs / 1000).toFixed(1)} s after the game appeared`,
+    );
+    expect(node.kit.pauses.dto().headline).toBe(
+      'Paused — game.x86_64 is using the GPU, resumes when it closes',
+    );
+
+    // The game ends (and our old process is gone): after the settle delay the runtime is back.
+    fake.setComputeApps([game]);
+    await new Promise((r) => setTimeout(r, 4_000));
+    fake.setComputeApps([]);
+    await until(
+      async () => (await runtimeContainer()) !== null,
+      'the runtime started again',
+      120_000,
+    );
+    await until(() => agent.operatorPause.report().phase === 'serving', 'serving again', 120_000);
+    const second = (await runtimeContainer())!;
+
+    // The new container's process on the GPU is ours too: no second pause.
+    fake.setComputeApps([onGpu(second)]);
+    await new Promise((r) => setTimeout(r, 10_000));
+    expect(node.kit.pauses.dto().requests).toEqual([]);
+    // Still serving (not compared by container ID: another suite's node on this shared engine
+    // may clean up 'local' containers, and the runtime then recreates its own).
+    expect(node.kit.pauses.dto().phase).toBe('serving');
+  }, 480_000);
+});
