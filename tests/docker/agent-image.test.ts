@@ -150,16 +150,18 @@ describe.skipIf(!docker.available)('the agent image on the real engine', () => {
   const nodeIds = async (id: string) =>
     (await logsOf(id)).filter((e) => e.type === 'started').map((e) => e.nodeId as string);
 
-  /** The runtime containers this agent started: mounted the models volume, never a bind. */
+  /** The runtime containers this agent started: mounted the models volume (weights read-only), never a bind. */
   async function expectRuntimeOnVolume(models: string): Promise<void> {
     const owned = await engine.listContainers({ filters: { label: [OWNER_LABEL] } });
     const mine = owned.filter((c) => c.Mounts.some((m) => m.Name === models));
     expect(mine).toHaveLength(1);
     const info = await engine.getContainer(mine[0]!.Id).inspect();
     expect(info.HostConfig.Binds ?? []).toEqual([]);
-    expect(info.Mounts).toEqual([
-      expect.objectContaining({ Type: 'volume', Name: models, Destination: '/cache' }),
-    ]);
+    const volumes = info.Mounts.filter((m) => m.Type === 'volume');
+    expect(volumes.map((m) => m.Name)).toEqual(volumes.map(() => models));
+    // The verified weights are read-only: the whole /cache before Docker 26, its huggingface/ after.
+    const weights = volumes.find((m) => ['/cache', '/cache/huggingface'].includes(m.Destination));
+    expect(weights).toMatchObject({ RW: false });
   }
 
   it('docker run: reaches active, serves jobs, restarts with the same node ID', async () => {

@@ -11,6 +11,7 @@ import {
   isPortTakenError,
   type VllmContainerSpec,
 } from '../../../src-main/core/runtime/docker/container-spec.js';
+import { engineMountsSubpaths } from '../../../src-main/core/runtime/docker/cache-mounts.js';
 import { ALL_GPUS } from '../../../src-main/core/runtime/docker/gpu-container-check.js';
 import { demuxToText, LogLineSplitter } from '../../../src-main/core/runtime/docker/log-stream.js';
 
@@ -94,16 +95,64 @@ describe('container create options', () => {
     expect(h.Cmd?.slice(0, 4)).toEqual(['--model', 'Qwen/Qwen3-0.6B', '--revision', 'c1899de']);
   });
 
-  it('mounts the models volume at /cache instead of the folders when the node runs in a container', () => {
-    const h = buildCreateOptions({ ...spec, modelsVolume: 'resultity-models' }, instance);
+  it('mounts the models volume instead of the folders when the node runs in a container: verified weights read-only, by sub-folder on Docker 26+', () => {
+    const models = { name: 'resultity-models', subpaths: true };
+    const h = buildCreateOptions({ ...spec, modelsVolume: models }, instance);
     expect(h.HostConfig?.Binds).toBeUndefined();
     expect(h.HostConfig?.Mounts).toEqual([
-      { Type: 'volume', Source: 'resultity-models', Target: '/cache' },
+      {
+        Type: 'volume',
+        Source: 'resultity-models',
+        Target: '/cache/huggingface',
+        ReadOnly: true,
+        VolumeOptions: { Subpath: 'huggingface' },
+      },
+      {
+        Type: 'volume',
+        Source: 'resultity-models',
+        Target: '/cache/vllm',
+        VolumeOptions: { Subpath: 'vllm' },
+      },
     ]);
     expect(h.Env).toEqual(
       expect.arrayContaining(['HF_HOME=/cache/huggingface', 'VLLM_CACHE_ROOT=/cache/vllm']),
     );
     expect(o.HostConfig?.Mounts).toBeUndefined();
+  });
+
+  it('on an engine without sub-folder mounts: the whole models volume read-only, the compile cache in /tmp', () => {
+    const models = { name: 'resultity-models', subpaths: false };
+    const h = buildCreateOptions({ ...spec, modelsVolume: models }, instance);
+    expect(h.HostConfig?.Mounts).toEqual([
+      { Type: 'volume', Source: 'resultity-models', Target: '/cache', ReadOnly: true },
+    ]);
+    expect(h.Env).toEqual(
+      expect.arrayContaining([
+        'HF_HOME=/cache/huggingface',
+        'VLLM_CACHE_ROOT=/tmp/vllm',
+        'TRITON_CACHE_DIR=/tmp/vllm/triton',
+        'TORCHINDUCTOR_CACHE_DIR=/tmp/vllm/torchinductor',
+        'CUDA_CACHE_PATH=/tmp/vllm/nv',
+      ]),
+    );
+    // Weights the node did not verify (no model store): vLLM downloads into the writable volume.
+    const own = buildCreateOptions({ ...spec, modelsVolume: models, offline: false }, instance);
+    expect(own.HostConfig?.Mounts).toEqual([
+      { Type: 'volume', Source: 'resultity-models', Target: '/cache' },
+    ]);
+    expect(own.Env).toContain('VLLM_CACHE_ROOT=/cache/vllm');
+  });
+
+  it('sub-folder mounts only on Docker with API 1.45 or later', () => {
+    const on = (product: 'docker' | 'podman', apiVersion: string | null) =>
+      engineMountsSubpaths({ product, apiVersion });
+    expect(on('docker', '1.45')).toBe(true);
+    expect(on('docker', '1.47')).toBe(true);
+    expect(on('docker', '1.44')).toBe(false);
+    expect(on('docker', '1.41')).toBe(false);
+    expect(on('docker', null)).toBe(false);
+    expect(on('docker', 'garbage')).toBe(false);
+    expect(on('podman', '1.45')).toBe(false);
   });
 
   it('recognises "port taken" on Linux, Docker Desktop and Windows', () => {

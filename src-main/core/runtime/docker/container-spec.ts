@@ -2,15 +2,16 @@ import type Docker from 'dockerode';
 import { confinedHostConfig, type ContainerUser } from './container-confinement.js';
 import { NETWORK_LABEL, OWNER_LABEL, PLAN_LABEL, ROLE_LABEL } from './labels.js';
 import { modelArgs, offlineEnv } from './model-source.js';
+import {
+  HF_HOME,
+  VLLM_CACHE,
+  compileCachePath,
+  modelsVolumeMounts,
+  type ModelsVolumeMount,
+} from './cache-mounts.js';
 
 /** vLLM listens here inside the container; the host side is a free 127.0.0.1 port. */
 export const CONTAINER_PORT = 8000;
-/** Outside /root: the container's user is not root and could not traverse it. */
-export const CACHE_ROOT = '/cache';
-export const HF_HOME = `${CACHE_ROOT}/huggingface`;
-export const VLLM_CACHE = `${CACHE_ROOT}/vllm`;
-/** Sub-folders of a models volume, matching HF_HOME and VLLM_CACHE under CACHE_ROOT. */
-export const MODELS_VOLUME_DIRS = { hf: 'huggingface', compile: 'vllm' } as const;
 
 export interface VllmContainerSpec {
   /** Image reference, pinned: `repo@sha256:…`. */
@@ -27,10 +28,10 @@ export interface VllmContainerSpec {
   compileCacheDir: string;
   /**
    * Set when the node itself runs in a container (the agent image): the named volume that holds
-   * both caches (as `huggingface/` and `vllm/`), mounted at /cache instead of the two folders,
-   * which a sibling container could not see.
+   * both caches (as `huggingface/` and `vllm/`), mounted instead of the two folders, which a
+   * sibling container could not see (cache-mounts.ts: verified weights read-only).
    */
-  modelsVolume?: string;
+  modelsVolume?: ModelsVolumeMount;
   /** Weights were installed and hash-checked by the node: forbid vLLM to fetch anything. */
   offline: boolean;
   /** The non-root user vLLM runs as (see containerUser). */
@@ -70,16 +71,17 @@ export function vllmArgs(spec: VllmContainerSpec): string[] {
 
 /**
  * Where vLLM and the libraries under it write. The image is read-only, so every cache is sent
- * either to the mounted compile cache (kept across restarts) or to $HOME = the /tmp tmpfs.
+ * either to the compile cache `compile` (mounted and kept across restarts, or in /tmp under a
+ * read-only models volume: compileCachePath) or to $HOME = the /tmp tmpfs.
  */
-function cacheEnv(): string[] {
+function cacheEnv(compile: string): string[] {
   return [
     `HF_HOME=${HF_HOME}`,
-    `VLLM_CACHE_ROOT=${VLLM_CACHE}`,
-    `TRITON_CACHE_DIR=${VLLM_CACHE}/triton`,
-    `TORCHINDUCTOR_CACHE_DIR=${VLLM_CACHE}/torchinductor`,
-    `FLASHINFER_WORKSPACE_BASE=${VLLM_CACHE}`,
-    `CUDA_CACHE_PATH=${VLLM_CACHE}/nv`,
+    `VLLM_CACHE_ROOT=${compile}`,
+    `TRITON_CACHE_DIR=${compile}/triton`,
+    `TORCHINDUCTOR_CACHE_DIR=${compile}/torchinductor`,
+    `FLASHINFER_WORKSPACE_BASE=${compile}`,
+    `CUDA_CACHE_PATH=${compile}/nv`,
     'HOME=/tmp',
     'XDG_CACHE_HOME=/tmp/.cache',
     'VLLM_CONFIG_ROOT=/tmp/.config/vllm',
@@ -92,7 +94,7 @@ function cacheEnv(): string[] {
 /**
  * The full create request. Ports bind to 127.0.0.1 only; the only mounts are the two cache
  * folders (the Hugging Face one read-only once the node installed and verified the weights) or,
- * for a node that runs in a container, the models volume that holds them;
+ * for a node that runs in a container, the models volume that holds them (read-only likewise);
  * the node's keys, settings and journal are never mounted or passed in. The container is
  * confined: a non-root user, no capabilities, no-new-privileges, a pids limit, a read-only
  * image with a /tmp tmpfs, and its own IPC namespace.
@@ -104,15 +106,14 @@ export function buildCreateOptions(
   const port = `${CONTAINER_PORT}/tcp`;
   const env = [
     `VLLM_API_KEY=${instance.apiKey}`,
-    ...cacheEnv(),
+    ...cacheEnv(compileCachePath(spec.modelsVolume, spec.offline)),
     'VLLM_NO_USAGE_STATS=1',
     'DO_NOT_TRACK=1',
     ...offlineEnv(spec.offline),
   ];
   const hfMode = spec.offline ? 'ro' : 'rw';
   const mounts: Pick<Docker.HostConfig, 'Binds' | 'Mounts'> = spec.modelsVolume
-    ? // One volume at /cache: Docker before 26 cannot mount a volume's subfolder read-only.
-      { Mounts: [{ Type: 'volume', Source: spec.modelsVolume, Target: CACHE_ROOT }] }
+    ? { Mounts: modelsVolumeMounts(spec.modelsVolume, spec.offline) }
     : {
         Binds: [
           `${spec.hfCacheDir}:${HF_HOME}:${hfMode}`,

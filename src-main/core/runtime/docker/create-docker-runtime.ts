@@ -11,7 +11,7 @@ import { GpuFleetRuntime } from './gpu-fleet-runtime.js';
 import { checkGpuBeforePull } from './gpu-gate.js';
 import type { ModelStore } from '../models/model-store.js';
 import type { RuntimePlan } from '../runtime.js';
-import { MODELS_VOLUME_DIRS } from './container-spec.js';
+import { MODELS_VOLUME_DIRS, engineMountsSubpaths } from './cache-mounts.js';
 import { createDockerClients, type DockerClients } from './docker-clients.js';
 import { nodeDiscoveryHost, type DiscoveryHost } from './discovery-host.js';
 import { DockerVllmRuntime, type DockerVllmRuntimeOptions } from './docker-vllm-runtime.js';
@@ -163,7 +163,14 @@ export async function createDockerVllmRuntime(
       logger: o.logger,
       network: o.network,
       cacheDirs: runtimeCacheDirs(o.networkBase, o.modelsVolume),
-      ...(o.modelsVolume ? { modelsVolume: o.modelsVolume.name } : {}),
+      ...(o.modelsVolume
+        ? {
+            modelsVolume: {
+              name: o.modelsVolume.name,
+              subpaths: engineMountsSubpaths(discovery.identity),
+            },
+          }
+        : {}),
       gpuMemory,
       modelInstalled,
       driverMajor: () => driverMajor,

@@ -22,6 +22,7 @@ import { EMPTY_METRICS, METRICS_TIMEOUT_MS, parseVllmMetrics } from '../vllm-met
 import { containerUser, type ContainerUser } from './container-confinement.js';
 import { ContainerSupervisor, type ContainerSupervisorOptions } from './container-supervisor.js';
 import type { VllmContainerSpec } from './container-spec.js';
+import type { ModelsVolumeMount } from './cache-mounts.js';
 import type { DockerClients } from './docker-clients.js';
 import { gpuDeviceRequests, tensorParallelArgs } from './gpu-request.js';
 import type { ImageAllowList } from './image-allow-list.js';
@@ -58,7 +59,7 @@ export interface DockerVllmRuntimeOptions {
   /** Host folders mounted as the Hugging Face cache and vLLM's compile cache. */
   cacheDirs: { hf: string; compile: string };
   /** Set when the node runs in a container: the named volume holding `cacheDirs`, mounted instead. */
-  modelsVolume?: string;
+  modelsVolume?: ModelsVolumeMount;
   /** Reads the GPU to size --gpu-memory-utilization; null = run without a GPU request. */
   gpuMemory: (() => Promise<GpuMemoryReading | null>) | null;
   /** Used when there is no GPU to measure (the simulated stand-in). */
