@@ -36,6 +36,8 @@ export interface PauseDto {
   vramFreedAfterMs: number | null;
   /** Jobs handed back unfinished at the end of the last pause's grace. */
   handedBack: number;
+  /** Triggers that cannot work on this machine, and why (absent: none). */
+  unavailable?: { source: PauseSourceName; reason: string }[];
 }
 
 /** A span of local time when the node does not lend the GPU ("22:00"–"07:00" runs overnight). */

@@ -9,6 +9,7 @@ import { DesktopNetworks } from './desktop-networks.js';
 import { composeNodeKit, type NodeKit, type NodeKitOptions } from '../service/node-kit.js';
 import type { UiService } from '../service/ui-service.js';
 import type { KeyDialogs } from './key-dialogs.js';
+import { desktopTriggers, type DesktopTriggerSources } from './desktop-triggers.js';
 
 /** Health and metrics are off on the desktop; this port (on 127.0.0.1) turns them on. */
 export const OPS_PORT_ENV = 'RESULTITY_OPS_PORT';
@@ -27,6 +28,8 @@ export interface DesktopNodeOptions {
   /** The console, besides the log files and the dashboard. */
   logSink: LogSink;
   clock?: Clock;
+  /** What the keyboard/mouse and full-screen pause triggers read (absent: no such triggers). */
+  pauseSources?: DesktopTriggerSources;
   /** Tests: no real nvidia-smi, no real Docker checks. */
   testSeams?: Pick<NodeKitOptions, 'gpu' | 'setupChecks'>;
 }
@@ -56,6 +59,7 @@ export async function composeDesktopNode(o: DesktopNodeOptions): Promise<Desktop
     agentVersion: o.appVersion,
     env: o.env,
     ...desktopOps(o.env),
+    ...(o.pauseSources ? { hostTriggers: desktopTriggers.bind(null, o.pauseSources) } : {}),
     ...o.testSeams,
   });
   const service = await kit.createService({

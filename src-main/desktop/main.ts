@@ -9,12 +9,15 @@ import {
   Tray,
   app,
   dialog,
+  powerMonitor,
   powerSaveBlocker,
   safeStorage,
   shell,
 } from 'electron';
 import { DESKTOP_DRAIN_TIMEOUT_MS, type SettingsDto } from '../contract/index.js';
 import { NODE_V8_FLAGS } from '../core/system/memory-flags.js';
+import { platformFullscreenProbe } from '../core/pause/fullscreen-probe.js';
+import { nodeRun } from '../core/runtime/gpu/node-host.js';
 import { systemClock } from '../service/host-api.js';
 import { composeDesktopNode } from './desktop-node.js';
 import { NodeSwitcher } from './node-switcher.js';
@@ -70,6 +73,16 @@ async function boot(): Promise<void> {
         showMessageBox: (options) => dialog.showMessageBox(options),
       }),
       logSink: (e) => console.log(`[${e.level}] ${e.source}: ${e.message}`),
+      // Settings → When to pause: keyboard/mouse activity and full-screen applications.
+      pauseSources: {
+        idle: powerMonitor,
+        fullscreen: platformFullscreenProbe({
+          platform: process.platform,
+          run: nodeRun,
+          env: process.env,
+        }),
+        ownPid: process.pid,
+      },
     });
   // Choosing another network in Settings swaps the node behind this object, without a restart.
   const node = new NodeSwitcher(await compose(), {

@@ -48,6 +48,12 @@ import {
 import { PauseHost } from './pause-host.js';
 import { machineGpuTriggers } from './gpu-triggers.js';
 import { DisposableStore } from '../core/base/lifecycle.js';
+import {
+  PauseTriggerSet,
+  processTriggers,
+  type TriggerBinding,
+  type TriggerContext,
+} from './pause-triggers.js';
 import { setupChecks } from './setup-source.js';
 import { StatusRecorder } from '../core/status/status-recorder.js';
 import { UiService, type UiServiceOptions } from './ui-service.js';
@@ -96,6 +102,8 @@ export interface NodeKitOptions {
   setupChecks?: () => Promise<SetupCheckDto[]>;
   /** The health and metrics server (headless: on by default; desktop: only with RESULTITY_OPS_PORT). */
   ops?: OpsConfig;
+  /** Pause triggers only this host has (desktop: keyboard/mouse activity, full screen). */
+  hostTriggers?: (ctx: TriggerContext) => TriggerBinding[];
 }
 
 /** What a host gets: the node behind the UI facade, and the process-wide parts it may show. */
@@ -310,6 +318,8 @@ async function composeLocked(
   );
   gpuTriggers.apply(settings.pauseWhen);
   gpuTriggers.limits.onReducing(() => current?.agent.announcer.reannounce(), triggerStore);
+  // Settings → When to pause: started last (below), reconfigured on every settings change.
+  const triggers = new PauseTriggerSet();
   const agent: AgentHost = new AgentHost({
     pauses,
     network: dirs.network,
@@ -336,6 +346,7 @@ async function composeLocked(
       const prev = settingsNow;
       settingsNow = next;
       gpuTriggers.apply(next.pauseWhen);
+      triggers.apply(next.pauseWhen);
       if (current && !sameLimits(prev, next)) {
         logger.info(
           `Limits changed: at most ${next.maxConcurrentJobs ?? "the network's number of"} jobs at once, ${next.gpuMemoryHeadroomMb} MiB of VRAM kept free.`,
@@ -376,6 +387,9 @@ async function composeLocked(
     throw err;
   }
 
+  triggers.add(...processTriggers(pauses, { clock, logger, host: o.hostTriggers }));
+  triggers.apply(settingsNow.pauseWhen);
+
   return {
     dirs,
     target,
@@ -414,6 +428,7 @@ async function composeLocked(
       await ops?.close();
       gpuTriggers.dispose();
       triggerStore.dispose();
+      triggers.dispose();
       pauses.dispose();
       gpu.stop();
       await history.dispose();

@@ -5,7 +5,7 @@ import type { DisposableStore } from '../core/base/lifecycle.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { PauseController } from '../core/pause/pause-controller.js';
-import { pauseHeadline } from '../core/pause/pause-sources.js';
+import { pauseHeadline, type PauseSource } from '../core/pause/pause-sources.js';
 
 /** "14:05" in the operator's local time (the tray and the dashboard say when a pause ends). */
 function clockTime(at: number): string {
@@ -20,6 +20,8 @@ function clockTime(at: number): string {
 export class PauseHost {
   readonly controller: PauseController;
   private report: OperatorPauseReport | null = null;
+  /** Triggers that cannot work here (no xprop, no idle time), with the reason. */
+  private readonly unavailable = new Map<PauseSource, string>();
   private readonly changed = new Emitter<void>();
   /** Fires when the wanted pause or the running agent's pause phase changes. */
   readonly onChange: Event<void> = this.changed.event;
@@ -62,6 +64,14 @@ export class PauseHost {
     this.controller.release('manual');
   }
 
+  /** A trigger says it cannot work on this machine (a reason) or that it works again (null). */
+  setAvailability(source: PauseSource, unavailable: string | null): void {
+    if ((this.unavailable.get(source) ?? null) === unavailable) return;
+    if (unavailable === null) this.unavailable.delete(source);
+    else this.unavailable.set(source, unavailable);
+    this.changed.fire();
+  }
+
   isPausedByHand(): boolean {
     return this.controller.isRequested('manual');
   }
@@ -80,6 +90,9 @@ export class PauseHost {
       vramFreedAfterMs: stopped !== null && r?.triggeredAt != null ? stopped - r.triggeredAt : null,
       handedBack: r?.handedBack ?? 0,
       ...(r?.step ? { pausingStep: r.step } : {}),
+      ...(this.unavailable.size > 0
+        ? { unavailable: [...this.unavailable].map(([source, reason]) => ({ source, reason })) }
+        : {}),
     };
   }
 

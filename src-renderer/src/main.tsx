@@ -6,6 +6,7 @@ import './styles/components.css';
 import './styles/pages.css';
 import './styles/jobs-logs.css';
 import './styles/overview.css';
+import './styles/pause-settings.css';
 import { App } from './app/App.js';
 import { startBridge } from './app/start-bridge.js';
 

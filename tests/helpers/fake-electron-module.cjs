@@ -125,6 +125,11 @@ const fake = {
   Menu: { buildFromTemplate: (t) => t, setApplicationMenu() {} },
   ipcMain: { handle: (c) => out('ipcHandle', { channel: c }), removeHandler() {} },
   powerSaveBlocker: { start: () => 1, stop() {}, isStarted: () => false },
+  // Keyboard/mouse idle time for the "you are using the computer" pause: an hour idle.
+  powerMonitor: {
+    getSystemIdleTime: () => 3600,
+    getSystemIdleState: () => 'idle',
+  },
   safeStorage: {
     isAsyncEncryptionAvailable: async () => true,
     encryptStringAsync: async (s) => Buffer.from(s),

@@ -294,6 +294,30 @@ export const fakeNet = {
   },
 };
 
+/**
+ * Electron's powerMonitor idle clock: seconds since the last keyboard or mouse input, which the
+ * test moves with `input()` (someone typed) and `idleFor()` (nobody did for a while).
+ */
+export class FakePowerMonitor {
+  private lastInputAt: number;
+  state: 'idle' | 'unknown' = 'idle';
+  constructor(private readonly now: () => number = Date.now) {
+    this.lastInputAt = now() - 3_600_000;
+  }
+  input(): void {
+    this.lastInputAt = this.now();
+  }
+  idleFor(seconds: number): void {
+    this.lastInputAt = this.now() - seconds * 1000;
+  }
+  getSystemIdleTime(): number {
+    return Math.floor((this.now() - this.lastInputAt) / 1000);
+  }
+  getSystemIdleState(_threshold: number): 'active' | 'idle' | 'locked' | 'unknown' {
+    return this.state;
+  }
+}
+
 /** One fresh fake electron module. */
 export function fakeElectron() {
   FakeBrowserWindow.instances = [];
@@ -306,6 +330,7 @@ export function fakeElectron() {
     Menu: FakeMenu,
     ipcMain: new FakeIpcMain(),
     powerSaveBlocker: new FakePowerSaveBlocker(),
+    powerMonitor: new FakePowerMonitor(),
     Notification: notifications.Notification,
     dialog: new FakeDialog(),
     shownNotifications: notifications.shown,

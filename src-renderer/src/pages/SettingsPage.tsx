@@ -12,6 +12,7 @@ import { KeyImport } from './settings/KeyImport.js';
 import { KeyProtection } from './settings/KeyProtection.js';
 import { ModelDiskBudget } from './settings/ModelDiskBudget.js';
 import { ResourceLimits } from './settings/ResourceLimits.js';
+import { WhenToPause } from './settings/WhenToPause.js';
 import { Page } from './Page.js';
 
 const NETWORKS: { value: NetworkName; label: string }[] = [
@@ -141,6 +142,9 @@ export function SettingsPage() {
         </Card>
         <Card title="Resources">
           <ResourceLimits settings={settings} />
+        </Card>
+        <Card title="When to pause">
+          <WhenToPause settings={settings} />
         </Card>
         <Card title="Models on disk">
           <ModelDiskBudget settings={settings} />
