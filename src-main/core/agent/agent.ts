@@ -1,7 +1,7 @@
 import { DisposableStore } from '../base/lifecycle.js';
 import { warnListenerErrors, type Event } from '../base/event.js';
 import { ConfigSync } from '../config/config-sync.js';
-import { requiresTls, wsUrlFor } from '../config/network-profiles.js';
+import { requiresTls } from '../config/network-profiles.js';
 import type { JobEvent } from '../jobs/job-engine-api.js';
 import type { Logger } from '../logger.js';
 import type { IoApi } from '../network/io-http-client.js';
@@ -10,11 +10,10 @@ import type { ConfigStatus, LogBatchBody } from '../protocol/index.js';
 import type { RuntimeStatus } from '../runtime/runtime.js';
 import { osMemory } from '../system/memory.js';
 import { planContextOf, type AgentDeps } from './agent-deps.js';
-import { clockSkewProblem } from './clock-check.js';
+import { startAgentLink } from './agent-link.js';
 import { NodeHealth } from './health.js';
 import { heartbeatAfterMetrics } from './heartbeat-body.js';
 import { heartbeatOnce } from './heartbeat-task.js';
-import { routeNetworkMessage } from './link-router.js';
 import type { SessionAnnouncer } from './session-announcer.js';
 import { finalLogFlush, uploadLogs } from './log-uploader.js';
 import { createAgentPauses, powerEnvelopeOf } from './agent-pauses.js';
@@ -262,48 +261,22 @@ export class Agent {
   private goOnline(): void {
     this.phase = 'online';
     this.onConfigStatus(this.config.status());
-    this.startLink();
+    startAgentLink({
+      deps: this.deps,
+      io: this.io,
+      config: this.config,
+      health: this.health,
+      announcer: this.announcer,
+      networkClock: this.networkClock,
+      pause: this.pause,
+      log: this.log,
+      wsPath: this.wsPath,
+      onUp: (session) => this.onLinkUp(session),
+      reRegister: () => void this.reRegister(),
+    });
     this.config.start();
     this.heartbeats.start(true);
     if (this.deps.logOutbox) this.logFlush.start(false);
-  }
-
-  /** Opens the shared job link (created on the first start, where registration says). */
-  private startLink(): void {
-    const { clock, identity, profile, logger, agentVersion, options } = this.deps;
-    const ttl = this.config.snapshot()?.snapshot.ttl;
-    const drainDefault = options?.drainTimeoutMs ?? 60_000;
-    this.deps.link.start({
-      link: {
-        url: wsUrlFor(profile, this.wsPath),
-        signer: identity,
-        clock,
-        logger,
-        agentVersion,
-        sessionParams: () => this.announcer.params(),
-        onServerTime: (t, at) => this.networkClock.observe(t, at),
-        ...(ttl ? { retry: { baseMs: ttl.retry_base_ms, maxMs: ttl.retry_max_ms } } : {}),
-        ...(options?.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
-      },
-      graceMs: options?.linkGraceMs ?? 5000,
-      hooks: {
-        up: (session) => this.onLinkUp(session),
-        problem: (reason) => this.health.set('link', reason),
-        notRegistered: () => void this.reRegister(),
-        unauthorised: () => void this.checkClock(),
-        message: (msg) =>
-          routeNetworkMessage(msg, {
-            jobs: this.deps.jobEngine,
-            localJob: (job) => this.networkClock.toLocal(job),
-            logger: this.log,
-            configAdvertised: (digest, why) => void this.config.advertised(digest, why),
-            nodeStatus: (status, why) => this.health.setNodeStatus(status, why),
-            // A pause, never an exit: only the operator stops the process.
-            drain: (why, deadline) => this.pause.begin(why, deadline ?? drainDefault),
-            notRegistered: () => void this.reRegister(),
-          }),
-      },
-    });
   }
 
   private onJournalProblem(problem: string | null): void {
@@ -357,13 +330,6 @@ export class Agent {
           account: this.deps.account,
         }),
     });
-  }
-
-  /** A refused session: tell a skewed clock (fixable by the operator) from anything else. */
-  private async checkClock(): Promise<void> {
-    const skew = this.config.snapshot()?.snapshot.ttl.clock_skew_ms ?? 60_000;
-    const problem = await clockSkewProblem(this.io, this.deps.clock, skew);
-    if (problem) this.health.set('clock', problem);
   }
 
   private async flushLogs(): Promise<void> {
