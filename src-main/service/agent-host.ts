@@ -20,16 +20,14 @@ import type { OwnerBinder, OwnerClaimSender } from '../core/identity/owner-binde
 import type { JobEvent } from '../core/jobs/job-engine-api.js';
 import type { LogEntry, Logger } from '../core/logger.js';
 import type { GpuSample } from '../core/runtime/gpu/gpu-sampler.js';
-import type { Runtime, RuntimeStatus } from '../core/runtime/runtime.js';
-import { servingSummary } from '../core/status/serving-summary.js';
-import { accountDto, ownerServingLine } from './account-view.js';
+import type { Runtime } from '../core/runtime/runtime.js';
 import type { AgentFacade, ImportKeyOutcome, ImportKeyRequest } from './agent-facade.js';
 import { noGpuReadings, toSampleDto } from './gpu-view.js';
 import type { LogHub } from './log-hub.js';
 import type { PauseHost } from './pause-host.js';
 import { limitsRestartRuntime } from './operator-limits.js';
 import { ModelView } from './model-view.js';
-import { NO_RUNTIME, runtimeDto } from './runtime-view.js';
+import { idleStateDto, pauseField, runStateDto, type NodeStateMemory } from './node-state-dto.js';
 
 /** The parts of the core `Agent` the UI reads. */
 export type AgentLike = Pick<
@@ -137,7 +135,7 @@ export class AgentHost implements AgentFacade {
     o.pauses?.onChange(() =>
       this.run
         ? this.publish(this.run)
-        : this.emitState({ ...this.lastState, ...this.pauseField() }),
+        : this.emitState({ ...this.lastState, ...pauseField(this.o) }),
     );
   }
 
@@ -155,10 +153,6 @@ export class AgentHost implements AgentFacade {
   /** True while the operator's own "Pause" holds the node. */
   pausedByHand(): boolean {
     return this.o.pauses?.isPausedByHand() ?? false;
-  }
-
-  private pauseField(): Pick<NodeStateDto, 'pause'> {
-    return this.o.pauses ? { pause: this.o.pauses.dto() } : {};
   }
 
   /** Reads the stored node ID and owner so the first snapshot shows them. */
@@ -341,33 +335,7 @@ export class AgentHost implements AgentFacade {
 
   private publish(run: NodeRun): void {
     if (run !== this.run) return;
-    const s = run.agent.state();
-    const rt: RuntimeStatus = run.runtime.status();
-    const cfg = run.agent.configStatus();
-    const verified = run.agent.config.snapshot();
-    const serving = servingSummary({
-      state: s,
-      health: run.agent.health?.view() ?? null,
-      owner: ownerServingLine(this.o.owner.record()),
-      benchmark: this.benchmark ?? this.o.benchmark?.() ?? null,
-      runtimeCause: rt.cause,
-      now: this.o.clock.now(),
-    });
-    const retry = run.retryGate?.next() ?? null;
-    this.emitState({
-      ...this.idleState(s.name, s.reason),
-      ...(retry ? { offline: { url: retry.url, retryAt: retry.at } } : {}),
-      serving,
-      since: s.since,
-      startedAt: s.name === 'stopped' ? null : (this.lastState.startedAt ?? this.o.clock.now()),
-      runtime: runtimeDto(rt),
-      config: {
-        digest: verified?.digest ?? null,
-        serial: verified?.snapshot.serial ?? null,
-        status: cfg.state,
-        ...(cfg.detail ? { detail: cfg.detail } : {}),
-      },
-    });
+    this.emitState(runStateDto(this.o, this.memory(), run, this.benchmark));
   }
 
   /** A test task measured this machine: the state shows the new benchmark. */
@@ -376,28 +344,12 @@ export class AgentHost implements AgentFacade {
   }
 
   private idleState(state: NodeStateDto['state'], reason: string): NodeStateDto {
-    const serving = servingSummary({
-      state: { name: state, reason: capitalise(reason) },
-      health: null,
-      owner: ownerServingLine(this.o.owner.record()),
-      benchmark: null,
-      now: this.o.clock.now(),
-    });
-    return {
-      serving,
-      state,
-      reason: capitalise(reason),
-      since: this.o.clock.now(),
-      nodeId: this.nodeId,
-      network: this.o.network,
-      ...this.ownerFields(),
-      startedAt: null,
-      runtime: NO_RUNTIME,
-      config: this.lastState?.config ?? { digest: null, serial: null, status: 'none' },
-      benchmark: this.o.benchmark?.() ?? null,
-      keyProtection: this.o.keyProtection(),
-      ...this.pauseField(),
-    };
+    return idleStateDto(this.o, this.memory(), state, reason);
+  }
+
+  private memory(): NodeStateMemory {
+    // lastState is unset only while the constructor makes the first one.
+    return { nodeId: this.nodeId, previous: this.lastState as NodeStateDto | undefined };
   }
 
   /** The owner changed (bound, refused, code sent): the state and its reason line follow. */
@@ -407,11 +359,6 @@ export class AgentHost implements AgentFacade {
       ...this.idleState(this.lastState.state, this.lastState.reason),
       since: this.lastState.since,
     });
-  }
-
-  private ownerFields(): Pick<NodeStateDto, 'owner' | 'account'> {
-    const rec = this.o.owner.record();
-    return { owner: rec.owner, account: accountDto(rec) };
   }
 
   private emitState(next: NodeStateDto): void {
@@ -436,7 +383,3 @@ export class AgentHost implements AgentFacade {
 
 /** Agent states in which the node is registered with the network. */
 const REGISTERED = new Set(['testing', 'active', 'degraded']);
-
-function capitalise(text: string): string {
-  return text ? text[0]!.toUpperCase() + text.slice(1) : text;
-}
