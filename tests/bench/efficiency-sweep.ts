@@ -15,6 +15,7 @@ export interface SlotsSetting {
  * them, and the phase waits until the node has reopened its session announcing slots + window.
  */
 export async function efficiencyAt(stack: Stack, s: SlotsSetting, seconds: number) {
+  const t0 = performance.now();
   await stack.admin.publish({
     runtime: { max_num_seqs: s.slots },
     jobs: { max_queue_size: Math.min(1024, s.slots * 2) },
@@ -33,6 +34,7 @@ export async function efficiencyAt(stack: Stack, s: SlotsSetting, seconds: numbe
     60_000,
     250,
   );
+  const readyS = (performance.now() - t0) / 1000;
   const before = await stack.admin.stats();
   const eff = await efficiencyPhase(stack, {
     seconds,
@@ -47,5 +49,7 @@ export async function efficiencyAt(stack: Stack, s: SlotsSetting, seconds: numbe
     ...eff,
     advertised: node.session?.max_concurrency ?? null,
     deadlineMisses: after.deadline_misses - before.deadline_misses,
+    /** From the snapshot's publication to the node announcing the new slots. */
+    readyS,
   };
 }

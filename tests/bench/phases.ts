@@ -111,6 +111,7 @@ export async function efficiencyPhase(stack: Stack, o: EfficiencyOptions) {
   const tEnd = performance.now();
   await progress.stop();
   const settled = await waitSettled(admin, 120_000);
+  const drainS = (performance.now() - tEnd) / 1000;
   // Skip the ramp-up (the first few service times) before measuring.
   const achieved = progress.rate(t0 + Math.max(2000, 4 * nominalService * 1000), tEnd, true);
   const ids = await newCompletedIds(admin, before);
@@ -127,6 +128,8 @@ export async function efficiencyPhase(stack: Stack, o: EfficiencyOptions) {
     serviceMs: service * 1000,
     efficiency: achieved === null ? null : achieved / capacity,
     settled,
+    /** From the end of the offered load until the devnet had nothing pending or in flight. */
+    drainS,
   };
 }
 

@@ -16,6 +16,7 @@ import { efficiencyAt, type SlotsSetting } from './efficiency-sweep.js';
 import { missedLines, ratio } from './explain.js';
 import { startFloorRelay } from './floor/floor-process.js';
 import { machineBusyPct, waitSettled } from './measure.js';
+import { PhaseTimes } from './phase-times.js';
 import { ceilingPhase, idlePhase, overheadPhase, type OverheadOptions } from './phases.js';
 import {
   describeTarget,
@@ -37,8 +38,18 @@ const { values: flags } = parseArgs({
 const quick = flags.quick ?? false;
 
 const SLOTS = 64;
+// Quick: the shortest phases whose figures still mean something (≥ 600 overhead samples, each
+// efficiency window past its ramp-up, a backlog the node drains in well under a second).
 const PLAN = quick
-  ? { idleS: 4, overheadS: 4, warmupS: 1, samples: 800, efficiencyS: [4, 5, 7], ceilingS: 3 }
+  ? {
+      idleS: 4,
+      overheadS: 3,
+      warmupS: 1,
+      samples: 600,
+      efficiencyS: [4, 5, 7],
+      ceilingS: 3,
+      backlog: 600,
+    }
   : {
       idleS: 60,
       overheadS: 60,
@@ -46,6 +57,7 @@ const PLAN = quick
       samples: 12_000,
       efficiencyS: [20, 30, 20],
       ceilingS: 20,
+      backlog: 2000,
     };
 // Runtime of the overhead phase: fast enough that 200 jobs/s use a fraction of the slots.
 const OVERHEAD_RT = { ttftMs: 20, tokensPerSecond: 400, maxNumSeqs: SLOTS };
@@ -66,6 +78,7 @@ const EFFICIENCY: SlotsSetting[] = [
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const times = new PhaseTimes();
   const profDir = flags['cpu-prof'] ? await mkdtemp(path.join(os.tmpdir(), 'agent-prof-')) : null;
   say(
     `Agent benchmark (${quick ? 'quick' : 'full'}): devnet, sim runtime and node in separate processes, ${os.cpus().length} cores`,
@@ -91,6 +104,7 @@ async function main(): Promise<void> {
       ...(profDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
     },
   });
+  say(`devnet, runtime and node bundle ready${times.end('start')}`);
   const figures: BenchFigures = {
     overhead_p50_ms: null,
     overhead_p99_ms: null,
@@ -117,18 +131,20 @@ async function main(): Promise<void> {
       floor_rss_mb: round(floor.load.rssMaxMb, 1),
     });
     say(
-      `floor relay at 200 jobs/s (${PLAN.overheadS} s, ${floor.completed} jobs; same devnet, runtime and signing, nothing else): overhead p50 ${figures.floor_overhead_p50_ms} ms, p99 ${figures.floor_overhead_p99_ms} ms; CPU ${round(floor.cpuMsPerJob, 3)} ms per job`,
+      `floor relay at 200 jobs/s (${PLAN.overheadS} s, ${floor.completed} jobs; same devnet, runtime and signing, nothing else): overhead p50 ${figures.floor_overhead_p50_ms} ms, p99 ${figures.floor_overhead_p99_ms} ms; CPU ${round(floor.cpuMsPerJob, 3)} ms per job${times.end('floor')}`,
     );
 
     stack.startAgent();
     await stack.waitInRotation(60_000);
-    say(`node ${(await stack.node())?.node_id} is active on the devnet at ${stack.devnet.url}`);
+    say(
+      `node ${(await stack.node())?.node_id} is active on the devnet at ${stack.devnet.url}${times.end('join')}`,
+    );
 
     const idle = await idlePhase(stack, PLAN.idleS);
     figures.idle_cpu_pct = round(idle.cpuPct, 3);
     figures.idle_rss_mb = round(idle.rssLastMb, 1);
     say(
-      `idle (${PLAN.idleS} s, heartbeats only): CPU ${describeTarget('idle_cpu_pct', figures.idle_cpu_pct, ' %')}, RSS ${describeTarget('idle_rss_mb', figures.idle_rss_mb, ' MB')}`,
+      `idle (${PLAN.idleS} s, heartbeats only): CPU ${describeTarget('idle_cpu_pct', figures.idle_cpu_pct, ' %')}, RSS ${describeTarget('idle_rss_mb', figures.idle_rss_mb, ' MB')}${times.end('idle')}`,
     );
 
     const oh = await overheadPhase(stack, OVERHEAD);
@@ -155,7 +171,7 @@ async function main(): Promise<void> {
       `  agent overhead p50 ${describeTarget('overhead_p50_ms', figures.overhead_p50_ms, ' ms')}, p99 ${describeTarget('overhead_p99_ms', figures.overhead_p99_ms, ' ms')}, p90 ${round(oh.overheadP90, 3)} ms, max ${round(oh.overheadMax, 3)} ms; ${String(figures.overhead_ratio_to_floor)}× the floor's p50`,
     );
     say(
-      `  under load: CPU ${figures.load_cpu_pct} % of one core, ${describeTarget('load_cpu_ms_per_job', figures.load_cpu_ms_per_job, ' ms')} per job (${String(figures.cpu_ms_per_job_ratio_to_floor)}× the floor), RSS ${describeTarget('load_rss_mb', figures.load_rss_mb, ' MB')} (max)`,
+      `  under load: CPU ${figures.load_cpu_pct} % of one core, ${describeTarget('load_cpu_ms_per_job', figures.load_cpu_ms_per_job, ' ms')} per job (${String(figures.cpu_ms_per_job_ratio_to_floor)}× the floor), RSS ${describeTarget('load_rss_mb', figures.load_rss_mb, ' MB')} (max)${times.end('overhead')}`,
     );
 
     for (const [i, setting] of EFFICIENCY.entries()) {
@@ -174,21 +190,21 @@ async function main(): Promise<void> {
           ? describeTarget('efficiency', figures.efficiency)
           : String(figures[key]);
       say(
-        `efficiency (${PLAN.efficiencyS[i]} s, ${setting.slots} slots, node announces ${eff.advertised} jobs, ttft ${setting.ttftMs} ms, ${setting.tokensPerSecond} tok/s, ${round(eff.meanTokens, 1)} tokens/job → ${round(eff.serviceMs, 1)} ms/job): offered ${round(eff.offered, 1)} jobs/s, achieved ${round(eff.achieved, 1)} of ${round(eff.capacity, 1)} → ${shown}; deadline misses ${eff.deadlineMisses}`,
+        `efficiency (${PLAN.efficiencyS[i]} s, ${setting.slots} slots, node announces ${eff.advertised} jobs, ttft ${setting.ttftMs} ms, ${setting.tokensPerSecond} tok/s, ${round(eff.meanTokens, 1)} tokens/job → ${round(eff.serviceMs, 1)} ms/job): offered ${round(eff.offered, 1)} jobs/s, achieved ${round(eff.achieved, 1)} of ${round(eff.capacity, 1)} → ${shown}; deadline misses ${eff.deadlineMisses}; node ready in ${round(eff.readyS, 1)} s, drained in ${round(eff.drainS, 1)} s${times.end(`efficiency_${setting.slots}`)}`,
       );
     }
 
     await stack.admin.publish({ runtime: { max_num_seqs: SLOTS }, jobs: { max_queue_size: 80 } });
     await stack.restartRuntime({ instant: true, maxNumSeqs: SLOTS });
     await stack.waitInRotation();
-    const ceil = await ceilingPhase(stack, PLAN.ceilingS);
+    const ceil = await ceilingPhase(stack, PLAN.ceilingS, PLAN.backlog);
     figures.ceiling_jobs_per_s = round(ceil.rate, 1);
     Object.assign(figures, {
       ceiling_cpu_pct: round(ceil.cpu.cpuPct, 1),
       ceiling_cpu_ms_per_job: round(ceil.cpuMsPerJob, 3),
     });
     say(
-      `ceiling (instant runtime, ${PLAN.ceilingS} s, signing + journaling included): ${describeTarget('ceiling_jobs_per_s', figures.ceiling_jobs_per_s, ' jobs/s')}; node CPU ${round(ceil.cpu.cpuPct, 1)} % of one core, ${round(ceil.cpuMsPerJob, 3)} ms CPU per job (a free core would allow ~${ceil.cpuMsPerJob ? Math.round(1000 / ceil.cpuMsPerJob) : 'n/a'} jobs/s)`,
+      `ceiling (instant runtime, ${PLAN.ceilingS} s, signing + journaling included): ${describeTarget('ceiling_jobs_per_s', figures.ceiling_jobs_per_s, ' jobs/s')}; node CPU ${round(ceil.cpu.cpuPct, 1)} % of one core, ${round(ceil.cpuMsPerJob, 3)} ms CPU per job (a free core would allow ~${ceil.cpuMsPerJob ? Math.round(1000 / ceil.cpuMsPerJob) : 'n/a'} jobs/s)${times.end('ceiling')}`,
     );
 
     await waitSettled(stack.admin, 60_000);
@@ -197,7 +213,7 @@ async function main(): Promise<void> {
     figures.duplicates_accepted = ledger.duplicatesAccepted;
     Object.assign(figures, { jobs_submitted: ledger.submitted, jobs_failed: ledger.failed });
     say(
-      `ledger: ${ledger.submitted} submitted, ${ledger.completed} completed, ${ledger.failed} failed; lost ${describeTarget('jobs_lost', ledger.lost)}, duplicates accepted ${describeTarget('duplicates_accepted', ledger.duplicatesAccepted)}`,
+      `ledger: ${ledger.submitted} submitted, ${ledger.completed} completed, ${ledger.failed} failed; lost ${describeTarget('jobs_lost', ledger.lost)}, duplicates accepted ${describeTarget('duplicates_accepted', ledger.duplicatesAccepted)}${times.end('ledger')}`,
     );
   } finally {
     await stack.close().catch(() => stopAll());
@@ -221,10 +237,15 @@ async function main(): Promise<void> {
   ))
     say(line);
   const total = (performance.now() - started) / 1000;
-  say(`done in ${total.toFixed(1)} s`);
+  say(`done in ${total.toFixed(1)} s (${times.summary()})`);
   say(
     JSON.stringify(
-      withTargets({ ...figures, mode: quick ? 'quick' : 'full', seconds: round(total, 1) }),
+      withTargets({
+        ...figures,
+        mode: quick ? 'quick' : 'full',
+        seconds: round(total, 1),
+        phase_seconds: times.seconds,
+      }),
     ),
   );
 }
