@@ -11,6 +11,7 @@ import type { RunFn } from '../core/runtime/gpu/gpu-probe.js';
 import { nodeLocateHost, nodeRun } from '../core/runtime/gpu/node-host.js';
 import { locateNvidiaSmi, type LocateHost } from '../core/runtime/gpu/nvidia-smi-locate.js';
 import type { GpuSource } from './gpu-source.js';
+import type { PauseHost } from './pause-host.js';
 
 /** The GPU-driven part of Settings → When to pause. */
 export interface GpuTriggerSettings extends GpuLimitSettings {
@@ -26,6 +27,8 @@ export interface GpuTriggersOptions {
   run: RunFn;
   /** Host PIDs of the node's own runtime containers. */
   ownPids: () => Promise<Set<number>>;
+  /** The node is starting its runtime again after a pause. */
+  resuming: () => boolean;
   /** Tests: faster loops. */
   timing?: { pollMs?: number; settleMs?: number; pauseAfterMs?: number; clearAfterMs?: number };
 }
@@ -64,6 +67,7 @@ export class GpuTriggers {
       pauses: o.pauses,
       listApps: () => this.listApps(),
       ownPids: o.ownPids,
+      resuming: o.resuming,
       log: o.logger,
       ...(t.pollMs !== undefined ? { pollMs: t.pollMs } : {}),
       ...(t.settleMs !== undefined ? { settleMs: t.settleMs } : {}),
@@ -109,12 +113,14 @@ export class GpuTriggers {
 
 /** The GPU triggers on this machine: its nvidia-smi, its Docker engine's containers. */
 export function machineGpuTriggers(
-  o: Pick<GpuTriggersOptions, 'clock' | 'logger' | 'pauses' | 'gpu'>,
+  o: Pick<GpuTriggersOptions, 'clock' | 'logger' | 'gpu'> & { pauses: PauseHost },
   store: DisposableStore,
 ): GpuTriggers {
   return new GpuTriggers(
     {
       ...o,
+      pauses: o.pauses.controller,
+      resuming: () => o.pauses.dto().phase === 'resuming',
       host: nodeLocateHost(),
       run: nodeRun,
       ownPids: engineOwnedPids({ host: nodeDiscoveryHost(), clock: o.clock }),

@@ -312,10 +312,7 @@ async function composeLocked(
   const pauses = new PauseHost(clock, logger);
   // Other programs on the GPU, its temperature and power: they pause the node across runs.
   const triggerStore = new DisposableStore();
-  const gpuTriggers = machineGpuTriggers(
-    { clock, logger, pauses: pauses.controller, gpu },
-    triggerStore,
-  );
+  const gpuTriggers = machineGpuTriggers({ clock, logger, pauses, gpu }, triggerStore);
   gpuTriggers.apply(settings.pauseWhen);
   gpuTriggers.limits.onReducing(() => current?.agent.announcer.reannounce(), triggerStore);
   // Settings → When to pause: started last (below), reconfigured on every settings change.

@@ -16,6 +16,12 @@ export interface ForeignGpuTriggerOptions {
   confirmPolls?: number;
   /** How long the GPU must stay free of foreign processes before the node resumes. Default 20 s. */
   settleMs?: number;
+  /**
+   * The node is starting its runtime again after a pause. The same programs back on the GPU
+   * during that, twice in a row, come with the node's own runtime (an engine whose PIDs differ
+   * from the driver's, as under Docker Desktop): they stop counting as foreign.
+   */
+  resuming?: () => boolean;
   log: Logger;
 }
 
@@ -38,6 +44,10 @@ export class ForeignGpuTrigger {
   private lastSeen: number | null = null;
   private requested = false;
   private failing = false;
+  /** Program names that came back with every resume: taken to be the runtime's own. */
+  private readonly suspected = new Set<string>();
+  private lastRelease: { names: string } | null = null;
+  private relapses = 0;
   /** Bumped by each start: a poll loop of an earlier start ends itself. */
   private generation = 0;
 
@@ -82,11 +92,18 @@ export class ForeignGpuTrigger {
     }
     this.seenPolls = 0;
     if (this.requested && now - (this.lastSeen ?? now) >= (this.o.settleMs ?? 20_000)) {
-      this.requested = false;
       this.o.log.info('No other program uses the GPU any more.');
-      this.o.pauses.release(SOURCE);
+      this.release();
     }
   }
+
+  private release(): void {
+    this.requested = false;
+    this.lastRelease = { names: this.askedNames };
+    this.o.pauses.release(SOURCE);
+  }
+
+  private askedNames = '';
 
   private async foreignOf(apps: ComputeApp[]): Promise<ComputeApp[]> {
     const present = new Set(apps.map((a) => a.pid));
@@ -98,11 +115,15 @@ export class ForeignGpuTrigger {
       return new Set<number>();
     });
     for (const a of unknown) if (own.has(a.pid)) this.ours.add(a.pid);
-    return unknown.filter((a) => !this.ours.has(a.pid));
+    return unknown.filter(
+      (a) => !this.ours.has(a.pid) && !this.suspected.has(programName(a.processName)),
+    );
   }
 
   private ask(foreign: ComputeApp[]): void {
     const names = [...new Set(foreign.map((a) => programName(a.processName)))];
+    if (!this.requested && this.relapsed(names)) return;
+    this.askedNames = names.join('\n');
     const first = names[0] ?? 'another program';
     const reason =
       names.length === 1
@@ -114,6 +135,19 @@ export class ForeignGpuTrigger {
     }
     this.requested = true;
     this.o.pauses.request(SOURCE, { reason, resumes: 'resumes when it closes' });
+  }
+
+  /** Counts a pause asked again for the same programs right after a resume; true: ignore them. */
+  private relapsed(names: string[]): boolean {
+    const again = this.lastRelease?.names === names.join('\n') && (this.o.resuming?.() ?? false);
+    this.relapses = again ? this.relapses + 1 : 0;
+    if (this.relapses < 2) return false;
+    for (const n of names) this.suspected.add(n);
+    this.o.log.warn(
+      `${names.join(', ')} appeared on the GPU each time the node's runtime started again: ` +
+        'the node takes it for its own runtime and no longer pauses for it (restart the node to undo).',
+    );
+    return true;
   }
 
   private schedule(ms: number, generation: number): void {

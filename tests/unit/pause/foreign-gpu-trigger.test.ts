@@ -26,7 +26,7 @@ const blender: ComputeApp = {
 function setup() {
   const clock = new ManualClock();
   const pauses = new PauseController(clock);
-  const gpu = { apps: [] as ComputeApp[], own: new Set<number>(), ownAsks: 0 };
+  const gpu = { apps: [] as ComputeApp[], own: new Set<number>(), ownAsks: 0, resuming: false };
   const trigger = new ForeignGpuTrigger({
     clock,
     pauses,
@@ -35,6 +35,7 @@ function setup() {
       gpu.ownAsks += 1;
       return new Set(gpu.own);
     },
+    resuming: () => gpu.resuming,
     pollMs: 1000,
     confirmPolls: 2,
     settleMs: 10_000,
@@ -122,6 +123,41 @@ describe('ForeignGpuTrigger', () => {
     trigger.stop();
     expect(paused()).toBe(false);
     expect(clock.pending).toBe(0);
+  });
+
+  it('a program that comes back each time the runtime starts again is taken for the runtime (no endless pause loop)', async () => {
+    const { clock, gpu, paused } = setup();
+    // Docker Desktop: the runtime's process shows with a PID the engine does not list.
+    const disguised = { ...vllm, pid: 9001 };
+    for (let cycle = 0; cycle < 2; cycle++) {
+      gpu.apps = [disguised];
+      await clock.advanceAsync(2000, 1000);
+      expect(paused()).toBe(true);
+      gpu.apps = []; // the pause stopped the runtime: its process is gone
+      await clock.advanceAsync(11_000, 1000);
+      expect(paused()).toBe(false);
+      gpu.resuming = true; // …and starting it again brings the process back
+    }
+    gpu.apps = [disguised];
+    await clock.advanceAsync(5000, 1000);
+    expect(paused()).toBe(false);
+    // A different program still pauses the node.
+    gpu.resuming = false;
+    gpu.apps = [disguised, blender];
+    await clock.advanceAsync(2000, 1000);
+    expect(paused()).toBe(true);
+  });
+
+  it('the same program again while the node serves (not resuming) always pauses', async () => {
+    const { clock, gpu, paused } = setup();
+    for (let cycle = 0; cycle < 4; cycle++) {
+      gpu.apps = [blender];
+      await clock.advanceAsync(2000, 1000);
+      expect(paused()).toBe(true);
+      gpu.apps = [];
+      await clock.advanceAsync(11_000, 1000);
+      expect(paused()).toBe(false);
+    }
   });
 
   it('names several programs', async () => {
