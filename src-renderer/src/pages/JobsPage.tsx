@@ -2,6 +2,7 @@ import { memo, useCallback, useMemo, useState } from 'react';
 import type { JobDto } from '../../../src-main/contract/index.js';
 import { Badge } from '../components/Badge.js';
 import { EmptyState } from '../components/EmptyState.js';
+import { Toolbar, ToolbarSelect } from '../components/Toolbar.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { useNow } from '../app/use-now.js';
 import {
@@ -113,6 +114,10 @@ export function JobsPage() {
     },
     [view, now],
   );
+  const modelOptions = useMemo(
+    () => [{ value: '', label: 'All models' }, ...view.models.map((m) => ({ value: m, label: m }))],
+    [view.models],
+  );
   const t = view.totals;
   const filtered = outcome !== 'all' || model !== '';
 
@@ -129,42 +134,27 @@ export function JobsPage() {
         </EmptyState>
       ) : (
         <>
-          <div className="toolbar" role="toolbar" aria-label="Job filters">
-            <label className="toolbar-field">
-              <span className="visually-hidden">Outcome</span>
-              <select
-                value={outcome}
-                onChange={(e) => setOutcome(e.target.value as OutcomeFilter)}
-                data-testid="job-outcome"
-              >
-                {OUTCOMES.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="toolbar-field">
-              <span className="visually-hidden">Model</span>
-              <select
-                value={model}
-                onChange={(e) => setModel(e.target.value)}
-                data-testid="job-model"
-              >
-                <option value="">All models</option>
-                {view.models.map((m) => (
-                  <option key={m} value={m}>
-                    {m}
-                  </option>
-                ))}
-              </select>
-            </label>
+          <Toolbar label="Job filters">
+            <ToolbarSelect
+              label="Outcome"
+              value={outcome}
+              options={OUTCOMES}
+              onChange={setOutcome}
+              testId="job-outcome"
+            />
+            <ToolbarSelect
+              label="Model"
+              value={model}
+              options={modelOptions}
+              onChange={setModel}
+              testId="job-model"
+            />
             <span className="toolbar-count" aria-live="polite" data-testid="job-totals">
               {formatCount(t.jobs)} {t.jobs === 1 ? 'job' : 'jobs'}
               {filtered ? ` (of ${formatCount(list.size)})` : ''} · {formatCount(t.tokens)} tokens ·{' '}
               {formatCount(t.delivered)} delivered · {formatCount(t.failed)} failed
             </span>
-          </div>
+          </Toolbar>
           {view.count === 0 ? (
             <EmptyState icon="search" title="No job matches">
               Choose another outcome or model.

@@ -2,6 +2,7 @@ import { memo, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { LogLevelName, LogLineDto } from '../../../src-main/contract/index.js';
 import { Button } from '../components/Button.js';
 import { EmptyState } from '../components/EmptyState.js';
+import { Toolbar, ToolbarSelect } from '../components/Toolbar.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Icon } from '../components/Icon.js';
 import { LogFileResults } from '../components/LogFileResults.js';
@@ -117,21 +118,14 @@ export function LogsPage() {
           Log files are in <code>{folderPath}</code>
         </p>
       ) : null}
-      <div className="toolbar" role="toolbar" aria-label="Log view controls">
-        <label className="toolbar-field">
-          <span className="visually-hidden">Level</span>
-          <select
-            value={minLevel}
-            onChange={(e) => setMinLevel(e.target.value as LogLevelName)}
-            data-testid="log-level"
-          >
-            {LEVELS.map((l) => (
-              <option key={l.value} value={l.value}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        </label>
+      <Toolbar label="Log view controls">
+        <ToolbarSelect
+          label="Level"
+          value={minLevel}
+          options={LEVELS}
+          onChange={setMinLevel}
+          testId="log-level"
+        />
         <label className="toolbar-field toolbar-search">
           <Icon name="search" size={16} />
           <span className="visually-hidden">Search the log</span>
@@ -176,7 +170,7 @@ export function LogsPage() {
           {isFilterActive(filter) ? ` match (of ${formatCount(source.size)})` : ''}
           {newWhilePaused > 0 ? ` · paused, ${formatCount(newWhilePaused)} new` : ''}
         </span>
-      </div>
+      </Toolbar>
       {ring.size === 0 ? (
         <EmptyState icon="logs" title="No log lines yet">
           Lines appear here live as the node works.
