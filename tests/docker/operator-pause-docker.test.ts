@@ -14,9 +14,10 @@ const docker = await dockerAvailability();
 
 /**
  * Issue 17's figure: "VRAM free again N s after the trigger", measured as the time from the
- * pause request to the runtime container being gone on the real engine, with jobs in flight
- * that outlive the default 10 s grace (the simulated runtime streams 50 tokens/s, so a
- * 1000-token job runs 20 s). Production supervisor timings and the default grace.
+ * pause request to the runtime container being gone on the real engine, with jobs in flight.
+ * The simulated runtime streams 50 tokens/s and its answers end by themselves within 400
+ * tokens, so these jobs usually finish inside the 10 s grace; the worst case (jobs outlasting
+ * the grace, handed back) is operator-pause-worst-case.test.ts. Production timings and grace.
  */
 describe.skipIf(!docker.available)('operator pause on the real Docker engine', () => {
   const engine = createDockerClients({ kind: 'socket', path: dockerSocketPath(), source: 'test' });

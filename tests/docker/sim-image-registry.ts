@@ -1,6 +1,9 @@
 import type Docker from 'dockerode';
 import type { RuntimeDefinition } from '../../src-main/core/protocol/schemas/snapshot.js';
-import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
+import {
+  buildSimRuntimeImage,
+  type SimImageVariant,
+} from '../../src-main/devnet/sim-runtime/image.js';
 import { pushToRegistry, startLocalRegistry, type LocalRegistry } from './local-registry.js';
 
 /**
@@ -29,15 +32,19 @@ export type StepTimer = <T>(step: string, fn: () => Promise<T>) => Promise<T>;
 
 const untimed: StepTimer = (_step, fn) => fn();
 
-/** `name` makes the tags unique to the test file (with the process id: files run in parallel). */
+/**
+ * `name` makes the tags unique to the test file (with the process id: files run in parallel);
+ * `variant` bakes flags into the image (e.g. `--ttft-ms 15000`: every job outlasts a grace).
+ */
 export async function publishSimImage(
   engine: Docker,
   name: string,
   time: StepTimer = untimed,
+  variant: SimImageVariant = {},
 ): Promise<RegistrySimImage> {
   const buildTag = `resultity-test/${name}:${process.pid}`;
   const tag = 'v1';
-  await time('build sim image', () => buildSimRuntimeImage(engine, buildTag));
+  await time('build sim image', () => buildSimRuntimeImage(engine, buildTag, variant));
   const registry = await startLocalRegistry();
   const repository = `${registry.address}/resultity-test/${name}`;
   let digest: string;
