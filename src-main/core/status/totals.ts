@@ -53,6 +53,13 @@ export function dayKey(t: number): string {
 /** Jobs, tokens, failures, accepted results and uptime per day and for the node's lifetime. */
 export class Totals {
   private data: TotalsFile;
+  /**
+   * The local day of the latest call, its bounds and the week's keys: every job adds and views
+   * twice, and building local dates for each was a measurable share of the node's CPU per job.
+   */
+  private day = { key: '', from: 0, to: -1, recent: [] as string[] };
+  /** The day whose week the stored days were last cut to. */
+  private prunedFor = '';
 
   constructor(now: number, restored?: TotalsFile) {
     this.data = restored
@@ -61,25 +68,30 @@ export class Totals {
   }
 
   add(now: number, delta: Partial<Counts>): void {
-    const key = dayKey(now);
+    const { key, recent } = this.dayOf(now);
+    // Days only leave the week when a new day begins (or on the first add after a restore).
+    if (key !== this.prunedFor) {
+      this.prune(recent);
+      this.prunedFor = key;
+    }
     const day = (this.data.days[key] ??= zeroCounts());
     for (const k of Object.keys(delta) as (keyof Counts)[]) {
       const v = Math.max(0, Math.round(delta[k] ?? 0));
       day[k] += v;
       this.data.lifetime[k] += v;
     }
-    this.prune(now);
   }
 
   view(now: number): TotalsView {
     const week = zeroCounts();
-    for (const key of this.recentKeys(now)) {
+    const { key: today, recent } = this.dayOf(now);
+    for (const key of recent) {
       const day = this.data.days[key];
       if (!day) continue;
       for (const k of Object.keys(week) as (keyof Counts)[]) week[k] += day[k];
     }
     return {
-      today: { ...(this.data.days[dayKey(now)] ?? zeroCounts()) },
+      today: { ...(this.data.days[today] ?? zeroCounts()) },
       last7Days: week,
       lifetime: { ...this.data.lifetime },
       since: this.data.since,
@@ -90,19 +102,28 @@ export class Totals {
     return this.data;
   }
 
-  /** Keys of today and the six days before it. */
-  private recentKeys(now: number): string[] {
-    const keys: string[] = [];
+  /** The local day of `now`, worked out again only when `now` leaves the last one. */
+  private dayOf(now: number): { key: string; recent: string[] } {
+    if (now >= this.day.from && now < this.day.to) return this.day;
     const d = new Date(now);
-    for (let i = 0; i < TOTALS_DAYS; i++) {
-      keys.push(dayKey(new Date(d.getFullYear(), d.getMonth(), d.getDate() - i, 12).getTime()));
-    }
-    return keys;
+    const from = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    const to = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+    this.day = { key: dayKey(now), from, to, recent: recentKeys(d) };
+    return this.day;
   }
 
   /** Keeps the file bounded: only the last seven days. */
-  private prune(now: number): void {
-    const keep = new Set(this.recentKeys(now));
+  private prune(recent: string[]): void {
+    const keep = new Set(recent);
     for (const key of Object.keys(this.data.days)) if (!keep.has(key)) delete this.data.days[key];
   }
+}
+
+/** Keys of the day of `d` and the six days before it. */
+function recentKeys(d: Date): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < TOTALS_DAYS; i++) {
+    keys.push(dayKey(new Date(d.getFullYear(), d.getMonth(), d.getDate() - i, 12).getTime()));
+  }
+  return keys;
 }
