@@ -5,11 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { PauseTriggersDto } from '../../../src-main/contract/index.js';
 import { HeadlessConfig } from '../../../src-main/headless/options.js';
-import type { Reporter } from '../../../src-main/headless/reporter.js';
-import { runHeadless, type HeadlessNode } from '../../../src-main/headless/run-headless.js';
+import type { HeadlessNode } from '../../../src-main/headless/run-headless.js';
+import { bridgeClient, runHeadlessWithDashboard } from '../dashboard-server/headless-bridge.js';
 import { FakeNvidiaSmi } from '../../helpers/fake-nvidia-smi.js';
 import { waitFor } from './node-on-devnet.js';
 
@@ -24,18 +23,11 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gpu-triggers-'));
   // The node's GPU probe, sampler and process list all find the fake nvidia-smi on PATH.
   Object.assign(process.env, fake.env());
-  let url = '';
-  const reporter = new Proxy({} as Reporter, {
-    get: (_t, name) =>
-      name === 'dashboard'
-        ? (link: { url: string }) => (url = link.url)
-        : name === 'started'
-          ? (s: { devnetAdmin?: { url: string; token: string } }) => (admin = s.devnetAdmin!)
-          : () => undefined,
-  });
-  node = await runHeadless(HeadlessConfig.parse({ dataDir: join(root, 'data') }), {}, reporter);
-  const parsed = new URL(url);
-  dash = { port: Number(parsed.port), token: parsed.hash.replace('#token=', '') };
+  const started = await runHeadlessWithDashboard(
+    HeadlessConfig.parse({ dataDir: join(root, 'data') }),
+  );
+  ({ node, dash } = started);
+  admin = started.admin!;
 }, 60_000);
 
 afterAll(async () => {
@@ -44,24 +36,6 @@ afterAll(async () => {
   fake.dispose();
   await rm(root, { recursive: true, force: true });
 });
-
-async function dashboard() {
-  const ws = new WebSocket(`ws://127.0.0.1:${dash.port}/bridge`, {
-    headers: { origin: `http://127.0.0.1:${dash.port}` },
-  });
-  const frames: Record<string, unknown>[] = [];
-  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
-  await new Promise((r, j) => ws.on('open', r).on('error', j));
-  ws.send(JSON.stringify({ auth: dash.token }));
-  let id = 0;
-  const call = async (command: string, arg?: unknown) => {
-    const n = ++id;
-    ws.send(JSON.stringify({ id: n, command, arg }));
-    await waitFor(() => frames.some((f) => f.id === n), `the answer to ${command}`);
-    return frames.find((f) => f.id === n)! as { result?: unknown; error?: { message: string } };
-  };
-  return { ws, call };
-}
 
 interface NetworkView {
   in_rotation: boolean;
@@ -111,7 +85,7 @@ describe('GPU pause triggers in the headless node', () => {
     const agent = node.node.agent;
     await waitFor(() => agent.state().name === 'active', 'active', 45_000);
     await waitFor(() => node.kit.gpu.state().available, 'the fake GPU found');
-    const c = await dashboard();
+    const c = await bridgeClient(dash);
     const saved = await c.call('updateSettings', { pauseWhen: pauseWhen({ otherGpuWork: true }) });
     expect(saved.error).toBeUndefined();
 
@@ -147,7 +121,7 @@ describe('GPU pause triggers in the headless node', () => {
   }, 150_000);
 
   it('over the temperature ceiling the node announces fewer jobs at once and reports its envelope', async () => {
-    const c = await dashboard();
+    const c = await bridgeClient(dash);
     await c.call('updateSettings', {
       pauseWhen: pauseWhen({ thermal: { enabled: true, maxTempC: 83 } }),
     });

@@ -4,12 +4,11 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { LogEntry } from '../../../src-main/core/logger.js';
 import { findRendererDir } from '../../../src-main/headless/dashboard/start-headless-dashboard.js';
 import { HeadlessConfig } from '../../../src-main/headless/options.js';
-import type { Reporter } from '../../../src-main/headless/reporter.js';
-import { runHeadless, type HeadlessNode } from '../../../src-main/headless/run-headless.js';
+import type { HeadlessNode } from '../../../src-main/headless/run-headless.js';
+import { bridgeClient, runHeadlessWithDashboard } from './headless-bridge.js';
 
 let root: string;
 let node: HeadlessNode;
@@ -25,52 +24,14 @@ beforeAll(async () => {
   const settingsDir = join(root, 'data', 'local', 'settings');
   await mkdir(settingsDir, { recursive: true });
   await writeFile(join(settingsDir, 'dashboard-settings.json'), '{ not json');
-  let url = '';
-  const reporter = new Proxy({} as Reporter, {
-    get: (_t, name) =>
-      name === 'dashboard'
-        ? (link: { url: string }) => (url = link.url)
-        : name === 'log'
-          ? (e: LogEntry) => reported.push(e)
-          : () => undefined,
-  });
   const cfg = HeadlessConfig.parse({ dataDir: join(root, 'data'), dashboardDir: staticDir });
-  node = await runHeadless(cfg, {}, reporter);
-  const parsed = new URL(url);
-  dash = { url, port: Number(parsed.port), token: parsed.hash.replace('#token=', '') };
+  ({ node, dash } = await runHeadlessWithDashboard(cfg, (e) => reported.push(e)));
 }, 60_000);
 
 afterAll(async () => {
   await node?.stop('test over');
   await rm(root, { recursive: true, force: true });
 });
-
-/** A tiny client speaking the bridge frames. */
-async function client() {
-  const ws = new WebSocket(`ws://127.0.0.1:${dash.port}/bridge`, {
-    headers: { origin: `http://127.0.0.1:${dash.port}` },
-  });
-  const frames: Record<string, unknown>[] = [];
-  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
-  await new Promise((r, j) => ws.on('open', r).on('error', j));
-  ws.send(JSON.stringify({ auth: dash.token }));
-  let id = 0;
-  const until = async (pred: (f: Record<string, unknown>) => boolean) => {
-    // Up to 10 s: a key backup runs scrypt twice (the stored key, then the backup).
-    for (let i = 0; i < 1000; i++) {
-      const f = frames.find(pred);
-      if (f) return f;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error('no such frame');
-  };
-  const call = async (command: string, arg?: unknown) => {
-    const n = ++id;
-    ws.send(JSON.stringify({ id: n, command, arg }));
-    return until((f) => f.id === n);
-  };
-  return { ws, frames, call, until };
-}
 
 describe('headless dashboard over runHeadless', () => {
   it('prints a 127.0.0.1 URL with the token in the fragment', () => {
@@ -87,7 +48,7 @@ describe('headless dashboard over runHeadless', () => {
   });
 
   it('backs the key up where the desktop does (folder 0700, file 0600)', async () => {
-    const c = await client();
+    const c = await bridgeClient(dash);
     const weak = (await c.call('backupKey', { passphrase: 'password1234' })) as {
       error: { name: string; message: string };
     };
@@ -105,7 +66,7 @@ describe('headless dashboard over runHeadless', () => {
   });
 
   it('shows the running node, its logs, and stops it from the dashboard', async () => {
-    const c = await client();
+    const c = await bridgeClient(dash);
     const snap = (await c.call('getSnapshot')) as { result: Record<string, unknown> };
     expect(snap.result.node).toMatchObject({ nodeId: node.node.agent.nodeId, network: 'local' });
     expect(snap.result.settings).toMatchObject({

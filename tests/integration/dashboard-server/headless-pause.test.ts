@@ -5,11 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { HeadlessConfig } from '../../../src-main/headless/options.js';
-import type { Reporter } from '../../../src-main/headless/reporter.js';
-import { runHeadless, type HeadlessNode } from '../../../src-main/headless/run-headless.js';
+import type { HeadlessNode } from '../../../src-main/headless/run-headless.js';
 import { waitFor } from '../agent/node-on-devnet.js';
+import { bridgeClient, runHeadlessWithDashboard } from './headless-bridge.js';
 
 let root: string;
 let node: HeadlessNode;
@@ -18,42 +17,17 @@ let admin: { url: string; token: string };
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'headless-pause-'));
-  let url = '';
-  const reporter = new Proxy({} as Reporter, {
-    get: (_t, name) =>
-      name === 'dashboard'
-        ? (link: { url: string }) => (url = link.url)
-        : name === 'started'
-          ? (s: { devnetAdmin?: { url: string; token: string } }) => (admin = s.devnetAdmin!)
-          : () => undefined,
-  });
-  node = await runHeadless(HeadlessConfig.parse({ dataDir: join(root, 'data') }), {}, reporter);
-  const parsed = new URL(url);
-  dash = { port: Number(parsed.port), token: parsed.hash.replace('#token=', '') };
+  const started = await runHeadlessWithDashboard(
+    HeadlessConfig.parse({ dataDir: join(root, 'data') }),
+  );
+  ({ node, dash } = started);
+  admin = started.admin!;
 }, 60_000);
 
 afterAll(async () => {
   await node?.stop('test over');
   await rm(root, { recursive: true, force: true });
 });
-
-async function client() {
-  const ws = new WebSocket(`ws://127.0.0.1:${dash.port}/bridge`, {
-    headers: { origin: `http://127.0.0.1:${dash.port}` },
-  });
-  const frames: Record<string, unknown>[] = [];
-  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
-  await new Promise((r, j) => ws.on('open', r).on('error', j));
-  ws.send(JSON.stringify({ auth: dash.token }));
-  let id = 0;
-  const call = async (command: string, arg?: unknown) => {
-    const n = ++id;
-    ws.send(JSON.stringify({ id: n, command, arg }));
-    await waitFor(() => frames.some((f) => f.id === n), `the answer to ${command}`);
-    return frames.find((f) => f.id === n)!;
-  };
-  return { ws, call };
-}
 
 async function networkView(): Promise<{
   in_rotation: boolean;
@@ -71,7 +45,7 @@ describe('headless Stop = pause', () => {
   it('Stop drains and pauses (process and session stay), Start resumes, End process needs a confirmation', async () => {
     const agent = node.node.agent;
     await waitFor(() => agent.state().name === 'active', 'active', 45_000);
-    const c = await client();
+    const c = await bridgeClient(dash);
 
     const stopped = (await c.call('stop')) as { result: { pause: { requests: unknown[] } } };
     expect(stopped.result.pause.requests).toMatchObject([
