@@ -1,6 +1,7 @@
 import { FullscreenTrigger } from '../core/pause/fullscreen-trigger.js';
 import type { FullscreenProbe } from '../core/pause/fullscreen-probe.js';
-import { UserActiveTrigger, type IdleSource } from '../core/pause/user-active-trigger.js';
+import { UserActiveTrigger } from '../core/pause/user-active-trigger.js';
+import type { PowerMonitorLike } from './electron-like.js';
 import {
   bindTrigger,
   type TriggerBinding,
@@ -10,7 +11,7 @@ import {
 /** What the desktop's own pause triggers read: Electron's powerMonitor and a screen probe. */
 export interface DesktopTriggerSources {
   /** Electron's powerMonitor (keyboard and mouse idle time). */
-  idle: IdleSource;
+  idle: PowerMonitorLike;
   /** Whether another application is full screen (platformFullscreenProbe). */
   fullscreen: FullscreenProbe;
   /** The app's own process: its full-screen window does not pause the node. */

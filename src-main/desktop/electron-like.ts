@@ -158,6 +158,12 @@ export interface PowerSaveBlockerLike {
   isStarted(id: number): boolean;
 }
 
+/** Keyboard/mouse idleness, read by the "you are using the computer" pause trigger. */
+export interface PowerMonitorLike {
+  getSystemIdleTime(): number;
+  getSystemIdleState(idleThreshold: number): 'active' | 'idle' | 'locked' | 'unknown';
+}
+
 export interface NotificationLike {
   show(): void;
   on(event: 'click', listener: () => void): unknown;

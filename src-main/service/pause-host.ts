@@ -6,12 +6,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { PauseController } from '../core/pause/pause-controller.js';
 import { pauseHeadline, type PauseSource } from '../core/pause/pause-sources.js';
-
-/** "14:05" in the operator's local time (the tray and the dashboard say when a pause ends). */
-function clockTime(at: number): string {
-  const d = new Date(at);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
+import { localClockTime } from '../core/pause/pause-words.js';
 
 /**
  * The host's side of the operator pause: one PauseController for the whole process (requests
@@ -54,7 +49,7 @@ export class PauseHost {
     const until = minutes === null ? null : this.clock.now() + minutes * 60_000;
     this.controller.request('manual', {
       reason: 'paused by you',
-      resumes: until === null ? 'until you resume' : `resumes at ${clockTime(until)}`,
+      resumes: until === null ? 'until you resume' : `resumes at ${localClockTime(until)}`,
       until,
     });
   }

@@ -127,8 +127,8 @@ const fake = {
   powerSaveBlocker: { start: () => 1, stop() {}, isStarted: () => false },
   // Keyboard/mouse idle time for the "you are using the computer" pause: an hour idle.
   powerMonitor: {
-    getSystemIdleTime: () => 3600,
-    getSystemIdleState: () => 'idle',
+    getSystemIdleTime: () => (out('idleTime'), 3600),
+    getSystemIdleState: (threshold) => (out('idleState', { threshold }), 'idle'),
   },
   safeStorage: {
     isAsyncEncryptionAvailable: async () => true,

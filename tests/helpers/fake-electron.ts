@@ -13,6 +13,7 @@ import type {
   PreventableEvent,
   WebPreferencesLike,
   WindowOpenDetails,
+  PowerMonitorLike,
 } from '../../src-main/desktop/electron-like.js';
 
 export function preventable(): PreventableEvent & { defaultPrevented: boolean } {
@@ -298,7 +299,7 @@ export const fakeNet = {
  * Electron's powerMonitor idle clock: seconds since the last keyboard or mouse input, which the
  * test moves with `input()` (someone typed) and `idleFor()` (nobody did for a while).
  */
-export class FakePowerMonitor {
+export class FakePowerMonitor implements PowerMonitorLike {
   private lastInputAt: number;
   state: 'idle' | 'unknown' = 'idle';
   constructor(private readonly now: () => number = Date.now) {

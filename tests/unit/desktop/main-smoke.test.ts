@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -11,6 +11,7 @@ import { COMMAND_NAMES } from '../../../src-main/service/command-args.js';
 const repo = resolve(import.meta.dirname, '../../..');
 let dir: string;
 let lines: Record<string, unknown>[] = [];
+let text = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'main-smoke-'));
@@ -25,6 +26,12 @@ beforeAll(async () => {
     external: ['electron'],
     logLevel: 'warning',
   });
+  // Settings from before: the keyboard/mouse pause turned on (the rest of pauseWhen: defaults).
+  await mkdir(join(dir, 'data'), { recursive: true });
+  await writeFile(
+    join(dir, 'data', 'settings.json'),
+    JSON.stringify({ pauseWhen: { userActive: { enabled: true, idleMinutes: 5 } } }),
+  );
   const child = spawn(
     process.execPath,
     ['-r', join(repo, 'tests/helpers/fake-electron-module.cjs'), join(dir, 'main.cjs')],
@@ -40,7 +47,6 @@ beforeAll(async () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let text = '';
   child.stdout.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr.on('data', (d: Buffer) => (text += d.toString()));
   await new Promise<void>((done) => {
@@ -121,6 +127,16 @@ describe('desktop main.ts boots with a fake Electron', () => {
       expect(t.indexOf(guard)).toBeGreaterThan(-1);
       expect(t.indexOf(guard)).toBeLessThan(t.indexOf('loadURL'));
     }
+  });
+
+  it("wires the desktop pause triggers: Electron's powerMonitor, and the full-screen probe", () => {
+    // The stored setting reached the keyboard/mouse trigger, which asked powerMonitor.
+    expect(lines.find((l) => l.type === 'idleState')).toMatchObject({ threshold: 10 });
+    expect(types()).toContain('idleTime');
+    // Full screen is on by default; this run has no X display, which the log says once.
+    expect(text.match(/Full-screen pause is not available: There is no X display/g)).toHaveLength(
+      1,
+    );
   });
 
   it('holds the first quit for the drain, then quits', () => {
