@@ -29,6 +29,8 @@ export interface GpuTriggersOptions {
   ownPids: () => Promise<Set<number>>;
   /** The node is starting its runtime again after a pause. */
   resuming: () => boolean;
+  /** Says why a trigger cannot work on this machine (null: it can), for Settings. */
+  availability?: (source: 'foreign-gpu-process' | 'thermal' | 'power', why: string | null) => void;
   /** Tests: faster loops. */
   timing?: { pollMs?: number; settleMs?: number; pauseAfterMs?: number; clearAfterMs?: number };
 }
@@ -99,8 +101,26 @@ export class GpuTriggers {
   }
 
   private startOrStop(): void {
-    if (this.wanted && !this.externalRuntime && this.o.gpu.state().available) this.foreign.start();
+    const gpu = this.o.gpu.state().available;
+    if (this.wanted && !this.externalRuntime && gpu) this.foreign.start();
     else this.foreign.stop();
+    const say = this.o.availability ?? (() => undefined);
+    const noGpu =
+      'no NVIDIA GPU answers here (nvidia-smi is missing or failed), so there is nothing to read.';
+    say(
+      'foreign-gpu-process',
+      !gpu
+        ? noGpu
+        : this.externalRuntime
+          ? 'the runtime is one you run yourself (--runtime-url or RESULTITY_RUNTIME_URL), so the node cannot tell its processes from other programs.'
+          : null,
+    );
+    say('thermal', gpu ? null : noGpu);
+    const noPower =
+      gpu &&
+      this.o.gpu.readings().length > 0 &&
+      this.o.gpu.readings().every((g) => g.powerW === null);
+    say('power', !gpu ? noGpu : noPower ? 'this GPU does not report its power draw.' : null);
   }
 
   private async listApps() {
@@ -121,6 +141,7 @@ export function machineGpuTriggers(
       ...o,
       pauses: o.pauses.controller,
       resuming: () => o.pauses.dto().phase === 'resuming',
+      availability: (source, why) => o.pauses.setAvailability(source, why),
       host: nodeLocateHost(),
       run: nodeRun,
       ownPids: engineOwnedPids({ host: nodeDiscoveryHost(), clock: o.clock }),

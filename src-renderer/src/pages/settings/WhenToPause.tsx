@@ -10,6 +10,7 @@ import { useAction } from '../../components/use-action.js';
 import { useConnectionStore } from '../../stores/connection-store.js';
 import { useNodeStore } from '../../stores/node-store.js';
 import { useSettingsStore } from '../../stores/settings-store.js';
+import { PowerLimitCommand } from './PowerLimitCommand.js';
 import { ScheduleWindows } from './ScheduleWindows.js';
 
 /** A whole number in [min, max], or the sentence that says what to type. */
@@ -203,6 +204,7 @@ export function WhenToPause({ settings }: { settings: SettingsDto }) {
           set({ power: { enabled: p.power.enabled || p.power.capW === null, capW } })
         }
       />
+      <PowerLimitCommand capW={p.power.capW} />
       {update.error ? <ErrorNotice title="The setting was not saved" error={update.error} /> : null}
     </div>
   );
