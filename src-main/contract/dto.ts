@@ -1,6 +1,7 @@
 // Data shapes that cross from the agent to any UI (Electron renderer or headless dashboard).
 // Types only: this folder has no runtime imports, so the renderer can depend on it freely.
 import type { PauseDto, PauseTriggersDto } from './pause.js';
+import type { UpdatesDto } from './updates.js';
 
 export type NodeStateName =
   | 'not_initialised'
@@ -89,6 +90,8 @@ export interface NodeStateDto {
   serving?: ServingDto;
   /** The operator's pause (manual, schedule, a game on the GPU…); absent on hosts without one. */
   pause?: PauseDto;
+  /** Updates the network names: a newer agent version, the runtime image change. */
+  updates?: UpdatesDto;
 }
 
 /** One reason the node gets jobs or not: its state, the cause (or fact) and the fix. */

@@ -1,6 +1,7 @@
 export type * from './dto.js';
 export type * from './api.js';
 export type * from './pause.js';
+export type * from './updates.js';
 export type * from './log-search.js';
 export { LOG_SEARCH_MAX_MATCHES, LOG_SEARCH_MAX_TEXT } from './log-search.js';
 export { BRIDGE_GLOBAL } from './api.js';

@@ -30,6 +30,8 @@ export interface DesktopNodeOptions {
   clock?: Clock;
   /** What the keyboard/mouse and full-screen pause triggers read (absent: no such triggers). */
   pauseSources?: DesktopTriggerSources;
+  /** The updater, told when the network names a newer version (updater-link.ts). */
+  agentUpdate?: NodeKitOptions['agentUpdate'];
   /** Tests: no real nvidia-smi, no real Docker checks. */
   testSeams?: Pick<NodeKitOptions, 'gpu' | 'setupChecks'>;
 }
@@ -60,6 +62,7 @@ export async function composeDesktopNode(o: DesktopNodeOptions): Promise<Desktop
     env: o.env,
     ...desktopOps(o.env),
     ...(o.pauseSources ? { hostTriggers: desktopTriggers.bind(null, o.pauseSources) } : {}),
+    ...(o.agentUpdate ? { agentUpdate: o.agentUpdate } : {}),
     ...o.testSeams,
   });
   const service = await kit.createService({

@@ -29,6 +29,7 @@ import { desktopPaths } from './paths.js';
 import { RunIntent } from './run-intent.js';
 import { claimSingleInstance } from './single-instance.js';
 import { startUpdater } from './updater/index.js';
+import { UpdaterLink } from './updater/updater-link.js';
 
 const DRAIN_TIMEOUT_MS = DESKTOP_DRAIN_TIMEOUT_MS;
 
@@ -55,9 +56,12 @@ async function boot(): Promise<void> {
   });
   // The node kit (service/node-kit.ts), shared with the headless node; the OS keychain keeps
   // the node key's secret (async safeStorage API).
+  // The network may name a newer version: the updater checks then (it starts after the node).
+  const updaterLink = new UpdaterLink();
   const compose = () =>
     composeDesktopNode({
       paths,
+      agentUpdate: updaterLink,
       safeStorage,
       env: process.env,
       appVersion: app.getVersion(),
@@ -141,6 +145,7 @@ async function boot(): Promise<void> {
       }).show();
     },
   });
+  updaterLink.attach(updater);
   service.subscribe((event, payload) => {
     if (event !== 'settings') return;
     updater.setEnabled((payload as SettingsDto).autoUpdate);

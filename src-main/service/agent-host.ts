@@ -28,6 +28,7 @@ import type { PauseHost } from './pause-host.js';
 import { limitsRestartRuntime } from './operator-limits.js';
 import { ModelView } from './model-view.js';
 import { idleStateDto, pauseField, runStateDto, type NodeStateMemory } from './node-state-dto.js';
+import type { UpdatesView } from './updates-view.js';
 
 /** The parts of the core `Agent` the UI reads. */
 export type AgentLike = Pick<
@@ -41,7 +42,8 @@ export type AgentLike = Pick<
   | 'configStatus'
   | 'nodeId'
 > & {
-  config: Pick<Agent['config'], 'snapshot' | 'onApplied' | 'onStatus'>;
+  config: Pick<Agent['config'], 'snapshot' | 'onApplied' | 'onStatus'> &
+    Partial<Pick<Agent['config'], 'runtimeUpdates'>>;
   /** The network's view and the local problems (absent: the summary says less). */
   health?: Pick<Agent['health'], 'view' | 'onView'>;
   /** The operator's pause (absent: this agent cannot pause). */
@@ -69,6 +71,8 @@ export interface AgentHostOptions {
   keyProtection: () => KeyProtectionDto;
   /** The last benchmark of this network (the test task's measurement). */
   benchmark?: () => BenchmarkDto | null;
+  /** The updates the network names (agent version, runtime image change). */
+  updates?: UpdatesView;
   storedNodeId: () => Promise<string | undefined>;
   /** The node's owner with proof, kept across runs. */
   owner: Pick<
@@ -297,6 +301,7 @@ export class AgentHost implements AgentFacade {
       this.emitModels();
     }, subs);
     run.agent.config.onStatus(() => this.publish(run), subs);
+    run.agent.config.runtimeUpdates?.onChange(() => this.publish(run), subs);
     run.agent.onStateChange(() => this.publish(run), subs);
     run.runtime.onStatus(() => {
       this.publish(run);

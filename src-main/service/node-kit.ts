@@ -1,3 +1,4 @@
+import { HEADLESS_AGENT_UPDATE, UpdatesView, type AgentUpdateHost } from './updates-view.js';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SettingsDto, SetupCheckDto } from '../contract/index.js';
@@ -104,6 +105,8 @@ export interface NodeKitOptions {
   ops?: OpsConfig;
   /** Pause triggers only this host has (desktop: keyboard/mouse activity, full screen). */
   hostTriggers?: (ctx: TriggerContext) => TriggerBinding[];
+  /** How this host gets a newer agent version (desktop: its updater); default: by hand. */
+  agentUpdate?: AgentUpdateHost;
 }
 
 /** What a host gets: the node behind the UI facade, and the process-wide parts it may show. */
@@ -325,6 +328,7 @@ async function composeLocked(
     logs,
     keyProtection: () => describeKeyProtection(vault.describe(), o.host),
     benchmark: () => benchmarkDto(benchmark.current()),
+    updates: new UpdatesView(o.agentVersion, o.agentUpdate ?? HEADLESS_AGENT_UPDATE),
     gpu,
     storedNodeId: () => readStoredNodeId(dirs),
     owner,

@@ -1,3 +1,4 @@
+import type { UpdatesView } from './updates-view.js';
 import type {
   BenchmarkDto,
   KeyProtectionDto,
@@ -22,6 +23,8 @@ export interface NodeStateSources {
   /** The last benchmark of this network (the test task's measurement). */
   benchmark?: () => BenchmarkDto | null;
   pauses?: Pick<PauseHost, 'dto'>;
+  /** The updates the network names (agent version, runtime image change). */
+  updates?: Pick<UpdatesView, 'view'>;
 }
 
 /** What the host remembers across runs and states. */
@@ -103,6 +106,7 @@ export function runStateDto(
       status: cfg.state,
       ...(cfg.detail ? { detail: cfg.detail } : {}),
     },
+    ...(src.updates ? { updates: src.updates.view(run.agent.config) } : {}),
   };
 }
 

@@ -33,6 +33,7 @@ import { GpuVitals } from './overview/GpuVitals.js';
 import { ServingPanel } from './overview/ServingPanel.js';
 import { StatusTimeline } from './overview/StatusTimeline.js';
 import { TotalsCard } from './overview/TotalsCard.js';
+import { UpdatesCard } from './overview/UpdatesCard.js';
 import { Page } from './Page.js';
 
 const NETWORK_WORDS = { mainnet: 'Mainnet', testnet: 'Testnet', local: 'Local devnet' } as const;
@@ -159,6 +160,8 @@ export function OverviewPage() {
       {node.serving ? <ServingPanel serving={node.serving} /> : null}
 
       <PauseCard />
+
+      <UpdatesCard updates={node.updates} />
 
       {node.keyProtection.warning ? (
         <ErrorNotice
