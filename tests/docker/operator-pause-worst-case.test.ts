@@ -11,8 +11,12 @@ import { pauseHostFor, until, watchDeath } from './pause-node.js';
 import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
 
 const docker = await dockerAvailability();
-/** Every job waits this long for its first token: all of them outlast the 10 s grace. */
-const TTFT_MS = 15_000;
+/**
+ * Every job waits this long for its first token, so all of them outlast the 10 s grace even when
+ * they started a few seconds before the trigger (once in six runs with 15 s the devnet saw the
+ * jobs accepted only ~9 s after they started, and they finished inside the grace).
+ */
+const TTFT_MS = 25_000;
 /** The report's figure and the engine's own stop time may differ by this much. */
 const TOLERANCE_MS = 1_000;
 
