@@ -19,6 +19,7 @@ import { ImageAllowList } from '../../src-main/core/runtime/docker/image-allow-l
 import { ImagePuller } from '../../src-main/core/runtime/docker/image-puller.js';
 import {
   OWNER_LABEL,
+  INSTANCE_LABEL,
   NETWORK_LABEL,
   ROLE_LABEL,
 } from '../../src-main/core/runtime/docker/labels.js';
@@ -260,7 +261,7 @@ describe.skipIf(!docker.available)(
       expect(again.text.length).toBeGreaterThan(0);
     }, 60_000);
 
-    it('removes our stale containers at start (only ours) and picks another port when one is taken', async () => {
+    it('removes our stale containers at start (only ours, not another node’s) and picks another port when one is taken', async () => {
       const ref = `${repository}@${digest}`;
       const mk = async (labels: Record<string, string>) => {
         const c = await engine.createContainer({
@@ -282,6 +283,19 @@ describe.skipIf(!docker.available)(
         [ROLE_LABEL]: 'vllm',
       });
       const notOurs = await mk({ 'com.example.app': 'mine' });
+      // Another node's (another data folder) on the same engine and network stays; our own goes.
+      const otherNode = await mk({
+        [OWNER_LABEL]: '1',
+        [NETWORK_LABEL]: 'testnet',
+        [ROLE_LABEL]: 'vllm',
+        [INSTANCE_LABEL]: 'bbbbbbbbbbbb',
+      });
+      const ownEarlier = await mk({
+        [OWNER_LABEL]: '1',
+        [NETWORK_LABEL]: 'testnet',
+        [ROLE_LABEL]: 'vllm',
+        [INSTANCE_LABEL]: 'aaaaaaaaaaaa',
+      });
 
       const blocker = net.createServer();
       await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
@@ -294,6 +308,7 @@ describe.skipIf(!docker.available)(
       };
       try {
         const rt = runtime('testnet', {
+          instance: 'aaaaaaaaaaaa',
           supervisor: { pickPort, timing: { loadingHealthMs: 200, stopTimeoutSec: 2 } },
         });
         await rt.apply(plan);
@@ -305,6 +320,10 @@ describe.skipIf(!docker.available)(
         await new Promise((r) => blocker.close(r));
       }
       await expect(engine.getContainer(stale).inspect()).rejects.toMatchObject({ statusCode: 404 });
+      await expect(engine.getContainer(ownEarlier).inspect()).rejects.toMatchObject({
+        statusCode: 404,
+      });
+      await expect(engine.getContainer(otherNode).inspect()).resolves.toBeTruthy();
       await expect(engine.getContainer(otherNetwork).inspect()).resolves.toBeTruthy();
       await expect(engine.getContainer(notOurs).inspect()).resolves.toBeTruthy();
     }, 60_000);

@@ -155,6 +155,12 @@ describe('container create options', () => {
     expect(on('podman', '1.45')).toBe(false);
   });
 
+  it("labels the container with its data folder's mark when it has one", () => {
+    expect(o.Labels).not.toHaveProperty('network.resultity.instance');
+    const marked = buildCreateOptions({ ...spec, instance: 'aaaaaaaaaaaa' }, instance);
+    expect(marked.Labels).toMatchObject({ 'network.resultity.instance': 'aaaaaaaaaaaa' });
+  });
+
   it('recognises "port taken" on Linux, Docker Desktop and Windows', () => {
     for (const m of [
       'driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:8000 failed: port is already allocated',

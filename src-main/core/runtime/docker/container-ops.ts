@@ -7,21 +7,28 @@ import {
   type ContainerInstance,
   type VllmContainerSpec,
 } from './container-spec.js';
-import { ownedFilter } from './labels.js';
+import { INSTANCE_LABEL, ownedFilter } from './labels.js';
 import type { PortPicker } from './port-picker.js';
 
-/** Removes every container of ours on this network (left by a crash or an older version). */
+/**
+ * Removes every container of ours on this network (left by a crash or an older version), but
+ * not one another node started on the same engine: with `instance`, only containers carrying
+ * that mark or none (an older version's) are removed.
+ */
 export async function removeStaleContainers(
   api: Docker,
   network: string,
   logger: Logger,
   keepId?: string,
+  instance?: string,
 ): Promise<number> {
   let removed = 0;
   for (const role of ['vllm', 'gpu-check']) {
     const list = await api.listContainers({ all: true, filters: ownedFilter(network, role) });
     for (const c of list) {
       if (c.Id === keepId) continue;
+      const mark = c.Labels?.[INSTANCE_LABEL];
+      if (instance && mark && mark !== instance) continue;
       await api
         .getContainer(c.Id)
         .remove({ force: true })

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { confinedHostConfig, type ContainerUser } from './container-confinement.js';
-import { NETWORK_LABEL, OWNER_LABEL, PLAN_LABEL, ROLE_LABEL } from './labels.js';
+import { INSTANCE_LABEL, NETWORK_LABEL, OWNER_LABEL, PLAN_LABEL, ROLE_LABEL } from './labels.js';
 import { modelArgs, offlineEnv } from './model-source.js';
 import {
   HF_HOME,
@@ -17,6 +17,8 @@ export interface VllmContainerSpec {
   /** Image reference, pinned: `repo@sha256:…`. */
   image: string;
   network: string;
+  /** The starting data folder's mark (runtime-instance.ts), as INSTANCE_LABEL. */
+  instance?: string;
   planHash: string;
   model: { name: string; servedName: string; revision: string; maxModelLen: number };
   maxNumSeqs: number;
@@ -130,6 +132,7 @@ export function buildCreateOptions(
       [OWNER_LABEL]: '1',
       [NETWORK_LABEL]: spec.network,
       [PLAN_LABEL]: spec.planHash,
+      ...(spec.instance ? { [INSTANCE_LABEL]: spec.instance } : {}),
       [ROLE_LABEL]: 'vllm',
       'network.resultity.model': spec.model.servedName,
     },

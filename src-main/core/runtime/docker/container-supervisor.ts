@@ -148,6 +148,7 @@ export class ContainerSupervisor {
       this.#o.network,
       this.#o.logger,
       this.#container?.id,
+      this.#spec?.instance,
     );
   }
 

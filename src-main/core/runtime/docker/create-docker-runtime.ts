@@ -7,6 +7,7 @@ import { nodeLocateHost, nodeRun } from '../gpu/node-host.js';
 import { driverMajor as parseDriverMajor, type GpuReading } from '../gpu/nvidia-smi-query.js';
 import { findPrograms, TOOLKIT_PROGRAMS } from '../../setup/doctor.js';
 import { removeStaleContainers } from './container-ops.js';
+import { loadRuntimeInstance } from './runtime-instance.js';
 import { GpuFleetRuntime } from './gpu-fleet-runtime.js';
 import { checkGpuBeforePull } from './gpu-gate.js';
 import type { ModelStore } from '../models/model-store.js';
@@ -113,6 +114,7 @@ export async function createDockerVllmRuntime(
   if (discovery.warning) o.logger.warn(`${discovery.warning.detail} ${discovery.warning.fix}`);
   const clients = createDockerClients(discovery.endpoint);
   const dirs = runtimeDirs(o.networkBase);
+  const instance = await loadRuntimeInstance(dirs.root);
   const owned = new OwnedImages(dirs.imageRecord, o.logger, () => o.clock.now());
   const engineIsLocal =
     host.platform === 'linux' &&
@@ -162,6 +164,7 @@ export async function createDockerVllmRuntime(
       clock: o.clock,
       logger: o.logger,
       network: o.network,
+      instance,
       cacheDirs: runtimeCacheDirs(o.networkBase, o.modelsVolume),
       ...(o.modelsVolume
         ? {
@@ -202,7 +205,7 @@ export async function createDockerVllmRuntime(
     pull: async (plan, signal) => {
       if (plan.image) await puller.ensure({ image: plan.image, signal, onProgress: o.onProgress });
     },
-    removeStale: () => removeStaleContainers(clients.api, o.network, o.logger),
+    removeStale: () => removeStaleContainers(clients.api, o.network, o.logger, undefined, instance),
     makeSlot: (gpuMemory) => slot(gpuMemory, true),
   });
   return { runtime, discovery, clients };

@@ -56,6 +56,8 @@ export interface DockerVllmRuntimeOptions {
   clock: Clock;
   logger: Logger;
   network: string;
+  /** The data folder's mark on its containers (runtime-instance.ts). */
+  instance?: string;
   /** Host folders mounted as the Hugging Face cache and vLLM's compile cache. */
   cacheDirs: { hf: string; compile: string };
   /** Set when the node runs in a container: the named volume holding `cacheDirs`, mounted instead. */
@@ -288,6 +290,7 @@ export class DockerVllmRuntime implements Runtime {
     return {
       image: ref,
       network: o.network,
+      ...(o.instance ? { instance: o.instance } : {}),
       planHash: hash,
       model: plan.model,
       maxNumSeqs: plan.maxNumSeqs,
