@@ -8,17 +8,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { PauseTriggersDto } from '../../../src-main/contract/index.js';
 import { systemClock, type Clock } from '../../../src-main/core/clock.js';
 import { HeadlessConfig } from '../../../src-main/headless/options.js';
-import type { Reporter } from '../../../src-main/headless/reporter.js';
-import { runHeadless, type HeadlessNode } from '../../../src-main/headless/run-headless.js';
+import type { HeadlessNode } from '../../../src-main/headless/run-headless.js';
+import {
+  bridgeClient,
+  runHeadlessWithDashboard,
+  type DashboardLink,
+} from '../dashboard-server/headless-bridge.js';
 import { waitFor } from './node-on-devnet.js';
 
 let root: string;
 let node: HeadlessNode;
-let dash: { port: number; token: string };
+let dash: DashboardLink;
 let admin: { url: string; token: string };
 let offsetMs = 0;
 const clock: Clock = { ...systemClock, now: () => Date.now() + offsetMs };
@@ -26,47 +29,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'schedule-pause-'));
-  let url = '';
-  const reporter = new Proxy({} as Reporter, {
-    get: (_t, name) =>
-      name === 'dashboard'
-        ? (link: { url: string }) => (url = link.url)
-        : name === 'started'
-          ? (s: { devnetAdmin?: { url: string; token: string } }) => (admin = s.devnetAdmin!)
-          : () => undefined,
-  });
-  node = await runHeadless(
+  const started = await runHeadlessWithDashboard(
     HeadlessConfig.parse({ dataDir: join(root, 'data') }),
-    {},
-    reporter,
+    undefined,
     clock,
   );
-  const parsed = new URL(url);
-  dash = { port: Number(parsed.port), token: parsed.hash.replace('#token=', '') };
+  ({ node, dash } = started);
+  admin = started.admin!;
 }, 60_000);
 
 afterAll(async () => {
   await node?.stop('test over');
   await rm(root, { recursive: true, force: true });
 });
-
-async function dashboard() {
-  const ws = new WebSocket(`ws://127.0.0.1:${dash.port}/bridge`, {
-    headers: { origin: `http://127.0.0.1:${dash.port}` },
-  });
-  const frames: Record<string, unknown>[] = [];
-  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
-  await new Promise((r, j) => ws.on('open', r).on('error', j));
-  ws.send(JSON.stringify({ auth: dash.token }));
-  let id = 0;
-  const call = async (command: string, arg?: unknown) => {
-    const n = ++id;
-    ws.send(JSON.stringify({ id: n, command, arg }));
-    await waitFor(() => frames.some((f) => f.id === n), `the answer to ${command}`);
-    return frames.find((f) => f.id === n)! as { result?: unknown; error?: { message: string } };
-  };
-  return { ws, call };
-}
 
 interface NetworkView {
   in_rotation: boolean;
@@ -123,7 +98,7 @@ describe('the schedule pauses a headless node', () => {
     const now = clock.now();
     const end = now + WINDOW_LEFT_MS;
     const window = { days: [new Date(now).getDay()], from: hhmm(now), to: hhmm(end) };
-    const c = await dashboard();
+    const c = await bridgeClient(dash);
     const pauseWhen: PauseTriggersDto = {
       ...node.service.currentSettings().pauseWhen,
       schedule: { enabled: true, windows: [window] },

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import type { Clock } from '../../../src-main/core/clock.js';
 import type { LogEntry } from '../../../src-main/core/logger.js';
 import type { HeadlessConfig } from '../../../src-main/headless/options.js';
 import type { Reporter } from '../../../src-main/headless/reporter.js';
@@ -20,11 +21,13 @@ export interface HeadlessWithDashboard {
 
 /**
  * runHeadless (as `npm start` composes the node) with a reporter that keeps the dashboard link
- * and the devnet's admin API, and hands each reported log entry to `onLog`.
+ * and the devnet's admin API, and hands each reported log entry to `onLog`. `clock`: the node's
+ * (runHeadless's default: the system clock).
  */
 export async function runHeadlessWithDashboard(
   cfg: HeadlessConfig,
   onLog?: (e: LogEntry) => void,
+  clock?: Clock,
 ): Promise<HeadlessWithDashboard> {
   let url = '';
   let admin: HeadlessWithDashboard['admin'] = null;
@@ -38,7 +41,7 @@ export async function runHeadlessWithDashboard(
             ? onLog
             : () => undefined,
   });
-  const node = await runHeadless(cfg, {}, reporter);
+  const node = await runHeadless(cfg, {}, reporter, clock);
   const parsed = new URL(url);
   const dash = { url, port: Number(parsed.port), token: parsed.hash.replace('#token=', '') };
   return { node, dash, admin };
