@@ -25,13 +25,13 @@ beforeAll(async () => {
   await mkdir('dist', { recursive: true });
   out = resolve(await mkdtemp(join('dist', 'headless-flags-test-')));
   await build({ ...headlessOptions(out), logLevel: 'error' });
-  // Runs in every process image that loads it: records its pid, V8 flags and arena setting.
+  // Runs in every process image that loads it: records its pid, V8 flags and malloc settings.
   hook = join(root, 'record.mjs');
   log = join(root, 'record.log');
   await writeFile(
     hook,
     `import { appendFileSync } from 'node:fs';
-appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, execArgv: process.execArgv, arena: process.env.MALLOC_ARENA_MAX ?? null }) + '\\n');
+appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, execArgv: process.execArgv, malloc: Object.fromEntries(${JSON.stringify(Object.keys(NODE_MEMORY_ENV))}.map((k) => [k, process.env[k] ?? null])) }) + '\\n');
 `,
   );
 }, 60_000);
@@ -45,10 +45,17 @@ const records = async () =>
   (await readFile(log, 'utf8'))
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { pid: number; execArgv: string[]; arena: string | null });
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          pid: number;
+          execArgv: string[];
+          malloc: Record<string, string | null>;
+        },
+    );
 
 describe('headless launcher memory settings', () => {
-  it('re-executes itself once, same pid, with the V8 flags and the malloc arena limit', async () => {
+  it('re-executes itself once, same pid, with the V8 flags and the malloc settings', async () => {
     const env = { PATH: process.env.PATH, HOME: process.env.HOME };
     const { stdout } = await run(
       process.execPath,
@@ -62,7 +69,7 @@ describe('headless launcher memory settings', () => {
     expect(second!.pid).toBe(first!.pid);
     for (const flag of NODE_V8_FLAGS) expect(second!.execArgv).toContain(flag);
     expect(second!.execArgv).toContain('--import'); // the launcher's own flags are kept
-    expect(second!.arena).toBe(NODE_MEMORY_ENV.MALLOC_ARENA_MAX);
+    expect(second!.malloc).toEqual(NODE_MEMORY_ENV);
   });
 
   it(`runs as started when ${TUNED_ENV} is set`, async () => {
