@@ -8,17 +8,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
-import { ownedFilter } from '../../src-main/core/runtime/docker/labels.js';
-import { defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
-import { startDevnet, type Devnet } from '../../src-main/devnet/io/devnet.js';
-import { HeadlessConfig } from '../../src-main/headless/options.js';
-import type { Reporter } from '../../src-main/headless/reporter.js';
-import { runHeadless, type HeadlessNode } from '../../src-main/headless/run-headless.js';
+import type { Devnet } from '../../src-main/devnet/io/devnet.js';
+import type { HeadlessNode } from '../../src-main/headless/run-headless.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
 import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
-import { freePort } from '../helpers/free-port.js';
+import {
+  bridgeClient,
+  type DashboardLink,
+} from '../integration/dashboard-server/headless-bridge.js';
+import { runningRuntimeContainer, startHeadlessDockerNode } from './headless-docker-node.js';
 import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
 
 const docker = await dockerAvailability();
@@ -31,19 +30,14 @@ async function until(ok: () => boolean | Promise<boolean>, what: string, ms = 90
   }
 }
 
-async function dashboardCall(url: string, command: string, arg: unknown) {
-  const u = new URL(url);
-  const ws = new WebSocket(`ws://127.0.0.1:${u.port}/bridge`, {
-    headers: { origin: `http://127.0.0.1:${u.port}` },
-  });
-  const frames: { id?: number; result?: unknown; error?: { message: string } }[] = [];
-  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
-  await new Promise((r, j) => ws.on('open', r).on('error', j));
-  ws.send(JSON.stringify({ auth: u.hash.replace('#token=', '') }));
-  ws.send(JSON.stringify({ id: 1, command, arg }));
-  await until(() => frames.some((f) => f.id === 1), `the answer to ${command}`, 30_000);
-  ws.close();
-  return frames.find((f) => f.id === 1)!;
+/** One command over the dashboard bridge, as the page sends it. */
+async function dashboardCall(link: DashboardLink, command: string, arg: unknown) {
+  const bridge = await bridgeClient(link, { callTimeoutMs: 30_000 });
+  try {
+    return await bridge.call(command, arg);
+  } finally {
+    bridge.close();
+  }
 }
 
 describe.skipIf(!docker.available)('other GPU work on the real Docker engine', () => {
@@ -73,19 +67,7 @@ describe.skipIf(!docker.available)('other GPU work on the real Docker engine', (
     await rm(work, { recursive: true, force: true });
   }, 120_000);
 
-  /** This node's running runtime container (other suites' nodes share the engine). */
-  async function runtimeContainer(): Promise<Docker.ContainerInspectInfo | null> {
-    const list = await engine.listContainers({ filters: ownedFilter('local') });
-    for (const c of list) {
-      const info = await engine
-        .getContainer(c.Id)
-        .inspect()
-        .catch(() => null);
-      if (info?.State.Running && info.HostConfig.Binds?.some((b) => b.startsWith(work)))
-        return info;
-    }
-    return null;
-  }
+  const runtimeContainer = () => runningRuntimeContainer(engine, work);
   /** The runtime's process as nvidia-smi lists it on a real GPU: its host PID. */
   const onGpu = (info: Docker.ContainerInspectInfo) => ({
     pid: info.State.Pid,
@@ -96,36 +78,14 @@ describe.skipIf(!docker.available)('other GPU work on the real Docker engine', (
 
   it('ignores the runtime container on the GPU, stops it for a foreign program and starts it again when that is gone', async () => {
     Object.assign(process.env, fake.env());
-    devnet = await startDevnet({
-      stateDir: path.join(work, 'devnet'),
-      wsPingIntervalMs: 2000,
-      initialSnapshot: defaultSnapshot('local', { runtime: image.runtimeDefinition }),
-    });
-    let dashboardUrl = '';
-    const reporter = new Proxy({} as Reporter, {
-      get: (_t, name) =>
-        name === 'dashboard' ? (link: { url: string }) => (dashboardUrl = link.url) : () => {},
-    });
-    const cfg = HeadlessConfig.parse({
-      profile: 'local',
-      ioUrl: devnet.url,
-      networkSigner: devnet.signerAddress,
-      runtime: 'docker',
-      runtimeGpu: 'none',
-      allowRuntimeImages: [image.repository],
-      dataDir: path.join(work, 'node'),
-      dashboardPort: await freePort(),
-      opsPort: 'off',
-    });
-    node = await runHeadless(cfg, {}, reporter);
+    let link: DashboardLink;
+    ({ devnet, node, dash: link } = await startHeadlessDockerNode(work, image));
     const agent = node.node.agent;
     await until(() => agent.state().name === 'active', 'the node to serve', 180_000);
     const first = (await runtimeContainer())!;
     fake.setComputeApps([onGpu(first)]);
     const pauseWhen = { ...node.service.currentSettings().pauseWhen, otherGpuWork: true };
-    expect(
-      (await dashboardCall(dashboardUrl, 'updateSettings', { pauseWhen })).error,
-    ).toBeUndefined();
+    expect((await dashboardCall(link, 'updateSettings', { pauseWhen })).error).toBeUndefined();
 
     // Our own runtime on the GPU: several polls (3 s each), never a pause.
     await new Promise((r) => setTimeout(r, 10_000));

@@ -9,16 +9,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
-import { ownedFilter, PLAN_LABEL } from '../../src-main/core/runtime/docker/labels.js';
-import { defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
-import { startDevnet, type Devnet } from '../../src-main/devnet/io/devnet.js';
-import { HeadlessConfig } from '../../src-main/headless/options.js';
-import type { Reporter } from '../../src-main/headless/reporter.js';
-import { runHeadless, type HeadlessNode } from '../../src-main/headless/run-headless.js';
+import { PLAN_LABEL } from '../../src-main/core/runtime/docker/labels.js';
+import type { Devnet } from '../../src-main/devnet/io/devnet.js';
+import type { HeadlessNode } from '../../src-main/headless/run-headless.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
-import { freePort } from '../helpers/free-port.js';
+import {
+  bridgeClient,
+  type DashboardLink,
+} from '../integration/dashboard-server/headless-bridge.js';
+import { runningRuntimeContainer, startHeadlessDockerNode } from './headless-docker-node.js';
 import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
 
 const docker = await dockerAvailability();
@@ -29,29 +29,6 @@ async function until(ok: () => boolean | Promise<boolean>, what: string, ms = 90
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** The dashboard page's side of the bridge: authenticate, then send commands. */
-async function dashboardClient(url: string) {
-  const u = new URL(url);
-  const ws = new WebSocket(`ws://127.0.0.1:${u.port}/bridge`, {
-    headers: { origin: `http://127.0.0.1:${u.port}` },
-  });
-  const frames: { id?: number; result?: unknown; error?: { code?: string; message: string } }[] =
-    [];
-  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
-  await new Promise((r, j) => ws.on('open', r).on('error', j));
-  ws.send(JSON.stringify({ auth: u.hash.replace('#token=', '') }));
-  let id = 0;
-  return {
-    close: () => ws.close(),
-    call: async (command: string, arg?: unknown) => {
-      const n = ++id;
-      ws.send(JSON.stringify({ id: n, command, arg }));
-      await until(() => frames.some((f) => f.id === n), `the answer to ${command}`, 30_000);
-      return frames.find((f) => f.id === n)!;
-    },
-  };
 }
 
 describe.skipIf(!docker.available)('live limits on the real Docker engine', () => {
@@ -77,19 +54,7 @@ describe.skipIf(!docker.available)('live limits on the real Docker engine', () =
     await rm(work, { recursive: true, force: true });
   }, 120_000);
 
-  /** This node's running runtime container (other suites' nodes share the engine). */
-  async function runtimeContainer(): Promise<Docker.ContainerInspectInfo | null> {
-    const list = await engine.listContainers({ filters: ownedFilter('local') });
-    for (const c of list) {
-      const info = await engine
-        .getContainer(c.Id)
-        .inspect()
-        .catch(() => null);
-      if (info?.State.Running && info.HostConfig.Binds?.some((b) => b.startsWith(work)))
-        return info;
-    }
-    return null;
-  }
+  const runtimeContainer = () => runningRuntimeContainer(engine, work);
   const flag = (info: Docker.ContainerInspectInfo, name: string) =>
     info.Config.Cmd[info.Config.Cmd.indexOf(name) + 1];
 
@@ -103,29 +68,8 @@ describe.skipIf(!docker.available)('live limits on the real Docker engine', () =
   }
 
   it('a new cap asks for a confirmation under running jobs, then recreates the container with the new --max-num-seqs and announces it; a headroom above the network’s restarts it, one below does not', async () => {
-    devnet = await startDevnet({
-      stateDir: path.join(work, 'devnet'),
-      wsPingIntervalMs: 2000,
-      // 16 slots, 1024 MiB of VRAM kept free by the network.
-      initialSnapshot: defaultSnapshot('local', { runtime: image.runtimeDefinition }),
-    });
-    let dashboardUrl = '';
-    const reporter = new Proxy({} as Reporter, {
-      get: (_t, name) =>
-        name === 'dashboard' ? (link: { url: string }) => (dashboardUrl = link.url) : () => {},
-    });
-    const cfg = HeadlessConfig.parse({
-      profile: 'local',
-      ioUrl: devnet.url,
-      networkSigner: devnet.signerAddress,
-      runtime: 'docker',
-      runtimeGpu: 'none',
-      allowRuntimeImages: [image.repository],
-      dataDir: path.join(work, 'node'),
-      dashboardPort: await freePort(),
-      opsPort: 'off',
-    });
-    node = await runHeadless(cfg, {}, reporter);
+    let link: DashboardLink;
+    ({ devnet, node, dash: link } = await startHeadlessDockerNode(work, image));
     const agent = node.node.agent;
     await until(() => agent.state().name === 'active', 'the node to serve', 180_000);
 
@@ -136,7 +80,7 @@ describe.skipIf(!docker.available)('live limits on the real Docker engine', () =
 
     devnet.submitJobs({ count: 2, max_tokens: 1000 });
     await until(() => agent.counters().in_flight === 2, 'two jobs running');
-    const dash = await dashboardClient(dashboardUrl);
+    const dash = await bridgeClient(link, { callTimeoutMs: 30_000 });
     try {
       const refused = await dash.call('updateSettings', { maxConcurrentJobs: 4 });
       expect(refused.error).toMatchObject({ code: 'confirm_restart' });

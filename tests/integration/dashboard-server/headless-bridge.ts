@@ -50,11 +50,17 @@ export async function runHeadlessWithDashboard(
 /** One frame from the dashboard server: an answer ({id, result | error}) or a pushed event. */
 export type BridgeFrame = Record<string, unknown> & {
   result?: unknown;
-  error?: { message: string };
+  error?: { code?: string; message: string };
 };
 
-/** A tiny client speaking the bridge frames, authenticated with the link's token. */
-export async function bridgeClient(dash: Pick<DashboardLink, 'port' | 'token'>) {
+/**
+ * A tiny client speaking the bridge frames, authenticated with the link's token. `call` waits
+ * `callTimeoutMs` for the answer (default 15 s: a key backup runs scrypt twice).
+ */
+export async function bridgeClient(
+  dash: Pick<DashboardLink, 'port' | 'token'>,
+  { callTimeoutMs = 15_000 } = {},
+) {
   const ws = new WebSocket(`ws://127.0.0.1:${dash.port}/bridge`, {
     headers: { origin: `http://127.0.0.1:${dash.port}` },
   });
@@ -80,7 +86,7 @@ export async function bridgeClient(dash: Pick<DashboardLink, 'port' | 'token'>) 
   const call = (command: string, arg?: unknown): Promise<BridgeFrame> => {
     const n = ++id;
     ws.send(JSON.stringify({ id: n, command, arg }));
-    return until((f) => f.id === n, `answer to ${command}`);
+    return until((f) => f.id === n, `answer to ${command}`, callTimeoutMs);
   };
-  return { ws, frames, call, until };
+  return { ws, frames, call, until, close: () => ws.close() };
 }
