@@ -105,7 +105,10 @@ export function WhenToPause({ settings }: { settings: SettingsDto }) {
       </p>
       <Toggle
         label="Another program uses the GPU"
-        description="Pauses while a game or another program runs on the GPU; resumes when it closes."
+        description={
+          'Pauses while another program computes on the GPU (a renderer, a local AI model); resumes about 20 seconds after it closes.' +
+          (headless ? '' : ' Games that only draw are covered by the full-screen switch.')
+        }
         checked={p.otherGpuWork}
         disabled={busy}
         onChange={(v) => set({ otherGpuWork: v })}
