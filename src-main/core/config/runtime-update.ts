@@ -8,7 +8,7 @@ import type { RuntimeImageRequest } from './runtime-image-request.js';
 type PlanImage = NonNullable<RuntimePlan['image']>;
 
 export interface RuntimeUpdaterDeps {
-  runtime: Pick<Runtime, 'apply' | 'infer' | 'prefetch'>;
+  runtime: Pick<Runtime, 'apply' | 'infer' | 'prefetch' | 'status'>;
   /** Jobs accepted and not finished yet. */
   inFlight: () => number;
   clock: Clock;
@@ -84,6 +84,7 @@ export class RuntimeUpdater {
 
   /** True when `plan` changes the image of a runtime that served: `switchTo` does it. */
   isSwitch(plan: RuntimePlan): boolean {
+    if (!this.#managesImages()) return false;
     return !!plan.image && !!this.#current && plan.image.digest !== this.#current.digest;
   }
 
@@ -92,6 +93,7 @@ export class RuntimeUpdater {
     if (!plan.image) return;
     this.#current = plan.image;
     const digest = plan.image.digest;
+    if (!this.#managesImages()) return;
     if (digest === this.#wanted && this.#report?.digest !== digest) this.#set(digest, 'done');
   }
 
@@ -169,6 +171,16 @@ export class RuntimeUpdater {
     } finally {
       this.#d.clock.clearTimeout(timer);
     }
+  }
+
+  /**
+   * The node runs the image itself (a container runtime), or the devnet's simulator stands in
+   * for any image. A runtime the operator runs (an external endpoint) is not switched or
+   * reported by the node: it logs which image the network wants instead (external-runtime.ts).
+   */
+  #managesImages(): boolean {
+    const rt = this.#d.runtime;
+    return typeof rt.prefetch === 'function' || rt.status().simulated;
   }
 
   /** Waits until no job runs: running jobs are never cut off (they end by their own timeout). */

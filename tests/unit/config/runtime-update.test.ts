@@ -75,6 +75,9 @@ class FakeRuntime {
   tests = 0;
   failing = new Set<string>();
   pullFails = false;
+  status() {
+    return { simulated: false } as never;
+  }
   async prefetch(plan: RuntimePlan): Promise<void> {
     if (this.pullFails) throw new Error('registry unreachable');
     this.pulled.push(plan.image!.digest);
@@ -189,5 +192,29 @@ describe('RuntimeUpdater through the RuntimeFollower', () => {
     expect(runtime.applied).toEqual([OLD]);
     expect(updates.report()).toMatchObject({ digest: unlisted, state: 'refused' });
     expect(updates.report()?.error).toMatch(/lists no runtime image with that digest/);
+  });
+
+  it('a runtime the operator runs (no image download, not simulated) is not switched or reported', async () => {
+    const clock = new ManualClock();
+    const applied: string[] = [];
+    const runtime = {
+      apply: async (plan: RuntimePlan) => void applied.push(plan.image!.digest),
+      infer: async () => {
+        throw new Error('no test inference expected');
+      },
+      status: () => ({ simulated: false }) as never,
+    };
+    const updates = new RuntimeUpdater({ runtime, inFlight: () => 0, clock, logger: silentLogger });
+    const follower = new RuntimeFollower(
+      runtime,
+      () => ({ driverMajor: 590 }),
+      silentLogger,
+      async () => undefined,
+      updates,
+    );
+    await follower.follow(verified(snapshot(OLD)));
+    await follower.follow(verified(snapshot(NEW, 2)));
+    expect(applied).toEqual([OLD, NEW]);
+    expect(updates.report()).toBeNull();
   });
 });
