@@ -1,19 +1,47 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpuPercent, procSample, sleep, type ProcSample } from '../helpers/processes.js';
 import type { AdminClient } from './stack/admin-client.js';
 
+type Sample = ProcSample & { threads: ThreadCpu | null };
+
+/**
+ * On-CPU time of every thread of `pid` to the nanosecond (`/proc/<pid>/task/<tid>/schedstat`):
+ * /proc/<pid>/stat counts 10 ms ticks, too coarse for a few seconds of a nearly idle process.
+ */
+interface ThreadCpu {
+  tids: string;
+  seconds: number;
+}
+
+function threadCpu(pid: number): ThreadCpu | null {
+  try {
+    const tids = readdirSync(`/proc/${pid}/task`).sort();
+    let ns = 0;
+    for (const tid of tids)
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    return Number.isFinite(ns) ? { tids: tids.join(','), seconds: ns / 1e9 } : null;
+  } catch {
+    return null; // a thread ended meanwhile, or no schedstat on this kernel
+  }
+}
+
+function sample(pid: number): Sample {
+  const threads = threadCpu(pid);
+  return { ...procSample(pid), threads };
+}
+
 /** Samples a process's CPU time and RSS once a second until stopped. */
 export class ProcMonitor {
-  private readonly samples: ProcSample[] = [];
+  private readonly samples: Sample[] = [];
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly pid: number) {}
 
   start(): this {
-    this.samples.push(procSample(this.pid));
+    this.samples.push(sample(this.pid));
     this.timer = setInterval(() => {
       try {
-        this.samples.push(procSample(this.pid));
+        this.samples.push(sample(this.pid));
       } catch {
         // the process is gone; stop() reports what was seen
       }
@@ -26,14 +54,22 @@ export class ProcMonitor {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     try {
-      this.samples.push(procSample(this.pid));
+      this.samples.push(sample(this.pid));
     } catch {
       // already gone
     }
     const first = this.samples[0]!;
     const last = this.samples[this.samples.length - 1]!;
+    // Per-thread nanoseconds when the same threads ran throughout (a thread that ended would
+    // take its time with it); the process's 10 ms ticks otherwise.
+    const sameThreads = first.threads && last.threads && first.threads.tids === last.threads.tids;
+    const wall = (last.at - first.at) / 1000;
+    const cpuPct =
+      sameThreads && wall > 0
+        ? ((last.threads!.seconds - first.threads!.seconds) / wall) * 100
+        : cpuPercent(first, last);
     return {
-      cpuPct: cpuPercent(first, last),
+      cpuPct,
       rssMaxMb: Math.max(...this.samples.map((s) => s.rssMb)),
       rssLastMb: last.rssMb,
       seconds: (last.at - first.at) / 1000,
