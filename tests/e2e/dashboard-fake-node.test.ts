@@ -2,51 +2,37 @@
 // scripted fake node: every page, Start/Stop, live jobs and logs, errors shown in context,
 // screenshots in both themes, and the printed budgets (bundle, first paint, idle CPU, 100k-line
 // log scrolling).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startDashboardServer,
-  type DashboardServer,
-} from '../../src-main/headless/dashboard-server.js';
+import type { DashboardServer } from '../../src-main/headless/dashboard-server.js';
 import { chromiumAvailability } from '../helpers/env.js';
-import { openDashboardBrowser, printBudgets } from './helpers/browser.js';
-import { bundleSize, buildRendererToTemp } from './helpers/build-renderer.js';
+import { printBudgets } from './helpers/browser.js';
+import { bundleSize } from './helpers/build-renderer.js';
 import { pageCpuPercent, paintTimings, scrollSmoothness } from './helpers/budgets.js';
-import { FakeNodeService } from './helpers/fake-node-service.js';
+import { openFakeNodeDashboard, type FakeNodeDashboard } from './helpers/fake-node-dashboard.js';
+import type { FakeNodeService } from './helpers/fake-node-service.js';
 import { screenshotEveryPage } from './helpers/screenshots.js';
 
 const chromium = chromiumAvailability();
 
 describe.skipIf(!chromium.available)('dashboard in Chromium (fake node)', () => {
+  let dashboard: FakeNodeDashboard | undefined;
   let outDir: string;
-  let dataDir: string;
   let service: FakeNodeService;
   let server: DashboardServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: string[];
   const budgets: Record<string, string> = {};
 
   beforeAll(async () => {
-    outDir = await buildRendererToTemp();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'fake-node-'));
-    service = new FakeNodeService(dataDir);
-    server = await startDashboardServer({ service, staticDir: outDir, port: 0 });
-    ({ browser, context, page, problems } = await openDashboardBrowser({ acceptDownloads: true }));
+    dashboard = await openFakeNodeDashboard({ dataDirPrefix: 'fake-node-', acceptDownloads: true });
+    ({ rendererDir: outDir, service, server, page, problems } = dashboard);
   }, 120_000);
 
   afterAll(async () => {
     printBudgets('fake node', budgets);
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    service?.close();
-    await rm(outDir, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
+    await dashboard?.close();
   });
 
   it('opens with the token from the URL, strips it, and shows the stopped node', async () => {

@@ -7,27 +7,22 @@
 // over a scripted node: a real node cannot serve 100,000 jobs within a test), scrolled while frame
 // times are measured.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/free-port.js';
 import type { JobDto } from '../../src-main/contract/index.js';
-import {
-  startDashboardServer,
-  type DashboardServer,
-} from '../../src-main/headless/dashboard-server.js';
+import type { DashboardServer } from '../../src-main/headless/dashboard-server.js';
 import { startDevnet, type Devnet } from '../../src-main/devnet/io/devnet.js';
 import { DEVNET_MODEL } from '../../src-main/devnet/io/default-snapshot.js';
 import { startSimRuntime, type SimRuntime } from '../../src-main/devnet/sim-runtime/server.js';
 import { chromiumAvailability } from '../helpers/env.js';
 import { startProcess, type ManagedProcess } from '../helpers/processes.js';
 import { openDashboardBrowser, printBudgets } from './helpers/browser.js';
-import { buildRendererToTemp } from './helpers/build-renderer.js';
 import { scrollSmoothness } from './helpers/budgets.js';
-import { FakeNodeService } from './helpers/fake-node-service.js';
+import { openFakeNodeDashboard, type FakeNodeDashboard } from './helpers/fake-node-dashboard.js';
 import type { HeadlessNodeProcess } from './helpers/headless-node.js';
 import {
   openRealNodeDashboard,
@@ -238,32 +233,23 @@ function manyJobs(n: number, now: number): JobDto[] {
 }
 
 describe.skipIf(!chromium.available)('Jobs page at 100,000 jobs', () => {
-  let outDir: string;
-  let dataDir: string;
-  let service: FakeNodeService;
+  let dashboard: FakeNodeDashboard | undefined;
   let server: DashboardServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const budgets: Record<string, string> = {};
 
   beforeAll(async () => {
-    outDir = await buildRendererToTemp();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'jobs-100k-'));
-    service = new FakeNodeService(dataDir, 'headless');
-    service.jobs = manyJobs(100_000, Date.now());
-    server = await startDashboardServer({ service, staticDir: outDir, port: 0 });
-    ({ browser, context, page } = await openDashboardBrowser());
+    dashboard = await openFakeNodeDashboard({
+      dataDirPrefix: 'jobs-100k-',
+      host: 'headless',
+      prepare: (service) => (service.jobs = manyJobs(100_000, Date.now())),
+    });
+    ({ server, page } = dashboard);
   }, 120_000);
 
   afterAll(async () => {
     printBudgets('Jobs page, 100,000 jobs', budgets);
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    service?.close();
-    await rm(outDir, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
+    await dashboard?.close();
   });
 
   it('scrolls smoothly, filters and totals them, with few rows in the page', async () => {
