@@ -343,7 +343,15 @@ describe('pages', async () => {
     ]) {
       expect(out).not.toContain(hidden);
     }
-    expect(html).not.toContain('type="checkbox"');
+    // The only switches on a headless node are the pause triggers it can run ("When to pause").
+    const outsidePauseTriggers = html.replace(
+      /<section class="card"><header class="card-header"><div><h2 class="card-title">When to pause<\/h2>[\s\S]*?<\/section>/,
+      '',
+    );
+    expect(outsidePauseTriggers).not.toContain('When to pause');
+    expect(outsidePauseTriggers).toContain('Theme');
+    expect(outsidePauseTriggers).not.toContain('type="checkbox"');
+    expect(html).toContain('data-testid="desktop-triggers-note"');
     expect(out).toContain('belong to the desktop app');
     expect(out).toContain('Set with --profile when starting the node.');
     expect(out).toContain('Local devnet — for development');
