@@ -182,7 +182,7 @@ describe.skipIf(!chromium.available)('dashboard in Chromium (real headless node)
       .poll(() => page.getByTestId('pause-card').getAttribute('data-phase'))
       .toBe('paused');
     await expect
-      .poll(() => page.getByText(/GPU memory free .* s after the pause began/).count())
+      .poll(() => page.getByText(/Runtime stopped .* s after the pause began/).count())
       .toBe(1);
     await page.getByTestId('power-button').click(); // "Resume node"
     await expect

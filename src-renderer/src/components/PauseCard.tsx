@@ -18,7 +18,7 @@ const CHOICES: { label: string; minutes: number | null }[] = [
 const PHASE_WORDS: Record<PauseDto['phase'], string> = {
   serving: 'Not paused.',
   pausing: 'Pausing: running jobs get 10 s to finish, then the runtime stops.',
-  paused: 'Paused: the runtime is stopped and its GPU memory is free.',
+  paused: 'Paused: the runtime is stopped, so it holds no GPU memory.',
   resuming: 'Resuming: the runtime is starting again.',
 };
 
@@ -26,11 +26,14 @@ function time(at: number): string {
   return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-/** "VRAM free 8.3 s after the pause began" (the last pause's measured figure). */
+/**
+ * "Runtime stopped 8.3 s after the pause began" (the last pause's measured figure). The GPU page
+ * says whether nvidia-smi's readings confirm the memory dropped; this card only states the stop.
+ */
 export function vramFreedWords(p: PauseDto): string | null {
   if (p.vramFreedAfterMs === null) return null;
   const handed = p.handedBack > 0 ? `; ${p.handedBack} unfinished job(s) handed back` : '';
-  return `GPU memory free ${(p.vramFreedAfterMs / 1000).toFixed(1)} s after the pause began${handed}.`;
+  return `Runtime stopped ${(p.vramFreedAfterMs / 1000).toFixed(1)} s after the pause began${handed}; the GPU page shows the memory readings.`;
 }
 
 /**
