@@ -28,6 +28,12 @@ export interface ExternalRuntimeOptions {
   logger?: Logger;
   /** Time between health checks. Default 5 s. */
   healthIntervalMs?: number;
+  /**
+   * Time between health checks while the runtime does not serve (starting, loading, down),
+   * if shorter than healthIntervalMs. Default 1 s: no job is taken until a check passes, so a
+   * restarted runtime would otherwise sit idle for up to a whole interval.
+   */
+  notReadyIntervalMs?: number;
   /** How long `apply` waits for the endpoint to serve the model. Default 10 min (cold start). */
   applyTimeoutMs?: number;
   /** Silence mid-answer that counts as a stalled stream. Default 30 s. */
@@ -51,6 +57,7 @@ export class ExternalRuntime implements Runtime {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly intervalMs: number;
+  private readonly notReadyIntervalMs: number;
   private readonly applyTimeoutMs: number;
   private current: RuntimeStatus;
   private plan: RuntimePlan | null = null;
@@ -74,6 +81,7 @@ export class ExternalRuntime implements Runtime {
     });
     this.onStatus = this.statusChanged.event;
     this.intervalMs = options.healthIntervalMs ?? 5_000;
+    this.notReadyIntervalMs = Math.min(this.intervalMs, options.notReadyIntervalMs ?? 1_000);
     this.applyTimeoutMs = options.applyTimeoutMs ?? 600_000;
     this.client = new OpenAIClient({
       baseUrl: options.url,
@@ -194,10 +202,15 @@ export class ExternalRuntime implements Runtime {
     const tick = () => {
       if (!this.running) return;
       void this.check().finally(() => {
-        if (this.running) this.timer = this.clock.setTimeout(tick, this.intervalMs);
+        if (this.running) this.timer = this.clock.setTimeout(tick, this.nextCheckMs());
       });
     };
-    this.timer = this.clock.setTimeout(tick, this.intervalMs);
+    this.timer = this.clock.setTimeout(tick, this.nextCheckMs());
+  }
+
+  /** Sooner while it does not serve: the node takes jobs again as soon as a check passes. */
+  private nextCheckMs(): number {
+    return this.current.state === 'ready' ? this.intervalMs : this.notReadyIntervalMs;
   }
 
   private async runCheck(): Promise<void> {

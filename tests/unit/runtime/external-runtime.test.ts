@@ -91,6 +91,46 @@ describe('ExternalRuntime', () => {
     await expect.poll(() => runtime!.status().state).toBe('ready');
   });
 
+  it('checks every second while the runtime is down, every interval while it serves', async () => {
+    server = await startFakeOpenAI();
+    const clock = new ManualClock();
+    runtime = new ExternalRuntime({ url: server.url, clock, healthIntervalMs: 5_000 });
+    await runtime.apply(plan('sim-chat-1b'));
+    expect(runtime.status().state).toBe('ready');
+    // The loop re-arms its timer once a check has finished; a fired timer is gone at once.
+    const armed = () => expect.poll(() => clock.pending).toBe(1);
+    const notChecked = () => expect(clock.pending).toBe(1);
+    // The loop's first timer was set while the runtime was still starting: one second.
+    clock.advance(1_000);
+    await armed();
+    expect(runtime.status().state).toBe('ready');
+
+    // Serving: a failure shows only on the next 5 s check.
+    server.options.healthStatus = 500;
+    await armed();
+    clock.advance(4_999);
+    notChecked();
+    clock.advance(1);
+    await expect.poll(() => runtime!.status().state).toBe('unhealthy');
+
+    // Down: the runtime answering again is seen within a second, not after another 5 s.
+    server.options.healthStatus = 200;
+    await armed();
+    clock.advance(999);
+    notChecked();
+    clock.advance(1);
+    await expect.poll(() => runtime!.status().state).toBe('ready');
+
+    // Serving again: back to the 5 s interval.
+    server.options.healthStatus = 500;
+    await armed();
+    clock.advance(4_999);
+    notChecked();
+    expect(runtime.status().state).toBe('ready');
+    clock.advance(1);
+    await expect.poll(() => runtime!.status().state).toBe('unhealthy');
+  });
+
   it('gives up apply after its timeout when nothing answers', async () => {
     server = await startFakeOpenAI();
     const url = server.url;
