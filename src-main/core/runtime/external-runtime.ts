@@ -62,6 +62,8 @@ export class ExternalRuntime implements Runtime {
   private current: RuntimeStatus;
   private plan: RuntimePlan | null = null;
   private timer: TimerHandle | null = null;
+  /** The loop's timer was set for notReadyIntervalMs. */
+  private timerIsShort = false;
   private running = false;
   private checking: Promise<void> | null = null;
   private everReady = false;
@@ -199,18 +201,23 @@ export class ExternalRuntime implements Runtime {
     this.running = true;
     if (this.current.state === 'stopped')
       this.setStatus('starting', `Waiting for the runtime at ${this.client.baseUrl} to answer.`);
-    const tick = () => {
-      if (!this.running) return;
-      void this.check().finally(() => {
-        if (this.running) this.timer = this.clock.setTimeout(tick, this.nextCheckMs());
-      });
-    };
-    this.timer = this.clock.setTimeout(tick, this.nextCheckMs());
+    this.armLoop();
   }
 
-  /** Sooner while it does not serve: the node takes jobs again as soon as a check passes. */
-  private nextCheckMs(): number {
-    return this.current.state === 'ready' ? this.intervalMs : this.notReadyIntervalMs;
+  /** The loop's next check: sooner while the runtime does not serve (see notReadyIntervalMs). */
+  private armLoop(): void {
+    const ready = this.current.state === 'ready';
+    this.timerIsShort = !ready;
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.timer = null;
+        if (!this.running) return;
+        void this.check().finally(() => {
+          if (this.running && this.timer === null) this.armLoop();
+        });
+      },
+      ready ? this.intervalMs : this.notReadyIntervalMs,
+    );
   }
 
   private async runCheck(): Promise<void> {
@@ -268,6 +275,12 @@ export class ExternalRuntime implements Runtime {
     if (prev.state === state && prev.detail === detail && sameList(prev.servedModels, models))
       return;
     this.current = { ...prev, state, detail, servedModels: models };
+    // It stopped serving between the loop's checks (a refused job, a check run by apply): the
+    // next check comes within notReadyIntervalMs, not a whole healthIntervalMs later.
+    if (state !== 'ready' && this.running && this.timer !== null && !this.timerIsShort) {
+      this.clock.clearTimeout(this.timer);
+      this.armLoop();
+    }
     if (prev.state !== state) this.log.info(`Runtime ${state}: ${detail}`);
     this.statusChanged.fire(this.current);
   }

@@ -131,6 +131,22 @@ describe('ExternalRuntime', () => {
     await expect.poll(() => runtime!.status().state).toBe('unhealthy');
   });
 
+  it('checks within a second once a check between the loop’s finds it down', async () => {
+    server = await startFakeOpenAI();
+    const clock = new ManualClock();
+    runtime = new ExternalRuntime({ url: server.url, clock, healthIntervalMs: 5_000 });
+    await runtime.apply(plan('sim-chat-1b'));
+    clock.advance(1_000);
+    await expect.poll(() => clock.pending).toBe(1);
+    // The loop waits 5 s; a check out of turn (a new plan applied) finds the runtime down.
+    server.options.healthStatus = 500;
+    await runtime.check();
+    expect(runtime.status().state).toBe('unhealthy');
+    server.options.healthStatus = 200;
+    clock.advance(1_000);
+    await expect.poll(() => runtime!.status().state).toBe('ready');
+  });
+
   it('gives up apply after its timeout when nothing answers', async () => {
     server = await startFakeOpenAI();
     const url = server.url;
