@@ -32,7 +32,7 @@ export async function efficiencyAt(stack: Stack, s: SlotsSetting, seconds: numbe
     },
     `the node to announce more than ${s.slots} jobs at once`,
     60_000,
-    250,
+    100,
   );
   const readyS = (performance.now() - t0) / 1000;
   const before = await stack.admin.stats();

@@ -140,7 +140,7 @@ export async function waitSettled(admin: AdminClient, timeoutMs: number): Promis
   while (Date.now() < until) {
     const s = await admin.stats();
     if (s.jobs_pending === 0 && s.jobs_in_flight === 0 && !s.workload.running) return true;
-    await sleep(250);
+    await sleep(100);
   }
   return false;
 }

@@ -12,7 +12,9 @@ import type { Stack } from './stack/stack.js';
 
 /** Heartbeats only: the node is active and no job arrives. */
 export async function idlePhase(stack: Stack, seconds: number) {
-  await sleep(2000); // let start-up work (key, journal, first heartbeats) finish first
+  // In the rotation means registered, session open and a heartbeat in: start-up is over; one
+  // more second lets what it left (its last frames, timers) settle before measuring.
+  await sleep(1000);
   const mon = new ProcMonitor(stack.agent.proc.pid).start();
   await sleep(seconds * 1000);
   return mon.stop();

@@ -1,4 +1,4 @@
-import { startProcess, tsxArgs, type ManagedProcess } from '../../helpers/processes.js';
+import { bundledEntry, startProcess, type ManagedProcess } from '../../helpers/processes.js';
 import type { Stack } from '../stack/stack.js';
 
 export interface FloorRelay {
@@ -14,8 +14,8 @@ export interface FloorRelay {
 export async function startFloorRelay(stack: Stack, slots: number): Promise<FloorRelay> {
   const proc = startProcess({
     name: 'floor-relay',
-    args: tsxArgs(
-      'tests/bench/floor/relay.ts',
+    args: [
+      await bundledEntry('floor-relay', 'tests/bench/floor/relay.ts'),
       '--io-url',
       stack.devnet.url,
       '--runtime-url',
@@ -24,7 +24,7 @@ export async function startFloorRelay(stack: Stack, slots: number): Promise<Floo
       stack.runtime.apiKey,
       '--slots',
       String(slots),
-    ),
+    ],
   });
   const line = await proc.waitForLine(/^relay ready 0x[0-9a-fA-F]{40}$/, 30_000);
   const nodeId = line.split(' ')[2]!;
@@ -32,7 +32,7 @@ export async function startFloorRelay(stack: Stack, slots: number): Promise<Floo
   const until = Date.now() + 30_000;
   while (!(await stack.admin.node(nodeId)).in_rotation) {
     if (Date.now() > until) throw new Error('the floor relay never entered the rotation');
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
   return { proc, nodeId, stop: () => proc.stop().then(() => undefined) };
 }

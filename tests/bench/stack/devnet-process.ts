@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startProcess, tsxArgs, type ManagedProcess } from '../../helpers/processes.js';
+import { bundledEntry, startProcess, type ManagedProcess } from '../../helpers/processes.js';
 import { AdminClient } from './admin-client.js';
 
 export interface DevnetProcess {
@@ -26,8 +26,8 @@ export async function startDevnetProcess(o: DevnetStart): Promise<DevnetProcess>
   const token = o.token ?? randomBytes(12).toString('hex');
   const proc = startProcess({
     name: 'devnet',
-    args: tsxArgs(
-      'src-main/devnet/cli.ts',
+    args: [
+      await bundledEntry('devnet', 'src-main/devnet/cli.ts'),
       '--port',
       String(o.port ?? 0),
       '--admin-token',
@@ -35,7 +35,7 @@ export async function startDevnetProcess(o: DevnetStart): Promise<DevnetProcess>
       '--state-dir',
       o.stateDir,
       ...(o.verbose ? ['--verbose'] : []),
-    ),
+    ],
     ...(o.onLine ? { onLine: o.onLine } : {}),
   });
   await proc.waitForLine(/Press Ctrl\+C to stop/, 30_000);

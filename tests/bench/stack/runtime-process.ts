@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEVNET_MODEL } from '../../../src-main/devnet/io/default-snapshot.js';
-import { startProcess, tsxArgs, type ManagedProcess } from '../../helpers/processes.js';
+import { bundledEntry, startProcess, type ManagedProcess } from '../../helpers/processes.js';
 
 export interface RuntimeProcess {
   proc: ManagedProcess;
@@ -46,7 +46,7 @@ export async function startRuntimeProcess(o: RuntimeStart = {}): Promise<Runtime
   ];
   const proc = startProcess({
     name: 'sim-runtime',
-    args: tsxArgs('src-main/devnet/sim-runtime/cli.ts', ...args),
+    args: [await bundledEntry('sim-runtime', 'src-main/devnet/sim-runtime/cli.ts'), ...args],
   });
   const line = await proc.waitForLine(/Starting vLLM API server 0 on http:\/\/\S+/, 30_000);
   const url = /on (http:\/\/\S+)/.exec(line)![1]!;

@@ -18,7 +18,7 @@ export class Stack {
 
   private constructor(
     readonly root: string,
-    readonly bundle: string,
+    private readonly bundling: Promise<string>,
     public devnet: DevnetProcess,
     public runtime: RuntimeProcess,
     public agent: AgentProcess,
@@ -27,20 +27,41 @@ export class Stack {
 
   static async start(o: StackOptions = {}): Promise<Stack> {
     const root = await mkdtemp(path.join(os.tmpdir(), o.prefix ?? 'resultity-stack-'));
+    const bundling = bundleAgent();
+    // Awaited below, or by agentBuilt() when it builds in the background.
+    bundling.catch(() => undefined);
     try {
-      const [devnet, runtime, bundle] = await Promise.all([
+      const [devnet, runtime] = await Promise.all([
         startDevnetProcess({ stateDir: path.join(root, 'devnet'), ...(o.devnet ?? {}) }),
         startRuntimeProcess(o.runtime ?? {}),
-        bundleAgent(),
       ]);
-      const stack = new Stack(root, bundle, devnet, runtime, null as never, o.agent);
+      const stack = new Stack(root, bundling, devnet, runtime, null as never, o.agent);
+      if (!o.buildAgentInBackground) await stack.agentBuilt();
       if (!o.deferAgent) stack.startAgent();
       return stack;
     } catch (err) {
       await stopAll();
       await rm(root, { recursive: true, force: true });
+      await bundling.then(
+        (b) => rm(path.dirname(b), { recursive: true, force: true }),
+        () => {},
+      );
       throw err;
     }
+  }
+
+  private builtBundle: string | null = null;
+
+  /** The bundled node (see StackOptions.buildAgentInBackground), once esbuild has written it. */
+  async agentBuilt(): Promise<string> {
+    this.builtBundle ??= await this.bundling;
+    return this.builtBundle;
+  }
+
+  get bundle(): string {
+    if (this.builtBundle === null)
+      throw new Error('The node bundle is still being built: await stack.agentBuilt() first.');
+    return this.builtBundle;
   }
 
   get admin() {
@@ -121,7 +142,8 @@ export class Stack {
     await stopAll();
     await rm(this.root, { recursive: true, force: true });
     // The bundle's folder: the entry, its chunks and source maps.
-    await rm(path.dirname(this.bundle), { recursive: true, force: true });
+    const bundle = await this.bundling.catch(() => null);
+    if (bundle) await rm(path.dirname(bundle), { recursive: true, force: true });
   }
 }
 
@@ -129,6 +151,11 @@ export interface StackOptions {
   prefix?: string;
   /** Start the node later with startAgent() (e.g. after publishing a snapshot). */
   deferAgent?: boolean;
+  /**
+   * With deferAgent: return once devnet and runtime run, the node's bundle still building
+   * (await agentBuilt() before startAgent(); its CPU use disturbs anything measured meanwhile).
+   */
+  buildAgentInBackground?: boolean;
   devnet?: { verbose?: boolean };
   runtime?: RuntimeStart;
   agent?: {
