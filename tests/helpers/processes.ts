@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -182,35 +184,42 @@ export async function bundleHeadlessCli(name: string): Promise<string> {
 const bundles = new Map<string, Promise<string>>();
 
 /**
- * A TypeScript entry (a CLI such as the devnet's or the simulated runtime's) bundled once per
- * test process with esbuild, node_modules left external, so each start is a plain `node <file>`:
- * tsx compiles every module again at each start (about a second on a busy machine). Returns
- * the .mjs path, under node_modules/.cache so bare imports resolve; removed when this process
- * exits.
+ * A TypeScript entry (a CLI such as the devnet's or the simulated runtime's) bundled with
+ * esbuild, node_modules left external, so each start is a plain `node <file>`: tsx compiles
+ * every module again at each start (about a second on a busy machine). Built once per test
+ * process; the file is named by its content's hash under node_modules/.cache (so bare imports
+ * resolve), so processes share it and nothing is left per process (test workers are not always
+ * given the chance to clean up when they end).
  */
 export function bundledEntry(name: string, entry: string): Promise<string> {
   let bundle = bundles.get(entry);
   if (!bundle) {
-    const outDir = path.join(
-      REPO_ROOT,
-      'node_modules',
-      '.cache',
-      'resultity-tests',
-      `${name}-${process.pid}`,
-    );
-    const outfile = path.join(outDir, `${name}.mjs`);
-    process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
-    bundle = build({
-      entryPoints: [path.resolve(REPO_ROOT, entry)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'warning',
-      absWorkingDir: REPO_ROOT,
-    }).then(() => outfile);
+    bundle = (async () => {
+      const built = await build({
+        entryPoints: [path.resolve(REPO_ROOT, entry)],
+        bundle: true,
+        platform: 'node',
+        target: 'node24',
+        format: 'esm',
+        packages: 'external',
+        logLevel: 'warning',
+        absWorkingDir: REPO_ROOT,
+        write: false,
+        outfile: 'out.mjs',
+      });
+      const code = built.outputFiles[0]!.contents;
+      const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+      const dir = path.join(REPO_ROOT, 'node_modules', '.cache', 'resultity-tests', 'bundles');
+      const file = path.join(dir, `${name}-${hash}.mjs`);
+      if (!existsSync(file)) {
+        await mkdir(dir, { recursive: true });
+        // Another process may write the same file meanwhile: rename makes either copy whole.
+        const tmp = `${file}.${process.pid}.tmp`;
+        await writeFile(tmp, code);
+        await rename(tmp, file);
+      }
+      return file;
+    })();
     bundle.catch(() => bundles.delete(entry));
     bundles.set(entry, bundle);
   }
