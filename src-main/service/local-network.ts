@@ -24,7 +24,7 @@ export async function startLocalNetwork(
   // Loaded on demand (layer rule): only the local profile runs the devnet.
   const { startDevnet } = await import('../devnet/io/devnet.js');
   const { DEVNET_MODEL } = await import('../devnet/io/default-snapshot.js');
-  // server.js, not index.js: index re-exports load.ts, whose run-if-main guard fires inside a bundle.
+  // server.js, not index.js: the bundle needs only the server, not the load generator.
   const { startSimRuntime } = await import('../devnet/sim-runtime/server.js');
   const stateDir = join(dataRoot, 'local-devnet');
   // It holds the devnet's network key: private to this user, like the node's own folders.

@@ -1,8 +1,7 @@
 import { sha256Hex } from '../../core/protocol/canonical.js';
 import { isNormalisedOutput } from '../../core/protocol/output.js';
 import type { JobResultBody } from '../../core/protocol/schemas/ws.js';
-// Direct modules, not sim-runtime/index.js: index re-exports load.ts, whose run-if-main guard
-// fires inside the headless bundle.
+// Direct modules, not sim-runtime/index.js: the headless bundle takes only what the check needs.
 import { simulateCompletion } from '../sim-runtime/simulate.js';
 import { renderChatPrompt } from '../sim-runtime/tokenizer.js';
 import type { JobRecord } from './job-record.js';

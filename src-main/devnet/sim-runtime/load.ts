@@ -1,6 +1,4 @@
 import http from 'node:http';
-import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 
 /**
  * A closed-loop load generator for an OpenAI-compatible server: `concurrency` clients, each
@@ -75,31 +73,4 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     p50Ms: pct(0.5),
     p99Ms: pct(0.99),
   };
-}
-
-// As a command: npx tsx src-main/devnet/sim-runtime/load.ts --url http://127.0.0.1:8000 ...
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string', default: 'http://127.0.0.1:8000' },
-      'api-key': { type: 'string' },
-      concurrency: { type: 'string', default: '64' },
-      seconds: { type: 'string', default: '10' },
-      'max-tokens': { type: 'string', default: '16' },
-      stream: { type: 'boolean', default: false },
-    },
-  });
-  const result = await runLoad({
-    url: values.url,
-    apiKey: values['api-key'],
-    concurrency: Number(values.concurrency),
-    durationMs: Number(values.seconds) * 1000,
-    body: {
-      prompt: 'Benchmark prompt.',
-      max_tokens: Number(values['max-tokens']),
-      ignore_eos: true,
-      stream: values.stream,
-    },
-  });
-  console.log(JSON.stringify(result));
 }
