@@ -2,8 +2,7 @@
 // The GPU page's pause panel and the Overview timeline's pauses, rendered from the real stores:
 // what triggered, the phase, what is known about the GPU memory (never a made-up figure), the
 // jobs handed back, Resume / Pause for a while.
-import { act, type ReactElement } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   GpuSampleDto,
@@ -19,26 +18,15 @@ import { setBridge } from '../../../src-renderer/src/stores/bridge-ref.js';
 import { applySnapshot } from '../../../src-renderer/src/stores/wire-stores.js';
 import { FakeBridge, snapshot } from './fake-bridge.js';
 import { resetAllStores } from './reset-stores.js';
+import { mount, unmountAll } from './mount.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-const mounted: Root[] = [];
-async function mount(element: ReactElement): Promise<HTMLElement> {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container);
-  mounted.push(root);
-  await act(async () => root.render(element));
-  return container;
-}
 const words = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ');
 const panel = (page: HTMLElement) => page.querySelector('[data-testid="gpu-pause-panel"]');
 const card = (page: HTMLElement) => panel(page)!.closest('.card') ?? panel(page)!.parentElement!;
 
 beforeEach(() => resetAllStores({ schedule: () => undefined }));
 afterEach(async () => {
-  for (const root of mounted.splice(0)) await act(async () => root.unmount());
-  document.body.replaceChildren();
+  await unmountAll();
   resetAllStores();
 });
 

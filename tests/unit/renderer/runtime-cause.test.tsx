@@ -2,29 +2,16 @@
 // The raw GPU/driver error behind a runtime failure (RuntimeStatus.cause) as the operator finds
 // it: the plain detail first, the raw text folded away behind "Details" — on the Overview's
 // Runtime line and in the runtime reason of "What decides whether this node gets jobs".
-import { act, type ReactElement } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeStateDto } from '../../../src-main/contract/index.js';
 import { servingSummary } from '../../../src-main/core/status/serving-summary.js';
 import { runtimeDto } from '../../../src-main/service/runtime-view.js';
 import { RuntimeLine } from '../../../src-renderer/src/pages/overview/RuntimeLine.js';
 import { ServingPanel } from '../../../src-renderer/src/pages/overview/ServingPanel.js';
+import { mount as render, unmountAll } from './mount.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-const mounted: Root[] = [];
-async function render(el: ReactElement): Promise<HTMLElement> {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container);
-  mounted.push(root);
-  await act(async () => root.render(el));
-  return container;
-}
 afterEach(async () => {
-  for (const root of mounted.splice(0)) await act(async () => root.unmount());
-  document.body.replaceChildren();
+  await unmountAll();
 });
 
 const DETAIL =

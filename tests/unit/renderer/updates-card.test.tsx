@@ -1,26 +1,13 @@
 // @vitest-environment happy-dom
 // The Overview's Updates card: "Update available: vX" with how this copy gets it, and the runtime
 // image change in plain words — words built by the service (updates-view.ts), as the node sends them.
-import { act, type ReactElement } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HEADLESS_AGENT_UPDATE, runtimeUpdateDto } from '../../../src-main/service/updates-view.js';
 import { UpdatesCard } from '../../../src-renderer/src/pages/overview/UpdatesCard.js';
+import { mount as render, unmountAll } from './mount.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-const mounted: Root[] = [];
-async function render(el: ReactElement): Promise<HTMLElement> {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container);
-  mounted.push(root);
-  await act(async () => root.render(el));
-  return container;
-}
 afterEach(async () => {
-  for (const root of mounted.splice(0)) await act(async () => root.unmount());
-  document.body.replaceChildren();
+  await unmountAll();
 });
 
 const digest = `sha256:${'b'.repeat(64)}`;

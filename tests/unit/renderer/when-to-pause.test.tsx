@@ -1,8 +1,7 @@
 // @vitest-environment happy-dom
 // Settings → When to pause: each trigger's switch and value reach the settings command; the
 // desktop-only triggers are hidden on a headless node; a trigger that cannot work says why.
-import { act, type ReactElement } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PauseTriggersDto, SettingsDto } from '../../../src-main/contract/index.js';
 import { SettingsPage } from '../../../src-renderer/src/pages/SettingsPage.js';
@@ -12,18 +11,8 @@ import { setBridge } from '../../../src-renderer/src/stores/bridge-ref.js';
 import { applySnapshot } from '../../../src-renderer/src/stores/wire-stores.js';
 import { FakeBridge, snapshot } from './fake-bridge.js';
 import { resetAllStores } from './reset-stores.js';
+import { mount, unmountAll } from './mount.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-const mounted: Root[] = [];
-async function mount(element: ReactElement): Promise<HTMLElement> {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container);
-  mounted.push(root);
-  await act(async () => root.render(element));
-  return container;
-}
 const section = (page: Element) => page.querySelector('[data-testid="when-to-pause"]')!;
 /** The switch whose label reads `label`. */
 function toggle(page: Element, label: string): HTMLInputElement {
@@ -63,8 +52,7 @@ function settingsBridge(start: SettingsDto) {
 
 beforeEach(() => resetAllStores({ schedule: () => undefined }));
 afterEach(async () => {
-  for (const root of mounted.splice(0)) await act(async () => root.unmount());
-  document.body.replaceChildren();
+  await unmountAll();
   resetAllStores();
 });
 
