@@ -6,13 +6,14 @@ import { Button } from './Button.js';
 import { Card } from './Card.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { PauseButtons, type PauseChoice } from './PauseButtons.js';
 import { useAction } from './use-action.js';
 
-const CHOICES: { label: string; minutes: number | null }[] = [
-  { label: '30 min', minutes: 30 },
-  { label: '1 hour', minutes: 60 },
-  { label: '3 hours', minutes: 180 },
-  { label: 'Until I resume', minutes: null },
+const CHOICES: PauseChoice[] = [
+  { label: 'Pause 30 min', minutes: 30, testId: 'pause-30' },
+  { label: 'Pause 1 hour', minutes: 60, testId: 'pause-60' },
+  { label: 'Pause 3 hours', minutes: 180, testId: 'pause-180' },
+  { label: 'Until I resume', minutes: null, testId: 'pause-until-resumed' },
 ];
 
 const PHASE_WORDS: Record<PauseDto['phase'], string> = {
@@ -80,23 +81,7 @@ export function PauseCard() {
         ) : null}
         {vramFreedWords(p) ? <p className="muted">{vramFreedWords(p)}</p> : null}
         <div className="form-actions">
-          {byHand ? (
-            <Button variant="primary" pending={resume.pending} onClick={() => void resume.run()}>
-              Resume
-            </Button>
-          ) : (
-            CHOICES.map((c) => (
-              <Button
-                key={c.label}
-                size="sm"
-                pending={pause.pending}
-                onClick={() => void pause.run(c.minutes)}
-                data-testid={`pause-${c.minutes ?? 'until-resumed'}`}
-              >
-                {c.minutes === null ? c.label : `Pause ${c.label}`}
-              </Button>
-            ))
-          )}
+          <PauseButtons byHand={byHand} choices={CHOICES} pause={pause} resume={resume} />
           {host === 'headless' ? (
             <Button variant="ghost" size="sm" onClick={() => setConfirmEnd(true)}>
               End process…

@@ -96,6 +96,26 @@ describe('Settings → When to pause', () => {
     const monday = page.querySelector<HTMLInputElement>('input[aria-label="Monday"]')!;
     await act0(() => monday.click());
     expect(sent().at(-1)?.schedule.windows[0]?.days).toEqual([2, 3, 4, 5]);
+    // The hours: an overnight window, and a half-typed (empty) time sends nothing.
+    const setTime = (label: string, value: string) =>
+      act0(() => {
+        const input = page.querySelector<HTMLInputElement>(`input[aria-label="${label}"]`)!;
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(
+          input,
+          value,
+        );
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+    await setTime('From', '22:00');
+    await setTime('To', '07:00');
+    expect(sent().at(-1)?.schedule.windows[0]).toEqual({
+      days: [2, 3, 4, 5],
+      from: '22:00',
+      to: '07:00',
+    });
+    const count = sent().length;
+    await setTime('To', '');
+    expect(sent()).toHaveLength(count);
   });
 
   it('headless: the desktop-only triggers are not offered, and the page says why', async () => {

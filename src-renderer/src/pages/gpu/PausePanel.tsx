@@ -1,6 +1,6 @@
 import type { NodeStateDto } from '../../../../src-main/contract/index.js';
-import { Button } from '../../components/Button.js';
 import { Card } from '../../components/Card.js';
+import { PauseButtons, type PauseChoice } from '../../components/PauseButtons.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { useAction } from '../../components/use-action.js';
 import { formatClock } from '../../lib/format.js';
@@ -9,7 +9,7 @@ import { useNodeStore } from '../../stores/node-store.js';
 import { memoryAfterPause, pauseTriggeredAt } from './pause-memory.js';
 import { handedBackWords, pauseMemoryWords, pausePhaseWords } from './pause-panel-words.js';
 
-const CHOICES: { label: string; minutes: number | null }[] = [
+const CHOICES: PauseChoice[] = [
   { label: 'Pause for 15 min', minutes: 15 },
   { label: 'Pause for 1 h', minutes: 60 },
   { label: 'Pause until I resume', minutes: null },
@@ -76,22 +76,7 @@ export function PausePanel() {
         {handed ? <p className="muted">{handed}</p> : null}
         {running(node) ? (
           <div className="form-actions">
-            {byHand ? (
-              <Button variant="primary" pending={resume.pending} onClick={() => void resume.run()}>
-                Resume
-              </Button>
-            ) : (
-              CHOICES.map((c) => (
-                <Button
-                  key={c.label}
-                  size="sm"
-                  pending={pause.pending}
-                  onClick={() => void pause.run(c.minutes)}
-                >
-                  {c.label}
-                </Button>
-              ))
-            )}
+            <PauseButtons byHand={byHand} choices={CHOICES} pause={pause} resume={resume} />
           </div>
         ) : null}
         {error ? (

@@ -14,6 +14,32 @@ export function describeWindow(w: PauseWindowDto): string {
   return `${days || 'no day'} ${w.from} → ${w.to}${overnight}`;
 }
 
+/** "From [22:00]": a labelled time input that ignores the empty value a half-typed time gives. */
+function TimeField({
+  label,
+  value,
+  disabled,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  disabled: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <input
+        type="time"
+        value={value}
+        disabled={disabled}
+        aria-label={label.charAt(0).toUpperCase() + label.slice(1)}
+        onChange={(e) => e.target.value && onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
 /** Edits the schedule's windows: days, from and to; every change is sent at once. */
 export function ScheduleWindows({
   windows,
@@ -55,26 +81,18 @@ export function ScheduleWindows({
               </label>
             ))}
           </div>
-          <label>
-            From{' '}
-            <input
-              type="time"
-              value={w.from}
-              disabled={disabled}
-              aria-label="From"
-              onChange={(e) => e.target.value && change(i, { from: e.target.value })}
-            />
-          </label>{' '}
-          <label>
-            to{' '}
-            <input
-              type="time"
-              value={w.to}
-              disabled={disabled}
-              aria-label="To"
-              onChange={(e) => e.target.value && change(i, { to: e.target.value })}
-            />
-          </label>{' '}
+          <TimeField
+            label="From"
+            value={w.from}
+            disabled={disabled}
+            onChange={(from) => change(i, { from })}
+          />{' '}
+          <TimeField
+            label="to"
+            value={w.to}
+            disabled={disabled}
+            onChange={(to) => change(i, { to })}
+          />{' '}
           <Button
             variant="ghost"
             disabled={disabled}
