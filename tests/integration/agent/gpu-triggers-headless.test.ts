@@ -10,6 +10,7 @@ import { HeadlessConfig } from '../../../src-main/headless/options.js';
 import type { HeadlessNode } from '../../../src-main/headless/run-headless.js';
 import { bridgeClient, runHeadlessWithDashboard } from '../dashboard-server/headless-bridge.js';
 import { FakeNvidiaSmi } from '../../helpers/fake-nvidia-smi.js';
+import { networkOfNode } from './network-view.js';
 import { waitFor } from './node-on-devnet.js';
 
 let root: string;
@@ -45,30 +46,10 @@ interface NetworkView {
   in_flight: number;
   last_heartbeat: { power_envelope?: Record<string, unknown> } | null;
 }
-async function networkView(): Promise<NetworkView> {
-  const res = await fetch(`${admin.url}/v1/admin/nodes/${node.node.agent.nodeId}`, {
-    headers: { authorization: `Bearer ${admin.token}` },
-  });
-  return res.json() as never;
-}
-async function untilNetwork(what: string, ok: (v: NetworkView) => boolean, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  let v = await networkView();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    v = await networkView();
-  }
-  return v;
-}
-async function submit(count: number) {
-  const res = await fetch(`${admin.url}/v1/admin/jobs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ count, max_tokens: 8 }),
-  });
-  expect(res.status).toBe(200);
-}
+const network = networkOfNode<NetworkView>(
+  () => admin,
+  () => node.node.agent.nodeId,
+);
 
 const pauseWhen = (change: Partial<PauseTriggersDto>): PauseTriggersDto => ({
   otherGpuWork: false,
@@ -96,22 +77,22 @@ describe('GPU pause triggers in the headless node', () => {
       headline: 'Paused — blender is using the GPU, resumes when it closes',
       requests: [{ source: 'foreign-gpu-process' }],
     });
-    const paused = await untilNetwork('the pause', (v) => v.operator_pause !== null);
+    const paused = await network.until('the pause', (v) => v.operator_pause !== null);
     expect(paused).toMatchObject({
       in_rotation: false,
       operator_pause: { reason: 'blender is using the GPU', sources: ['foreign-gpu-process'] },
       availability: { state: 'operator_paused' },
     });
     const done = agent.counters().completed_total;
-    await submit(3);
+    await network.submit(3);
     await new Promise((r) => setTimeout(r, 2000));
-    expect((await networkView()).in_flight).toBe(0);
+    expect((await network.view()).in_flight).toBe(0);
     expect(agent.counters().completed_total).toBe(done);
 
     // Blender closes: after the settle delay the node resumes and takes the queued jobs.
     fake.setComputeApps([]);
     await waitFor(() => agent.operatorPause.report().phase === 'serving', 'resumed', 60_000);
-    await untilNetwork('back in rotation', (v) => v.in_rotation && v.operator_pause === null);
+    await network.until('back in rotation', (v) => v.in_rotation && v.operator_pause === null);
     await waitFor(
       () => agent.counters().completed_total >= done + 3,
       'the queued jobs served',
@@ -125,26 +106,26 @@ describe('GPU pause triggers in the headless node', () => {
     await c.call('updateSettings', {
       pauseWhen: pauseWhen({ thermal: { enabled: true, maxTempC: 83 } }),
     });
-    const before = await untilNetwork('an open session', (v) => v.session?.accepting === true);
+    const before = await network.until('an open session', (v) => v.session?.accepting === true);
     const full = before.session!.max_concurrency;
-    await untilNetwork(
+    await network.until(
       'the envelope',
       (v) => v.last_heartbeat?.power_envelope?.temperature_ceiling_c === 83,
       30_000,
     );
     fake.setGpus({ temperatureC: 88 });
-    const hot = await untilNetwork(
+    const hot = await network.until(
       'fewer jobs at once',
       (v) => v.session !== null && v.session.max_concurrency < full,
     );
     const reduced = hot.session!.max_concurrency;
     expect(hot.in_rotation).toBe(true); // still serving: a pause comes only if it stays hot
-    await untilNetwork(
+    await network.until(
       'the reduced figure in the envelope',
       (v) => v.last_heartbeat?.power_envelope?.reduced_concurrency === reduced,
       30_000,
     );
-    expect((await networkView()).last_heartbeat?.power_envelope).toMatchObject({
+    expect((await network.view()).last_heartbeat?.power_envelope).toMatchObject({
       temperature_ceiling_c: 83,
       power_cap_w: null,
       driver_power_limit_w: 450,

@@ -17,6 +17,7 @@ import {
   runHeadlessWithDashboard,
   type DashboardLink,
 } from '../dashboard-server/headless-bridge.js';
+import { networkOfNode } from './network-view.js';
 import { waitFor } from './node-on-devnet.js';
 
 let root: string;
@@ -49,30 +50,10 @@ interface NetworkView {
   availability: { state: string };
   in_flight: number;
 }
-async function networkView(): Promise<NetworkView> {
-  const res = await fetch(`${admin.url}/v1/admin/nodes/${node.node.agent.nodeId}`, {
-    headers: { authorization: `Bearer ${admin.token}` },
-  });
-  return res.json() as never;
-}
-async function untilNetwork(what: string, ok: (v: NetworkView) => boolean, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  let v = await networkView();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await sleep(200);
-    v = await networkView();
-  }
-  return v;
-}
-async function submit(count: number) {
-  const res = await fetch(`${admin.url}/v1/admin/jobs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ count, max_tokens: 8 }),
-  });
-  expect(res.status).toBe(200);
-}
+const network = networkOfNode<NetworkView>(
+  () => admin,
+  () => node.node.agent.nodeId,
+);
 
 const hhmm = (at: number) => {
   const d = new Date(at);
@@ -86,7 +67,7 @@ describe('the schedule pauses a headless node', () => {
   it('inside a window: paused, the network sees it paused and sends nothing; at its end: resumed, queued jobs served', async () => {
     const agent = node.node.agent;
     await waitFor(() => agent.state().name === 'active', 'active', 45_000);
-    await untilNetwork('in rotation', (v) => v.in_rotation);
+    await network.until('in rotation', (v) => v.in_rotation);
 
     // Put the node's clock WINDOW_LEFT_MS before a minute boundary (at most 35 s ahead).
     let left = 60_000 - (clock.now() % 60_000);
@@ -111,23 +92,23 @@ describe('the schedule pauses a headless node', () => {
       headline: `Paused — your schedule keeps the GPU for you now, resumes at ${window.to}`,
       requests: [{ source: 'schedule', until: new Date(end).setSeconds(0, 0) }],
     });
-    const paused = await untilNetwork('the pause', (v) => v.operator_pause !== null);
+    const paused = await network.until('the pause', (v) => v.operator_pause !== null);
     expect(paused).toMatchObject({
       in_rotation: false,
       operator_pause: { reason: 'your schedule keeps the GPU for you now', sources: ['schedule'] },
       availability: { state: 'operator_paused' },
     });
     const done = agent.counters().completed_total;
-    await submit(2);
+    await network.submit(2);
     await sleep(2_000);
-    expect((await networkView()).in_flight).toBe(0);
+    expect((await network.view()).in_flight).toBe(0);
     expect(agent.counters().completed_total).toBe(done);
     expect(clock.now()).toBeLessThan(end); // all of this inside the window
 
     // The window ends: the node resumes by itself and takes the queued jobs.
     await waitFor(() => agent.operatorPause.report().phase === 'serving', 'resumed', 60_000);
     expect(clock.now()).toBeGreaterThanOrEqual(new Date(end).setSeconds(0, 0));
-    await untilNetwork('back in rotation', (v) => v.in_rotation && v.operator_pause === null);
+    await network.until('back in rotation', (v) => v.in_rotation && v.operator_pause === null);
     await waitFor(
       () => agent.counters().completed_total >= done + 2,
       'the queued jobs served',
