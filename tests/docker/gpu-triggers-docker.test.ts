@@ -4,10 +4,7 @@
 // pauses the node (its host PID comes from the engine's `docker top`); a foreign process stops
 // the container, and its end starts it again.
 import type Docker from 'dockerode';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
 import type { Devnet } from '../../src-main/devnet/io/devnet.js';
 import type { HeadlessNode } from '../../src-main/headless/run-headless.js';
@@ -18,7 +15,7 @@ import {
   type DashboardLink,
 } from '../integration/dashboard-server/headless-bridge.js';
 import { runningRuntimeContainer, startHeadlessDockerNode } from './headless-docker-node.js';
-import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
+import { workFolderAndSimImage } from './suite-image.js';
 
 const docker = await dockerAvailability();
 
@@ -48,26 +45,16 @@ describe.skipIf(!docker.available)('other GPU work on the real Docker engine', (
   }).api;
   const fake = new FakeNvidiaSmi('driver-580-rtx4090.csv');
   const savedEnv = { ...process.env };
-  let work: string;
-  let image: RegistrySimImage;
   let devnet: Devnet | undefined;
   let node: HeadlessNode | undefined;
-
-  beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), 'rn-gpu-triggers-'));
-    image = await publishSimImage(engine, 'sim-vllm-gputrig');
-  }, 240_000);
-
-  afterAll(async () => {
+  const suite = workFolderAndSimImage(engine, 'rn-gpu-triggers-', 'sim-vllm-gputrig', async () => {
     await node?.stop('test over');
     await devnet?.close();
-    await image?.close();
     process.env = savedEnv;
     fake.dispose();
-    await rm(work, { recursive: true, force: true });
-  }, 120_000);
+  });
 
-  const runtimeContainer = () => runningRuntimeContainer(engine, work);
+  const runtimeContainer = () => runningRuntimeContainer(engine, suite.work);
   /** The runtime's process as nvidia-smi lists it on a real GPU: its host PID. */
   const onGpu = (info: Docker.ContainerInspectInfo) => ({
     pid: info.State.Pid,
@@ -79,7 +66,7 @@ describe.skipIf(!docker.available)('other GPU work on the real Docker engine', (
   it('ignores the runtime container on the GPU, stops it for a foreign program and starts it again when that is gone', async () => {
     Object.assign(process.env, fake.env());
     let link: DashboardLink;
-    ({ devnet, node, dash: link } = await startHeadlessDockerNode(work, image));
+    ({ devnet, node, dash: link } = await startHeadlessDockerNode(suite.work, suite.image));
     const agent = node.node.agent;
     await until(() => agent.state().name === 'active', 'the node to serve', 180_000);
     const first = (await runtimeContainer())!;

@@ -5,10 +5,7 @@
 // change wait for a confirmation; confirmed, the runtime container is recreated with the new
 // --max-num-seqs and the network sees the new max_concurrency.
 import type Docker from 'dockerode';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
 import { PLAN_LABEL } from '../../src-main/core/runtime/docker/labels.js';
 import type { Devnet } from '../../src-main/devnet/io/devnet.js';
@@ -19,7 +16,7 @@ import {
   type DashboardLink,
 } from '../integration/dashboard-server/headless-bridge.js';
 import { runningRuntimeContainer, startHeadlessDockerNode } from './headless-docker-node.js';
-import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
+import { workFolderAndSimImage } from './suite-image.js';
 
 const docker = await dockerAvailability();
 
@@ -37,24 +34,14 @@ describe.skipIf(!docker.available)('live limits on the real Docker engine', () =
     path: dockerSocketPath(),
     source: 'test',
   }).api;
-  let work: string;
-  let image: RegistrySimImage;
   let devnet: Devnet | undefined;
   let node: HeadlessNode | undefined;
-
-  beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), 'rn-live-limits-'));
-    image = await publishSimImage(engine, 'sim-vllm-limits');
-  }, 240_000);
-
-  afterAll(async () => {
+  const suite = workFolderAndSimImage(engine, 'rn-live-limits-', 'sim-vllm-limits', async () => {
     await node?.stop('test over');
     await devnet?.close();
-    await image?.close();
-    await rm(work, { recursive: true, force: true });
-  }, 120_000);
+  });
 
-  const runtimeContainer = () => runningRuntimeContainer(engine, work);
+  const runtimeContainer = () => runningRuntimeContainer(engine, suite.work);
   const flag = (info: Docker.ContainerInspectInfo, name: string) =>
     info.Config.Cmd[info.Config.Cmd.indexOf(name) + 1];
 
@@ -69,7 +56,7 @@ describe.skipIf(!docker.available)('live limits on the real Docker engine', () =
 
   it('a new cap asks for a confirmation under running jobs, then recreates the container with the new --max-num-seqs and announces it; a headroom above the network’s restarts it, one below does not', async () => {
     let link: DashboardLink;
-    ({ devnet, node, dash: link } = await startHeadlessDockerNode(work, image));
+    ({ devnet, node, dash: link } = await startHeadlessDockerNode(suite.work, suite.image));
     const agent = node.node.agent;
     await until(() => agent.state().name === 'active', 'the node to serve', 180_000);
 

@@ -1,14 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src-main/core/clock.js';
 import { createLogger } from '../../src-main/core/logger.js';
 import { PauseController } from '../../src-main/core/pause/pause-controller.js';
 import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
 import { dockerNodeOnDevnet, type DockerNode } from './docker-node.js';
-import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
+import { workFolderAndSimImage } from './suite-image.js';
 
 const docker = await dockerAvailability();
 
@@ -22,26 +19,21 @@ const docker = await dockerAvailability();
 describe.skipIf(!docker.available)('operator pause on the real Docker engine', () => {
   const engine = createDockerClients({ kind: 'socket', path: dockerSocketPath(), source: 'test' });
   const logger = createLogger([], { minLevel: 'warn' });
-  let work: string;
-  let image: RegistrySimImage;
   let started: DockerNode | undefined;
-
-  beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), 'rn-pause-docker-'));
-    image = await publishSimImage(engine.api, 'sim-vllm-pause');
-  }, 240_000);
-
-  afterAll(async () => {
-    await started?.close();
-    await image?.close();
-    await rm(work, { recursive: true, force: true });
-  }, 120_000);
+  const suite = workFolderAndSimImage(
+    engine.api,
+    'rn-pause-docker-',
+    'sim-vllm-pause',
+    async () => {
+      await started?.close();
+    },
+  );
 
   it('stops the runtime container (VRAM free) within 15 s of the trigger with jobs running, and starts it again on resume', async () => {
     started = await dockerNodeOnDevnet({
-      work,
+      work: suite.work,
       name: 'pause',
-      image,
+      image: suite.image,
       logger,
       agentVersion: '0.1.0-pause-it',
       drainTimeoutMs: 5000,

@@ -1,14 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PAUSE_GRACE_MS } from '../../src-main/core/agent/operator-pause.js';
 import { createLogger } from '../../src-main/core/logger.js';
 import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
 import { dockerNodeOnDevnet, type DockerNode } from './docker-node.js';
 import { pauseHostFor, until, watchDeath } from './pause-node.js';
-import { publishSimImage, type RegistrySimImage } from './sim-image-registry.js';
+import { workFolderAndSimImage } from './suite-image.js';
 
 const docker = await dockerAvailability();
 /**
@@ -29,28 +26,22 @@ const TOLERANCE_MS = 1_000;
 describe.skipIf(!docker.available)('operator pause worst case: jobs outlast the grace', () => {
   const engine = createDockerClients({ kind: 'socket', path: dockerSocketPath(), source: 'test' });
   const logger = createLogger([], { minLevel: 'warn' });
-  let work: string;
-  let image: RegistrySimImage;
   let started: DockerNode | undefined;
-
-  beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), 'rn-pause-worst-'));
-    image = await publishSimImage(engine.api, 'sim-vllm-pause-slow', undefined, {
-      extraArgs: ['--ttft-ms', String(TTFT_MS)],
-    });
-  }, 240_000);
-
-  afterAll(async () => {
-    await started?.close();
-    await image?.close();
-    await rm(work, { recursive: true, force: true });
-  }, 120_000);
+  const suite = workFolderAndSimImage(
+    engine.api,
+    'rn-pause-worst-',
+    'sim-vllm-pause-slow',
+    async () => {
+      await started?.close();
+    },
+    { extraArgs: ['--ttft-ms', String(TTFT_MS)] },
+  );
 
   it('hands the running jobs back at the grace end, stops the container, and reports the time it took', async () => {
     started = await dockerNodeOnDevnet({
-      work,
+      work: suite.work,
       name: 'pause-worst',
-      image,
+      image: suite.image,
       logger,
       agentVersion: '0.1.0-pause-it',
       drainTimeoutMs: 5000,
