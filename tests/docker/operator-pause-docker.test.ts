@@ -5,6 +5,7 @@ import { PauseController } from '../../src-main/core/pause/pause-controller.js';
 import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
 import { dockerNodeOnDevnet, type DockerNode } from './docker-node.js';
+import { until } from './pause-node.js';
 import { workFolderAndSimImage } from './suite-image.js';
 
 const docker = await dockerAvailability();
@@ -42,13 +43,6 @@ describe.skipIf(!docker.available)('operator pause on the real Docker engine', (
     const { node, runtime: rt, devnet } = started;
     const pauses = new PauseController(systemClock);
     pauses.onChange((s) => void node.agent.operatorPause.set(s));
-    const until = async (ok: () => boolean | Promise<boolean>, what: string, ms = 90_000) => {
-      const end = Date.now() + ms;
-      while (!(await ok())) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
     const gone = async (id: string) =>
       engine.api
         .getContainer(id)
