@@ -2,8 +2,7 @@
 // The node key on the Settings page and the desktop's first run: what protects the key (from the
 // node's own words), the backup passphrase with strength feedback, the headless download, and
 // "Import key" (desktop only).
-import { act, type ReactElement } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OverviewPage } from '../../../src-renderer/src/pages/OverviewPage.js';
 import { SettingsPage } from '../../../src-renderer/src/pages/SettingsPage.js';
@@ -11,18 +10,8 @@ import { setBridge } from '../../../src-renderer/src/stores/bridge-ref.js';
 import { applySnapshot } from '../../../src-renderer/src/stores/wire-stores.js';
 import { FakeBridge, snapshot } from './fake-bridge.js';
 import { resetAllStores } from './reset-stores.js';
+import { mount, unmountAll } from './mount.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-const mounted: Root[] = [];
-async function mount(element: ReactElement): Promise<HTMLElement> {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container);
-  mounted.push(root);
-  await act(async () => root.render(element));
-  return container;
-}
 const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ');
 const byTestId = <T extends Element = HTMLElement>(page: Element, id: string) =>
   page.querySelector(`[data-testid="${id}"]`) as T | null;
@@ -44,8 +33,7 @@ async function click(el: HTMLElement) {
 
 beforeEach(() => resetAllStores({ schedule: () => undefined }));
 afterEach(async () => {
-  for (const root of mounted.splice(0)) await act(async () => root.unmount());
-  document.body.replaceChildren();
+  await unmountAll();
   resetAllStores();
   vi.restoreAllMocks();
 });

@@ -2,8 +2,7 @@
 // Issue 17 item 4: where the driver's power limit needs administrator rights the node shows the
 // command (Linux sudo, Windows administrator terminal) under Settings → When to pause → power cap,
 // instead of running it.
-import { act, type ReactElement } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettingsPage } from '../../../src-renderer/src/pages/SettingsPage.js';
 import {
@@ -14,22 +13,11 @@ import { setBridge } from '../../../src-renderer/src/stores/bridge-ref.js';
 import { applySnapshot } from '../../../src-renderer/src/stores/wire-stores.js';
 import { FakeBridge, snapshot } from './fake-bridge.js';
 import { resetAllStores } from './reset-stores.js';
+import { mount, unmountAll } from './mount.js';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-const mounted: Root[] = [];
-async function mount(el: ReactElement): Promise<HTMLElement> {
-  const container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container);
-  mounted.push(root);
-  await act(async () => root.render(el));
-  return container;
-}
 beforeEach(() => resetAllStores({ schedule: () => undefined }));
 afterEach(async () => {
-  for (const root of mounted.splice(0)) await act(async () => root.unmount());
-  document.body.replaceChildren();
+  await unmountAll();
   resetAllStores();
 });
 
