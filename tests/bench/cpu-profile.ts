@@ -19,7 +19,7 @@ export interface HotSpot {
   selfPct: number;
 }
 
-/** Self time of the newest `.cpuprofile` in `dir` (written by node --cpu-prof), summed per key. */
+/** Self time (idle excluded) of the newest `.cpuprofile` in `dir` (written by node --cpu-prof), summed per key. */
 async function selfTimeBy(
   dir: string,
   keyOf: (frame: ProfileNode['callFrame']) => string,
@@ -36,7 +36,8 @@ async function selfTimeBy(
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     const node = byId.get(id);
-    if (!node) return;
+    // Shares of busy time: an idle thread says nothing about where the node's CPU goes.
+    if (!node || node.callFrame.functionName === '(idle)') return;
     const key = keyOf(node.callFrame);
     self.set(key, (self.get(key) ?? 0) + dt);
     total += dt;
@@ -81,6 +82,8 @@ function shortUrl(url: string): string {
 
 function moduleOf(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? fn : '(native)';
+  // The bench runs the node from a bundle under node_modules/.cache (its libraries inlined).
+  if (url.includes('node_modules/.cache/')) return 'agent bundle';
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (nm?.[1]) return nm[1];
   if (url.startsWith('node:')) return url.split('/')[0]!;

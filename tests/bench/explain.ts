@@ -25,7 +25,7 @@ export function whyMissed(key: TargetKey, c: ExplainContext): string {
   const profile = top(c.modules, 4);
   const spots = top(c.functions, 4);
   const where = profile
-    ? `the node's profile: by module ${profile}; by function ${spots}`
+    ? `the node's profile (share of its busy CPU time): by module ${profile}; by function ${spots}`
     : 'run `npm run bench -- --cpu-prof` for the profile that shows where the time goes';
   switch (key) {
     case 'overhead_p50_ms':

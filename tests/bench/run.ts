@@ -5,6 +5,8 @@
  *   npm run bench                 full run (a few minutes)
  *   npm run bench -- --quick      the same figures from shorter phases (under a minute)
  *   npm run bench -- --cpu-prof   also profile the node (node --cpu-prof) and print hot spots
+ *   npm run bench -- --only overhead,ceiling   only these phases (idle, overhead, efficiency,
+ *                                 ceiling; the floor runs with overhead); the ledger always
  */
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,10 +35,21 @@ import { ledgerCheck } from './stack/admin-client.js';
 import { Stack } from './stack/stack.js';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean' }, 'cpu-prof': { type: 'boolean' } },
+  options: {
+    quick: { type: 'boolean' },
+    'cpu-prof': { type: 'boolean' },
+    only: { type: 'string' },
+  },
   strict: true,
 });
 const quick = flags.quick ?? false;
+const PHASES = ['idle', 'overhead', 'efficiency', 'ceiling'] as const;
+const only = flags.only?.split(',').map((p) => p.trim()) ?? [...PHASES];
+for (const p of only) {
+  if (!(PHASES as readonly string[]).includes(p))
+    throw new Error(`--only: unknown phase "${p}" (phases: ${PHASES.join(', ')})`);
+}
+const want = (phase: (typeof PHASES)[number]) => only.includes(phase);
 
 const SLOTS = 64;
 // The idle window holds whole heartbeat periods (the devnet's default, which the bench keeps):
@@ -128,19 +141,23 @@ async function main(): Promise<void> {
   };
   try {
     // The floor first, alone on the devnet: the same phase through the minimal relay.
-    const relay = await startFloorRelay(stack, SLOTS);
+    let floor: Awaited<ReturnType<typeof overheadPhase>> | null = null;
+    if (want('overhead')) {
+      const relay = await startFloorRelay(stack, SLOTS);
+      await stack.agentBuilt();
+      floor = await overheadPhase(stack, OVERHEAD, relay.proc.pid);
+      await relay.stop();
+      Object.assign(figures, {
+        floor_overhead_p50_ms: round(floor.overheadP50, 3),
+        floor_overhead_p99_ms: round(floor.overheadP99, 3),
+        floor_cpu_ms_per_job: round(floor.cpuMsPerJob, 3),
+        floor_rss_mb: round(floor.load.rssMaxMb, 1),
+      });
+      say(
+        `floor relay at 200 jobs/s (${PLAN.overheadS} s, ${floor.completed} jobs; same devnet, runtime and signing, nothing else): overhead p50 ${figures.floor_overhead_p50_ms} ms, p99 ${figures.floor_overhead_p99_ms} ms; CPU ${round(floor.cpuMsPerJob, 3)} ms per job${times.end('floor')}`,
+      );
+    }
     await stack.agentBuilt();
-    const floor = await overheadPhase(stack, OVERHEAD, relay.proc.pid);
-    await relay.stop();
-    Object.assign(figures, {
-      floor_overhead_p50_ms: round(floor.overheadP50, 3),
-      floor_overhead_p99_ms: round(floor.overheadP99, 3),
-      floor_cpu_ms_per_job: round(floor.cpuMsPerJob, 3),
-      floor_rss_mb: round(floor.load.rssMaxMb, 1),
-    });
-    say(
-      `floor relay at 200 jobs/s (${PLAN.overheadS} s, ${floor.completed} jobs; same devnet, runtime and signing, nothing else): overhead p50 ${figures.floor_overhead_p50_ms} ms, p99 ${figures.floor_overhead_p99_ms} ms; CPU ${round(floor.cpuMsPerJob, 3)} ms per job${times.end('floor')}`,
-    );
 
     stack.startAgent();
     await stack.waitInRotation(60_000);
@@ -148,41 +165,43 @@ async function main(): Promise<void> {
       `node ${(await stack.node())?.node_id} is active on the devnet at ${stack.devnet.url}${times.end('join')}`,
     );
 
-    const idle = await idlePhase(stack, PLAN.idleS);
-    figures.idle_cpu_pct = round(idle.cpuPct, 3);
-    figures.idle_rss_mb = round(idle.rssLastMb, 1);
-    say(
-      `idle (${PLAN.idleS} s, heartbeats only): CPU ${describeTarget('idle_cpu_pct', figures.idle_cpu_pct, ' %')}, RSS ${describeTarget('idle_rss_mb', figures.idle_rss_mb, ' MB')}${times.end('idle')}`,
-    );
-
-    const oh = await overheadPhase(stack, OVERHEAD);
-    figures.overhead_p50_ms = round(oh.overheadP50, 3);
-    figures.overhead_p99_ms = round(oh.overheadP99, 3);
-    figures.load_cpu_pct = round(oh.load.cpuPct, 1);
-    figures.load_rss_mb = round(oh.load.rssMaxMb, 1);
-    figures.load_cpu_ms_per_job = round(oh.cpuMsPerJob, 3);
-    Object.assign(figures, {
-      floor_overhead_p50_ms: figures.floor_overhead_p50_ms,
-      overhead_ratio_to_floor: ratio(oh.overheadP50, floor.overheadP50),
-      cpu_ms_per_job_ratio_to_floor: ratio(oh.cpuMsPerJob, floor.cpuMsPerJob),
-      overhead_p90_ms: round(oh.overheadP90, 3),
-      overhead_max_ms: round(oh.overheadMax, 3),
-      overhead_samples: oh.samples,
-      overhead_rate_jobs_per_s: round(oh.achievedRate, 1),
-      network_p50_ms: round(oh.networkP50, 3),
-      runtime_p50_ms: oh.runtimeP50,
-    });
-    say(
-      `overhead at 200 jobs/s (${PLAN.overheadS} s, ${oh.completed} jobs, ${oh.samples} sampled): assignment→result p50 ${round(oh.networkP50)} ms − runtime_ms p50 ${oh.runtimeP50} ms`,
-    );
-    say(
-      `  agent overhead p50 ${describeTarget('overhead_p50_ms', figures.overhead_p50_ms, ' ms')}, p99 ${describeTarget('overhead_p99_ms', figures.overhead_p99_ms, ' ms')}, p90 ${round(oh.overheadP90, 3)} ms, max ${round(oh.overheadMax, 3)} ms; ${String(figures.overhead_ratio_to_floor)}× the floor's p50`,
-    );
-    say(
-      `  under load: CPU ${figures.load_cpu_pct} % of one core, ${describeTarget('load_cpu_ms_per_job', figures.load_cpu_ms_per_job, ' ms')} per job (${String(figures.cpu_ms_per_job_ratio_to_floor)}× the floor), RSS ${describeTarget('load_rss_mb', figures.load_rss_mb, ' MB')} (max)${times.end('overhead')}`,
-    );
-
-    for (const [i, setting] of EFFICIENCY.entries()) {
+    if (want('idle')) {
+      const idle = await idlePhase(stack, PLAN.idleS);
+      figures.idle_cpu_pct = round(idle.cpuPct, 3);
+      figures.idle_rss_mb = round(idle.rssLastMb, 1);
+      say(
+        `idle (${PLAN.idleS} s, heartbeats only): CPU ${describeTarget('idle_cpu_pct', figures.idle_cpu_pct, ' %')}, RSS ${describeTarget('idle_rss_mb', figures.idle_rss_mb, ' MB')}${times.end('idle')}`,
+      );
+    }
+    if (floor) {
+      const oh = await overheadPhase(stack, OVERHEAD);
+      figures.overhead_p50_ms = round(oh.overheadP50, 3);
+      figures.overhead_p99_ms = round(oh.overheadP99, 3);
+      figures.load_cpu_pct = round(oh.load.cpuPct, 1);
+      figures.load_rss_mb = round(oh.load.rssMaxMb, 1);
+      figures.load_cpu_ms_per_job = round(oh.cpuMsPerJob, 3);
+      Object.assign(figures, {
+        floor_overhead_p50_ms: figures.floor_overhead_p50_ms,
+        overhead_ratio_to_floor: ratio(oh.overheadP50, floor.overheadP50),
+        cpu_ms_per_job_ratio_to_floor: ratio(oh.cpuMsPerJob, floor.cpuMsPerJob),
+        overhead_p90_ms: round(oh.overheadP90, 3),
+        overhead_max_ms: round(oh.overheadMax, 3),
+        overhead_samples: oh.samples,
+        overhead_rate_jobs_per_s: round(oh.achievedRate, 1),
+        network_p50_ms: round(oh.networkP50, 3),
+        runtime_p50_ms: oh.runtimeP50,
+      });
+      say(
+        `overhead at 200 jobs/s (${PLAN.overheadS} s, ${oh.completed} jobs, ${oh.samples} sampled): assignment→result p50 ${round(oh.networkP50)} ms − runtime_ms p50 ${oh.runtimeP50} ms`,
+      );
+      say(
+        `  agent overhead p50 ${describeTarget('overhead_p50_ms', figures.overhead_p50_ms, ' ms')}, p99 ${describeTarget('overhead_p99_ms', figures.overhead_p99_ms, ' ms')}, p90 ${round(oh.overheadP90, 3)} ms, max ${round(oh.overheadMax, 3)} ms; ${String(figures.overhead_ratio_to_floor)}× the floor's p50`,
+      );
+      say(
+        `  under load: CPU ${figures.load_cpu_pct} % of one core, ${describeTarget('load_cpu_ms_per_job', figures.load_cpu_ms_per_job, ' ms')} per job (${String(figures.cpu_ms_per_job_ratio_to_floor)}× the floor), RSS ${describeTarget('load_rss_mb', figures.load_rss_mb, ' MB')} (max)${times.end('overhead')}`,
+      );
+    }
+    for (const [i, setting] of want('efficiency') ? EFFICIENCY.entries() : []) {
       const eff = await efficiencyAt(stack, setting, PLAN.efficiencyS[i]!);
       const key = setting.slots === SLOTS ? 'efficiency' : `efficiency_${setting.slots}`;
       figures[key] = round(eff.efficiency, 4);
@@ -202,19 +221,20 @@ async function main(): Promise<void> {
       );
     }
 
-    await stack.admin.publish({ runtime: { max_num_seqs: SLOTS }, jobs: { max_queue_size: 80 } });
-    await stack.restartRuntime({ instant: true, maxNumSeqs: SLOTS });
-    await stack.waitInRotation();
-    const ceil = await ceilingPhase(stack, PLAN.ceilingS, PLAN.backlog);
-    figures.ceiling_jobs_per_s = round(ceil.rate, 1);
-    Object.assign(figures, {
-      ceiling_cpu_pct: round(ceil.cpu.cpuPct, 1),
-      ceiling_cpu_ms_per_job: round(ceil.cpuMsPerJob, 3),
-    });
-    say(
-      `ceiling (instant runtime, ${PLAN.ceilingS} s, signing + journaling included): ${describeTarget('ceiling_jobs_per_s', figures.ceiling_jobs_per_s, ' jobs/s')}; node CPU ${round(ceil.cpu.cpuPct, 1)} % of one core, ${round(ceil.cpuMsPerJob, 3)} ms CPU per job (a free core would allow ~${ceil.cpuMsPerJob ? Math.round(1000 / ceil.cpuMsPerJob) : 'n/a'} jobs/s)${times.end('ceiling')}`,
-    );
-
+    if (want('ceiling')) {
+      await stack.admin.publish({ runtime: { max_num_seqs: SLOTS }, jobs: { max_queue_size: 80 } });
+      await stack.restartRuntime({ instant: true, maxNumSeqs: SLOTS });
+      await stack.waitInRotation();
+      const ceil = await ceilingPhase(stack, PLAN.ceilingS, PLAN.backlog);
+      figures.ceiling_jobs_per_s = round(ceil.rate, 1);
+      Object.assign(figures, {
+        ceiling_cpu_pct: round(ceil.cpu.cpuPct, 1),
+        ceiling_cpu_ms_per_job: round(ceil.cpuMsPerJob, 3),
+      });
+      say(
+        `ceiling (instant runtime, ${PLAN.ceilingS} s, signing + journaling included): ${describeTarget('ceiling_jobs_per_s', figures.ceiling_jobs_per_s, ' jobs/s')}; node CPU ${round(ceil.cpu.cpuPct, 1)} % of one core, ${round(ceil.cpuMsPerJob, 3)} ms CPU per job (a free core would allow ~${ceil.cpuMsPerJob ? Math.round(1000 / ceil.cpuMsPerJob) : 'n/a'} jobs/s)${times.end('ceiling')}`,
+      );
+    }
     await waitSettled(stack.admin, 60_000);
     const ledger = await ledgerCheck(stack.admin);
     figures.jobs_lost = ledger.lost;
@@ -231,7 +251,7 @@ async function main(): Promise<void> {
   if (profDir) {
     functions = await hotSpots(profDir);
     modules = await hotModules(profDir);
-    say(`node CPU profile (${profDir}), self time by function:`);
+    say(`node CPU profile (${profDir}), share of busy self time by function:`);
     for (const h of functions)
       say(`  ${h.selfPct.toFixed(1).padStart(5)} %  ${h.name}  ${h.where}`);
     say('by module:');
@@ -251,6 +271,7 @@ async function main(): Promise<void> {
       withTargets({
         ...figures,
         mode: quick ? 'quick' : 'full',
+        ...(flags.only ? { only: only } : {}),
         seconds: round(total, 1),
         phase_seconds: times.seconds,
       }),
