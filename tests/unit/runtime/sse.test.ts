@@ -52,3 +52,42 @@ describe('SseParser', () => {
     expect(parseAll(['event: ping\n\n: comment\n\n'])).toEqual([]);
   });
 });
+
+describe('SseParser on Node Buffers', () => {
+  const bytes = Buffer.from(STREAM, 'utf8');
+
+  it('gives the same events for Buffers cut into three anywhere', () => {
+    // Every first cut, and second cuts landing inside the emoji, the CRs and the field names.
+    for (let a = 1; a < bytes.length - 1; a++) {
+      for (let b = a + 1; b < bytes.length; b += 7) {
+        const chunks = [bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)];
+        expect(parseAll(chunks), `cuts at ${a} and ${b}`).toEqual(EXPECTED);
+      }
+    }
+  });
+
+  it('keeps a split line intact when the chunk it came in is reused afterwards', () => {
+    const events: SseEvent[] = [];
+    const parser = new SseParser((e) => events.push(e));
+    const chunk = Buffer.from('data: Grü');
+    parser.push(chunk);
+    chunk.fill(0x78); // a reader that recycles its buffer must not change the line kept
+    parser.push(Buffer.from('ße\n\n'));
+    expect(events).toEqual([{ event: 'message', data: 'Grüße', id: null }]);
+  });
+
+  it('drops a UTF-8 byte order mark at the start of the stream, even split', () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('data: x\n\n')]);
+    expect(parseAll([withBom])).toEqual([{ event: 'message', data: 'x', id: null }]);
+    expect(parseAll([withBom.subarray(0, 2), withBom.subarray(2)])).toEqual([
+      { event: 'message', data: 'x', id: null },
+    ]);
+  });
+
+  it('reads `data` with no colon as empty data and ignores fields that only start with data', () => {
+    expect(parseAll(['data\n\ndatabase: 1\n\ndata:\ndata: y\n\n'])).toEqual([
+      { event: 'message', data: '', id: null },
+      { event: 'message', data: '\ny', id: null },
+    ]);
+  });
+});
