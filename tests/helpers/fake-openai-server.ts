@@ -46,6 +46,9 @@ export interface FakeOpenAIServer {
   requests: Array<{ path: string; body: Record<string, unknown> }>;
   /** Number of streams the client closed before the server finished them. */
   clientClosed(): number;
+  /** TCP connections accepted so far, and those still open. */
+  connections(): number;
+  openConnections(): number;
   waitForActive(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -153,6 +156,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }, options.intervalMs ?? 5);
   }
 
+  let connections = 0;
+  let openConnections = 0;
+  server.on('connection', (socket) => {
+    connections++;
+    openConnections++;
+    socket.on('close', () => openConnections--);
+  });
+
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -162,6 +173,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     maxConcurrent: () => maxConcurrent,
     requests,
     clientClosed: () => clientClosed,
+    connections: () => connections,
+    openConnections: () => openConnections,
     waitForActive: (n, timeoutMs = 5_000) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {

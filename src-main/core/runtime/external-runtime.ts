@@ -24,7 +24,6 @@ export interface ExternalRuntimeOptions {
   /** Only marks `status().simulated` (the devnet's simulated runtime). */
   simulated?: boolean;
   clock?: Clock;
-  fetch?: typeof fetch;
   logger?: Logger;
   /** Time between health checks. Default 5 s. */
   healthIntervalMs?: number;
@@ -88,7 +87,6 @@ export class ExternalRuntime implements Runtime {
     this.client = new OpenAIClient({
       baseUrl: options.url,
       apiKey: options.apiKey ?? null,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
       now: () => this.clock.now(),
       clock: this.clock,
       ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),

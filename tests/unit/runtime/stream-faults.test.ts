@@ -99,6 +99,45 @@ describe('runaway, stalled and refused streams', () => {
     await expect.poll(() => server!.clientClosed()).toBe(1);
   });
 
+  it('watches for a stall only after the first token, on the injected clock', async () => {
+    server = await startFakeOpenAI({ tokens: 50, stallAfter: 0, intervalMs: 2 });
+    const clock = new ManualClock();
+    const client = new OpenAIClient({ baseUrl: server.url, clock, stallTimeoutMs: 1_000 });
+    const ac = new AbortController();
+    let settled = false;
+    const pending = client.stream(request({ maxTokens: 50, signal: ac.signal }));
+    void pending.finally(() => (settled = true)).catch(() => undefined);
+    await server.waitForActive(1);
+    await new Promise((r) => setTimeout(r, 20)); // let the response head reach the client
+    // Waiting in the runtime's queue before the first token is not a stall: no timer is set.
+    clock.advance(60_000);
+    await new Promise((r) => setImmediate(r));
+    expect(clock.pending).toBe(0);
+    expect(settled).toBe(false);
+    ac.abort();
+    expect((await faultOf(pending)).code).toBe('cancelled');
+  });
+
+  it('fails as stalled exactly when the silence after a token reaches the timeout', async () => {
+    server = await startFakeOpenAI({ tokens: 50, stallAfter: 2, intervalMs: 2 });
+    const clock = new ManualClock();
+    const client = new OpenAIClient({ baseUrl: server.url, clock, stallTimeoutMs: 1_000 });
+    const deltas: string[] = [];
+    let settled = false;
+    const pending = client.stream(request({ maxTokens: 50, onDelta: (d) => deltas.push(d) }));
+    void pending.finally(() => (settled = true)).catch(() => undefined);
+    await expect.poll(() => deltas.length).toBe(2);
+    expect(clock.pending).toBe(1);
+    await clock.advanceAsync(999);
+    expect(settled).toBe(false);
+    await clock.advanceAsync(1);
+    const err = await faultOf(pending);
+    expect(err.fault).toBe('stalled');
+    expect(err.message).toContain('sent nothing for 1 s');
+    await expect.poll(() => server!.clientClosed()).toBe(1);
+    expect(clock.pending).toBe(0);
+  });
+
   it('marks the runtime unhealthy on the first refused connection, ready again once it answers', async () => {
     server = await startFakeOpenAI({ tokens: 2 });
     const clock = new ManualClock();

@@ -75,6 +75,7 @@ export interface DockerVllmRuntimeOptions {
   owned?: OwnedImages;
   /** The engine's version as it answered discovery (Docker, or Podman's). */
   engineVersion?: string | null;
+  /** For the supervisor's /health probe (inference and /metrics go through OpenAIClient). */
   fetch?: typeof fetch;
   supervisor?: Partial<Pick<ContainerSupervisorOptions, 'pickPort' | 'timing' | 'siblings'>>;
 }
@@ -343,7 +344,6 @@ export class DockerVllmRuntime implements Runtime {
       const client = new OpenAIClient({
         baseUrl: ep.baseUrl,
         apiKey: ep.apiKey,
-        ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
         now: () => this.#o.clock.now(),
         clock: this.#o.clock,
       });
