@@ -1,8 +1,8 @@
 /**
  * The benchmark's floor: the least a node can do and still serve the devnet's jobs. Same
- * devnet, same runtime (streamed OpenAI requests through Node's fetch), same signing (the node
- * identity's libsecp256k1 signer and the protocol envelope); no journal, no schema checks, no
- * partials, no stats, no dashboard. Its overhead and CPU per job are what the node's figures
+ * devnet, same runtime (streamed OpenAI requests over node:http keep-alive, each `data:` line
+ * read straight from the bytes), same signing (the node identity's libsecp256k1 signer and the
+ * protocol envelope); no journal, no schema checks, no partials, no stats, no dashboard. Its overhead and CPU per job are what the node's figures
  * are divided by, so they mean something on a noisy shared machine.
  *
  *   node --import tsx tests/bench/floor/relay.ts --io-url URL --runtime-url URL --api-key K --slots N
@@ -10,6 +10,7 @@
  * Prints `relay ready <node id>` once its session is open.
  */
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { NodeIdentity } from '../../../src-main/core/identity/node-identity.js';
@@ -30,6 +31,11 @@ const ioUrl = a['io-url']!;
 const runtimeUrl = a['runtime-url']!.replace(/\/+$/, '');
 const apiKey = a['api-key']!;
 const slots = Number(a.slots ?? 64);
+
+// One keep-alive pool for the runtime, as the node's OpenAIClient keeps (the devnet's runtime
+// is plain http).
+const runtimeAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, timeout: 4_000 });
+const DATA = Buffer.from('data: ');
 
 const id = NodeIdentity.generate();
 const clock = { now: () => Date.now() };
@@ -84,9 +90,9 @@ function heartbeat(inFlight: number): Promise<unknown> {
 }
 
 /** Streams the job from the runtime exactly as the node asks for it; returns text and usage. */
-async function infer(job: Job): Promise<{ text: string; finish: string; usage: Usage }> {
+function infer(job: Job): Promise<{ text: string; finish: string; usage: Usage }> {
   const chat = job.kind === 'chat';
-  const body: Record<string, unknown> = {
+  const payload = JSON.stringify({
     model: job.model,
     max_tokens: job.max_tokens,
     stream: true,
@@ -94,34 +100,60 @@ async function infer(job: Job): Promise<{ text: string; finish: string; usage: U
     ...(chat ? { messages: job.messages } : { prompt: job.prompt }),
     ...(job.temperature !== undefined ? { temperature: job.temperature } : {}),
     ...(job.seed !== undefined ? { seed: job.seed } : {}),
-  };
-  const res = await fetch(`${runtimeUrl}/v1/${chat ? 'chat/completions' : 'completions'}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify(body),
   });
-  if (!res.ok || !res.body) throw new Error(`runtime answered ${res.status}`);
-  let text = '';
-  let finish = 'stop';
-  let usage: Usage = { prompt_tokens: 0, completion_tokens: 0 };
-  let rest = '';
-  const decoder = new TextDecoder();
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value: bytes } = await reader.read();
-    if (done) break;
-    const lines = (rest + decoder.decode(bytes, { stream: true })).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-      const chunk = JSON.parse(line.slice(6)) as Chunk;
+  return new Promise((resolve, reject) => {
+    let text = '';
+    let finish = 'stop';
+    let usage: Usage = { prompt_tokens: 0, completion_tokens: 0 };
+    // The bytes of a line whose end has not come yet.
+    let rest: Buffer | null = null;
+    const onLine = (buf: Buffer, start: number, end: number) => {
+      if (
+        end - start <= DATA.length ||
+        buf.compare(DATA, 0, DATA.length, start, start + DATA.length) !== 0
+      )
+        return;
+      const json = buf.toString('utf8', start + DATA.length, end);
+      if (json === '[DONE]') return;
+      const chunk = JSON.parse(json) as Chunk;
       if (chunk.usage) usage = chunk.usage;
       const choice = chunk.choices?.[0];
       text += (chat ? choice?.delta?.content : choice?.text) ?? '';
       if (choice?.finish_reason) finish = choice.finish_reason;
-    }
-  }
-  return { text, finish, usage };
+    };
+    const req = http.request(
+      `${runtimeUrl}/v1/${chat ? 'chat/completions' : 'completions'}`,
+      {
+        method: 'POST',
+        agent: runtimeAgent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          authorization: `Bearer ${apiKey}`,
+        },
+      },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          return reject(new Error(`runtime answered ${res.statusCode}`));
+        }
+        res.on('data', (chunk: Buffer) => {
+          const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+          rest = null;
+          let start = 0;
+          for (let lf = buf.indexOf(10); lf !== -1; lf = buf.indexOf(10, start)) {
+            onLine(buf, start, lf);
+            start = lf + 1;
+          }
+          if (start < buf.length) rest = buf.subarray(start);
+        });
+        res.on('end', () => resolve({ text, finish, usage }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 type Usage = { prompt_tokens: number; completion_tokens: number };
