@@ -89,7 +89,8 @@ export class NodeIdentity {
     // libsecp256k1 (WASM) signs every job result and accept: ~5x faster than ethers' JS signer,
     // with the very same bytes (RFC 6979 nonces, low S, v = 27 + recovery id).
     const { signature, recoveryId } = signRecoverable(personalMessageDigest(message), this.#secret);
-    return `${hexlify(signature)}${(27 + recoveryId).toString(16)}`;
+    const hex = Buffer.from(signature.buffer, signature.byteOffset, 64).toString('hex');
+    return `0x${hex}${(27 + recoveryId).toString(16)}`;
   }
 
   /** The key as a Web3 Secret Storage v3 JSON, encrypted with `secret`. */

@@ -8,7 +8,7 @@ import {
   NodeMessageBodies,
   decodeLinkFrame,
   describeIssues,
-  signEnvelope,
+  signedFrame,
   type LinkMessage,
   type MessageSigner,
   type NetworkMessage,
@@ -224,7 +224,7 @@ export class JobLink implements JobLinkApi {
       this.log.error(`Refused to send an invalid ${type} message: ${describeIssues(check.error)}`);
       return false;
     }
-    const frame = JSON.stringify(signEnvelope(this.opts.signer, type, body, this.opts.clock));
+    const frame = signedFrame(this.opts.signer, type, body, this.opts.clock);
     // A UTF-16 unit is at most 3 UTF-8 bytes: most frames need no byte count.
     if (frame.length * 3 > MAX_FRAME_BYTES && Buffer.byteLength(frame) > MAX_FRAME_BYTES) {
       this.log.error(`A ${type} message is larger than the 1 MiB frame limit and was not sent.`);
@@ -337,7 +337,7 @@ export class JobLink implements JobLinkApi {
       challenge,
       agent_version: this.opts.agentVersion,
     };
-    ws.send(JSON.stringify(signEnvelope(this.opts.signer, 'session_open', body, this.opts.clock)));
+    ws.send(signedFrame(this.opts.signer, 'session_open', body, this.opts.clock));
   }
 
   private onReady(ws: WebSocket, msg: Extract<NetworkMessage, { type: 'session_ready' }>): void {

@@ -89,6 +89,31 @@ export function signEnvelope<B>(
   return { ...unsigned, sig: signer.signMessage(signingPayload(unsigned)) };
 }
 
+/**
+ * The same envelope as `signEnvelope`, as its wire frame: the canonical text the signature
+ * covers with `sig` appended as the last member. One serialisation per message instead of two
+ * (canonical JSON, then JSON.stringify of the envelope); the receiver parses the frame and
+ * recomputes the canonical text, so the order of members on the wire does not matter.
+ */
+export function signedFrame<B>(
+  signer: MessageSigner,
+  type: string,
+  body: B,
+  clock: Clock,
+  nonce: string = newNonce(),
+): string {
+  const payload = signingPayload({
+    v: PROTOCOL_VERSION,
+    type,
+    node_id: signer.address,
+    ts: clock.now(),
+    nonce,
+    body,
+  });
+  // A canonical object always ends with its closing brace.
+  return `${payload.slice(0, -1)},"sig":${JSON.stringify(signer.signMessage(payload))}}`;
+}
+
 export interface VerifyOptions {
   nowMs: number;
   skewMs?: number;

@@ -7,6 +7,7 @@ import {
   openEnvelope,
   ReplayedNonceError,
   signEnvelope,
+  signedFrame,
   StaleTimestampError,
   UnsupportedVersionError,
   verifyEnvelope,
@@ -33,6 +34,15 @@ describe('signed envelopes', () => {
     const reordered = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(env).reverse())));
     expect(Object.keys(reordered)[0]).toBe('sig');
     expect(() => verifyEnvelope(reordered, opts())).not.toThrow();
+  });
+
+  it('a signed frame is the signed envelope as JSON, with the same signature', () => {
+    const body = { job_id: 'j1', output: 'é \u2028 "q" \n', usage: { b: 1.5, a: -2 }, n: null };
+    const frame = signedFrame(node, 'job_result', body, clock, 'ab'.repeat(12));
+    const parsed = JSON.parse(frame) as Record<string, unknown>;
+    expect(parsed).toEqual(signEnvelope(node, 'job_result', body, clock, 'ab'.repeat(12)));
+    expect(Object.keys(parsed).at(-1)).toBe('sig');
+    expect(verifyEnvelope(parsed, opts()).body).toEqual(body);
   });
 
   it('rejects a tampered body', () => {
