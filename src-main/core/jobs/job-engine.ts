@@ -331,11 +331,13 @@ export class JobEngine implements JobEngineApi {
   private async execute(entry: ActiveJob): Promise<void> {
     const { job } = entry;
     const id = job.job_id;
-    try {
-      await this.journal.transition(id, 'running', this.clock.now());
-    } catch (err) {
-      this.log.warn('Could not record that a job started.', { job_id: id, error: String(err) });
-    }
+    // Not awaited: resume treats a running job like an accepted one (the accept is durable), so
+    // the runtime call need not wait a group commit for this record.
+    void this.journal
+      .transition(id, 'running', this.clock.now())
+      .catch((err: unknown) =>
+        this.log.warn('Could not record that a job started.', { job_id: id, error: String(err) }),
+      );
     this.emit({
       kind: 'running',
       jobId: id,

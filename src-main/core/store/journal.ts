@@ -3,7 +3,8 @@ import type { Job, JobResultBody } from '../protocol/schemas/ws.js';
 /**
  * The life of a job on the node, recorded BEFORE the node acts on each step:
  * received → accepted | rejected → running → result_ready (with the result body) → acked.
- * `rejected` and `acked` are finished; the rest are open and survive a restart.
+ * `rejected` and `acked` are finished; the rest are open and survive a restart. `running` only
+ * informs (resume treats it like `accepted`): it is written as the runtime call starts, unawaited.
  */
 export type JournalState =
   'received' | 'accepted' | 'rejected' | 'running' | 'result_ready' | 'acked';

@@ -49,6 +49,20 @@ describe('JobEngine', () => {
     expect(h.events[3]).toMatchObject({ completionTokens: 5, promptTokens: 7 });
   });
 
+  it('starts the runtime without waiting for the "running" record, which only informs', async () => {
+    h = await startHarness({ server: { tokens: 3 } });
+    const journal = h.journal;
+    const transition = journal.transition.bind(journal);
+    // A "running" record that never commits: the job must still run and deliver its result.
+    journal.transition = (id, state, at, detail) =>
+      state === 'running' ? new Promise<void>(() => undefined) : transition(id, state, at, detail);
+    const job = makeJob(h.clock);
+    h.engine.handleAssign(job);
+    await expect.poll(() => resultsOf(h!).length).toBe(1);
+    expect(resultsOf(h)[0]).toMatchObject({ job_id: job.job_id, status: 'completed' });
+    expect(h.durableState(job.job_id)).toBe('result_ready');
+  });
+
   it('is done only when acknowledged, and never re-sends after the ack', async () => {
     h = await startHarness({ server: { tokens: 2 } });
     const job = makeJob(h.clock);
