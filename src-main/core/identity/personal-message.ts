@@ -1,4 +1,4 @@
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from './keccak256.js';
 
 /**
  * The EIP-191 "personal message" digest a node signature covers:
@@ -13,5 +13,5 @@ export function personalMessageDigest(message: string): Uint8Array {
   const bytes = Buffer.allocUnsafe(prefix.length + length);
   bytes.write(prefix, 0, 'latin1');
   bytes.write(message, prefix.length, 'utf8');
-  return keccak_256(bytes);
+  return keccak256(bytes);
 }
