@@ -39,7 +39,7 @@ export class RuntimeHttp {
   constructor(baseUrl: string) {
     const url = URL.canParse(baseUrl) ? new URL(baseUrl) : null;
     if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
-      this.unusable = `The runtime address "${baseUrl}" is not an http:// or https:// URL. Check the runtime URL in the node's settings.`;
+      this.unusable = `The runtime address "${baseUrl}" is not an http:// or https:// URL; give it as http://host:port.`;
     this.transport = url?.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({
       keepAlive: true,
@@ -56,7 +56,8 @@ export class RuntimeHttp {
   /**
    * Sends the request and resolves with its response head (the body is the caller's to read
    * or discard). A reused idle socket the server closed meanwhile fails before any answer;
-   * such a request never reached the runtime, so it is sent once more on a fresh connection.
+   * such a request never reached the runtime, so it is sent once more (on another connection:
+   * the broken one is gone from the pool).
    */
   async send(request: RuntimeHttpRequest, signal?: AbortSignal): Promise<RuntimeHttpExchange> {
     if (this.unusable !== null) throw new RuntimeError(this.unusable, 'failed');
