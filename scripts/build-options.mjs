@@ -45,6 +45,7 @@ export const INLINED_PACKAGES = [
   'aes-js',
   'zod',
   'canonicalize',
+  'hash-wasm',
 ];
 
 const inlineEsmPackages = {

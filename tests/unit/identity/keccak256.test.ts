@@ -1,6 +1,6 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { describe, expect, it } from 'vitest';
-import { keccak256 } from '../../../src-main/core/identity/keccak256.js';
+import { keccak256, keccakWasmReady } from '../../../src-main/core/identity/keccak256.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -18,6 +18,14 @@ function bytes(length: number, seed: number): Uint8Array {
 }
 
 describe('keccak256', () => {
+  it('hashes with the WebAssembly hasher once it has compiled, and each digest is its own copy', async () => {
+    expect(await keccakWasmReady()).toBe(true);
+    const first = keccak256(Buffer.from('abc'));
+    const second = keccak256(new Uint8Array(0));
+    expect(hex(first)).toBe('4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45');
+    expect(hex(second)).toBe('c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470');
+  });
+
   it('gives the published Keccak-256 digests', () => {
     expect(hex(keccak256(new Uint8Array(0)))).toBe(
       'c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470',
