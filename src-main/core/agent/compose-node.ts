@@ -13,7 +13,7 @@ import { JobLink } from '../network/job-link.js';
 import type { AccountBindingWire, HardwareProfile, OwnerStatus } from '../protocol/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DataDirs } from '../store/data-dirs.js';
-import type { JobJournal } from '../store/journal.js';
+import { FINISHED_RETENTION_MS, type JobJournal } from '../store/journal.js';
 import { openJobJournal } from '../store/journal-open.js';
 import { nullGpuSampler, type GpuStatusSampler } from '../system/gpu-status.js';
 import { hardwareProfile } from '../system/hardware-profile.js';
@@ -72,7 +72,11 @@ export interface ComposedNode {
  */
 export function composeNode(o: ComposeNodeOptions): ComposedNode {
   const clock = o.clock ?? systemClock;
-  const journal = openJobJournal(o.dirs.journal, { logger: o.logger });
+  const journal = openJobJournal(o.dirs.journal, {
+    logger: o.logger,
+    // The engine would prune these at its first sweep: never hold a long journal whole.
+    forgetFinishedBefore: clock.now() - FINISHED_RETENTION_MS,
+  });
   // One holder of the job link: the engine sends its results through it, the agent opens it.
   const link = new LinkSession((opts) => new JobLink(opts), clock, o.logger.child('agent'));
   // Image switches wait for the engine's running jobs; the engine refuses new ones meanwhile.

@@ -9,7 +9,7 @@ import type {
   NodeMessageType,
 } from '../protocol/schemas/ws.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { JobJournal } from '../store/journal.js';
+import { FINISHED_RETENTION_MS, type JobJournal } from '../store/journal.js';
 import type { JobEngineApi, JobEvent, NodeMessageSender } from './job-engine-api.js';
 import { buildResult, tokensPerSecond } from './job-result.js';
 import { ActiveJobs, newActiveJob, type ActiveJob } from './active-jobs.js';
@@ -437,7 +437,7 @@ export class JobEngine implements JobEngineApi {
     const overdue = this.options.ackTimeoutMs ?? 30_000;
     this.outbox.resendOverdue(overdue);
     const ttl = this.config?.ttl.job_ttl_ms ?? DEFAULT_JOB_TTL_MS;
-    const retention = Math.min(this.options.finishedRetentionMs ?? 60_000, ttl);
+    const retention = Math.min(this.options.finishedRetentionMs ?? FINISHED_RETENTION_MS, ttl);
     try {
       this.journal.pruneFinished(now - retention);
     } catch (err) {

@@ -6,6 +6,7 @@ import type { Job, JobResultBody } from '../protocol/schemas/ws.js';
 import type { JobJournal, JobOutcome, JournalRecord } from './journal.js';
 import type { JournalHealth } from './journal-health.js';
 import { applyLine, isFinished, parseLine, type JournalLine } from './journal-file-lines.js';
+import { forEachLine } from './journal-replay.js';
 
 export interface FileJournalOptions {
   /** The journal file (JSON lines). */
@@ -25,6 +26,11 @@ export interface FileJournalOptions {
   compactAtBytes?: number;
   /** Also compact (when the file holds more than 64 KiB) once free disk space drops below this. Default 64 MiB. */
   lowFreeBytes?: number;
+  /**
+   * Finished records last updated before this time are dropped while the file is replayed
+   * (as pruneFinished would drop them), so a long journal never sits in memory whole.
+   */
+  forgetFinishedBefore?: number;
   logger?: Logger;
 }
 
@@ -360,27 +366,23 @@ export class FileJobJournal implements JobJournal, JournalHealth {
 
   /** Loads the file; a torn last line (a crash mid-write) is cut off so appends stay clean. */
   private replay(): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.options.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    const end = text.lastIndexOf('\n') + 1;
     let bad = 0;
     let good = 0;
-    for (const raw of text.slice(0, end).split('\n')) {
-      if (raw === '') continue;
+    const forgetBefore = this.options.forgetFinishedBefore;
+    const read = forEachLine(this.options.path, (raw) => {
+      if (raw === '') return;
       const line = parseLine(raw);
       if (!line) {
         bad++;
-        continue;
+        return;
       }
       good++;
       this.apply(line);
-    }
-    if ((good === 0 && text.length > 0) || (bad > 0 && bad >= good)) {
+      if (forgetBefore !== undefined && good % 1024 === 0) this.pruneFinished(forgetBefore);
+    });
+    if (!read) return;
+    if (forgetBefore !== undefined) this.pruneFinished(forgetBefore);
+    if ((good === 0 && read.totalBytes > 0) || (bad > 0 && bad >= good)) {
       // Not a journal (or badly damaged): keep it for inspection, start afresh.
       const aside = `${this.options.path}.damaged-${Date.now()}`;
       fs.renameSync(this.options.path, aside);
@@ -392,9 +394,9 @@ export class FileJobJournal implements JobJournal, JournalHealth {
       return;
     }
     if (bad > 0) this.log.warn(`Skipped ${bad} unreadable lines of the job journal.`);
-    if (end < Buffer.byteLength(text))
-      fs.truncateSync(this.options.path, Buffer.byteLength(text.slice(0, end)));
-    this.fileBytes = Buffer.byteLength(text.slice(0, end));
+    if (read.completeBytes < read.totalBytes)
+      fs.truncateSync(this.options.path, read.completeBytes);
+    this.fileBytes = read.completeBytes;
   }
 }
 

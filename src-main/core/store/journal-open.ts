@@ -13,6 +13,8 @@ export interface OpenJournalOptions {
    * Measured with `npm run bench` (docs/OPERATING.md, Benchmark).
    */
   fsync?: boolean;
+  /** Finished records last updated before this are not loaded (FileJournalOptions). */
+  forgetFinishedBefore?: number;
   logger?: Logger;
 }
 
@@ -31,6 +33,9 @@ export function openJobJournal(
   return new FileJobJournal({
     path: path.join(dir, 'jobs.jsonl'),
     sync: fsync === true ? 'fsync' : fsync === false ? 'none' : 'background',
+    ...(options.forgetFinishedBefore !== undefined
+      ? { forgetFinishedBefore: options.forgetFinishedBefore }
+      : {}),
     ...logger,
   });
 }

@@ -12,6 +12,12 @@ export type JournalState =
 export const FINISHED_STATES: readonly JournalState[] = ['rejected', 'acked'];
 
 /**
+ * How long a finished record is kept for recognising a repeated assignment (the job engine's
+ * default retention): older ones are pruned, and not loaded again when the journal is reopened.
+ */
+export const FINISHED_RETENTION_MS = 60_000;
+
+/**
  * How a finished job ended on this node, as data (never read out of `detail`, whose text can
  * come from the network):
  * - `refused`: this node answered `job_reject`;
