@@ -28,6 +28,7 @@ import { lockDataFolder, type DataFolderLock } from '../core/store/data-folder-l
 import { LocalLogFile } from '../core/store/local-log-file.js';
 import { LogStore } from '../core/store/log-store.js';
 import { samplerFromReadings } from '../core/system/gpu-status.js';
+import { HeapRelease } from '../core/system/heap-release.js';
 import type { HostActions, ImportKeyRequest } from './agent-facade.js';
 import { describeKeyProtection } from './key-protection.js';
 import { AgentHost, type NodeRun } from './agent-host.js';
@@ -236,6 +237,7 @@ async function composeLocked(
     },
   });
 
+  const heap = new HeapRelease({ clock, logger });
   let current: ComposedNode | null = null;
   let currentRuntime: Pick<Runtime, 'status' | 'metrics'> | null = null;
   let runs = 0;
@@ -285,6 +287,9 @@ async function composeLocked(
         account: owner,
         gpuLimits: gpuTriggers.limits,
       });
+      // Start-up's garbage (key derivation, a long journal replayed) is behind us: released
+      // before the node joins, if it grew the resident set much.
+      heap.releaseIfGrown('start-up');
       composed = node;
       runs += 1;
       current = node;
@@ -380,6 +385,7 @@ async function composeLocked(
       });
     }
   } catch (err) {
+    heap.dispose();
     gpuTriggers.dispose();
     gpu.stop();
     await history.dispose();
@@ -426,6 +432,7 @@ async function composeLocked(
         ...(h.fixedSettings ? { fixedSettings: h.fixedSettings } : {}),
       }),
     close: async () => {
+      heap.dispose();
       await ops?.close();
       gpuTriggers.dispose();
       triggerStore.dispose();
