@@ -379,6 +379,12 @@ export class Dispatcher {
       },
     });
     job.assignedPerf = this.d.opts.perfNow();
+    const delay = this.d.faults.assignDelayMs;
+    if (delay > 0) {
+      // A far network: the frame travels while the job already counts against the node.
+      this.d.opts.clock.setTimeout(() => link.send(frame), delay);
+      return;
+    }
     link.send(frame);
     if (this.d.faults.takeDrop()) link.drop();
   }

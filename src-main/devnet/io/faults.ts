@@ -83,6 +83,13 @@ export const FaultsInput = z.strictObject({
       }),
     ])
     .optional(),
+  /**
+   * Every job_assign leaves this many ms after the job was given to the node (its capacity is
+   * taken at once): a far network, for the node's refill measurement (docs/PROTOCOL.md).
+   */
+  slow_assignments: z
+    .union([z.literal(false), z.strictObject({ ms: z.number().int().positive().max(10_000) })])
+    .optional(),
   /** The model hub serves this file (path in the model folder) with one byte changed. */
   corrupt_model_file: z
     .union([z.literal(false), z.strictObject({ path: z.string().min(1).max(512) })])
@@ -106,6 +113,7 @@ export interface FaultState {
   /** The node's job_reject answers to the invalid job_assign frames, by job_id. */
   invalid_jobs: { answers: Record<string, { reason: string; detail: string }> } | null;
   slow_model_hub: { bytes_per_second: number } | null;
+  slow_assignments: { ms: number } | null;
   corrupt_model_file: { path: string } | null;
 }
 
@@ -125,6 +133,7 @@ function none(): FaultState {
     huge_answers: null,
     invalid_jobs: null,
     slow_model_hub: null,
+    slow_assignments: null,
     corrupt_model_file: null,
   };
 }
@@ -199,6 +208,8 @@ export class Faults {
     flag('invalid_jobs', input.invalid_jobs);
     if (input.slow_model_hub !== undefined) s.slow_model_hub = input.slow_model_hub || null;
     flag('slow_model_hub', input.slow_model_hub);
+    if (input.slow_assignments !== undefined) s.slow_assignments = input.slow_assignments || null;
+    flag('slow_assignments', input.slow_assignments);
     if (input.corrupt_model_file !== undefined)
       s.corrupt_model_file = input.corrupt_model_file || null;
     flag('corrupt_model_file', input.corrupt_model_file);
@@ -219,6 +230,11 @@ export class Faults {
 
   get silent(): boolean {
     return this.state.stop_answering;
+  }
+
+  /** How long each job_assign is held back (0: sent at once). */
+  get assignDelayMs(): number {
+    return this.state.slow_assignments?.ms ?? 0;
   }
 
   get skewMs(): number {
