@@ -84,6 +84,8 @@ export function createAgentPauses(p: AgentPausesDeps): AgentPauses {
     cap: () => jobsCapOf(deps, config),
     online: () => p.online() && !network.holding && !operator.holding,
     operatorPause: () => operator.wire(),
+    jobs: deps.jobEngine,
+    clock: deps.clock,
     log,
   });
   return { network, operator, announcer };

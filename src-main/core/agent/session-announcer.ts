@@ -5,6 +5,7 @@ import type { SessionParams } from '../network/job-link.js';
 import type { OperatorPause } from '../protocol/index.js';
 import type { AgentDeps } from './agent-deps.js';
 import { QueueWindow, windowFor } from './queue-window.js';
+import { RefillMeter } from './refill-meter.js';
 
 export interface SessionAnnouncerDeps {
   config: ConfigSync;
@@ -20,6 +21,9 @@ export interface SessionAnnouncerDeps {
   online: () => boolean;
   /** The operator's pause as the protocol carries it (null: not paused). */
   operatorPause?: () => OperatorPause | null;
+  /** Job events feed the refill meter (queue-window.ts); absent: the window stays an eighth. */
+  jobs?: Pick<AgentDeps['jobEngine'], 'onEvent' | 'counters'>;
+  clock?: AgentDeps['clock'];
   log: Logger;
 }
 
@@ -32,8 +36,20 @@ export class SessionAnnouncer {
   private announcedConcurrency = 0;
   private announcedCap: number | null = null;
   private readonly window = new QueueWindow();
+  private readonly refill: RefillMeter | null;
 
-  constructor(private readonly d: SessionAnnouncerDeps) {}
+  constructor(private readonly d: SessionAnnouncerDeps) {
+    const { jobs, clock } = d;
+    this.refill = jobs && clock ? new RefillMeter(clock) : null;
+    const meter = this.refill;
+    if (!jobs || !meter) return;
+    // Every assignment takes an announced job; every result or refusal frees one.
+    jobs.onEvent((e) => {
+      if (e.kind === 'received') meter.assigned();
+      else if (e.kind === 'completed' || e.kind === 'failed' || e.kind === 'rejected')
+        meter.released();
+    });
+  }
 
   /**
    * The runtime's slots: what its containers serve when it says (one share per GPU), else the
@@ -48,7 +64,8 @@ export class SessionAnnouncer {
   /** Jobs at once to announce: the runtime's slots plus a window, never above the operator's cap. */
   concurrency(): number {
     const cap = this.d.cap();
-    const windowed = this.window.concurrency(this.slots());
+    const maxQueue = this.d.config.snapshot()?.snapshot.jobs.max_queue_size ?? null;
+    const windowed = this.window.concurrency(this.slots(), maxQueue);
     const wanted = cap === null ? windowed : Math.min(cap, windowed);
     return Math.min(1024, Math.max(1, Math.floor(wanted)));
   }
@@ -65,9 +82,15 @@ export class SessionAnnouncer {
     return Math.abs(now - then) >= windowFor(Math.min(now, then));
   }
 
-  /** The runtime's metrics as each heartbeat reads them: they size the window. */
+  /** The runtime's metrics as each heartbeat reads them, with the refill measured: they size the window. */
   observe(metrics: RuntimeMetrics): void {
-    this.window.observe(metrics, this.slots());
+    const limitMs = this.d.config.snapshot()?.snapshot.jobs.execution_timeout_ms ?? null;
+    const refill = this.refill?.figures() ?? null;
+    this.window.observe(metrics, this.slots(), { refill, limitMs });
+    if (refill)
+      this.d.log.debug(
+        `Refill p95 ${Math.round(refill.refillMs)} ms over ${refill.samples} jobs at ${refill.perSecond.toFixed(1)} results/s: taking ${this.concurrency()} jobs at once.`,
+      );
     this.reannounce();
   }
 
@@ -102,6 +125,7 @@ export class SessionAnnouncer {
     this.announcedAccepting = this.wantsJobs();
     this.announcedCap = this.d.cap();
     this.announcedConcurrency = this.concurrency();
+    this.refill?.announce(this.announcedConcurrency, this.d.jobs?.counters().in_flight ?? 0);
     const paused = this.d.operatorPause?.() ?? null;
     return {
       accepting: this.announcedAccepting,

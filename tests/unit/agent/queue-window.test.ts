@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QueueWindow, windowFor } from '../../../src-main/core/agent/queue-window.js';
+import { QueueWindow, refillWindow, windowFor } from '../../../src-main/core/agent/queue-window.js';
 
 const m = (running: number, waiting: number) => ({ running, waiting });
 
@@ -27,5 +27,52 @@ describe('the queue window beyond the runtime slots', () => {
     expect(w.concurrency(64)).toBe(44 + windowFor(44));
     w.observe(m(64, 2), 64); // every slot runs: back to the configured slots
     expect(w.concurrency(64)).toBe(72);
+  });
+});
+
+describe('the queue window sized from the refill', () => {
+  const refill = (perSecond: number, refillMs: number) => ({ perSecond, refillMs, samples: 500 });
+
+  it('covers the results of twice a 95th-percentile refill, within a quarter of the time to spare', () => {
+    // 200 results/s, 100 ms to refill: 200 × 0.1 × 2 = 40 jobs queued.
+    expect(refillWindow(64, refill(200, 100), 120_000)).toBe(40);
+    // A 2 s time limit leaves 2 − 64/200 = 1.68 s to spare; a quarter of it is 0.42 s = 84 jobs.
+    expect(refillWindow(64, refill(200, 400), 2_000)).toBe(84);
+    expect(refillWindow(64, refill(200, 400), null)).toBe(160);
+    // Jobs that take their whole limit leave nothing to queue for.
+    expect(refillWindow(64, refill(20, 400), 3_000)).toBe(0);
+  });
+
+  it('grows past the eighth for a slow refill, and never below it for a fast one', () => {
+    const w = new QueueWindow();
+    w.observe(m(64, 8), 64, { refill: refill(200, 5), limitMs: 120_000 });
+    expect(w.concurrency(64)).toBe(72); // 200 × 0.005 × 2 = 2, under the eighth
+    w.observe(m(64, 8), 64, { refill: refill(200, 100), limitMs: 120_000 });
+    expect(w.concurrency(64)).toBe(64 + 40);
+  });
+
+  it('moves only for a clear change: up by half again, down below a quarter', () => {
+    const w = new QueueWindow();
+    const at = (refillMs: number) =>
+      w.observe(m(64, 8), 64, { refill: refill(200, refillMs), limitMs: 120_000 });
+    at(100); // 40
+    at(140); // 56 < 40 × 1.5: kept
+    expect(w.concurrency(64)).toBe(104);
+    at(150); // 60 = 40 × 1.5: grows
+    expect(w.concurrency(64)).toBe(124);
+    at(40); // 16, not under a quarter of 60: kept
+    expect(w.concurrency(64)).toBe(124);
+    at(30); // 12 < 15: shrinks
+    expect(w.concurrency(64)).toBe(76);
+    w.observe(m(64, 8), 64, { refill: null, limitMs: 120_000 }); // nothing measured: kept
+    expect(w.concurrency(64)).toBe(76);
+  });
+
+  it('stays within what the network lets the node hold, but never under the eighth', () => {
+    const w = new QueueWindow();
+    w.observe(m(64, 8), 64, { refill: refill(200, 100), limitMs: 120_000 }); // 40
+    expect(w.concurrency(64, 90)).toBe(90);
+    expect(w.concurrency(64, 66)).toBe(72); // max_queue_size under slots + eighth: the eighth
+    expect(w.concurrency(64, null)).toBe(104);
   });
 });
