@@ -45,9 +45,12 @@ export async function efficiencyAt(stack: Stack, s: SlotsSetting, seconds: numbe
     overload: 1.25,
   });
   const after = await stack.admin.stats();
+  const end = await stack.node();
   return {
     ...eff,
     advertised: node.session?.max_concurrency ?? null,
+    /** The node may widen its window during the phase (queue-window.ts). */
+    advertisedAtEnd: end?.session?.max_concurrency ?? null,
     deadlineMisses: after.deadline_misses - before.deadline_misses,
     /** From the snapshot's publication to the node announcing the new slots. */
     readyS,

@@ -8,6 +8,7 @@ import {
   waitSettled,
 } from './measure.js';
 import { percentile } from './report.js';
+import { RuntimeSampler } from './runtime-sampler.js';
 import type { Stack } from './stack/stack.js';
 
 /** Heartbeats only: the node is active and no job arrives. */
@@ -92,8 +93,9 @@ export interface EfficiencyOptions {
 /**
  * Achieved jobs/s with every slot of the runtime in use (more offered than it can serve),
  * divided by what the runtime alone could do: slots / per-job service time, where the service
- * time is the simulator's own: ttft + (tokens − 1) / tokens_per_s, from the jobs' real token
- * counts.
+ * time is the simulator's own: ttft + (tokens − 1) / tokens_per_s, from the mean tokens the
+ * runtime itself counted over the phase (it was restarted for it). The runtime's gauges, read
+ * over the same window, tell idle slots (occupancy under 1) from a slow runtime.
  */
 export async function efficiencyPhase(stack: Stack, o: EfficiencyOptions) {
   const { admin } = stack;
@@ -109,17 +111,20 @@ export async function efficiencyPhase(stack: Stack, o: EfficiencyOptions) {
     max_tokens: o.maxTokens,
     ttl_ms: 600_000,
   });
-  await sleep(o.seconds * 1000);
+  // Skip the ramp-up (the first few service times) before measuring.
+  const rampMs = Math.max(2000, 4 * nominalService * 1000);
+  await sleep(rampMs - (performance.now() - t0));
+  const sampler = new RuntimeSampler(stack.runtime.url, o.slots).start();
+  await sleep(o.seconds * 1000 - (performance.now() - t0));
   const tEnd = performance.now();
+  const runtime = await sampler.stop();
   await progress.stop();
   const settled = await waitSettled(admin, 120_000);
   const drainS = (performance.now() - tEnd) / 1000;
-  // Skip the ramp-up (the first few service times) before measuring.
-  const achieved = progress.rate(t0 + Math.max(2000, 4 * nominalService * 1000), tEnd, true);
-  const ids = await newCompletedIds(admin, before);
-  const views = await admin.jobViews(spread(ids, 400));
-  const tokens = views.map((v) => v.result?.usage.completion_tokens ?? 0).filter((n) => n > 0);
-  const meanTokens = tokens.reduce((a, b) => a + b, 0) / Math.max(1, tokens.length);
+  const achieved = progress.rate(t0 + rampMs, tEnd, true);
+  const meanTokens =
+    (await RuntimeSampler.meanTokens(stack.runtime.url).catch(() => null)) ??
+    (await meanTokensOfJobs(admin, before));
   const service = (o.ttftMs + ((meanTokens - 1) * 1000) / o.tokensPerSecond) / 1000;
   const capacity = o.slots / service;
   return {
@@ -129,10 +134,19 @@ export async function efficiencyPhase(stack: Stack, o: EfficiencyOptions) {
     meanTokens,
     serviceMs: service * 1000,
     efficiency: achieved === null ? null : achieved / capacity,
+    runtime,
     settled,
     /** From the end of the offered load until the devnet had nothing pending or in flight. */
     drainS,
   };
+}
+
+/** Mean completion tokens of a spread of the phase's jobs (when the runtime's counters fail). */
+async function meanTokensOfJobs(admin: Stack['admin'], before: Set<string>): Promise<number> {
+  const ids = await newCompletedIds(admin, before);
+  const views = await admin.jobViews(spread(ids, 400));
+  const tokens = views.map((v) => v.result?.usage.completion_tokens ?? 0).filter((n) => n > 0);
+  return tokens.reduce((a, b) => a + b, 0) / Math.max(1, tokens.length);
 }
 
 /** Jobs/s with an instant runtime: what the node itself (signing, journaling, I/O) can do. */

@@ -211,6 +211,10 @@ async function main(): Promise<void> {
         [`efficiency${at}_capacity_jobs_per_s`]: round(eff.capacity, 1),
         [`efficiency${at}_advertised`]: eff.advertised,
         [`efficiency${at}_deadline_misses`]: eff.deadlineMisses,
+        [`efficiency${at}_advertised_at_end`]: eff.advertisedAtEnd,
+        [`efficiency${at}_slot_occupancy`]: round(eff.runtime.occupancy, 4),
+        [`efficiency${at}_window_dry_share`]: round(eff.runtime.dryShare, 4),
+        [`efficiency${at}_machine_busy_pct`]: round(eff.runtime.machineBusyPct, 1),
       });
       const shown =
         key === 'efficiency'
@@ -218,6 +222,10 @@ async function main(): Promise<void> {
           : String(figures[key]);
       say(
         `efficiency (${PLAN.efficiencyS[i]} s, ${setting.slots} slots, node announces ${eff.advertised} jobs, ttft ${setting.ttftMs} ms, ${setting.tokensPerSecond} tok/s, ${round(eff.meanTokens, 1)} tokens/job → ${round(eff.serviceMs, 1)} ms/job): offered ${round(eff.offered, 1)} jobs/s, achieved ${round(eff.achieved, 1)} of ${round(eff.capacity, 1)} → ${shown}; deadline misses ${eff.deadlineMisses}; node ready in ${round(eff.readyS, 1)} s, drained in ${round(eff.drainS, 1)} s${times.end(`efficiency_${setting.slots}`)}`,
+      );
+      // Idle slots are the node's (its window ran dry); full slots and fewer jobs, the runtime's.
+      say(
+        `  runtime slots busy ${round((eff.runtime.occupancy ?? 0) * 100, 1)} % of the time, none waiting with a slot idle in ${round((eff.runtime.dryShare ?? 0) * 100, 1)} % of ${eff.runtime.samples} samples; node announced ${eff.advertisedAtEnd} jobs at the end; machine ${round(eff.runtime.machineBusyPct, 0)} % busy (all processes)`,
       );
     }
 
