@@ -12,16 +12,27 @@ export function windowFor(slots: number): number {
 
 /** The window covers this many times the slots freed during a 95th-percentile refill. */
 export const REFILL_MARGIN = 2;
+/** The window covers this many times the 95th percentile of the jobs in transit. */
+export const TRANSIT_MARGIN = 1.5;
 /** A queued job waits about window ÷ results a second: at most this share of its time to spare. */
 export const DEADLINE_SHARE = 0.25;
 
 /**
  * The window the measured refill asks for: the results the runtime turns out while the next
- * assignments travel (Little's law, with a margin), but no more than lets a queued job wait a
- * quarter of what its time limit leaves after its run (`jobs.execution_timeout_ms`).
+ * assignments travel (Little's law, with a margin), and more than the jobs seen in transit
+ * (transit-probe.ts) — but no more than lets a queued job wait a quarter of what its time limit
+ * leaves after its run (`jobs.execution_timeout_ms`).
  */
-export function refillWindow(runs: number, f: RefillFigures, limitMs: number | null): number {
-  const need = Math.ceil(f.perSecond * (f.refillMs / 1000) * REFILL_MARGIN);
+export function refillWindow(
+  runs: number,
+  f: RefillFigures,
+  limitMs: number | null,
+  transit: number | null = null,
+): number {
+  const need = Math.max(
+    Math.ceil(f.perSecond * (f.refillMs / 1000) * REFILL_MARGIN),
+    transit === null ? 0 : Math.ceil(transit * TRANSIT_MARGIN),
+  );
   if (limitMs === null || f.perSecond <= 0) return need;
   // With every slot busy, one job runs about runs ÷ results a second.
   const spareS = Math.max(0, limitMs / 1000 - runs / f.perSecond);
@@ -36,6 +47,8 @@ export const SHRINK_STEP = 4;
 /** What sizes the window besides the runtime's metrics (each may be unknown). */
 export interface WindowInputs {
   refill: RefillFigures | null;
+  /** The 95th percentile of the jobs in transit (announced − the runtime's running + waiting). */
+  transit?: number | null;
   /** The snapshot's `jobs.execution_timeout_ms`: a job's time limit from its assignment. */
   limitMs: number | null;
 }
@@ -69,7 +82,12 @@ export class QueueWindow {
         this.limit = m.running;
     }
     if (inputs.refill === null) return;
-    const want = refillWindow(this.runs(slots), inputs.refill, inputs.limitMs);
+    const want = refillWindow(
+      this.runs(slots),
+      inputs.refill,
+      inputs.limitMs,
+      inputs.transit ?? null,
+    );
     // Each change reopens the session (a pause in assignments): move only for a clear change.
     const now = this.window(this.runs(slots));
     if (want >= now * GROW_STEP || want * SHRINK_STEP < this.grown) this.grown = want;

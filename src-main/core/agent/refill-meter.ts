@@ -13,6 +13,9 @@ export interface RefillFigures {
   perSecond: number;
   /** The 95th percentile of the refill time: a job's result to the next assignment, ms. */
   refillMs: number;
+  /** The median and 99th percentile, for the log. */
+  p50Ms: number;
+  p99Ms: number;
   /** How many refill times that percentile is taken over. */
   samples: number;
 }
@@ -35,6 +38,11 @@ export class RefillMeter {
   private resultAt = 0;
 
   constructor(private readonly clock: Pick<Clock, 'now'>) {}
+
+  /** Jobs the node holds now. */
+  get holding(): number {
+    return this.held;
+  }
 
   /** A new session announced `maxConcurrency` while the node held `held` jobs (kept across it). */
   announce(maxConcurrency: number, held: number): void {
@@ -68,11 +76,13 @@ export class RefillMeter {
   figures(minSamples = 64): RefillFigures | null {
     if (this.gaps.length < minSamples || this.results.length < 2) return null;
     const sorted = [...this.gaps].sort((a, b) => a - b);
-    const refillMs = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!;
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+    const refillMs = at(0.95);
     const first = Math.min(...this.results);
     const span = this.clock.now() - first;
     if (span <= 0) return null;
-    return { perSecond: (this.results.length * 1000) / span, refillMs, samples: sorted.length };
+    const perSecond = (this.results.length * 1000) / span;
+    return { perSecond, refillMs, p50Ms: at(0.5), p99Ms: at(0.99), samples: sorted.length };
   }
 
   private push(ring: number[], size: number, index: number, value: number): void {

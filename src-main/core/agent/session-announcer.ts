@@ -6,6 +6,8 @@ import type { OperatorPause } from '../protocol/index.js';
 import type { AgentDeps } from './agent-deps.js';
 import { QueueWindow, windowFor } from './queue-window.js';
 import { RefillMeter } from './refill-meter.js';
+import { TransitProbe } from './transit-probe.js';
+import { readRuntimeMetrics } from './heartbeat-body.js';
 
 export interface SessionAnnouncerDeps {
   config: ConfigSync;
@@ -37,17 +39,22 @@ export class SessionAnnouncer {
   private announcedCap: number | null = null;
   private readonly window = new QueueWindow();
   private readonly refill: RefillMeter | null;
+  private readonly transit: TransitProbe | null;
 
   constructor(private readonly d: SessionAnnouncerDeps) {
-    const { jobs, clock } = d;
-    this.refill = jobs && clock ? new RefillMeter(clock) : null;
-    const meter = this.refill;
-    if (!jobs || !meter) return;
+    const { jobs, clock, runtime } = d;
+    const meter = (this.refill = jobs && clock ? new RefillMeter(clock) : null);
+    const probe = (this.transit = clock
+      ? new TransitProbe(clock, () => readRuntimeMetrics(runtime, clock))
+      : null);
+    if (!jobs || !meter || !probe) return;
     // Every assignment takes an announced job; every result or refusal frees one.
     jobs.onEvent((e) => {
       if (e.kind === 'received') meter.assigned();
-      else if (e.kind === 'completed' || e.kind === 'failed' || e.kind === 'rejected')
+      else if (e.kind === 'completed' || e.kind === 'failed' || e.kind === 'rejected') {
         meter.released();
+        probe.poke(meter.holding >= this.slots(), this.announcedConcurrency);
+      }
     });
   }
 
@@ -86,10 +93,11 @@ export class SessionAnnouncer {
   observe(metrics: RuntimeMetrics): void {
     const limitMs = this.d.config.snapshot()?.snapshot.jobs.execution_timeout_ms ?? null;
     const refill = this.refill?.figures() ?? null;
-    this.window.observe(metrics, this.slots(), { refill, limitMs });
+    const transit = this.transit?.p95() ?? null;
+    this.window.observe(metrics, this.slots(), { refill, transit, limitMs });
     if (refill)
       this.d.log.debug(
-        `Refill p95 ${Math.round(refill.refillMs)} ms over ${refill.samples} jobs at ${refill.perSecond.toFixed(1)} results/s: taking ${this.concurrency()} jobs at once.`,
+        `Refill p50/p95/p99 ${Math.round(refill.p50Ms)}/${Math.round(refill.refillMs)}/${Math.round(refill.p99Ms)} ms, ${transit ?? '?'} jobs in transit (p95) over ${refill.samples} jobs at ${refill.perSecond.toFixed(1)} results/s: taking ${this.concurrency()} jobs at once.`,
       );
     this.reannounce();
   }

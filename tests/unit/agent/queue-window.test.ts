@@ -31,7 +31,13 @@ describe('the queue window beyond the runtime slots', () => {
 });
 
 describe('the queue window sized from the refill', () => {
-  const refill = (perSecond: number, refillMs: number) => ({ perSecond, refillMs, samples: 500 });
+  const refill = (perSecond: number, refillMs: number) => ({
+    perSecond,
+    refillMs,
+    samples: 500,
+    p50Ms: refillMs,
+    p99Ms: refillMs,
+  });
 
   it('covers the results of twice a 95th-percentile refill, within a quarter of the time to spare', () => {
     // 200 results/s, 100 ms to refill: 200 × 0.1 × 2 = 40 jobs queued.
@@ -74,5 +80,24 @@ describe('the queue window sized from the refill', () => {
     expect(w.concurrency(64, 90)).toBe(90);
     expect(w.concurrency(64, 66)).toBe(72); // max_queue_size under slots + eighth: the eighth
     expect(w.concurrency(64, null)).toBe(104);
+  });
+});
+
+describe('the queue window sized from the jobs in transit', () => {
+  const refill = { perSecond: 200, refillMs: 5, samples: 500, p50Ms: 2, p99Ms: 9 };
+
+  it('covers half as much again as the jobs seen in transit, within the deadline share', () => {
+    expect(refillWindow(64, refill, 120_000, 20)).toBe(30); // a fast refill alone asks for 2
+    expect(refillWindow(64, refill, 120_000, null)).toBe(2);
+    // 1 s limit: (1 − 0.32) × 0.25 × 200 = 34 at most.
+    expect(refillWindow(64, refill, 1_000, 40)).toBe(34);
+  });
+
+  it('widens the announcement when jobs pile up between the runtime and the network', () => {
+    const w = new QueueWindow();
+    w.observe(m(64, 8), 64, { refill, transit: 6, limitMs: 120_000 });
+    expect(w.concurrency(64)).toBe(72); // 9 < 8 × 1.5: kept
+    w.observe(m(60, 0), 64, { refill, transit: 16, limitMs: 120_000 });
+    expect(w.concurrency(64)).toBe(64 + 24);
   });
 });
