@@ -134,6 +134,14 @@ export async function efficiencyPhase(stack: Stack, o: EfficiencyOptions) {
     meanTokens,
     serviceMs: service * 1000,
     efficiency: achieved === null ? null : achieved / capacity,
+    /**
+     * The same against what the runtime really served per request (its scheduler's steps and a
+     * starved CPU included): the share of its slots the node kept busy.
+     */
+    efficiencyVsRuntime:
+      achieved === null || runtime.serviceMs === null
+        ? null
+        : achieved / (o.slots / (runtime.serviceMs / 1000)),
     runtime,
     settled,
     /** From the end of the offered load until the devnet had nothing pending or in flight. */

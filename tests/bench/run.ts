@@ -215,6 +215,8 @@ async function main(): Promise<void> {
         [`efficiency${at}_slot_occupancy`]: round(eff.runtime.occupancy, 4),
         [`efficiency${at}_window_dry_share`]: round(eff.runtime.dryShare, 4),
         [`efficiency${at}_machine_busy_pct`]: round(eff.runtime.machineBusyPct, 1),
+        [`efficiency${at}_runtime_service_ms`]: round(eff.runtime.serviceMs, 1),
+        [`efficiency${at}_vs_runtime_service`]: round(eff.efficiencyVsRuntime, 4),
       });
       const shown =
         key === 'efficiency'
@@ -226,6 +228,9 @@ async function main(): Promise<void> {
       // Idle slots are the node's (its window ran dry); full slots and fewer jobs, the runtime's.
       say(
         `  runtime slots busy ${round((eff.runtime.occupancy ?? 0) * 100, 1)} % of the time, none waiting with a slot idle in ${round((eff.runtime.dryShare ?? 0) * 100, 1)} % of ${eff.runtime.samples} samples; node announced ${eff.advertisedAtEnd} jobs at the end; machine ${round(eff.runtime.machineBusyPct, 0)} % busy (all processes)`,
+      );
+      say(
+        `  the runtime served a request in ${round(eff.runtime.serviceMs, 1)} ms (nominal ${round(eff.serviceMs, 1)}: its scheduler steps, its CPU) → ${round(eff.efficiencyVsRuntime, 4)} of what it really could`,
       );
     }
 

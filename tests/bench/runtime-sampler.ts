@@ -19,6 +19,32 @@ export interface RuntimeSample {
   samples: number;
   /** Busy share of all the machine's cores over the phase, % (every process, not only ours). */
   machineBusyPct: number;
+  /**
+   * The runtime's own time per request from admission to its last token over the window (its
+   * e2e latency minus queue time, vLLM's histograms): the nominal ttft + tokens ÷ rate plus its
+   * scheduler's steps, and slower when its CPU is starved.
+   */
+  serviceMs: number | null;
+}
+
+interface Served {
+  runningS: number;
+  count: number;
+}
+
+async function served(url: string): Promise<Served | null> {
+  try {
+    const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
+    const m = parsePrometheusText(await res.text());
+    const v = (n: string) => m.get(n)?.[0]?.value;
+    const e2e = v('vllm:e2e_request_latency_seconds_sum');
+    const queued = v('vllm:request_queue_time_seconds_sum');
+    const count = v('vllm:e2e_request_latency_seconds_count');
+    if (e2e === undefined || queued === undefined || count === undefined) return null;
+    return { runningS: e2e - queued, count };
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -31,6 +57,7 @@ export class RuntimeSampler {
   private loop: Promise<void> | null = null;
   private readonly points: { running: number; waiting: number }[] = [];
   private cpu0 = cpuJiffies();
+  private served0: Promise<Served | null> = Promise.resolve(null);
 
   constructor(
     private readonly url: string,
@@ -41,6 +68,7 @@ export class RuntimeSampler {
   start(): this {
     this.running = true;
     this.cpu0 = cpuJiffies();
+    this.served0 = served(this.url);
     this.loop = (async () => {
       while (this.running) {
         try {
@@ -73,6 +101,7 @@ export class RuntimeSampler {
     this.running = false;
     await this.loop;
     const cpu = cpuJiffies();
+    const [a, b] = [await this.served0, await served(this.url)];
     const total = cpu.total - this.cpu0.total;
     const n = this.points.length;
     const sum = this.points.reduce((a, p) => a + Math.min(p.running, this.slots), 0);
@@ -82,6 +111,10 @@ export class RuntimeSampler {
       dryShare: n > 0 ? dry / n : null,
       samples: n,
       machineBusyPct: total > 0 ? ((cpu.busy - this.cpu0.busy) / total) * 100 : 0,
+      serviceMs:
+        a && b && b.count > a.count
+          ? ((b.runningS - a.runningS) / (b.count - a.count)) * 1000
+          : null,
     };
   }
 }
