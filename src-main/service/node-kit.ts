@@ -37,7 +37,7 @@ import { benchmarkDto } from './benchmark-dto.js';
 import { LogHub } from './log-hub.js';
 import { nodeHardware } from './node-hardware.js';
 import { operatorLimitsOf, sameLimits } from './operator-limits.js';
-import { startNodeOps } from './ops/node-ops.js';
+import type { startNodeOps } from './ops/node-ops.js';
 import type { OpsConfig, OpsServer } from './ops/ops-server.js';
 import { networkTarget, type NetworkTarget } from './network-target.js';
 import { createRuntime, type RuntimeChoice, type RuntimeContext } from './runtime-choice.js';
@@ -372,7 +372,10 @@ async function composeLocked(
   let ops: Awaited<ReturnType<typeof startNodeOps>> = null;
   try {
     if (o.ops) {
-      ops = await startNodeOps(o.ops, {
+      // Loaded only when asked for: prom-client and what it requires (~80 modules) would sit
+      // in memory unused on a desktop, whose ops server is off.
+      const { startNodeOps: start } = await import('./ops/node-ops.js');
+      ops = await start(o.ops, {
         clock,
         logger,
         agent,

@@ -1,5 +1,5 @@
 // The production CLI loads the devnet only when it starts one (`--profile local` without
-// --io-url). Proven on the real bundle: the devnet's code sits in chunks the entry reaches only
+// --io-url), and prom-client only when its ops server runs. Proven on the real bundle: the devnet's code sits in chunks the entry reaches only
 // through `import()`, and a node that joins a network running elsewhere never loads them.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -118,6 +118,12 @@ describe('headless bundle: the devnet is a chunk of its own', () => {
     for (const chunk of devnet) expect(reachable).not.toContain(chunk);
   });
 
+  it('nor prom-client: the ops server (metrics) is a chunk loaded only when it starts', async () => {
+    for (const file of await staticGraph(join(out, 'cli.mjs'))) {
+      expect(await readFile(file, 'utf8')).not.toMatch(/from\s*"prom-client"/);
+    }
+  });
+
   describe('at run time', () => {
     let devnet: Devnet;
     let sim: SimRuntime;
@@ -156,6 +162,30 @@ describe('headless bundle: the devnet is a chunk of its own', () => {
       expect(loaded.some((u) => u.endsWith('/cli.mjs'))).toBe(true);
       expect(loaded.filter((u) => u.includes('/chunks/')).length).toBeGreaterThan(0);
       for (const chunk of chunks) expect(loaded).not.toContain(pathToFileURL(chunk).href);
+      // Its ops server is on (the default): the metrics library is loaded and seen loading.
+      expect(loaded.some((u) => u.includes('/node_modules/prom-client/'))).toBe(true);
+    }, 60_000);
+
+    it('with --ops-port off the node never loads prom-client', async () => {
+      const loaded = await runBuilt(
+        [
+          ...common(),
+          '--data-dir',
+          join(root, 'ops-off'),
+          '--ops-port',
+          'off',
+          '--io-url',
+          devnet.url,
+          '--network-signer',
+          devnet.signerAddress,
+          '--runtime-url',
+          sim.url,
+          ...(sim.apiKey ? [`--runtime-api-key=${sim.apiKey}`] : []),
+        ],
+        (e) => e.type === 'state' && e.state === 'active',
+      );
+      expect(loaded.some((u) => u.endsWith('/cli.mjs'))).toBe(true);
+      expect(loaded.filter((u) => u.includes('/node_modules/prom-client/'))).toEqual([]);
     }, 60_000);
 
     it('--profile local (the in-process devnet) loads it', async () => {
