@@ -289,7 +289,7 @@ async function composeLocked(
       });
       // Start-up's garbage (key derivation, a long journal replayed) is behind us: released
       // before the node joins, if it grew the resident set much.
-      heap.releaseIfGrown('start-up');
+      heap.startedUp();
       composed = node;
       runs += 1;
       current = node;

@@ -57,13 +57,13 @@ export class HeapRelease {
   }
 
   /**
-   * Releases now if the resident set grew by `growthBytes` since the last release (or since
-   * this was made). Blocks for one full collection (tens of ms), and V8 follows it with its
-   * own memory-reducing collections a few seconds later: call it where that costs least, such
-   * as the end of start-up.
+   * Start-up is over: releases now if it grew the resident set by `growthBytes` (a long
+   * journal replayed); either way, later growth counts from here. A release blocks for one full
+   * collection (tens of ms) and V8 follows it with its own memory-reducing collections a few
+   * seconds later, so a fresh node, which grows less, does not pay for one.
    */
-  releaseIfGrown(why: string): void {
-    if (this.rssBytes() - this.releasedAtRss >= this.growthBytes) this.release(why);
+  startedUp(): void {
+    if (!this.releaseIfGrown('start-up')) this.releasedAtRss = this.rssBytes();
   }
 
   dispose(): void {
@@ -76,15 +76,21 @@ export class HeapRelease {
     if (busy < this.idleBelow) this.releaseIfGrown('idle');
   }
 
-  private release(why: string): void {
-    if (!this.collect) return;
+  /** True if it released. */
+  private releaseIfGrown(why: string): boolean {
+    if (this.rssBytes() - this.releasedAtRss < this.growthBytes) return false;
+    return this.release(why);
+  }
+
+  private release(why: string): boolean {
+    if (!this.collect) return false;
     const before = this.rssBytes();
     const started = performance.now();
     try {
       this.collect();
     } catch (err) {
       this.log.debug('Could not release freed heap memory.', { error: String(err) });
-      return;
+      return false;
     }
     this.releases++;
     this.releasedAtRss = this.rssBytes();
@@ -93,6 +99,7 @@ export class HeapRelease {
       rss_after_mb: Math.round(this.releasedAtRss / 1048576),
       took_ms: Math.round(performance.now() - started),
     });
+    return true;
   }
 }
 

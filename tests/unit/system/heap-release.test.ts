@@ -27,12 +27,12 @@ describe('HeapRelease', () => {
   it('at the end of start-up, collects only if the resident set grew by growthBytes', () => {
     const fresh = setup();
     fresh.state.rssMb = 100;
-    fresh.heap.releaseIfGrown('start-up');
+    fresh.heap.startedUp();
     expect(fresh.state.collections).toBe(0);
 
     const long = setup();
     long.state.rssMb = 155; // a long journal replayed
-    long.heap.releaseIfGrown('start-up');
+    long.heap.startedUp();
     expect(long.state.collections).toBe(1);
     long.heap.dispose();
     fresh.heap.dispose();
@@ -55,6 +55,20 @@ describe('HeapRelease', () => {
     heap.dispose();
   });
 
+  it('counts growth from the end of start-up, not from before it, in a node that did not release', () => {
+    const { clock, state, heap } = setup();
+    state.rssMb = 105; // modules, key, session: grown 15 MiB, under growthBytes
+    heap.startedUp();
+    expect(state.collections).toBe(0);
+    state.rssMb = 115; // 25 MiB above where the kit began, 10 above where start-up ended
+    clock.advance(120_000);
+    expect(state.collections).toBe(0);
+    state.rssMb = 122;
+    clock.advance(30_000);
+    expect(state.collections).toBe(1);
+    heap.dispose();
+  });
+
   it('stops checking once disposed', () => {
     const { clock, state, heap } = setup();
     heap.dispose();
@@ -71,7 +85,7 @@ describe('HeapRelease', () => {
       rssBytes: () => 500 * MB,
       busyShare: () => 0,
     });
-    expect(() => heap.releaseIfGrown('start-up')).not.toThrow();
+    expect(() => heap.startedUp()).not.toThrow();
     expect(heap.releases).toBe(0);
     heap.dispose();
   });
