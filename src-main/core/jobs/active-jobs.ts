@@ -10,10 +10,22 @@ export interface ActiveJob {
   /** Aborting it closes the runtime stream; `stop.cause` says why. */
   controller: AbortController;
   stop: { cause: StopCause | null };
+  /**
+   * True once the job's accept is durable in the journal (and job_accept sent); false if the
+   * journal refused it (the job was refused instead). The runtime call starts without waiting;
+   * partials and the result wait for it.
+   */
+  recorded: Promise<boolean>;
 }
 
 export function newActiveJob(job: Job, receivedAt: number): ActiveJob {
-  return { job, receivedAt, controller: new AbortController(), stop: { cause: null } };
+  return {
+    job,
+    receivedAt,
+    controller: new AbortController(),
+    stop: { cause: null },
+    recorded: Promise.resolve(true),
+  };
 }
 
 /** The jobs in flight, and waiting until there are none (drain, shutdown). */

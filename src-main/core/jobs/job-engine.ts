@@ -113,10 +113,23 @@ export class JobEngine implements JobEngineApi {
         .then(() => this.reject(job, rejection));
       return;
     }
-    const entry = newActiveJob(job, now);
-    this.active.add(entry);
     const accepted = this.journal.transition(id, 'accepted', now);
-    void Promise.all([received, accepted]).then(
+    const entry = newActiveJob(job, now);
+    entry.recorded = this.answerOnceDurable(entry, Promise.all([received, accepted]));
+    this.active.add(entry);
+    // The runtime call starts now, while the accept is on its way to the journal: job_accept,
+    // partials and the result wait for it (docs/PROTOCOL.md, Jobs).
+    void this.executeSafely(entry);
+  }
+
+  /**
+   * Sends job_accept once the job's records are durable (true); if the journal refuses them,
+   * stops the job without a result and refuses it instead (false).
+   */
+  private answerOnceDurable(entry: ActiveJob, durable: Promise<unknown>): Promise<boolean> {
+    const { job } = entry;
+    const id = job.job_id;
+    return durable.then(
       () => {
         this.sendSafe('job_accept', { job_id: id });
         this.emit({
@@ -126,10 +139,11 @@ export class JobEngine implements JobEngineApi {
           at: this.clock.now(),
           test: job.test ?? false,
         });
-        return this.executeSafely(entry);
+        return true;
       },
       (err: unknown) => {
-        this.active.remove(id);
+        entry.stop.cause ??= { kind: 'not_journaled' };
+        entry.controller.abort();
         this.log.error('Could not record an accepted job in the journal; refusing it.', {
           job_id: id,
           error: String(err),
@@ -138,6 +152,7 @@ export class JobEngine implements JobEngineApi {
           reason: 'not_accepting',
           detail: 'The node cannot write its job journal (disk full or not writable).',
         });
+        return false;
       },
     );
   }
@@ -184,7 +199,7 @@ export class JobEngine implements JobEngineApi {
         job_id: id,
         error: err instanceof Error ? (err.stack ?? err.message) : String(err),
       });
-      if (this.outbox.has(id) || entry.stop.cause?.kind === 'shutdown') {
+      if (this.outbox.has(id) || entry.stop.cause?.kind === 'shutdown' || !(await entry.recorded)) {
         this.active.remove(id);
         return;
       }
@@ -331,23 +346,17 @@ export class JobEngine implements JobEngineApi {
   private async execute(entry: ActiveJob): Promise<void> {
     const { job } = entry;
     const id = job.job_id;
-    // Not awaited: resume treats a running job like an accepted one (the accept is durable), so
-    // the runtime call need not wait a group commit for this record.
-    void this.journal
-      .transition(id, 'running', this.clock.now())
-      .catch((err: unknown) =>
-        this.log.warn('Could not record that a job started.', { job_id: id, error: String(err) }),
-      );
-    this.emit({
-      kind: 'running',
-      jobId: id,
-      model: job.model,
-      at: this.clock.now(),
-      test: job.test ?? false,
+    const startedAt = this.clock.now();
+    // Partials never precede job_accept: the text streamed before it waits in `early`.
+    const partials = { sender: null as PartialSender | null, early: '' };
+    void entry.recorded.then((ok) => {
+      if (!ok) return;
+      this.markRunning(job, startedAt);
+      if (!job.stream_partial) return;
+      const interval = this.options.partialIntervalMs ?? 250;
+      partials.sender = new PartialSender(id, this.options.link, this.clock, interval);
+      partials.sender.push(partials.early);
     });
-    const partial = job.stream_partial
-      ? new PartialSender(id, this.options.link, this.clock, this.options.partialIntervalMs ?? 250)
-      : null;
     const result = await runJob({
       job,
       receivedAt: entry.receivedAt,
@@ -357,10 +366,33 @@ export class JobEngine implements JobEngineApi {
       executionTimeoutMs: this.config?.jobs.execution_timeout_ms ?? 120_000,
       controller: entry.controller,
       stop: entry.stop,
-      ...(partial ? { onDelta: (d: string) => partial.push(d) } : {}),
+      ...(job.stream_partial
+        ? {
+            onDelta: (d: string) =>
+              partials.sender ? partials.sender.push(d) : (partials.early += d),
+          }
+        : {}),
     });
-    partial?.stop();
+    if (!(await entry.recorded)) {
+      this.active.remove(id);
+      return;
+    }
+    partials.sender?.stop();
     await this.deliver(result, entry);
+  }
+
+  /**
+   * Not awaited: resume treats a running job like an accepted one (the accept is durable), so
+   * nothing waits a group commit for this record.
+   */
+  private markRunning(job: Job, at: number): void {
+    const id = job.job_id;
+    void this.journal
+      .transition(id, 'running', at)
+      .catch((err: unknown) =>
+        this.log.warn('Could not record that a job started.', { job_id: id, error: String(err) }),
+      );
+    this.emit({ kind: 'running', jobId: id, model: job.model, at, test: job.test ?? false });
   }
 
   /** Makes a result durable, then sends it; it stays pending until acknowledged. */

@@ -15,7 +15,9 @@ export type StopCause =
   | { kind: 'timeout'; limitMs: number }
   | { kind: 'deadline' }
   | { kind: 'handed_back'; reason: string }
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown' }
+  /** The journal refused the job's accept: it was refused, and gets no result. */
+  | { kind: 'not_journaled' };
 
 export interface RunContext {
   job: Job;
@@ -32,7 +34,8 @@ export interface RunContext {
 
 /**
  * Runs one job on the runtime under its execution timeout and deadline, and builds the result.
- * Returns null only when the node is shutting down (the journal keeps the job for resume).
+ * Returns null when the node is shutting down (the journal keeps the job for resume) or the job
+ * was refused because the journal could not record it.
  */
 export async function runJob(ctx: RunContext): Promise<JobResultBody | null> {
   const { job, clock } = ctx;
@@ -88,7 +91,7 @@ export async function runJob(ctx: RunContext): Promise<JobResultBody | null> {
     });
   } catch (err) {
     const cause = ctx.stop.cause;
-    if (cause?.kind === 'shutdown') return null;
+    if (cause?.kind === 'shutdown' || cause?.kind === 'not_journaled') return null;
     const error = describeFailure(cause, err, ctx);
     return buildResult({
       ...base,
