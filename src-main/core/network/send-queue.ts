@@ -7,8 +7,9 @@ export interface FrameSink {
   write(frame: string): void;
   /**
    * Optional: hold the socket's writes until `uncork` (net.Socket cork/uncork). The queue
-   * corks at the first frame of an event-loop turn and uncorks after it, so the accepts and
-   * results of one turn leave in one system call instead of one each.
+   * corks at the first frame of a callback and uncorks once it and its promise chains are done
+   * (process.nextTick), so the accepts and results of one journal commit leave in one system
+   * call instead of one each — without waiting for the rest of the event-loop turn.
    */
   cork?(): void;
   uncork?(): void;
@@ -73,7 +74,7 @@ export class SendQueue {
     while (sink?.isOpen() && this.pending.length > 0) {
       if (sink.bufferedAmount >= this.opts.highWaterBytes) break;
       const next = this.pending.shift() as Pending;
-      this.corkForThisTurn(sink);
+      this.corkForThisCallback(sink);
       sink.write(next.frame);
     }
     if (this.pending.length > 0 && this.sink && this.timer === null) {
@@ -84,11 +85,11 @@ export class SendQueue {
     }
   }
 
-  private corkForThisTurn(sink: FrameSink): void {
+  private corkForThisCallback(sink: FrameSink): void {
     if (this.corked !== null || !sink.cork || !sink.uncork) return;
     sink.cork();
     this.corked = sink;
-    setImmediate(() => {
+    process.nextTick(() => {
       this.corked = null;
       sink.uncork?.();
     });

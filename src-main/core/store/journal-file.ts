@@ -257,9 +257,14 @@ export class FileJobJournal implements JobJournal, JournalHealth {
     else this.open.delete(id);
   }
 
-  /** Starts a group commit on the next turn, so every write of this turn joins it. */
+  /**
+   * Starts a group commit once the current callback and its promise chains are done, so their
+   * writes join it; writes queued while it is on its way go out together right after it. Not a
+   * whole event-loop turn (setImmediate): under load that kept each record waiting for every
+   * other I/O callback of the turn before its write even started.
+   */
   private kick(): void {
-    this.writing = new Promise<void>((resolve) => setImmediate(resolve))
+    this.writing = new Promise<void>((resolve) => process.nextTick(resolve))
       .then(() => this.commit())
       .finally(() => {
         this.writing = null;
