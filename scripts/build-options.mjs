@@ -1,3 +1,6 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
 // The esbuild options of the Node-side bundles, shared by build-main.mjs and the tests that
 // check what a bundle loads. node_modules stay external: the headless node runs from a
 // checkout, and electron-builder packs production dependencies itself.
@@ -21,7 +24,7 @@ export function headlessOptions(outdir = 'dist/headless') {
   return {
     ...common,
     packages: undefined,
-    plugins: [inlineEsmPackages],
+    plugins: [inlineEsmPackages, asciiOutput],
     entryPoints: { cli: 'src-main/headless/launch.ts' },
     outdir,
     format: 'esm',
@@ -57,6 +60,33 @@ const inlineEsmPackages = {
         ? args.path.split('/').slice(0, 2).join('/')
         : args.path.split('/')[0];
       return INLINED_PACKAGES.includes(name) ? undefined : { external: true };
+    });
+  },
+};
+
+/**
+ * Escapes what esbuild leaves non-ASCII in the headless bundle (comments, regular expression
+ * literals: its strings are escaped already) as \\uXXXX. V8 holds a module's source in memory
+ * for as long as it runs, and one non-ASCII character makes it hold the whole file as UTF-16:
+ * the three large chunks took 3.3 MB of heap instead of 1.7 MB.
+ */
+const asciiOutput = {
+  name: 'ascii-output',
+  setup(b) {
+    b.onEnd(async (result) => {
+      if (result.errors.length > 0 || b.initialOptions.write === false) return;
+      const root = path.resolve(b.initialOptions.absWorkingDir ?? process.cwd());
+      const outdir = path.resolve(root, b.initialOptions.outdir);
+      for (const name of await readdir(outdir, { recursive: true })) {
+        if (!name.endsWith('.mjs')) continue;
+        const file = path.join(outdir, name);
+        const text = await readFile(file, 'utf8');
+        const ascii = text.replace(
+          /[\u0080-\uffff]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
+        if (ascii !== text) await writeFile(file, ascii);
+      }
     });
   },
 };

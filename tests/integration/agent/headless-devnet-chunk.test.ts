@@ -124,6 +124,15 @@ describe('headless bundle: the devnet is a chunk of its own', () => {
     }
   });
 
+  it('every file of it is ASCII (V8 would hold a file with one other character as UTF-16)', async () => {
+    const files = (await readdir(out, { recursive: true })).filter((f) => f.endsWith('.mjs'));
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) {
+      const text = await readFile(join(out, f), 'utf8');
+      expect(text.match(/[\u0080-\uffff]/g) ?? [], f).toEqual([]);
+    }
+  });
+
   describe('at run time', () => {
     let devnet: Devnet;
     let sim: SimRuntime;
