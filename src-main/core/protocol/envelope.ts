@@ -78,15 +78,18 @@ export function signEnvelope<B>(
   clock: Clock,
   nonce: string = newNonce(),
 ): Envelope<B> {
-  const unsigned = {
-    v: PROTOCOL_VERSION,
-    type,
-    node_id: signer.address,
-    ts: clock.now(),
-    nonce,
-    body,
-  };
+  const unsigned = unsignedEnvelope(signer, type, body, clock, nonce);
   return { ...unsigned, sig: signer.signMessage(signingPayload(unsigned)) };
+}
+
+function unsignedEnvelope<B>(
+  signer: MessageSigner,
+  type: string,
+  body: B,
+  clock: Clock,
+  nonce: string,
+) {
+  return { v: PROTOCOL_VERSION, type, node_id: signer.address, ts: clock.now(), nonce, body };
 }
 
 /**
@@ -102,14 +105,7 @@ export function signedFrame<B>(
   clock: Clock,
   nonce: string = newNonce(),
 ): string {
-  const payload = signingPayload({
-    v: PROTOCOL_VERSION,
-    type,
-    node_id: signer.address,
-    ts: clock.now(),
-    nonce,
-    body,
-  });
+  const payload = signingPayload(unsignedEnvelope(signer, type, body, clock, nonce));
   // A canonical object always ends with its closing brace.
   return `${payload.slice(0, -1)},"sig":${JSON.stringify(signer.signMessage(payload))}}`;
 }

@@ -150,22 +150,21 @@ describe('headless bundle: the devnet is a chunk of its own', () => {
     });
 
     const common = () => ['--json', '--dashboard-dir', staticDir];
+    // A network that runs elsewhere: the devnet and runtime of this suite, by address.
+    const elsewhere = () => [
+      '--io-url',
+      devnet.url,
+      '--network-signer',
+      devnet.signerAddress,
+      '--runtime-url',
+      sim.url,
+      ...(sim.apiKey ? [`--runtime-api-key=${sim.apiKey}`] : []),
+    ];
 
     it('a node joining a network that runs elsewhere never loads the devnet chunk', async () => {
       const chunks = await devnetChunks();
       const loaded = await runBuilt(
-        [
-          ...common(),
-          '--data-dir',
-          join(root, 'external'),
-          '--io-url',
-          devnet.url,
-          '--network-signer',
-          devnet.signerAddress,
-          '--runtime-url',
-          sim.url,
-          ...(sim.apiKey ? [`--runtime-api-key=${sim.apiKey}`] : []),
-        ],
+        [...common(), '--data-dir', join(root, 'external'), ...elsewhere()],
         (e) => e.type === 'state' && e.state === 'active',
       );
       expect(loaded.some((u) => u.endsWith('/cli.mjs'))).toBe(true);
@@ -177,20 +176,7 @@ describe('headless bundle: the devnet is a chunk of its own', () => {
 
     it('with --ops-port off the node never loads prom-client', async () => {
       const loaded = await runBuilt(
-        [
-          ...common(),
-          '--data-dir',
-          join(root, 'ops-off'),
-          '--ops-port',
-          'off',
-          '--io-url',
-          devnet.url,
-          '--network-signer',
-          devnet.signerAddress,
-          '--runtime-url',
-          sim.url,
-          ...(sim.apiKey ? [`--runtime-api-key=${sim.apiKey}`] : []),
-        ],
+        [...common(), '--data-dir', join(root, 'ops-off'), '--ops-port', 'off', ...elsewhere()],
         (e) => e.type === 'state' && e.state === 'active',
       );
       expect(loaded.some((u) => u.endsWith('/cli.mjs'))).toBe(true);
