@@ -11,7 +11,7 @@ import type {
 import type { Runtime } from '../runtime/runtime.js';
 import { FINISHED_RETENTION_MS, type JobJournal } from '../store/journal.js';
 import type { JobEngineApi, JobEvent, NodeMessageSender } from './job-engine-api.js';
-import { buildResult, tokensPerSecond } from './job-result.js';
+import { internalFailureResult, resultEvent } from './job-result.js';
 import { ActiveJobs, newActiveJob, type ActiveJob } from './active-jobs.js';
 import { runJob } from './job-runner.js';
 import { PartialSender } from './partial-sender.js';
@@ -203,20 +203,7 @@ export class JobEngine implements JobEngineApi {
         this.active.remove(id);
         return;
       }
-      const now = this.clock.now();
-      const failed = buildResult({
-        jobId: id,
-        model: entry.job.model,
-        configDigest: this.digest,
-        output: '',
-        usage: { prompt_tokens: 0, completion_tokens: 0 },
-        receivedAt: entry.receivedAt,
-        startedAt: null,
-        firstTokenAt: null,
-        finishedAt: now,
-        finishReason: 'error',
-        error: { code: 'failed', message: `The node failed internally: ${String(err)}` },
-      });
+      const failed = internalFailureResult(entry, this.digest, this.clock.now(), err);
       await this.deliver(failed, entry).catch((again: unknown) => {
         this.active.remove(id);
         this.log.error('Could not report a failed job; the network will reassign it.', {
@@ -347,15 +334,15 @@ export class JobEngine implements JobEngineApi {
     const { job } = entry;
     const id = job.job_id;
     const startedAt = this.clock.now();
-    // Partials never precede job_accept: the text streamed before it waits in `early`.
-    const partials = { sender: null as PartialSender | null, early: '' };
+    // Partials never precede job_accept: the sender holds the text until the job is recorded.
+    const partials = job.stream_partial
+      ? new PartialSender(id, this.options.link, this.clock, this.options.partialIntervalMs ?? 250)
+      : null;
+    partials?.hold();
     void entry.recorded.then((ok) => {
       if (!ok) return;
       this.markRunning(job, startedAt);
-      if (!job.stream_partial) return;
-      const interval = this.options.partialIntervalMs ?? 250;
-      partials.sender = new PartialSender(id, this.options.link, this.clock, interval);
-      partials.sender.push(partials.early);
+      partials?.release();
     });
     const result = await runJob({
       job,
@@ -366,18 +353,13 @@ export class JobEngine implements JobEngineApi {
       executionTimeoutMs: this.config?.jobs.execution_timeout_ms ?? 120_000,
       controller: entry.controller,
       stop: entry.stop,
-      ...(job.stream_partial
-        ? {
-            onDelta: (d: string) =>
-              partials.sender ? partials.sender.push(d) : (partials.early += d),
-          }
-        : {}),
+      ...(partials ? { onDelta: (d: string) => partials.push(d) } : {}),
     });
     if (!(await entry.recorded)) {
       this.active.remove(id);
       return;
     }
-    partials.sender?.stop();
+    partials?.stop();
     await this.deliver(result, entry);
   }
 
@@ -417,24 +399,7 @@ export class JobEngine implements JobEngineApi {
     if (result.status === 'completed') this.completedTotal++;
     else this.failedTotal++;
     if (entry) this.active.remove(id);
-    const t = result.timings;
-    const tps = tokensPerSecond(result);
-    this.emit({
-      kind: result.status,
-      jobId: id,
-      model: result.model,
-      at: t.finished_at,
-      test: entry?.job.test ?? false,
-      promptTokens: result.usage.prompt_tokens,
-      completionTokens: result.usage.completion_tokens,
-      durationMs: t.finished_at - t.received_at,
-      ...(t.started_at !== null ? { runtimeMs: t.finished_at - t.started_at } : {}),
-      ...(t.started_at !== null && t.first_token_at !== null
-        ? { ttftMs: t.first_token_at - t.started_at }
-        : {}),
-      ...(tps !== undefined ? { tokensPerSecond: tps } : {}),
-      ...(result.error ? { detail: result.error.message } : {}),
-    });
+    this.emit(resultEvent(result, entry?.job.test ?? false));
     if (hold) this.outbox.hold(result);
     else await this.outbox.post(result);
   }

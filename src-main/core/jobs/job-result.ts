@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { normaliseOutput } from '../protocol/output.js';
 import type { JobResultBody, Usage } from '../protocol/schemas/ws.js';
+import type { JobEvent } from './job-engine-api.js';
 
 /** sha256 hex of the UTF-8 output, as the network recomputes it. */
 export function outputHash(output: string): string {
@@ -99,4 +100,48 @@ export function tokensPerSecond(result: JobResultBody): number | undefined {
   if (from === null || result.usage.completion_tokens === 0) return undefined;
   const seconds = (t.finished_at - from) / 1000;
   return seconds > 0 ? result.usage.completion_tokens / seconds : undefined;
+}
+
+/** The failed result of a job the node itself broke on (a bug, not the runtime). */
+export function internalFailureResult(
+  entry: { job: { job_id: string; model: string }; receivedAt: number },
+  configDigest: string | null,
+  now: number,
+  err: unknown,
+): JobResultBody {
+  return buildResult({
+    jobId: entry.job.job_id,
+    model: entry.job.model,
+    configDigest,
+    output: '',
+    usage: { prompt_tokens: 0, completion_tokens: 0 },
+    receivedAt: entry.receivedAt,
+    startedAt: null,
+    firstTokenAt: null,
+    finishedAt: now,
+    finishReason: 'error',
+    error: { code: 'failed', message: `The node failed internally: ${String(err)}` },
+  });
+}
+
+/** A finished job as the UI and the local log see it: its outcome, tokens and timings. */
+export function resultEvent(result: JobResultBody, test: boolean): JobEvent {
+  const t = result.timings;
+  const tps = tokensPerSecond(result);
+  return {
+    kind: result.status,
+    jobId: result.job_id,
+    model: result.model,
+    at: t.finished_at,
+    test,
+    promptTokens: result.usage.prompt_tokens,
+    completionTokens: result.usage.completion_tokens,
+    durationMs: t.finished_at - t.received_at,
+    ...(t.started_at !== null ? { runtimeMs: t.finished_at - t.started_at } : {}),
+    ...(t.started_at !== null && t.first_token_at !== null
+      ? { ttftMs: t.first_token_at - t.started_at }
+      : {}),
+    ...(tps !== undefined ? { tokensPerSecond: tps } : {}),
+    ...(result.error ? { detail: result.error.message } : {}),
+  };
 }

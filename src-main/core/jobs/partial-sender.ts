@@ -13,6 +13,7 @@ export class PartialSender {
   private seq = 0;
   private timer: TimerHandle | null = null;
   private stopped = false;
+  private held = false;
 
   constructor(
     private readonly jobId: string,
@@ -21,9 +22,20 @@ export class PartialSender {
     private readonly intervalMs: number,
   ) {}
 
+  /** Buffers without sending until `release()` (the job is not yet recorded and accepted). */
+  hold(): void {
+    this.held = true;
+  }
+
+  release(): void {
+    this.held = false;
+    this.push('');
+  }
+
   push(text: string): void {
-    if (this.stopped || text === '') return;
+    if (this.stopped) return;
     this.buffer += text;
+    if (this.held || this.buffer === '') return;
     this.timer ??= this.clock.setTimeout(() => {
       this.timer = null;
       this.flush();
@@ -56,6 +68,7 @@ export class PartialSender {
   }
 
   stop(): void {
+    this.held = false;
     this.flush(true);
     this.stopped = true;
   }
