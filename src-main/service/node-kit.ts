@@ -37,7 +37,7 @@ import { benchmarkDto } from './benchmark-dto.js';
 import { LogHub } from './log-hub.js';
 import { nodeHardware } from './node-hardware.js';
 import { operatorLimitsOf, sameLimits } from './operator-limits.js';
-import type { startNodeOps } from './ops/node-ops.js';
+import { startNodeOpsOnDemand } from './ops/node-ops-on-demand.js';
 import type { OpsConfig, OpsServer } from './ops/ops-server.js';
 import { networkTarget, type NetworkTarget } from './network-target.js';
 import { createRuntime, type RuntimeChoice, type RuntimeContext } from './runtime-choice.js';
@@ -368,32 +368,31 @@ async function composeLocked(
   });
   await agent.init();
   const history = await StatusRecorder.open({ dir: join(dirs.base, 'history'), clock, logger });
-  benchmark.onChange(() => agent.benchmarkChanged());
-  let ops: Awaited<ReturnType<typeof startNodeOps>> = null;
-  try {
-    if (o.ops) {
-      // Loaded only when asked for: prom-client and what it requires (~80 modules) would sit
-      // in memory unused on a desktop, whose ops server is off.
-      const { startNodeOps: start } = await import('./ops/node-ops.js');
-      ops = await start(o.ops, {
-        clock,
-        logger,
-        agent,
-        gpu,
-        heartbeatAt: () => current?.agent.heartbeatAt() ?? null,
-        runtimeMetrics: async () =>
-          currentRuntime && currentRuntime.status().state !== 'stopped'
-            ? readRuntimeMetrics(currentRuntime, clock)
-            : null,
-      });
-    }
-  } catch (err) {
+  // What a failed start-up and close() both release.
+  const releaseParts = async () => {
     heap.dispose();
     gpuTriggers.dispose();
     gpu.stop();
     await history.dispose();
     await logStore.close();
     await localLog.close();
+  };
+  benchmark.onChange(() => agent.benchmarkChanged());
+  let ops: Awaited<ReturnType<typeof startNodeOpsOnDemand>> = null;
+  try {
+    ops = await startNodeOpsOnDemand(o.ops, {
+      clock,
+      logger,
+      agent,
+      gpu,
+      heartbeatAt: () => current?.agent.heartbeatAt() ?? null,
+      runtimeMetrics: async () =>
+        currentRuntime && currentRuntime.status().state !== 'stopped'
+          ? readRuntimeMetrics(currentRuntime, clock)
+          : null,
+    });
+  } catch (err) {
+    await releaseParts();
     throw err;
   }
 
@@ -435,16 +434,11 @@ async function composeLocked(
         ...(h.fixedSettings ? { fixedSettings: h.fixedSettings } : {}),
       }),
     close: async () => {
-      heap.dispose();
       await ops?.close();
-      gpuTriggers.dispose();
       triggerStore.dispose();
       triggers.dispose();
       pauses.dispose();
-      gpu.stop();
-      await history.dispose();
-      await logStore.close();
-      await localLog.close();
+      await releaseParts();
       await lock.release();
     },
   };
