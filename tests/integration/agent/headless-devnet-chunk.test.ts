@@ -13,6 +13,7 @@ import { headlessOptions } from '../../../scripts/build-options.mjs';
 import { startDevnet, type Devnet } from '../../../src-main/devnet/io/devnet.js';
 import { DEVNET_MODEL } from '../../../src-main/devnet/io/default-snapshot.js';
 import { startSimRuntime, type SimRuntime } from '../../../src-main/devnet/sim-runtime/server.js';
+import { joinNetworkFlags } from '../../helpers/join-flags.js';
 
 /** Text only the devnet's own modules define (the IO service and the simulated runtime). */
 const DEVNET_MARKERS = ['function startDevnet(', 'function startSimRuntime('];
@@ -151,15 +152,7 @@ describe('headless bundle: the devnet is a chunk of its own', () => {
 
     const common = () => ['--json', '--dashboard-dir', staticDir];
     // A network that runs elsewhere: the devnet and runtime of this suite, by address.
-    const elsewhere = () => [
-      '--io-url',
-      devnet.url,
-      '--network-signer',
-      devnet.signerAddress,
-      '--runtime-url',
-      sim.url,
-      ...(sim.apiKey ? [`--runtime-api-key=${sim.apiKey}`] : []),
-    ];
+    const elsewhere = () => joinNetworkFlags(devnet, sim);
 
     it('a node joining a network that runs elsewhere never loads the devnet chunk', async () => {
       const chunks = await devnetChunks();

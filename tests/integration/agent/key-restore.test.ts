@@ -15,6 +15,7 @@ import {
 import { resolveDataDirs } from '../../../src-main/core/store/data-dirs.js';
 import { runHeadless } from '../../../src-main/headless/run-headless.js';
 import { silentReporter, startDevnetWithSim, type DevnetWithSim } from './devnet-with-sim.js';
+import { joinNetworkFlags } from '../../helpers/join-flags.js';
 
 const PASS = 'violet canyon tractor mellow 42';
 let root: string;
@@ -35,12 +36,7 @@ afterAll(async () => {
 const joinFlags = () => [
   '--profile',
   'local',
-  '--io-url',
-  devnet.url,
-  '--network-signer',
-  devnet.signerAddress,
-  '--runtime-url',
-  sim.url,
+  ...joinNetworkFlags(devnet, sim),
   '--ops-port',
   'off',
 ];

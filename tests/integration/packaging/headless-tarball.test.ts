@@ -10,6 +10,7 @@ import { packageHeadless } from '../../../deploy/headless/package-headless.js';
 import { DEVNET_MODEL } from '../../../src-main/devnet/io/default-snapshot.js';
 import { startDevnet, type Devnet } from '../../../src-main/devnet/io/devnet.js';
 import { startSimRuntime, type SimRuntime } from '../../../src-main/devnet/sim-runtime/server.js';
+import { joinNetworkFlags } from '../../helpers/join-flags.js';
 import { KEY_PASSPHRASE_CREDENTIAL } from '../../../src-main/core/identity/index.js';
 import { AGENT_VERSION } from '../../../src-main/headless/version.js';
 import { startProcess, stopAll, waitUntil } from '../../helpers/processes.js';
@@ -99,13 +100,7 @@ describe('the headless release tarball', () => {
         '0',
         '--data-dir',
         path.join(work, 'data'),
-        '--io-url',
-        devnet.url,
-        '--network-signer',
-        devnet.signerAddress,
-        '--runtime-url',
-        sim.url,
-        ...(sim.apiKey ? [`--runtime-api-key=${sim.apiKey}`] : []),
+        ...joinNetworkFlags(devnet, sim),
       ],
     });
     await node.waitForLine(/"state":"active"/, 30_000);
