@@ -17,8 +17,7 @@ import { demuxToText } from '../../src-main/core/runtime/docker/log-stream.js';
 import { OWNER_LABEL } from '../../src-main/core/runtime/docker/labels.js';
 import { defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
 import { startDevnet, type Devnet } from '../../src-main/devnet/io/devnet.js';
-import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
-import { testDocker } from '../helpers/docker.js';
+import { testDocker, buildTestSimImage } from '../helpers/docker.js';
 import { dockerAvailability, dockerSocketPath, inCI } from '../helpers/env.js';
 import { REPO_ROOT, waitUntil } from '../helpers/processes.js';
 import { jsonEvents, rendererForRelease, submitJobs } from '../helpers/release.js';
@@ -58,7 +57,7 @@ describe.skipIf(!docker.available)('the agent image on the real engine', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'rn-agent-image-'));
-    await buildSimRuntimeImage(engine, simTag);
+    await buildTestSimImage(engine, simTag);
     registry = await startLocalRegistry();
     repository = `${registry.address}/resultity-test/agent-sim-vllm`;
     const digest = await pushToRegistry(engine, simTag, repository, 'v1');

@@ -21,7 +21,7 @@ import { OWNER_LABEL } from '../../src-main/core/runtime/docker/labels.js';
 import type { GpuProbe } from '../../src-main/core/runtime/gpu/gpu-probe.js';
 import type { RuntimePlan } from '../../src-main/core/runtime/runtime.js';
 import { defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
-import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
+import { buildTestSimImage } from '../helpers/docker.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
 import { recordedGpus } from '../helpers/recorded-gpus.js';
 import { pushToRegistry, startLocalRegistry, type LocalRegistry } from './local-registry.js';
@@ -63,7 +63,7 @@ describe.skipIf(!docker.available)('one runtime container per GPU on the real en
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'rn-gpu-fleet-'));
-    await buildSimRuntimeImage(engine, buildTag);
+    await buildTestSimImage(engine, buildTag);
     registry = await startLocalRegistry();
     repository = `${registry.address}/resultity-test/sim-vllm-fleet`;
     digest = await pushToRegistry(engine, buildTag, repository, 'v1');

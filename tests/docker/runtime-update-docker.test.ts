@@ -6,10 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src-main/core/logger.js';
 import type { RuntimeUpdateReport } from '../../src-main/core/protocol/index.js';
 import { createDockerClients } from '../../src-main/core/runtime/docker/docker-clients.js';
-import {
-  buildSimRuntimeImage,
-  type SimImageVariant,
-} from '../../src-main/devnet/sim-runtime/image.js';
+import type { SimImageVariant } from '../../src-main/devnet/sim-runtime/image.js';
+import { buildTestSimImage } from '../helpers/docker.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
 import { dockerNodeOnDevnet, type DockerNode } from './docker-node.js';
 import { pushToRegistry } from './local-registry.js';
@@ -25,7 +23,7 @@ async function pushVariant(
   variant: SimImageVariant,
 ): Promise<string> {
   const buildTag = `resultity-test/sim-update-${tag}:${process.pid}`;
-  await buildSimRuntimeImage(engine, buildTag, variant);
+  await buildTestSimImage(engine, buildTag, variant);
   const digest = await pushToRegistry(engine, buildTag, image.repository, tag);
   // The node must download it: no local tag or digest reference is left.
   await engine.getImage(`${image.repository}:${tag}`).remove();

@@ -1,9 +1,7 @@
 import type Docker from 'dockerode';
 import type { RuntimeDefinition } from '../../src-main/core/protocol/schemas/snapshot.js';
-import {
-  buildSimRuntimeImage,
-  type SimImageVariant,
-} from '../../src-main/devnet/sim-runtime/image.js';
+import type { SimImageVariant } from '../../src-main/devnet/sim-runtime/image.js';
+import { buildTestSimImage } from '../helpers/docker.js';
 import { pushToRegistry, startLocalRegistry, type LocalRegistry } from './local-registry.js';
 
 /**
@@ -44,7 +42,7 @@ export async function publishSimImage(
 ): Promise<RegistrySimImage> {
   const buildTag = `resultity-test/${name}:${process.pid}`;
   const tag = 'v1';
-  await time('build sim image', () => buildSimRuntimeImage(engine, buildTag, variant));
+  await time('build sim image', () => buildTestSimImage(engine, buildTag, variant));
   const registry = await startLocalRegistry();
   const repository = `${registry.address}/resultity-test/${name}`;
   let digest: string;

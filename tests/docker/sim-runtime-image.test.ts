@@ -1,19 +1,31 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
 import { dockerAvailability } from '../helpers/env.js';
-import { pollHttp, publishedPort, removeQuietly, testDocker } from '../helpers/docker.js';
+import {
+  pollHttp,
+  publishedPort,
+  removeQuietly,
+  testDocker,
+  buildTestSimImage,
+} from '../helpers/docker.js';
 
 const docker = await dockerAvailability();
 const tag = `resultity-test/sim-vllm:${process.pid}`;
+const twinTags = ['a', 'b'].map((t) => `resultity-test/sim-vllm-twin-${t}:${process.pid}`) as [
+  string,
+  string,
+];
 
 describe.skipIf(!docker.available)('simulated vLLM runtime image (real Docker engine)', () => {
   const engine = testDocker();
   let containerId: string | undefined;
 
-  afterAll(() => removeQuietly(engine, { containerId, image: tag }));
+  afterAll(async () => {
+    await removeQuietly(engine, { containerId, image: tag });
+    for (const image of twinTags) await removeQuietly(engine, { image });
+  });
 
   it('builds, runs like vllm/vllm-openai on a random 127.0.0.1 port and answers', async () => {
-    await buildSimRuntimeImage(engine, tag);
+    await buildTestSimImage(engine, tag);
     const info = await engine.getImage(tag).inspect();
     expect(Object.keys(info.Config.ExposedPorts ?? {})).toEqual(['8000/tcp']);
 
@@ -63,5 +75,20 @@ describe.skipIf(!docker.available)('simulated vLLM runtime image (real Docker en
     await expect(engine.getContainer(container.id).inspect()).rejects.toMatchObject({
       statusCode: 404,
     });
+  });
+
+  // Test files build this same content in parallel and each removes its own image when done: a
+  // shared image or layer would let one file's removal break another's build, or a pull find the
+  // layer it should download already there. Built at the same moment, as two files do at start.
+  it('builds for a test share no image or layer with another build of the same content', async () => {
+    await Promise.all([
+      buildTestSimImage(engine, twinTags[0]),
+      buildTestSimImage(engine, twinTags[1]),
+    ]);
+    const a = await engine.getImage(twinTags[0]).inspect();
+    const b = await engine.getImage(twinTags[1]).inspect();
+    expect(b.Id).not.toBe(a.Id);
+    const layersOfA = new Set(a.RootFS.Layers);
+    expect(b.RootFS.Layers?.filter((l) => layersOfA.has(l))).toEqual([]);
   });
 });

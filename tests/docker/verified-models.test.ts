@@ -22,8 +22,8 @@ import {
   type VerifiedModelsOptions,
 } from '../../src-main/core/runtime/models/verified-models.js';
 import type { Runtime, RuntimePlan } from '../../src-main/core/runtime/runtime.js';
-import { buildSimRuntimeImage } from '../../src-main/devnet/sim-runtime/image.js';
 import { ModelView } from '../../src-main/service/model-view.js';
+import { buildTestSimImage } from '../helpers/docker.js';
 import { dockerAvailability, dockerSocketPath } from '../helpers/env.js';
 import { startTestModelHub, type TestModelHub } from '../helpers/model-hub.js';
 import { probeInside } from './container-probe.js';
@@ -91,7 +91,7 @@ describe.skipIf(!docker.available)('verified model files on the real engine', ()
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'rn-verified-models-'));
     hub = await startTestModelHub(files);
-    await buildSimRuntimeImage(engine, buildTag);
+    await buildTestSimImage(engine, buildTag);
     registry = await startLocalRegistry();
     repository = `${registry.address}/resultity-test/sim-vllm-models`;
     digest = await pushToRegistry(engine, buildTag, repository, 'v1');

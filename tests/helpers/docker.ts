@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,10 @@ import {
   writeNodeImageContext,
   type NodeImageSpec,
 } from '../../src-main/devnet/image/node-image-context.js';
+import {
+  buildSimRuntimeImage,
+  type SimImageVariant,
+} from '../../src-main/devnet/sim-runtime/image.js';
 import { dockerSocketPath } from './env.js';
 
 export function testDocker(): Docker {
@@ -21,11 +26,25 @@ export async function buildNodeImage(
 ): Promise<string> {
   const contextDir = await mkdtemp(path.join(os.tmpdir(), 'rn-image-'));
   try {
-    const src = await writeNodeImageContext({ ...spec, contextDir });
-    return await buildImageFromContext(docker, { contextDir, src, tag });
+    // Unshared (see SimImageVariant.unshared): test files build and remove images in parallel.
+    const src = await writeNodeImageContext({ ...spec, contextDir, buildId: randomUUID() });
+    return await buildImageFromContext(docker, { contextDir, src, tag, noCache: true });
   } finally {
     await rm(contextDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The simulated runtime's image for one test file, shared with no other build: test files run in
+ * parallel and each removes its image when done, which must not touch another file's image or
+ * leave a layer behind that a later pull of this image would find.
+ */
+export function buildTestSimImage(
+  docker: Docker,
+  tag: string,
+  variant: SimImageVariant = {},
+): Promise<string> {
+  return buildSimRuntimeImage(docker, tag, { ...variant, unshared: true });
 }
 
 /** Force-removes a test container and image, ignoring ones already gone (for afterAll). */

@@ -7,6 +7,12 @@ export interface BuildFromContext {
   src: string[];
   tag: string;
   labels?: Record<string, string>;
+  /**
+   * Runs every step anew instead of reusing cached ones. Builds of the same content otherwise
+   * share one image and its steps, and removing one tag can delete what a build running at the
+   * same moment is about to tag (the engine then fails it with "failed to get digest").
+   */
+  noCache?: boolean;
 }
 
 /**
@@ -19,7 +25,13 @@ export async function buildImageFromContext(
 ): Promise<string> {
   const stream = await docker.buildImage(
     { context: spec.contextDir, src: spec.src },
-    { t: spec.tag, rm: true, forcerm: true, ...(spec.labels ? { labels: spec.labels } : {}) },
+    {
+      t: spec.tag,
+      rm: true,
+      forcerm: true,
+      ...(spec.labels ? { labels: spec.labels } : {}),
+      ...(spec.noCache ? { nocache: true } : {}),
+    },
   );
   const events = await new Promise<Array<{ error?: string; errorDetail?: { message?: string } }>>(
     (resolve, reject) =>

@@ -18,6 +18,11 @@ export interface NodeImageSpec {
   entryArgs?: string[];
   /** Node binary to pack; defaults to the one running this code. */
   nodeBinary?: string;
+  /**
+   * Written to /app/.build-id, so the image's layer is this build's own: two builds of the same
+   * files within one second otherwise make the same layer (file times are kept in whole seconds).
+   */
+  buildId?: string;
 }
 
 /**
@@ -38,6 +43,9 @@ export async function writeNodeImageContext(spec: NodeImageSpec): Promise<string
   }
   for (const [name, source] of Object.entries(spec.files)) {
     await copyFile(source, path.join(spec.contextDir, 'rootfs', 'app', name));
+  }
+  if (spec.buildId !== undefined) {
+    await writeFile(path.join(spec.contextDir, 'rootfs', 'app', '.build-id'), `${spec.buildId}\n`);
   }
   const expose = (spec.expose ?? []).map((p) => `EXPOSE ${p}\n`).join('');
   const dockerfile =

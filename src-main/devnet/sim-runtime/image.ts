@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,12 @@ export interface SimImageVariant {
   extraArgs?: string[];
   /** Extra image labels (a different label gives a different image digest). */
   labels?: Record<string, string>;
+  /**
+   * An image no other build shares, for tests that remove their image while others build the
+   * same files: every step runs anew (BuildFromContext.noCache) and its layer holds a random
+   * build id (NodeImageSpec.buildId).
+   */
+  unshared?: boolean;
 }
 
 /**
@@ -55,6 +62,7 @@ export async function buildSimRuntimeImage(
       files: { 'sim-runtime.mjs': bundle },
       entry: 'sim-runtime.mjs',
       expose: [SIM_RUNTIME_PORT],
+      ...(variant.unshared ? { buildId: randomUUID() } : {}),
       entryArgs: [
         '--host',
         '0.0.0.0',
@@ -68,6 +76,7 @@ export async function buildSimRuntimeImage(
       src,
       tag,
       labels: { 'network.resultity.sim-runtime': 'true', ...variant.labels },
+      noCache: variant.unshared ?? false,
     });
   } finally {
     await rm(work, { recursive: true, force: true });
