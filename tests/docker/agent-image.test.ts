@@ -17,7 +17,7 @@ import { demuxToText } from '../../src-main/core/runtime/docker/log-stream.js';
 import { OWNER_LABEL } from '../../src-main/core/runtime/docker/labels.js';
 import { defaultSnapshot } from '../../src-main/devnet/io/default-snapshot.js';
 import { startDevnet, type Devnet } from '../../src-main/devnet/io/devnet.js';
-import { testDocker, buildTestSimImage } from '../helpers/docker.js';
+import { buildTestSimImage, testDocker } from '../helpers/docker.js';
 import { dockerAvailability, dockerSocketPath, inCI } from '../helpers/env.js';
 import { REPO_ROOT, waitUntil } from '../helpers/processes.js';
 import { jsonEvents, rendererForRelease, submitJobs } from '../helpers/release.js';

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { dockerAvailability } from '../helpers/env.js';
 import {
+  buildTestSimImage,
   pollHttp,
   publishedPort,
   removeQuietly,
   testDocker,
-  buildTestSimImage,
 } from '../helpers/docker.js';
 
 const docker = await dockerAvailability();

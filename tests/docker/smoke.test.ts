@@ -1,13 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { dockerAvailability } from '../helpers/env.js';
-import {
-  buildNodeImage,
-  pollHttp,
-  publishedPort,
-  removeQuietly,
-  testDocker,
-} from '../helpers/docker.js';
+import { buildNodeImage } from '../../src-main/devnet/image/build-node-image.js';
+import { pollHttp, publishedPort, removeQuietly, testDocker } from '../helpers/docker.js';
 
 const docker = await dockerAvailability();
 const tag = `resultity-test/smoke:${process.pid}`;
@@ -19,7 +14,10 @@ describe.skipIf(!docker.available)('real Docker engine smoke test', () => {
   afterAll(() => removeQuietly(engine, { containerId, image: tag }));
 
   it('builds a FROM-scratch image, runs it on 127.0.0.1 and talks to it', async () => {
-    await buildNodeImage(engine, tag, {
+    // Unshared: test files build and remove images in parallel.
+    await buildNodeImage(engine, {
+      tag,
+      unshared: true,
       files: { 'server.mjs': path.resolve('tests/fixtures/echo-server.mjs') },
       entry: 'server.mjs',
       expose: [8080],

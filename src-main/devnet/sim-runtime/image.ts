@@ -1,11 +1,9 @@
 import type Docker from 'dockerode';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildImageFromContext } from '../image/build-image.js';
-import { writeNodeImageContext } from '../image/node-image-context.js';
+import { buildNodeImage } from '../image/build-node-image.js';
 
 export const SIM_RUNTIME_IMAGE = 'resultity/sim-vllm-openai:0.11.0-sim';
 export const SIM_RUNTIME_PORT = 8000;
@@ -35,11 +33,7 @@ export interface SimImageVariant {
   extraArgs?: string[];
   /** Extra image labels (a different label gives a different image digest). */
   labels?: Record<string, string>;
-  /**
-   * An image no other build shares, for tests that remove their image while others build the
-   * same files: every step runs anew (BuildFromContext.noCache) and its layer holds a random
-   * build id (NodeImageSpec.buildId).
-   */
+  /** See NodeImageBuild.unshared (tests). */
   unshared?: boolean;
 }
 
@@ -56,13 +50,11 @@ export async function buildSimRuntimeImage(
   const work = await mkdtemp(path.join(os.tmpdir(), 'rn-sim-runtime-'));
   try {
     const bundle = await bundleSimRuntime(path.join(work, 'sim-runtime.mjs'));
-    const contextDir = path.join(work, 'context');
-    const src = await writeNodeImageContext({
-      contextDir,
+    return await buildNodeImage(docker, {
+      tag,
       files: { 'sim-runtime.mjs': bundle },
       entry: 'sim-runtime.mjs',
       expose: [SIM_RUNTIME_PORT],
-      ...(variant.unshared ? { buildId: randomUUID() } : {}),
       entryArgs: [
         '--host',
         '0.0.0.0',
@@ -70,13 +62,8 @@ export async function buildSimRuntimeImage(
         String(SIM_RUNTIME_PORT),
         ...(variant.extraArgs ?? []),
       ],
-    });
-    return await buildImageFromContext(docker, {
-      contextDir,
-      src,
-      tag,
       labels: { 'network.resultity.sim-runtime': 'true', ...variant.labels },
-      noCache: variant.unshared ?? false,
+      unshared: variant.unshared ?? false,
     });
   } finally {
     await rm(work, { recursive: true, force: true });
